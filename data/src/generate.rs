@@ -1,0 +1,1 @@
+//! Sample centre generator (owner: generator).

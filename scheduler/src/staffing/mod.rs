@@ -1,0 +1,1 @@
+//! Queueing models that turn demand into required agents (owner: staffing).

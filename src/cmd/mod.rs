@@ -1,0 +1,9 @@
+//! One module per subcommand: argument struct (clap derive) and a `run` that calls the libraries.
+
+pub mod backtest;
+pub mod data_check;
+pub mod data_generate;
+pub mod erlang;
+pub mod forecast;
+pub mod serve;
+pub mod staff;
