@@ -30,6 +30,8 @@ enum Command {
     Erlang(cmd::erlang::Args),
     /// Required agents per channel and interval for a forecast, or KPIs for a given staffing.
     Staff(cmd::staff::Args),
+    /// Build an optimised shift roster for a week from staffing requirements (HiGHS).
+    Schedule(cmd::schedule::Args),
     /// Forecast offered contacts and handle time per channel and interval.
     Forecast(cmd::forecast::Args),
     /// Rolling-origin backtest of every forecasting model against the baselines.
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Command::Data(DataCommand::Generate(args)) => cmd::data_generate::run(args),
         Command::Erlang(args) => cmd::erlang::run(args),
         Command::Staff(args) => cmd::staff::run(args),
+        Command::Schedule(args) => cmd::schedule::run(args),
         Command::Forecast(args) => cmd::forecast::run(args),
         Command::Backtest(args) => cmd::backtest::run(args),
         Command::Serve(args) => cmd::serve::run(args),

@@ -102,16 +102,25 @@ pub fn bank_holidays(year: i32) -> Vec<BankHoliday> {
 
     match year {
         1995 | 2020 => push(ymd(year, 5, 8), "Early May bank holiday (VE day)"),
-        _ => push(first_weekday_of_month(year, 5, Weekday::Mon), "Early May bank holiday"),
+        _ => push(
+            first_weekday_of_month(year, 5, Weekday::Mon),
+            "Early May bank holiday",
+        ),
     }
 
     match year {
         2002 | 2012 => push(ymd(year, 6, 4), "Spring bank holiday"),
         2022 => push(ymd(year, 6, 2), "Spring bank holiday"),
-        _ => push(last_weekday_of_month(year, 5, Weekday::Mon), "Spring bank holiday"),
+        _ => push(
+            last_weekday_of_month(year, 5, Weekday::Mon),
+            "Spring bank holiday",
+        ),
     }
 
-    push(last_weekday_of_month(year, 8, Weekday::Mon), "Summer bank holiday");
+    push(
+        last_weekday_of_month(year, 8, Weekday::Mon),
+        "Summer bank holiday",
+    );
 
     // Christmas and Boxing Day: a holiday on a weekend moves to the next weekday not already taken.
     let christmas = ymd(year, 12, 25);
@@ -148,11 +157,20 @@ pub fn bank_holidays(year: i32) -> Vec<BankHoliday> {
 const ONE_OFF_DAYS: &[((i32, u32, u32), &str)] = &[
     ((1999, 12, 31), "Millennium celebrations"),
     ((2002, 6, 3), "Golden Jubilee bank holiday"),
-    ((2011, 4, 29), "Wedding of Prince William and Catherine Middleton"),
+    (
+        (2011, 4, 29),
+        "Wedding of Prince William and Catherine Middleton",
+    ),
     ((2012, 6, 5), "Diamond Jubilee bank holiday"),
     ((2022, 6, 3), "Platinum Jubilee bank holiday"),
-    ((2022, 9, 19), "Bank holiday for the State Funeral of Queen Elizabeth II"),
-    ((2023, 5, 8), "Bank holiday for the coronation of King Charles III"),
+    (
+        (2022, 9, 19),
+        "Bank holiday for the State Funeral of Queen Elizabeth II",
+    ),
+    (
+        (2023, 5, 8),
+        "Bank holiday for the coronation of King Charles III",
+    ),
 ];
 
 /// The bank holiday on `date`, if there is one.

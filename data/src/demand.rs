@@ -1,1 +1,900 @@
-//! (in progress)
+//! The demand (forecast) format shared by forecasting, which writes it, and staffing, which reads it.
+//!
+//! One row per interval and channel: the expected number of contacts offered (mean and the 10th,
+//! 50th and 90th percentiles of the forecast distribution) and the expected average handle time.
+//! The CSV header is exactly
+//!
+//! ```text
+//! interval_start,channel,offered_mean,offered_p10,offered_p50,offered_p90,aht_seconds
+//! 2026-11-23T08:00:00+00:00,voice,41.2,31,41,52,905
+//! ```
+//!
+//! with timestamps in RFC 3339 with the offset in force locally (so both 01:15 rows of the day the
+//! clocks go back are distinct). Files ending `.gz` are gzip-compressed. A [`DemandSeries`] is
+//! valid by construction: counts are finite and non-negative, `p10 <= p50 <= p90`, the AHT is
+//! positive whenever contacts are expected, rows are sorted and there are no duplicate
+//! (interval, channel) pairs.
+//!
+//! ```
+//! use chrono::DateTime;
+//! use rota_data::demand::{DemandRecord, DemandSeries};
+//! let t = DateTime::parse_from_rfc3339("2026-11-23T08:00:00+00:00").unwrap();
+//! let r = DemandRecord::new(t, "voice".parse().unwrap(), 41.2, 31.0, 41.0, 52.0, 905.0).unwrap();
+//! let series = DemandSeries::new(vec![r]).unwrap();
+//! let dir = tempfile::tempdir().unwrap();
+//! let path = dir.path().join("forecast.csv.gz");
+//! series.write_csv(&path).unwrap();
+//! assert_eq!(DemandSeries::read_csv(&path).unwrap(), series);
+//! ```
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, SecondsFormat, TimeZone};
+use serde::{Deserialize, Serialize};
+
+use crate::channel::ChannelName;
+use crate::config::DemandQuantile;
+use crate::grid::IntervalGrid;
+
+/// The header of a demand CSV, in order.
+pub const DEMAND_HEADER: [&str; 7] = [
+    "interval_start",
+    "channel",
+    "offered_mean",
+    "offered_p10",
+    "offered_p50",
+    "offered_p90",
+    "aht_seconds",
+];
+
+/// Most problems listed for one file before reading stops.
+pub const MAX_PROBLEMS: usize = 50;
+
+/// One problem in demand data: where (line, column) and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemandProblem {
+    /// 1-based line of the CSV file (the header is line 1), when known.
+    pub line: Option<u64>,
+    /// Column name, when the problem is in one cell.
+    pub column: Option<String>,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for DemandProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.line, &self.column) {
+            (Some(l), Some(c)) => write!(f, "line {l}, column {c}: {}", self.message),
+            (Some(l), None) => write!(f, "line {l}: {}", self.message),
+            (None, Some(c)) => write!(f, "column {c}: {}", self.message),
+            (None, None) => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Why demand data could not be read, built or written.
+#[derive(Debug, thiserror::Error)]
+pub enum DemandError {
+    /// The file could not be opened, read or written.
+    #[error("cannot {action} demand file {}: {source}", path.display())]
+    Io {
+        /// `read` or `write`.
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file has problems; every one found (up to [`MAX_PROBLEMS`]) is listed.
+    #[error("{} has {} problem{}:\n{}", path.display(), problems.len(), if problems.len() == 1 { "" } else { "s" },
+        problems.iter().map(|p| format!("  {}: {p}", path.display())).collect::<Vec<_>>().join("\n"))]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// The problems.
+        problems: Vec<DemandProblem>,
+    },
+    /// Records given in code are not valid.
+    #[error("invalid demand data:\n{}", .0.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<DemandProblem>),
+}
+
+impl DemandError {
+    /// The problems (empty for I/O errors).
+    pub fn problems(&self) -> &[DemandProblem] {
+        match self {
+            DemandError::File { problems, .. } | DemandError::Invalid(problems) => problems,
+            DemandError::Io { .. } => &[],
+        }
+    }
+}
+
+/// Expected demand of one channel in one interval. Valid by construction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawDemandRecord", into = "RawDemandRecord")]
+pub struct DemandRecord {
+    interval_start: DateTime<FixedOffset>,
+    channel: ChannelName,
+    offered_mean: f64,
+    offered_p10: f64,
+    offered_p50: f64,
+    offered_p90: f64,
+    aht_seconds: f64,
+}
+
+/// The plain row shape (serde and CSV).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct RawDemandRecord {
+    interval_start: DateTime<FixedOffset>,
+    channel: ChannelName,
+    offered_mean: f64,
+    offered_p10: f64,
+    offered_p50: f64,
+    offered_p90: f64,
+    aht_seconds: f64,
+}
+
+impl TryFrom<RawDemandRecord> for DemandRecord {
+    type Error = String;
+    fn try_from(r: RawDemandRecord) -> Result<Self, String> {
+        DemandRecord::new(
+            r.interval_start,
+            r.channel,
+            r.offered_mean,
+            r.offered_p10,
+            r.offered_p50,
+            r.offered_p90,
+            r.aht_seconds,
+        )
+        .map_err(|(col, msg)| format!("{col}: {msg}"))
+    }
+}
+
+impl From<DemandRecord> for RawDemandRecord {
+    fn from(r: DemandRecord) -> Self {
+        RawDemandRecord {
+            interval_start: r.interval_start,
+            channel: r.channel,
+            offered_mean: r.offered_mean,
+            offered_p10: r.offered_p10,
+            offered_p50: r.offered_p50,
+            offered_p90: r.offered_p90,
+            aht_seconds: r.aht_seconds,
+        }
+    }
+}
+
+impl DemandRecord {
+    /// Builds a record, checking the value rules; the error names the offending column.
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use rota_data::demand::DemandRecord;
+    /// let t = DateTime::parse_from_rfc3339("2026-11-23T08:00:00+00:00").unwrap();
+    /// let voice = "voice".parse().unwrap();
+    /// assert!(DemandRecord::new(t, voice, 10.0, 12.0, 10.0, 14.0, 600.0).is_err()); // p10 > p50
+    /// ```
+    #[allow(clippy::too_many_arguments)]
+    pub fn new<Z: TimeZone>(
+        interval_start: DateTime<Z>,
+        channel: ChannelName,
+        offered_mean: f64,
+        offered_p10: f64,
+        offered_p50: f64,
+        offered_p90: f64,
+        aht_seconds: f64,
+    ) -> Result<Self, (&'static str, String)> {
+        for (col, v) in [
+            ("offered_mean", offered_mean),
+            ("offered_p10", offered_p10),
+            ("offered_p50", offered_p50),
+            ("offered_p90", offered_p90),
+            ("aht_seconds", aht_seconds),
+        ] {
+            if !v.is_finite() || v < 0.0 {
+                return Err((
+                    col,
+                    format!("{v} is not valid; expected a finite number >= 0"),
+                ));
+            }
+        }
+        if offered_p10 > offered_p50 {
+            return Err((
+                "offered_p10",
+                format!("p10 {offered_p10} is above p50 {offered_p50}; expected p10 <= p50 <= p90"),
+            ));
+        }
+        if offered_p50 > offered_p90 {
+            return Err((
+                "offered_p90",
+                format!("p90 {offered_p90} is below p50 {offered_p50}; expected p10 <= p50 <= p90"),
+            ));
+        }
+        if aht_seconds <= 0.0 && (offered_mean > 0.0 || offered_p90 > 0.0) {
+            return Err(("aht_seconds", "0 is not valid when contacts are expected; expected a positive handle time in seconds".to_string()));
+        }
+        Ok(Self {
+            interval_start: interval_start.fixed_offset(),
+            channel,
+            offered_mean,
+            offered_p10,
+            offered_p50,
+            offered_p90,
+            aht_seconds,
+        })
+    }
+
+    /// Start of the interval, with the local offset in force.
+    pub fn interval_start(&self) -> DateTime<FixedOffset> {
+        self.interval_start
+    }
+    /// The channel.
+    pub fn channel(&self) -> &ChannelName {
+        &self.channel
+    }
+    /// Expected contacts offered (mean of the forecast distribution).
+    pub fn offered_mean(&self) -> f64 {
+        self.offered_mean
+    }
+    /// 10th percentile of contacts offered.
+    pub fn offered_p10(&self) -> f64 {
+        self.offered_p10
+    }
+    /// Median of contacts offered.
+    pub fn offered_p50(&self) -> f64 {
+        self.offered_p50
+    }
+    /// 90th percentile of contacts offered.
+    pub fn offered_p90(&self) -> f64 {
+        self.offered_p90
+    }
+    /// The offered figure staffing plans to, per the configured [`DemandQuantile`].
+    pub fn offered(&self, q: DemandQuantile) -> f64 {
+        match q {
+            DemandQuantile::Mean => self.offered_mean,
+            DemandQuantile::P10 => self.offered_p10,
+            DemandQuantile::P50 => self.offered_p50,
+            DemandQuantile::P90 => self.offered_p90,
+        }
+    }
+    /// Expected average handle time, seconds (0 only when no contacts are expected).
+    pub fn aht_seconds(&self) -> f64 {
+        self.aht_seconds
+    }
+    /// Offered load in Erlangs over an interval of `interval_seconds`: `offered * AHT / interval`.
+    pub fn load_erlangs(&self, q: DemandQuantile, interval_seconds: f64) -> f64 {
+        self.offered(q) * self.aht_seconds / interval_seconds
+    }
+}
+
+/// Demand of one or more channels over a run of intervals: sorted by (interval start, channel),
+/// without duplicates.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(try_from = "Vec<DemandRecord>", into = "Vec<DemandRecord>")]
+pub struct DemandSeries {
+    records: Vec<DemandRecord>,
+}
+
+impl TryFrom<Vec<DemandRecord>> for DemandSeries {
+    type Error = DemandError;
+    fn try_from(v: Vec<DemandRecord>) -> Result<Self, DemandError> {
+        DemandSeries::new(v)
+    }
+}
+
+impl From<DemandSeries> for Vec<DemandRecord> {
+    fn from(s: DemandSeries) -> Self {
+        s.records
+    }
+}
+
+fn sort_key(r: &DemandRecord) -> (i64, u32, &str) {
+    (
+        r.interval_start.timestamp(),
+        r.interval_start.timestamp_subsec_nanos(),
+        r.channel.as_str(),
+    )
+}
+
+impl DemandSeries {
+    /// Sorts `records` and checks for duplicate (interval, channel) pairs.
+    pub fn new(mut records: Vec<DemandRecord>) -> Result<Self, DemandError> {
+        records.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+        let problems: Vec<DemandProblem> = records
+            .windows(2)
+            .filter(|w| sort_key(&w[0]) == sort_key(&w[1]))
+            .take(MAX_PROBLEMS)
+            .map(|w| DemandProblem {
+                line: None,
+                column: None,
+                message: format!(
+                    "duplicate demand for channel {} at {}",
+                    w[0].channel,
+                    rfc3339(&w[0].interval_start)
+                ),
+            })
+            .collect();
+        if problems.is_empty() {
+            Ok(Self { records })
+        } else {
+            Err(DemandError::Invalid(problems))
+        }
+    }
+
+    /// Like [`Self::new`], and also checks that every interval start lies on `grid`.
+    pub fn new_on_grid(
+        records: Vec<DemandRecord>,
+        grid: &IntervalGrid,
+    ) -> Result<Self, DemandError> {
+        let s = Self::new(records)?;
+        let problems = s.off_grid(grid, &[]);
+        if problems.is_empty() {
+            Ok(s)
+        } else {
+            Err(DemandError::Invalid(problems))
+        }
+    }
+
+    fn off_grid(&self, grid: &IntervalGrid, lines: &[u64]) -> Vec<DemandProblem> {
+        self.records
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !grid.is_aligned(&r.interval_start))
+            .take(MAX_PROBLEMS)
+            .map(|(i, r)| DemandProblem {
+                line: lines.get(i).copied(),
+                column: Some("interval_start".into()),
+                message: format!(
+                    "{} is not the start of a {}-minute interval in {}",
+                    rfc3339(&r.interval_start),
+                    grid.length.minutes(),
+                    grid.tz
+                ),
+            })
+            .collect()
+    }
+
+    /// All records, sorted by interval start then channel.
+    pub fn records(&self) -> &[DemandRecord] {
+        &self.records
+    }
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+    /// True when there are no records.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+    /// The channels present, sorted.
+    pub fn channels(&self) -> Vec<ChannelName> {
+        self.records
+            .iter()
+            .map(|r| r.channel.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    }
+    /// The records of one channel, in time order.
+    pub fn for_channel<'a>(
+        &'a self,
+        channel: &'a ChannelName,
+    ) -> impl Iterator<Item = &'a DemandRecord> + 'a {
+        self.records.iter().filter(move |r| &r.channel == channel)
+    }
+    /// First and last interval start, if any.
+    pub fn span(&self) -> Option<(DateTime<FixedOffset>, DateTime<FixedOffset>)> {
+        Some((
+            self.records.first()?.interval_start,
+            self.records.last()?.interval_start,
+        ))
+    }
+    /// The records, consuming the series.
+    pub fn into_records(self) -> Vec<DemandRecord> {
+        self.records
+    }
+
+    /// Reads a demand CSV (or CSV.gz when the path ends `.gz`), listing every problem found with
+    /// its line and column.
+    ///
+    /// ```no_run
+    /// let demand = rota_data::demand::DemandSeries::read_csv("forecast.csv").unwrap();
+    /// for r in demand.records() {
+    ///     println!("{} {} {:.1}", r.interval_start(), r.channel(), r.offered_mean());
+    /// }
+    /// ```
+    #[tracing::instrument(level = "debug", skip_all, fields(path = %path.as_ref().display()))]
+    pub fn read_csv(path: impl AsRef<Path>) -> Result<Self, DemandError> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|source| DemandError::Io {
+            action: "read",
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let reader: Box<dyn Read> = if is_gz(path) {
+            Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file)))
+        } else {
+            Box::new(BufReader::new(file))
+        };
+        Self::read_from(reader, path).map(|(s, _)| s)
+    }
+
+    /// Reads a demand CSV and checks that every interval start lies on `grid`.
+    pub fn read_csv_on_grid(
+        path: impl AsRef<Path>,
+        grid: &IntervalGrid,
+    ) -> Result<Self, DemandError> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|source| DemandError::Io {
+            action: "read",
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let reader: Box<dyn Read> = if is_gz(path) {
+            Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file)))
+        } else {
+            Box::new(BufReader::new(file))
+        };
+        let (s, lines) = Self::read_from(reader, path)?;
+        let problems = s.off_grid(grid, &lines);
+        if problems.is_empty() {
+            Ok(s)
+        } else {
+            Err(DemandError::File {
+                path: path.to_path_buf(),
+                problems,
+            })
+        }
+    }
+
+    /// Reads demand CSV text from any reader; `path` only labels errors. Returns the series and
+    /// the source line of each (sorted) record.
+    fn read_from<R: Read>(reader: R, path: &Path) -> Result<(Self, Vec<u64>), DemandError> {
+        let fail = |problems: Vec<DemandProblem>| DemandError::File {
+            path: path.to_path_buf(),
+            problems,
+        };
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .trim(csv::Trim::All)
+            .from_reader(reader);
+        let headers = rdr
+            .headers()
+            .map_err(|e| {
+                fail(vec![DemandProblem {
+                    line: Some(1),
+                    column: None,
+                    message: format!("cannot read the header: {e}"),
+                }])
+            })?
+            .clone();
+        let found: Vec<&str> = headers.iter().collect();
+        if found != DEMAND_HEADER {
+            return Err(fail(vec![DemandProblem {
+                line: Some(1),
+                column: None,
+                message: format!(
+                    "header is {:?}; expected exactly {}",
+                    found.join(","),
+                    DEMAND_HEADER.join(",")
+                ),
+            }]));
+        }
+        let mut problems = Vec::new();
+        let mut rows: Vec<(DemandRecord, u64)> = Vec::new();
+        for result in rdr.records() {
+            if problems.len() >= MAX_PROBLEMS {
+                break;
+            }
+            let row = match result {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map(|p| p.line());
+                    problems.push(DemandProblem {
+                        line,
+                        column: None,
+                        message: format!("malformed CSV: {e}"),
+                    });
+                    continue;
+                }
+            };
+            let line = row.position().map_or(0, |p| p.line());
+            let mut cell_problem = |col: &str, message: String| {
+                problems.push(DemandProblem {
+                    line: Some(line),
+                    column: Some(col.to_string()),
+                    message,
+                });
+            };
+            if row.len() != DEMAND_HEADER.len() {
+                problems.push(DemandProblem {
+                    line: Some(line),
+                    column: None,
+                    message: format!("{} fields; expected {}", row.len(), DEMAND_HEADER.len()),
+                });
+                continue;
+            }
+            let start = DateTime::parse_from_rfc3339(&row[0]).map_err(|_| {
+                format!("{:?} is not a timestamp; expected RFC 3339 with offset, e.g. 2026-11-23T08:00:00+00:00", &row[0])
+            });
+            let start = start.map_err(|m| cell_problem("interval_start", m)).ok();
+            let channel = ChannelName::parse(&row[1])
+                .map_err(|e| cell_problem("channel", e.to_string()))
+                .ok();
+            let mut nums = [0.0f64; 5];
+            let mut nums_ok = true;
+            for (i, n) in nums.iter_mut().enumerate() {
+                let col = DEMAND_HEADER[i + 2];
+                match row[i + 2].parse::<f64>() {
+                    Ok(v) => *n = v,
+                    Err(_) => {
+                        nums_ok = false;
+                        cell_problem(
+                            col,
+                            format!("{:?} is not a number; expected a number >= 0", &row[i + 2]),
+                        );
+                    }
+                }
+            }
+            if let (Some(start), Some(channel), true) = (start, channel, nums_ok) {
+                match DemandRecord::new(start, channel, nums[0], nums[1], nums[2], nums[3], nums[4])
+                {
+                    Ok(r) => rows.push((r, line)),
+                    Err((col, m)) => cell_problem(col, m),
+                }
+            }
+        }
+        rows.sort_by(|a, b| sort_key(&a.0).cmp(&sort_key(&b.0)));
+        for w in rows.windows(2) {
+            if problems.len() >= MAX_PROBLEMS {
+                break;
+            }
+            if sort_key(&w[0].0) == sort_key(&w[1].0) {
+                let (first, second) = (w[0].1.min(w[1].1), w[0].1.max(w[1].1));
+                problems.push(DemandProblem {
+                    line: Some(second),
+                    column: None,
+                    message: format!(
+                        "duplicate of line {first}: channel {} at {} appears twice",
+                        w[0].0.channel,
+                        rfc3339(&w[0].0.interval_start)
+                    ),
+                });
+            }
+        }
+        if !problems.is_empty() {
+            problems.sort_by_key(|p| p.line);
+            return Err(fail(problems));
+        }
+        let lines = rows.iter().map(|(_, l)| *l).collect();
+        Ok((
+            Self {
+                records: rows.into_iter().map(|(r, _)| r).collect(),
+            },
+            lines,
+        ))
+    }
+
+    /// Writes the series as CSV (gzip-compressed when the path ends `.gz`).
+    #[tracing::instrument(level = "debug", skip_all, fields(path = %path.as_ref().display(), rows = self.records.len()))]
+    pub fn write_csv(&self, path: impl AsRef<Path>) -> Result<(), DemandError> {
+        let path = path.as_ref();
+        let io = |source| DemandError::Io {
+            action: "write",
+            path: path.to_path_buf(),
+            source,
+        };
+        let file = File::create(path).map_err(io)?;
+        if is_gz(path) {
+            let mut gz =
+                flate2::write::GzEncoder::new(BufWriter::new(file), flate2::Compression::default());
+            self.write_to(&mut gz).map_err(io)?;
+            gz.finish().map_err(io)?.flush().map_err(io)
+        } else {
+            let mut w = BufWriter::new(file);
+            self.write_to(&mut w).map_err(io)?;
+            w.flush().map_err(io)
+        }
+    }
+
+    /// Writes the CSV text (header + rows) to any writer.
+    pub fn write_to<W: Write>(&self, w: &mut W) -> std::io::Result<()> {
+        writeln!(w, "{}", DEMAND_HEADER.join(","))?;
+        for r in &self.records {
+            writeln!(
+                w,
+                "{},{},{},{},{},{},{}",
+                rfc3339(&r.interval_start),
+                r.channel,
+                r.offered_mean,
+                r.offered_p10,
+                r.offered_p50,
+                r.offered_p90,
+                r.aht_seconds
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn is_gz(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
+/// RFC 3339 with an explicit offset (`+00:00`, never `Z`), seconds precision unless the instant
+/// has sub-second parts.
+fn rfc3339(t: &DateTime<FixedOffset>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn t(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    fn ch(s: &str) -> ChannelName {
+        ChannelName::parse(s).unwrap()
+    }
+
+    fn write(text: &str, name: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn record_rules() {
+        let at = t("2026-11-23T08:00:00+00:00");
+        assert!(
+            DemandRecord::new(at, ch("voice"), 0.0, 0.0, 0.0, 0.0, 0.0).is_ok(),
+            "closed interval"
+        );
+        assert_eq!(
+            DemandRecord::new(at, ch("voice"), -1.0, 0.0, 0.0, 0.0, 1.0)
+                .unwrap_err()
+                .0,
+            "offered_mean"
+        );
+        assert_eq!(
+            DemandRecord::new(at, ch("voice"), f64::NAN, 0.0, 0.0, 0.0, 1.0)
+                .unwrap_err()
+                .0,
+            "offered_mean"
+        );
+        assert_eq!(
+            DemandRecord::new(at, ch("voice"), 5.0, 6.0, 5.0, 7.0, 1.0)
+                .unwrap_err()
+                .0,
+            "offered_p10"
+        );
+        assert_eq!(
+            DemandRecord::new(at, ch("voice"), 5.0, 4.0, 5.0, 4.5, 1.0)
+                .unwrap_err()
+                .0,
+            "offered_p90"
+        );
+        assert_eq!(
+            DemandRecord::new(at, ch("voice"), 5.0, 4.0, 5.0, 6.0, 0.0)
+                .unwrap_err()
+                .0,
+            "aht_seconds"
+        );
+        let r = DemandRecord::new(at, ch("voice"), 40.0, 30.0, 40.0, 50.0, 900.0).unwrap();
+        assert_eq!(r.offered(DemandQuantile::P90), 50.0);
+        assert_eq!(r.load_erlangs(DemandQuantile::Mean, 900.0), 40.0);
+    }
+
+    #[test]
+    fn series_sorts_and_rejects_duplicates() {
+        let a = DemandRecord::new(
+            t("2026-11-23T08:15:00+00:00"),
+            ch("voice"),
+            1.0,
+            0.0,
+            1.0,
+            2.0,
+            60.0,
+        )
+        .unwrap();
+        let b = DemandRecord::new(
+            t("2026-11-23T08:00:00+00:00"),
+            ch("voice"),
+            1.0,
+            0.0,
+            1.0,
+            2.0,
+            60.0,
+        )
+        .unwrap();
+        let c = DemandRecord::new(
+            t("2026-11-23T08:00:00+00:00"),
+            ch("chat"),
+            1.0,
+            0.0,
+            1.0,
+            2.0,
+            60.0,
+        )
+        .unwrap();
+        let s = DemandSeries::new(vec![a.clone(), b.clone(), c.clone()]).unwrap();
+        assert_eq!(s.records(), &[c.clone(), b.clone(), a.clone()]);
+        assert_eq!(s.channels(), vec![ch("chat"), ch("voice")]);
+        assert_eq!(s.for_channel(&ch("voice")).count(), 2);
+        // The same instant written with another offset is the same interval.
+        let b2 = DemandRecord::new(
+            t("2026-11-23T09:00:00+01:00"),
+            ch("voice"),
+            1.0,
+            0.0,
+            1.0,
+            2.0,
+            60.0,
+        )
+        .unwrap();
+        let err = DemandSeries::new(vec![a, b, b2]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("duplicate demand for channel voice"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn grid_check() {
+        let grid = IntervalGrid::default();
+        let ok = DemandRecord::new(
+            t("2026-11-23T08:15:00+00:00"),
+            ch("voice"),
+            1.0,
+            0.0,
+            1.0,
+            2.0,
+            60.0,
+        )
+        .unwrap();
+        let off = DemandRecord::new(
+            t("2026-11-23T08:20:00+00:00"),
+            ch("voice"),
+            1.0,
+            0.0,
+            1.0,
+            2.0,
+            60.0,
+        )
+        .unwrap();
+        assert!(DemandSeries::new_on_grid(vec![ok.clone()], &grid).is_ok());
+        let err = DemandSeries::new_on_grid(vec![ok, off], &grid).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("not the start of a 15-minute interval"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn read_reports_every_problem_with_line_and_column() {
+        let text =
+            "interval_start,channel,offered_mean,offered_p10,offered_p50,offered_p90,aht_seconds\n\
+            2026-11-23T08:00:00+00:00,voice,10,8,10,12,900\n\
+            2026-11-23 08:15,voice,10,8,10,12,900\n\
+            2026-11-23T08:30:00+00:00,Voice,10,8,10,12,900\n\
+            2026-11-23T08:45:00+00:00,voice,ten,8,10,12,900\n\
+            2026-11-23T09:00:00+00:00,voice,10,11,10,12,900\n\
+            2026-11-23T08:00:00+00:00,voice,10,8,10,12,900\n\
+            2026-11-23T09:15:00+00:00,voice,10,8,10\n";
+        let (_d, path) = write(text, "f.csv");
+        let err = DemandSeries::read_csv(&path).unwrap_err();
+        let p = err.problems();
+        let find = |line: u64, col: Option<&str>| {
+            p.iter()
+                .any(|x| x.line == Some(line) && x.column.as_deref() == col)
+        };
+        assert!(find(3, Some("interval_start")), "{err}");
+        assert!(find(4, Some("channel")), "{err}");
+        assert!(find(5, Some("offered_mean")), "{err}");
+        assert!(find(6, Some("offered_p10")), "{err}");
+        assert!(find(7, None), "duplicate: {err}");
+        assert!(find(8, None), "short row: {err}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("f.csv: line 3, column interval_start"),
+            "{msg}"
+        );
+        assert!(msg.contains("RFC 3339"), "{msg}");
+    }
+
+    #[test]
+    fn read_checks_header() {
+        let (_d, path) = write("start,channel,offered\n", "f.csv");
+        let err = DemandSeries::read_csv(&path).unwrap_err();
+        assert_eq!(err.problems()[0].line, Some(1));
+        assert!(
+            err.to_string()
+                .contains("expected exactly interval_start,channel"),
+            "{err}"
+        );
+        let err = DemandSeries::read_csv("/nonexistent/f.csv").unwrap_err();
+        assert!(err.to_string().contains("/nonexistent/f.csv"), "{err}");
+    }
+
+    #[test]
+    fn read_on_grid_names_the_line() {
+        let text =
+            "interval_start,channel,offered_mean,offered_p10,offered_p50,offered_p90,aht_seconds\n\
+            2026-11-23T08:00:00+00:00,voice,10,8,10,12,900\n\
+            2026-11-23T08:05:00+00:00,voice,10,8,10,12,900\n";
+        let (_d, path) = write(text, "f.csv");
+        assert_eq!(DemandSeries::read_csv(&path).unwrap().len(), 2);
+        let err = DemandSeries::read_csv_on_grid(&path, &IntervalGrid::default()).unwrap_err();
+        assert_eq!(err.problems()[0].line, Some(3));
+    }
+
+    #[test]
+    fn written_timestamps_carry_the_offset() {
+        let grid = IntervalGrid::default();
+        let starts = grid.interval_starts(chrono::NaiveDate::from_ymd_opt(2026, 10, 25).unwrap());
+        let recs = starts
+            .iter()
+            .map(|s| DemandRecord::new(*s, ch("voice"), 0.0, 0.0, 0.0, 0.0, 0.0).unwrap())
+            .collect();
+        let s = DemandSeries::new_on_grid(recs, &grid).unwrap();
+        assert_eq!(s.len(), 100);
+        let mut buf = Vec::new();
+        s.write_to(&mut buf).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(
+            text.contains("\n2026-10-25T01:15:00+01:00,voice,0,0,0,0,0\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n2026-10-25T01:15:00+00:00,voice,0,0,0,0,0\n"),
+            "{text}"
+        );
+    }
+
+    fn arb_record() -> impl Strategy<Value = DemandRecord> {
+        (
+            0i64..200_000,
+            prop_oneof![Just("voice"), Just("chat"), Just("email")],
+            0.0f64..500.0,
+            0.0f64..1.0,
+            0.0f64..1.0,
+            1.0f64..3000.0,
+            prop_oneof![Just(0i32), Just(3600)],
+        )
+            .prop_map(|(slot, c, p50, lo, hi, aht, off)| {
+                let utc = chrono::Utc
+                    .timestamp_opt(1_780_000_000 + slot * 900, 0)
+                    .unwrap();
+                let at = utc.with_timezone(&FixedOffset::east_opt(off).unwrap());
+                let mean = p50 * (1.0 + hi / 10.0);
+                DemandRecord::new(at, ch(c), mean, p50 * lo, p50, p50 * (1.0 + hi), aht).unwrap()
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        /// read(write(x)) == x, plain and gzip.
+        #[test]
+        fn csv_round_trip(recs in proptest::collection::vec(arb_record(), 0..40), gz in any::<bool>()) {
+            let mut seen = BTreeSet::new();
+            let recs: Vec<_> = recs.into_iter().filter(|r| seen.insert((r.interval_start.timestamp(), r.channel.clone()))).collect();
+            let s = DemandSeries::new(recs).unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(if gz { "d.csv.gz" } else { "d.csv" });
+            s.write_csv(&path).unwrap();
+            prop_assert_eq!(DemandSeries::read_csv(&path).unwrap(), s);
+        }
+    }
+}

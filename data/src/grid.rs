@@ -6,6 +6,8 @@
 //! 23 hours); on the day they go back the repeated local times occur twice, first with the summer
 //! offset and then with the winter offset (100 intervals, 25 hours). Timestamps carry their offset, so
 //! `2026-10-25T01:15:00+01:00` and `2026-10-25T01:15:00+00:00` are different intervals.
+//! (In the rare zones whose clocks move by 30 minutes, such as Lord Howe Island, one interval of
+//! the changeover day is 30 minutes shorter or longer than the others.)
 //!
 //! ```
 //! use chrono::NaiveDate;
@@ -19,7 +21,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Weekday};
+use chrono::{
+    DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Weekday,
+};
 use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -46,7 +50,11 @@ pub struct IntervalLengthError(pub String);
 
 impl IntervalLength {
     /// All lengths, shortest first.
-    pub const ALL: [IntervalLength; 3] = [IntervalLength::M15, IntervalLength::M30, IntervalLength::M60];
+    pub const ALL: [IntervalLength; 3] = [
+        IntervalLength::M15,
+        IntervalLength::M30,
+        IntervalLength::M60,
+    ];
 
     /// The length in minutes (15, 30 or 60).
     pub fn minutes(self) -> u32 {
@@ -121,7 +129,9 @@ impl FromStr for IntervalLength {
         };
         minutes
             .ok_or_else(|| IntervalLengthError(s.to_string()))
-            .and_then(|m| IntervalLength::from_minutes(m).map_err(|_| IntervalLengthError(s.to_string())))
+            .and_then(|m| {
+                IntervalLength::from_minutes(m).map_err(|_| IntervalLengthError(s.to_string()))
+            })
     }
 }
 
@@ -137,7 +147,9 @@ impl<'de> Deserialize<'de> for IntervalLength {
         impl serde::de::Visitor<'_> for V {
             type Value = IntervalLength;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("15, 30 or 60 minutes, as a number or a string such as \"15m\" or \"1h\"")
+                f.write_str(
+                    "15, 30 or 60 minutes, as a number or a string such as \"15m\" or \"1h\"",
+                )
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
                 u32::try_from(v)
@@ -250,7 +262,7 @@ impl IntervalGrid {
         let back = Duration::minutes(i64::from(minute % self.minutes()))
             + Duration::seconds(i64::from(wall.second()))
             + Duration::nanoseconds(i64::from(wall.nanosecond()));
-        let candidate = local.clone() - back;
+        let candidate = local - back;
         // Fast path: no offset change between the candidate and `t`, so the candidate's wall time
         // is the aligned wall time we subtracted to.
         if candidate.offset() == local.offset() {
@@ -273,7 +285,7 @@ impl IntervalGrid {
         }
         // Midnight always exists on some side of every clock change used in practice; if a zone
         // skipped an entire local date, fall back to the raw instant rather than panic.
-        best.unwrap_or_else(|| local.clone())
+        best.unwrap_or(*local)
     }
 
     /// True when `t` is exactly an interval start of this grid.
@@ -297,18 +309,30 @@ impl IntervalGrid {
             // No clock change in between: the wall time moved by exactly one aligned step.
             return candidate;
         }
-        // A clock change lies in between: the next start is the floor of the candidate, unless an
-        // extra (short) interval starts in between, which the scan finds.
+        // A clock change lies in between: take the earliest start after `s` among the starts of
+        // this local date and the next one.
         let date = s.date_naive();
-        let mut best = self.floor(&candidate);
-        for d in [Some(date), date.succ_opt()].into_iter().flatten() {
+        let mut best: Option<DateTime<Tz>> = None;
+        for d in [
+            Some(date),
+            date.succ_opt(),
+            date.succ_opt().and_then(|d| d.succ_opt()),
+        ]
+        .into_iter()
+        .flatten()
+        {
             for x in self.interval_starts(d) {
-                if x > s && x < best {
-                    best = x;
+                if x > s && best.is_none_or(|b| x < b) {
+                    best = Some(x);
                 }
             }
+            if best.is_some() {
+                break;
+            }
         }
-        best
+        // Every zone has interval starts on the following days; the fallback keeps the function
+        // total (and strictly increasing) even for a pathological zone.
+        best.unwrap_or(candidate)
     }
 
     /// The interval starts `s` with `from <= s < to`, in order (empty when `to <= from`).
@@ -334,7 +358,11 @@ impl IntervalGrid {
         let mut out = Vec::new();
         while s < to {
             out.push(s);
-            s = self.next_start(&s);
+            let next = self.next_start(&s);
+            if next <= s {
+                break;
+            }
+            s = next;
         }
         out
     }
@@ -478,7 +506,14 @@ mod tests {
         let w: W = toml::from_str("interval = \"1h\"").unwrap();
         assert_eq!(w.interval, IntervalLength::M60);
         assert!(toml::from_str::<W>("interval = 20").is_err());
-        assert_eq!(toml::to_string(&W { interval: IntervalLength::M30 }).unwrap().trim(), "interval = \"30m\"");
+        assert_eq!(
+            toml::to_string(&W {
+                interval: IntervalLength::M30
+            })
+            .unwrap()
+            .trim(),
+            "interval = \"30m\""
+        );
     }
 
     #[test]
@@ -501,10 +536,10 @@ mod tests {
         for date in [d(2026, 3, 29), d(2026, 10, 25), d(2026, 11, 23)] {
             let s = g.interval_starts(date);
             for w in s.windows(2) {
-                assert_eq!(w[1].clone() - w[0].clone(), Duration::minutes(15));
+                assert_eq!(w[1] - w[0], Duration::minutes(15));
             }
             let next = g.interval_starts(date.succ_opt().unwrap());
-            assert_eq!(next[0].clone() - s[s.len() - 1].clone(), Duration::minutes(15));
+            assert_eq!(next[0] - s[s.len() - 1], Duration::minutes(15));
         }
         let autumn = g.interval_starts(d(2026, 10, 25));
         assert_eq!(autumn[4].to_rfc3339(), "2026-10-25T01:00:00+01:00");
@@ -575,7 +610,11 @@ mod tests {
     }
 
     fn any_len() -> impl Strategy<Value = IntervalLength> {
-        prop_oneof![Just(IntervalLength::M15), Just(IntervalLength::M30), Just(IntervalLength::M60)]
+        prop_oneof![
+            Just(IntervalLength::M15),
+            Just(IntervalLength::M30),
+            Just(IntervalLength::M60)
+        ]
     }
 
     proptest! {
@@ -610,6 +649,30 @@ mod tests {
             prop_assert!(t < n);
             prop_assert_eq!(n - f, len.as_duration());
             prop_assert_eq!(g.minute_of_day(&f) % len.minutes(), 0);
+        }
+
+        /// In zones with other clock rules (US dates, half-hour offsets, a 30-minute DST shift)
+        /// floor(t) <= t < next_start(floor(t)) and floor is aligned and idempotent.
+        #[test]
+        fn floor_properties_in_other_zones(
+            secs in 1_600_000_000i64..2_000_000_000,
+            len in any_len(),
+            tz in prop_oneof![
+                Just(chrono_tz::America::New_York),
+                Just(chrono_tz::Asia::Kolkata),
+                Just(chrono_tz::Australia::Lord_Howe),
+                Just(chrono_tz::Europe::Dublin),
+            ],
+        ) {
+            let g = IntervalGrid::new(len, tz);
+            let t = chrono::Utc.timestamp_opt(secs, 0).unwrap();
+            let f = g.floor(&t);
+            prop_assert!(f <= t);
+            prop_assert!(g.is_aligned(&f));
+            prop_assert_eq!(g.floor(&f), f);
+            let n = g.next_start(&f);
+            prop_assert!(t < n);
+            prop_assert!(n - f <= len.as_duration() + Duration::minutes(30));
         }
 
         /// intervals_between over whole local days equals the per-date listing.

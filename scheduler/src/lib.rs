@@ -4,4 +4,5 @@
 //! ([`staffing`]); later modules build shift rosters that meet the targets at least cost and replay
 //! them in simulation.
 
+pub mod roster;
 pub mod staffing;

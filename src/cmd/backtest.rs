@@ -1,9 +1,105 @@
-//! TEMPORARY scaffold, replaced by the owner of this subcommand.
+//! `rota backtest`: rolling-origin backtest of every forecasting model and the baselines, per
+//! channel, printed and written to CSV.
 
-/// Arguments (to be defined).
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use rota_data::config::CentreConfig;
+use rota_data::grid::IntervalLength;
+use rota_data::ingest::{read_history, IngestOptions};
+use rota_forecasting::adapter::{channel_series, CentreCalendar};
+use rota_forecasting::backtest::{render_table, write_csv, BacktestSettings};
+use rota_forecasting::pipeline::{backtest_channels, fits_per_channel, parse_horizon_days};
+
+/// Rolling-origin backtest of every forecasting model against the baselines.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Interval history (CSV or CSV.gz).
+    #[arg(long)]
+    pub history: PathBuf,
+    /// Centre configuration (TOML).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Days forecast from each origin (`7d`, `2w`, `14`).
+    #[arg(long, default_value = "7d")]
+    pub horizon: String,
+    /// Weekly origins scored (the latest leaves exactly one horizon of history).
+    #[arg(long, default_value_t = 12)]
+    pub origins: usize,
+    /// Write the scores (per channel, model and lead day) to this CSV.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Interval length when there is no configuration (default: inferred from the timestamps).
+    #[arg(long)]
+    pub interval: Option<IntervalLength>,
+    /// Time zone of local timestamps when there is no configuration (default Europe/London).
+    #[arg(long)]
+    pub tz: Option<chrono_tz::Tz>,
+    /// Backtest only these channels (repeatable; default: all).
+    #[arg(long = "channel")]
+    pub channels: Vec<String>,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("not implemented yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let horizon_days = parse_horizon_days(&args.horizon)?;
+    if args.origins == 0 {
+        anyhow::bail!("--origins must be at least 1");
+    }
+    let (history, calendar) = load(&args.history, args.config.as_deref(), args.interval, args.tz)?;
+    let series = channel_series(&history, &calendar, &args.channels)?;
+    let settings = BacktestSettings {
+        horizon_days,
+        origins: args.origins,
+        ..BacktestSettings::default()
+    };
+    let bar = ProgressBar::new((series.len() * fits_per_channel(&settings)) as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} model fits ({eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let results = backtest_channels(&series, &settings, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    print!("{}", render_table(&results));
+    if let Some(out) = &args.out {
+        let file = std::fs::File::create(out)
+            .with_context(|| format!("creating {}", out.display()))?;
+        write_csv(&results, file).with_context(|| format!("writing {}", out.display()))?;
+        println!("wrote {}", out.display());
+    }
+    Ok(())
+}
+
+/// The history and the centre calendar: with a configuration, its grid, time zone, channels, column
+/// mapping, opening hours, special days and default AHT; without one, the options given and England
+/// & Wales bank holidays (closures are then learned from history).
+pub(crate) fn load(
+    history: &Path,
+    config: Option<&Path>,
+    interval: Option<IntervalLength>,
+    tz: Option<chrono_tz::Tz>,
+) -> anyhow::Result<(rota_data::history::History, CentreCalendar)> {
+    let (options, calendar) = match config {
+        Some(path) => {
+            let config = CentreConfig::load(path)
+                .with_context(|| format!("reading configuration {}", path.display()))?;
+            let mut options = IngestOptions::from_config(&config);
+            if interval.is_some() {
+                options.interval = interval;
+            }
+            (options, CentreCalendar::from_config(&config))
+        }
+        None => (
+            IngestOptions {
+                interval,
+                tz,
+                ..IngestOptions::default()
+            },
+            CentreCalendar::england_and_wales(),
+        ),
+    };
+    let history = read_history(history, &options)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("reading history {}", history.display()))?;
+    Ok((history, calendar))
 }

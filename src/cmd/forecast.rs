@@ -1,9 +1,125 @@
-//! TEMPORARY scaffold, replaced by the owner of this subcommand.
+//! `rota forecast`: next days' offered contacts (mean, P10, P50, P90) and AHT per channel and
+//! interval, with the model chosen per channel by a short rolling-origin backtest.
 
-/// Arguments (to be defined).
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use rota_data::grid::IntervalLength;
+use rota_forecasting::adapter::{channel_series, demand_rows};
+use rota_forecasting::pipeline::{forecast_channels, ForecastSettings};
+
+/// Forecast offered contacts and handle time per channel and interval.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Interval history (CSV or CSV.gz).
+    #[arg(long)]
+    pub history: PathBuf,
+    /// Centre configuration (TOML): channels, opening hours, special days, default AHT.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// First local date to forecast (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: NaiveDate,
+    /// Number of days to forecast.
+    #[arg(long, default_value_t = 7)]
+    pub days: usize,
+    /// Output CSV: interval_start, channel, offered_mean, offered_p10, offered_p50, offered_p90,
+    /// aht_seconds.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Interval length when there is no configuration (default: inferred from the timestamps).
+    #[arg(long)]
+    pub interval: Option<IntervalLength>,
+    /// Time zone of local timestamps when there is no configuration (default Europe/London).
+    #[arg(long)]
+    pub tz: Option<chrono_tz::Tz>,
+    /// Forecast only these channels (repeatable; default: all).
+    #[arg(long = "channel")]
+    pub channels: Vec<String>,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("not implemented yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    if args.days == 0 {
+        anyhow::bail!("--days must be at least 1");
+    }
+    let (history, calendar) =
+        super::backtest::load(&args.history, args.config.as_deref(), args.interval, args.tz)?;
+    let series = channel_series(&history, &calendar, &args.channels)?;
+    let inputs: Vec<_> = series
+        .into_iter()
+        .map(|s| {
+            let aht = calendar.configured_aht(s.channel());
+            (s, aht)
+        })
+        .collect();
+    let forecasts = forecast_channels(
+        &inputs,
+        args.from,
+        &|channel, first, n| calendar.days(channel, first, n),
+        args.days,
+        &ForecastSettings::default(),
+    )?;
+    let rows = demand_rows(&forecasts, &history.grid());
+    write_demand(&args.out, &rows)
+        .with_context(|| format!("writing forecast {}", args.out.display()))?;
+
+    let minutes = history.grid().length.minutes() as usize;
+    for f in &forecasts {
+        let sel = f.backtest.selected_score();
+        println!(
+            "{}: model {} (backtest WAPE {:.1}%, P10-P90 coverage {:.0}%)",
+            f.channel,
+            f.model,
+            100.0 * sel.wape,
+            100.0 * sel.coverage
+        );
+        let totals: Vec<String> = f
+            .daily_totals()
+            .iter()
+            .map(|(d, t)| format!("{} {:.0}", d.format("%a %d %b"), t))
+            .collect();
+        println!("  daily offered: {}", totals.join(", "));
+        if let Some((date, slot, v)) = f.peak() {
+            let m = slot * minutes;
+            println!(
+                "  peak interval: {} {:02}:{:02} ({:.1} offered)",
+                date.format("%a %d %b"),
+                m / 60,
+                m % 60,
+                v
+            );
+        }
+    }
+    println!("wrote {} intervals to {}", rows.len(), args.out.display());
+    Ok(())
+}
+
+fn write_demand(
+    path: &std::path::Path,
+    rows: &[rota_forecasting::adapter::DemandRow],
+) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_path(path)?;
+    w.write_record([
+        "interval_start",
+        "channel",
+        "offered_mean",
+        "offered_p10",
+        "offered_p50",
+        "offered_p90",
+        "aht_seconds",
+    ])?;
+    for r in rows {
+        w.write_record([
+            r.interval_start.to_rfc3339(),
+            r.channel.clone(),
+            format!("{:.3}", r.offered_mean),
+            format!("{}", r.offered_p10),
+            format!("{}", r.offered_p50),
+            format!("{}", r.offered_p90),
+            format!("{:.1}", r.aht_seconds),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
 }

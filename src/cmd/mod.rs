@@ -5,5 +5,6 @@ pub mod data_check;
 pub mod data_generate;
 pub mod erlang;
 pub mod forecast;
+pub mod schedule;
 pub mod serve;
 pub mod staff;

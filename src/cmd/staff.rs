@@ -1,9 +1,138 @@
-//! TEMPORARY scaffold, replaced by the owner of this subcommand.
+//! `rota staff`: required agents per channel and interval for a forecast, or (with `--evaluate`)
+//! the KPIs a given staffing delivers.
+//!
+//! Reads the centre configuration and the forecast, builds each channel's model with
+//! `rota_scheduler::staffing::channel_demands`, runs `plan_requirements` or `evaluate_staffing`,
+//! writes the CSV and prints per-channel totals.
 
-/// Arguments (to be defined).
+use std::fs::File;
+use std::io::{BufReader, BufWriter};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::ValueEnum;
+use rota_data::config::{CentreConfig, DemandQuantile};
+use rota_data::demand::DemandSeries;
+use rota_scheduler::staffing::{
+    channel_demands, evaluate_staffing, forecast_points, plan_requirements, read_agents_csv,
+    summarise, write_staffing_csv, ChannelSummary,
+};
+
+/// Which forecast figure to plan for.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Quantile {
+    /// The forecast mean.
+    Mean,
+    /// The 10th percentile.
+    P10,
+    /// The median.
+    P50,
+    /// The 90th percentile (cautious).
+    P90,
+}
+
+/// Required agents for a forecast, or KPIs for a given staffing.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Forecast CSV (or .csv.gz): interval_start, channel, offered_mean, offered_p10, offered_p50,
+    /// offered_p90, aht_seconds.
+    #[arg(long)]
+    pub forecast: PathBuf,
+    /// Centre configuration (TOML): channels, targets, patience, concurrency, shrinkage, hours.
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Output CSV: interval_start, channel, offered, aht_seconds, required_agents, abandon_rate,
+    /// asa_seconds, service_level, occupancy, scheduled_heads.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Predict the KPIs of the staffing in --agents instead of computing requirements.
+    #[arg(long, requires = "agents")]
+    pub evaluate: bool,
+    /// Staffing CSV for --evaluate: interval_start, channel, agents.
+    #[arg(long, requires = "evaluate")]
+    pub agents: Option<PathBuf>,
+    /// Forecast figure to plan for (default: the configuration's planning.demand_quantile).
+    #[arg(long, value_enum)]
+    pub quantile: Option<Quantile>,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("not implemented yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let config = CentreConfig::load(&args.config)
+        .with_context(|| format!("reading the centre configuration {}", args.config.display()))?;
+    let grid = config.grid();
+    let forecast = DemandSeries::read_csv_on_grid(&args.forecast, &grid)
+        .with_context(|| format!("reading the forecast {}", args.forecast.display()))?;
+    let quantile = match args.quantile {
+        None => config.centre().planning().demand_quantile(),
+        Some(Quantile::Mean) => DemandQuantile::Mean,
+        Some(Quantile::P10) => DemandQuantile::P10,
+        Some(Quantile::P50) => DemandQuantile::P50,
+        Some(Quantile::P90) => DemandQuantile::P90,
+    };
+    let demands = channel_demands(&config, &forecast_points(&forecast, quantile))?;
+    anyhow::ensure!(
+        !demands.is_empty(),
+        "the forecast {} has no rows for the configured channels",
+        args.forecast.display()
+    );
+    let interval_s = f64::from(grid.length.seconds());
+    let rows = match &args.agents {
+        Some(agents_path) if args.evaluate => {
+            let file = File::open(agents_path)
+                .with_context(|| format!("opening the staffing file {}", agents_path.display()))?;
+            let staffing =
+                read_agents_csv(BufReader::new(file), &agents_path.display().to_string())?;
+            evaluate_staffing(&demands, interval_s, &staffing)?
+        }
+        _ => plan_requirements(&demands, interval_s)?,
+    };
+    let out =
+        File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    write_staffing_csv(&rows, BufWriter::new(out))
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    let summary = summarise(&rows, interval_s);
+    print_summary(&summary, args.evaluate, quantile);
+    println!("wrote {} rows to {}", rows.len(), args.out.display());
+    Ok(())
+}
+
+fn print_summary(summary: &[ChannelSummary], evaluate: bool, quantile: DemandQuantile) {
+    if evaluate {
+        println!(
+            "Predicted KPIs for the given staffing (forecast {}):",
+            quantile.as_str()
+        );
+    } else {
+        println!("Required staffing (forecast {}):", quantile.as_str());
+    }
+    println!(
+        "{:<12} {:>10} {:>14} {:>14} {:>9} {:<26} {:>9} {:>9}",
+        "channel",
+        "offered",
+        if evaluate {
+            "agent-hours"
+        } else {
+            "required hrs"
+        },
+        "scheduled hrs",
+        "peak",
+        "peak at",
+        "abandon",
+        "SL"
+    );
+    for s in summary {
+        println!(
+            "{:<12} {:>10.0} {:>14.1} {:>14.1} {:>9.2} {:<26} {:>8.1}% {:>9}",
+            s.channel,
+            s.offered,
+            s.required_agent_hours,
+            s.scheduled_hours,
+            s.peak_required,
+            s.peak_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            100.0 * s.abandon_rate,
+            s.service_level
+                .map(|x| format!("{:.1}%", 100.0 * x))
+                .unwrap_or_else(|| "-".into())
+        );
+    }
 }

@@ -1,1 +1,41 @@
-//! Queueing models that turn demand into required agents (owner: staffing).
+//! Queueing models that turn demand into required agents, per channel and interval.
+//!
+//! * [`erlang`]: Erlang C (M/M/n) and Erlang A (M/M/n+M) KPIs for `n` agents, exact and stable to
+//!   10,000 agents.
+//! * [`inverse`]: the smallest number of agents that meets every target at once.
+//!
+//! ```
+//! use rota_scheduler::staffing::{required_agents, Patience, QueueInputs, Targets};
+//! // A housing repairs line: 120 calls an hour, AHT 8.5 min, callers give up after ~3 min.
+//! let q = QueueInputs::from_calls_per_hour(120.0, 510.0, Patience::exponential(180.0).unwrap()).unwrap();
+//! let targets = Targets::builder().max_abandon(0.10).max_asa_s(120.0).build().unwrap();
+//! let req = required_agents(&q, &targets).unwrap();
+//! assert!(req.metrics.p_abandon <= 0.10 && req.metrics.asa_served_s <= 120.0);
+//! ```
+
+pub mod calculator;
+pub mod centre;
+pub mod channel;
+pub mod erlang;
+pub mod error;
+pub mod inverse;
+pub mod plan;
+
+pub use calculator::{
+    erlang_calculator, CalculatorMode, ErlangModel, ErlangRequest, ErlangResponse,
+};
+pub use centre::{channel_demands, channel_model, forecast_points, is_open, ForecastPoint};
+pub use channel::{
+    deferred_kpis, deferred_requirement, queue_kpis, queue_requirement, scheduled_heads,
+    ChannelModel, ChatConcurrency, DeferredInterval, DeferredOutcome, IntervalKpis, ResponseTarget,
+};
+pub use erlang::{erlang_b, evaluate, Patience, QueueInputs, QueueMetrics};
+pub use error::StaffingError;
+pub use inverse::{
+    required_agents, Requirement, ServiceLevelDefinition, ServiceLevelTarget, Targets,
+    TargetsBuilder, DEFAULT_THRESHOLD_S, MAX_AGENTS,
+};
+pub use plan::{
+    evaluate_staffing, plan_requirements, read_agents_csv, summarise, write_staffing_csv,
+    ChannelDemand, ChannelSummary, DemandInterval, PlanError, Staffing, StaffingRow,
+};

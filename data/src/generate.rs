@@ -1,1 +1,0 @@
-//! Sample centre generator (owner: generator).

@@ -1,0 +1,340 @@
+//! Building forecasting inputs from `rota_data`: the interval history of a channel becomes a
+//! [`ChannelSeries`] (local date x slot of day), and the centre's calendar (England & Wales bank
+//! holidays, special days, opening hours) becomes the [`DayInfo`] of each date.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Weekday};
+use chrono_tz::Tz;
+use rota_data::calendar;
+use rota_data::channel::ChannelName;
+use rota_data::config::{CentreConfig, SpecialDayKind};
+use rota_data::grid::IntervalGrid;
+use rota_data::history::History;
+
+use crate::error::ForecastError;
+use crate::series::{ChannelSeries, DayInfo};
+
+/// One channel's calendar from the configuration.
+#[derive(Debug, Clone, Default)]
+pub struct ChannelCalendar {
+    /// Dates on which the channel is closed all day (configured special days).
+    pub closed_dates: BTreeSet<NaiveDate>,
+    /// Open slots per weekday (Monday first) from the configured opening hours.
+    pub open_slots: Option<[Vec<bool>; 7]>,
+    /// Configured events: forecast volume is multiplied by the factor on that date.
+    pub volume_factors: BTreeMap<NaiveDate, f64>,
+    /// Configured default AHT, seconds.
+    pub aht_seconds: Option<f64>,
+}
+
+/// What the forecaster needs to know about the centre's calendar, per channel.
+#[derive(Debug, Clone, Default)]
+pub struct CentreCalendar {
+    /// Flag England & Wales bank holidays and the first working day after them.
+    pub bank_holidays: bool,
+    /// The centre is closed on bank holidays (configured); otherwise learned from history.
+    pub closed_on_bank_holidays: bool,
+    /// Per-channel calendars; channels not listed use `default`.
+    pub channels: BTreeMap<String, ChannelCalendar>,
+    /// Calendar of channels not listed.
+    pub default: ChannelCalendar,
+}
+
+impl CentreCalendar {
+    /// England & Wales bank holidays, nothing else known (closures are learned from history).
+    pub fn england_and_wales() -> Self {
+        Self {
+            bank_holidays: true,
+            ..Self::default()
+        }
+    }
+
+    /// The calendar of a configured centre: bank holidays (closed if the centre closes on them),
+    /// special days (closures and volume events per channel), opening hours (live channels accept
+    /// contacts only when open; deferred channels always) and the default AHT of each channel, on
+    /// the configuration's interval grid.
+    pub fn from_config(config: &CentreConfig) -> Self {
+        let grid = config.grid();
+        let spd = slots_per_day(&grid);
+        let minutes = grid.length.minutes();
+        let mut channels = BTreeMap::new();
+        for channel in config.channels() {
+            let name = channel.name();
+            let open_slots = std::array::from_fn(|w| {
+                let weekday = Weekday::try_from(w as u8).unwrap_or(Weekday::Mon);
+                (0..spd)
+                    .map(|s| {
+                        let start = s as u32 * minutes;
+                        (start..start + minutes).any(|m| channel.accepts_contacts_at(weekday, m))
+                    })
+                    .collect()
+            });
+            let mut cal = ChannelCalendar {
+                open_slots: Some(open_slots),
+                aht_seconds: Some(channel.aht_seconds()),
+                ..ChannelCalendar::default()
+            };
+            for special in config.special_days().iter().filter(|s| s.affects(name)) {
+                match special.kind() {
+                    SpecialDayKind::Closed => {
+                        cal.closed_dates.insert(special.date());
+                    }
+                    SpecialDayKind::Event { volume_factor } => {
+                        *cal.volume_factors.entry(special.date()).or_insert(1.0) *= volume_factor;
+                    }
+                }
+            }
+            channels.insert(name.as_str().to_string(), cal);
+        }
+        Self {
+            bank_holidays: true,
+            closed_on_bank_holidays: config.centre().closed_on_bank_holidays(),
+            channels,
+            default: ChannelCalendar::default(),
+        }
+    }
+
+    fn channel(&self, channel: &str) -> &ChannelCalendar {
+        self.channels.get(channel).unwrap_or(&self.default)
+    }
+
+    /// The configured default AHT of a channel.
+    pub fn configured_aht(&self, channel: &str) -> Option<f64> {
+        self.channel(channel).aht_seconds
+    }
+
+    /// The calendar facts of `date` for `channel`.
+    pub fn day(&self, channel: &str, date: NaiveDate) -> DayInfo {
+        use chrono::Datelike;
+        let in_range = calendar::SUPPORTED_YEARS.contains(&date.year());
+        let bank_holiday = self.bank_holidays && in_range && calendar::is_bank_holiday(date);
+        let after = self.bank_holidays && in_range && calendar::is_day_after_bank_holiday(date);
+        let weekday = date.weekday().num_days_from_monday() as usize;
+        let cal = self.channel(channel);
+        DayInfo {
+            date,
+            bank_holiday,
+            after_bank_holiday: after,
+            closed: cal.closed_dates.contains(&date)
+                || (bank_holiday && self.closed_on_bank_holidays),
+            open_slots: cal.open_slots.as_ref().map(|o| o[weekday].clone()),
+            volume_factor: cal.volume_factors.get(&date).copied().unwrap_or(1.0),
+        }
+    }
+
+    /// `n` consecutive days from `first` for `channel`.
+    pub fn days(&self, channel: &str, first: NaiveDate, n: usize) -> Vec<DayInfo> {
+        first
+            .iter_days()
+            .take(n)
+            .map(|d| self.day(channel, d))
+            .collect()
+    }
+}
+
+/// Intervals per day of a grid on a standard (non-DST) day.
+pub fn slots_per_day(grid: &IntervalGrid) -> usize {
+    grid.length.per_standard_day()
+}
+
+/// The series of one channel from the whole history, by local date and wall-clock slot. On the
+/// 25-hour day the repeated hour's two intervals are averaged into one slot; on the 23-hour day the
+/// skipped hour's slots are missing.
+pub fn series_from_history(
+    history: &History,
+    channel: &ChannelName,
+    calendar: &CentreCalendar,
+) -> Result<ChannelSeries, ForecastError> {
+    if !history.channels().contains(channel) {
+        return Err(ForecastError::UnknownChannel {
+            name: channel.as_str().to_string(),
+            known: history
+                .channels()
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    let dense = history.full_series(channel);
+    let spd = slots_per_day(&history.grid());
+    let (Some(first), Some(last)) = (dense.slots.first(), dense.slots.last()) else {
+        return Err(ForecastError::HistoryTooShort {
+            channel: channel.as_str().to_string(),
+            have: 0,
+            need: 21,
+            why: "the history has no interval for this channel",
+        });
+    };
+    let first_date = first.date;
+    let n_days = usize::try_from((last.date - first_date).num_days() + 1).unwrap_or(0);
+    // (sum, count) per cell for offered, handled and handled-weighted AHT.
+    let cells = n_days * spd;
+    let mut offered = vec![(0.0, 0u32); cells];
+    let mut handled = vec![(0.0, 0u32); cells];
+    let mut aht = vec![(0.0, 0.0); cells];
+    let mut any_aht = false;
+    for (slot, counts) in dense.iter() {
+        let Some(c) = counts else { continue };
+        let day = usize::try_from((slot.date - first_date).num_days()).unwrap_or(usize::MAX);
+        if day >= n_days || slot.slot_of_day >= spd {
+            continue;
+        }
+        let i = day * spd + slot.slot_of_day;
+        offered[i].0 += f64::from(c.offered);
+        offered[i].1 += 1;
+        if let Some(h) = c.handled {
+            handled[i].0 += f64::from(h);
+            handled[i].1 += 1;
+        }
+        if let Some(a) = c.aht_seconds {
+            let w = f64::from(c.handled.unwrap_or(c.offered)).max(1e-9);
+            aht[i].0 += a * w;
+            aht[i].1 += w;
+            any_aht = true;
+        }
+    }
+    let mean = |(s, n): (f64, u32)| (n > 0).then(|| s / f64::from(n));
+    let series = ChannelSeries::new(
+        channel.as_str(),
+        spd,
+        calendar.days(channel.as_str(), first_date, n_days),
+        offered.into_iter().map(mean).collect(),
+    )?;
+    if any_aht {
+        series.with_handle_time(
+            handled.into_iter().map(mean).collect(),
+            aht.into_iter()
+                .map(|(s, w)| (w > 0.0).then(|| s / w))
+                .collect(),
+        )
+    } else {
+        Ok(series)
+    }
+}
+
+/// The real interval starts of a forecast day and the wall-clock slot each one takes its forecast
+/// from (the repeated hour in October gets the same slot twice; the skipped hour in March none).
+pub fn interval_starts(grid: &IntervalGrid, date: NaiveDate) -> Vec<(DateTime<Tz>, usize)> {
+    let minutes = grid.length.minutes();
+    grid.interval_starts(date)
+        .into_iter()
+        .map(|t| {
+            let slot = rota_data::history::IntervalSlot::new(grid, t).slot_of_day;
+            debug_assert!(slot < (1440 / minutes) as usize);
+            (t, slot)
+        })
+        .collect()
+}
+
+/// The series of the requested channels (all channels of the history when `only` is empty), in
+/// name order. An unknown channel is an error that lists the known ones.
+pub fn channel_series(
+    history: &History,
+    calendar: &CentreCalendar,
+    only: &[String],
+) -> Result<Vec<ChannelSeries>, ForecastError> {
+    let known = history.channels();
+    let wanted: Vec<ChannelName> = if only.is_empty() {
+        known.clone()
+    } else {
+        only.iter()
+            .map(|name| {
+                known
+                    .iter()
+                    .find(|c| c.as_str() == name)
+                    .cloned()
+                    .ok_or_else(|| ForecastError::UnknownChannel {
+                        name: name.clone(),
+                        known: known
+                            .iter()
+                            .map(|c| c.as_str().to_string())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    wanted
+        .iter()
+        .map(|c| series_from_history(history, c, calendar))
+        .collect()
+}
+
+/// One row of the forecast file: `interval_start, channel, offered_mean, offered_p10, offered_p50,
+/// offered_p90, aht_seconds`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandRow {
+    /// Interval start in the centre's time zone.
+    pub interval_start: DateTime<Tz>,
+    /// Channel.
+    pub channel: String,
+    /// Mean offered.
+    pub offered_mean: f64,
+    /// P10 offered.
+    pub offered_p10: f64,
+    /// P50 offered.
+    pub offered_p50: f64,
+    /// P90 offered.
+    pub offered_p90: f64,
+    /// AHT seconds.
+    pub aht_seconds: f64,
+}
+
+/// The forecast as real intervals of the grid (92/96/100 a day at 15 minutes in London), channel by
+/// channel in time order.
+pub fn demand_rows(
+    forecasts: &[crate::pipeline::ChannelForecast],
+    grid: &IntervalGrid,
+) -> Vec<DemandRow> {
+    let mut rows = Vec::new();
+    for f in forecasts {
+        for (d, day) in f.days.iter().enumerate() {
+            for (t, slot) in interval_starts(grid, day.date) {
+                let i = d * f.slots_per_day + slot.min(f.slots_per_day - 1);
+                rows.push(DemandRow {
+                    interval_start: t,
+                    channel: f.channel.clone(),
+                    offered_mean: f.mean[i],
+                    offered_p10: f.p10[i],
+                    offered_p50: f.p50[i],
+                    offered_p90: f.p90[i],
+                    aht_seconds: f.aht_seconds[i],
+                });
+            }
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sample_configuration_gives_closures_hours_events_and_aht() {
+        let config = CentreConfig::sample().expect("the bundled sample configuration is valid");
+        let cal = CentreCalendar::from_config(&config);
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        // Boxing Day 2026 is a Saturday; Christmas Day a Friday: a bank holiday, closed.
+        let xmas = cal.day("voice", d(2026, 12, 25));
+        assert!(xmas.bank_holiday && xmas.closed);
+        // Reception closed for training on 2 December, voice is not.
+        assert!(cal.day("reception", d(2026, 12, 2)).closed);
+        assert!(!cal.day("voice", d(2026, 12, 2)).closed);
+        // Rent statements: voice x 1.25 on 19 November.
+        assert_eq!(cal.day("voice", d(2026, 11, 19)).volume_factor, 1.25);
+        assert_eq!(cal.day("chat", d(2026, 11, 19)).volume_factor, 1.0);
+        // Opening hours: voice is closed at 03:00 on a Monday, open at 10:00.
+        let monday = cal.day("voice", d(2026, 11, 23));
+        let spd = slots_per_day(&config.grid());
+        let open = monday.open_slots.expect("configured hours");
+        assert_eq!(open.len(), spd);
+        assert!(!open[3 * spd / 24]);
+        assert!(open[10 * spd / 24]);
+        assert!(cal.configured_aht("voice").is_some_and(|a| a > 0.0));
+        // The first working day after the August bank holiday 2026 (Monday 31st).
+        assert!(cal.day("voice", d(2026, 9, 1)).after_bank_holiday);
+    }
+}

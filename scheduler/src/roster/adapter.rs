@@ -1,0 +1,270 @@
+//! From a centre configuration and a staffing requirements file to a [`RosterProblem`].
+//!
+//! Mapping (documented in docs/ROSTER.md):
+//! * channels: live kinds (inbound, walk-in, chat) need `required_agents` per interval; deferred
+//!   channels become a backlog flow whose workload is `offered x AHT / interval` (or
+//!   `required_agents` when the file has no offered/AHT), due within the response target. A target
+//!   counted in worked hours only is converted to elapsed time with the channel's share of open
+//!   hours in the week (`within_hours x 168 / open hours per week`), an average, not exact per item.
+//! * shortfall weight factor per channel from its routing priority `p` (lower = more important):
+//!   `f = 2 / (1 + p/10)` (priority 1 -> 1.82, default 10 -> 1.0, 30 -> 0.5); deferred channels
+//!   get half of that, because their work can still be done late.
+//! * templates: unpaid lunch and paid breaks with their windows; who may work a template is the
+//!   configuration's own rule (`CentreConfig::templates_for`: contract, team, required skills).
+//! * contracts: weekly paid hours, `7 - days_off_per_week` working days, consecutive days, rest;
+//!   weekend off "d days in 1 week" becomes at most `2 - d` weekend days worked; rules over several
+//!   weeks cannot be checked inside one week without the previous roster and are reported as such.
+//! * agents: availability outside the weekly hours and approved leave become blocked periods.
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone};
+use chrono_tz::Tz;
+use rota_data::channel::ChannelKind;
+use rota_data::config::CentreConfig;
+
+use super::error::RosterError;
+use super::problem::{
+    AgentPlan, BreakRule, ChannelMode, ChannelPlan, ContractRules, FixedShift, Horizon,
+    RosterProblem, ShiftTemplate, Unavailable, Weights,
+};
+use super::requirements::RequirementSeries;
+
+fn clock(minutes: u32) -> NaiveTime {
+    NaiveTime::from_num_seconds_from_midnight_opt((minutes % 1440) * 60, 0).unwrap_or(NaiveTime::MIN)
+}
+
+fn midnight(tz: Tz, d: NaiveDate) -> Option<chrono::DateTime<Tz>> {
+    tz.from_local_datetime(&d.and_time(NaiveTime::MIN)).earliest()
+}
+
+fn at_minute(tz: Tz, d: NaiveDate, minute: u32) -> Option<chrono::DateTime<Tz>> {
+    if minute >= 1440 {
+        midnight(tz, d + Duration::days(1))
+    } else {
+        tz.from_local_datetime(&d.and_time(clock(minute))).earliest()
+    }
+}
+
+/// The shortfall weight factor of a channel with routing priority `p` (see the module doc).
+pub fn priority_factor(priority: u32, kind: ChannelKind) -> f64 {
+    let f = 2.0 / (1.0 + f64::from(priority) / 10.0);
+    if kind.is_deferred() {
+        f / 2.0
+    } else {
+        f
+    }
+}
+
+/// Builds the roster problem of `config` for `days` days from `first_date` with the requirements
+/// `req` (read by [`super::requirements::read_requirements`] on the same horizon).
+///
+/// Also returns notes in plain words about rules that cannot be honoured exactly (e.g. weekend
+/// rules over several weeks) and channels without requirements.
+pub fn problem_from_config(
+    config: &CentreConfig,
+    horizon: Horizon,
+    req: &RequirementSeries,
+    weights: Weights,
+) -> Result<(RosterProblem, Vec<String>), RosterError> {
+    let tz = horizon.tz();
+    let n_t = horizon.n_intervals();
+    let interval = horizon.interval_minutes();
+    let mut notes = Vec::new();
+
+    for name in req.required.keys() {
+        if config.channel(name.as_str()).is_none() {
+            return Err(RosterError::Input(format!(
+                "the requirements name channel {name}, which the configuration does not define \
+                 (configured: {})",
+                config
+                    .channel_names()
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    let mut channels = Vec::new();
+    for ch in config.channels() {
+        let name = ch.name().clone();
+        let required = req.required.get(&name);
+        if required.is_none() {
+            notes.push(format!("{name}: no requirements in the file; planned as zero"));
+        }
+        let factor = priority_factor(ch.priority(), ch.kind());
+        let (mode, requirement) = if ch.kind().is_deferred() {
+            let hours = ch
+                .targets()
+                .response()
+                .map(|r| {
+                    let open_h = f64::from(ch.hours().minutes_per_week()) / 60.0;
+                    if r.working_hours_only() && open_h > 0.0 {
+                        (r.within_hours() * 168.0 / open_h).min(24.0 * 7.0)
+                    } else {
+                        r.within_hours()
+                    }
+                })
+                .unwrap_or(24.0);
+            let work = req
+                .workload
+                .get(&name)
+                .or(required)
+                .cloned()
+                .unwrap_or_else(|| vec![0.0; n_t]);
+            (
+                ChannelMode::Deferred {
+                    response_minutes: (hours * 60.0).round().max(f64::from(interval)) as u32,
+                },
+                work,
+            )
+        } else {
+            (
+                ChannelMode::Live,
+                required.cloned().unwrap_or_else(|| vec![0.0; n_t]),
+            )
+        };
+        channels.push(ChannelPlan {
+            name,
+            mode,
+            shortfall_weight: factor,
+            requirement,
+        });
+    }
+
+    let templates = config
+        .shift_templates()
+        .iter()
+        .map(|t| {
+            let mut breaks = Vec::new();
+            if let Some(l) = t.lunch() {
+                breaks.push(BreakRule {
+                    minutes: l.minutes(),
+                    earliest_offset: l.earliest_start_after(),
+                    latest_offset: l.latest_start_after(),
+                    paid: false,
+                });
+            }
+            for b in t.breaks() {
+                breaks.push(BreakRule {
+                    minutes: b.minutes(),
+                    earliest_offset: b.earliest_start_after(),
+                    latest_offset: b.latest_start_after(),
+                    paid: true,
+                });
+            }
+            ShiftTemplate {
+                name: t.name().to_string(),
+                weekdays: t.days().to_vec(),
+                earliest_start: clock(u32::from(t.earliest_start())),
+                latest_start: clock(u32::from(t.latest_start())),
+                step_minutes: t.start_step_minutes(),
+                length_minutes: t.length_minutes(),
+                breaks,
+                // who may work the template is decided per agent below
+                team: None,
+            }
+        })
+        .collect();
+
+    let mut agents = Vec::new();
+    for a in config.agents() {
+        let Some(c) = config.contract(a.contract()) else {
+            return Err(RosterError::Input(format!(
+                "agent {}: unknown contract {}",
+                a.id(),
+                a.contract()
+            )));
+        };
+        let max_weekend_days = match c.weekend_off() {
+            None => 2,
+            Some(w) if w.in_weeks() <= 1 => 2u32.saturating_sub(w.days()),
+            Some(w) => {
+                notes.push(format!(
+                    "agent {} (contract {}): the rule of {} weekend day(s) off in {} weeks needs \
+                     the previous weeks' rosters and is not checked in a one-week plan",
+                    a.id(),
+                    c.name(),
+                    w.days(),
+                    w.in_weeks()
+                ));
+                2
+            }
+        };
+        let contract = ContractRules {
+            name: c.name().to_string(),
+            min_weekly_minutes: (c.min_weekly_paid_hours() * 60.0).round() as u32,
+            max_weekly_minutes: (c.max_weekly_paid_hours() * 60.0).round() as u32,
+            max_days_per_week: 7u32.saturating_sub(c.days_off_per_week()),
+            max_consecutive_days: c.max_consecutive_working_days().max(1),
+            min_rest_minutes: (c.min_rest_hours() * 60.0).round() as u32,
+            max_weekend_days,
+        };
+        let mut unavailable = Vec::new();
+        // availability: the complement of the weekly hours on every day of the horizon (and the
+        // day after, for shifts that run past midnight)
+        if let Some(hours) = a.availability() {
+            for d in 0..=horizon.days() {
+                let date = horizon.date(d);
+                let mut free_from = 0u32;
+                let mut ranges: Vec<(u32, u32)> = hours
+                    .ranges(date.weekday())
+                    .iter()
+                    .map(|r| (u32::from(r.start_minute()), u32::from(r.end_minute())))
+                    .collect();
+                ranges.sort_unstable();
+                ranges.push((1440, 1440));
+                for (s, e) in ranges {
+                    if s > free_from {
+                        if let (Some(from), Some(to)) =
+                            (at_minute(tz, date, free_from), at_minute(tz, date, s))
+                        {
+                            unavailable.push(Unavailable {
+                                from,
+                                to,
+                                reason: "time outside the agent's availability".into(),
+                            });
+                        }
+                    }
+                    free_from = free_from.max(e);
+                }
+            }
+        }
+        for l in a.leave() {
+            if let (Some(from), Some(to)) = (midnight(tz, l.from()), midnight(tz, l.to() + Duration::days(1))) {
+                unavailable.push(Unavailable {
+                    from,
+                    to,
+                    reason: l.label().unwrap_or("approved leave").to_string(),
+                });
+            }
+        }
+        agents.push(AgentPlan {
+            id: a.id().to_string(),
+            name: a.name().to_string(),
+            team: a.team().map(str::to_string),
+            skills: a.skills().to_vec(),
+            hourly_rate: a.hourly_rate(),
+            contract,
+            allowed_templates: Some(
+                config
+                    .templates_for(a)
+                    .iter()
+                    .map(|t| t.name().to_string())
+                    .collect(),
+            ),
+            weekly_availability: [Some((NaiveTime::MIN, NaiveTime::MIN)); 7],
+            unavailable,
+            fixed_shifts: a
+                .fixed_shifts()
+                .iter()
+                .map(|f| FixedShift {
+                    date: f.date(),
+                    template: f.template().to_string(),
+                    start: clock(u32::from(f.start_minute())),
+                })
+                .collect(),
+        });
+    }
+    let problem = RosterProblem::new(horizon, channels, templates, agents, weights)?;
+    Ok((problem, notes))
+}

@@ -1,0 +1,61 @@
+//! Deferred channels (email, social): a backlog flow instead of per-interval coverage.
+//!
+//! With `r[c,t]` the workload arriving in interval `t` (agent-intervals) and `D_c` the response
+//! target in intervals, work may be handled any time between its arrival and its deadline:
+//!
+//! ```text
+//! h[c,t] + u[c,t] = sum_g z[g,c,t]                      capacity used or idle (u >= 0)
+//! B[c,t] = B[c,t-1] + r[c,t] - h[c,t],   B[c,-1] = 0       backlog (B >= 0: no work before it arrives)
+//! B[c,t] <= sum_{t-D_c < s <= t} r[c,s] + l[c,t]          only work not yet due may wait
+//! ```
+//!
+//! `l[c,t]` (overdue agent-intervals still waiting at `t`) is penalised with the channel's shortfall
+//! weight for every interval it stays overdue, and idle capacity `u` with the over-coverage weight.
+//! This is the fluid model of DOMAIN.md: cumulative capacity must reach cumulative workload due.
+
+use good_lp::{constraint, Expression};
+
+use super::RosterModel;
+use crate::roster::problem::ChannelMode;
+
+/// Adds the backlog flow of every deferred channel.
+pub fn add(m: &mut RosterModel<'_>) {
+    let problem = m.problem;
+    let h_per = m.interval_hours();
+    let n_t = problem.horizon.n_intervals();
+    let len = problem.horizon.interval_minutes();
+    let base = problem.weights.shortfall_per_agent_hour;
+    let over_w = problem.weights.over_per_agent_hour;
+    for (c, ch) in problem.channels.iter().enumerate() {
+        let ChannelMode::Deferred { response_minutes } = ch.mode else {
+            continue;
+        };
+        let d_int = (response_minutes / len).max(1) as usize;
+        let mut prev_backlog: Option<good_lp::Variable> = None;
+        let mut window_sum = 0.0;
+        for t in 0..n_t {
+            let r = ch.requirement[t];
+            window_sum += r;
+            if t >= d_int {
+                window_sum -= ch.requirement[t - d_int];
+            }
+            let cap: Expression = (0..m.groups.len())
+                .flat_map(|g| m.z[g][t].iter().filter(|(cc, _)| *cc == c).map(|(_, z)| z.var))
+                .sum();
+            let h = m.nonneg();
+            let u = m.nonneg();
+            let b = m.nonneg();
+            let (hv, uv, bv) = (h.var, u.var, b.var);
+            m.add(constraint!(hv + uv == cap));
+            m.objective.add_mul(over_w * h_per, uv);
+            let prev: Expression = prev_backlog.map(Expression::from).unwrap_or_default();
+            m.add(constraint!(bv == prev + r - hv));
+            let l = m.nonneg();
+            let lv = l.var;
+            m.add(constraint!(bv <= window_sum.max(0.0) + lv));
+            m.objective.add_mul(base * ch.shortfall_weight * h_per, lv);
+            m.late[c][t] = Some(l);
+            prev_backlog = Some(bv);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! The roster programme: a mixed-integer tour-scheduling model (Dantzig 1954 set covering,
+//! extended to named agents, skills and weekly tours) built with good_lp, one submodule per
+//! constraint family. The notation used in every doc comment:
+//!
+//! | symbol | meaning |
+//! |---|---|
+//! | `a`, `d`, `t`, `c`, `g` | agent, day, interval, channel, skill group (agents with the same skill set) |
+//! | `O_a` | shift options (day, template, start) agent `a` may work ([`super::options`]) |
+//! | `x[a,o]` in {0,1} | agent `a` works option `o` |
+//! | `X[g,o]` >= 0 | number of agents of group `g` working option `o` |
+//! | `y[a,d]` | `sum_{o in O_a, day(o)=d} x[a,o]`: agent `a` works on day `d` |
+//! | `rho[g,o,b,q]` >= 0 | agents of group `g` on option `o` starting break `b` in interval `q` |
+//! | `z[g,c,t]` >= 0 | agents of group `g` allocated to channel `c` in interval `t` |
+//! | `r[c,t]` | requirement: agents (live) or workload in agent-intervals (deferred) |
+//! | `s[c,t]`, `v[c,t]` >= 0 | shortfall and over-coverage (live) |
+//! | `h[c,t]`, `B[c,t]`, `l[c,t]` >= 0 | handled work, backlog and overdue backlog (deferred) |
+//!
+//! Submodules: [`assignment`] (one shift a day, fixed shifts, group counts), [`contracts`]
+//! (weekly hours, days worked, consecutive days, weekend day off), [`rest`] (minimum rest between
+//! shifts), [`coverage`] (allocation of skill groups to live channels), [`backlog`] (deferred
+//! channels as a backlog flow), [`objective`] (paid cost and penalties).
+
+pub mod assignment;
+pub mod backlog;
+pub mod contracts;
+pub mod coverage;
+pub mod objective;
+pub mod rest;
+
+use good_lp::{Constraint, Expression, ProblemVariables, Variable, VariableDefinition};
+
+use super::options::OptionSet;
+use super::problem::RosterProblem;
+
+/// A model variable together with its HiGHS column, so solutions can be read back.
+#[derive(Debug, Clone, Copy)]
+pub struct Col {
+    /// The good_lp variable (for building expressions).
+    pub var: Variable,
+    /// Its column index in the HiGHS model (creation order).
+    pub idx: usize,
+}
+
+/// Agents that share exactly the same skill set: the programme allocates their capacity to
+/// channels in aggregate, which is exact because they are interchangeable for coverage.
+#[derive(Debug, Clone)]
+pub struct SkillGroup {
+    /// Channel indices, sorted.
+    pub skills: Vec<usize>,
+    /// Agent indices.
+    pub agents: Vec<usize>,
+}
+
+/// The programme under construction, and the handles needed to read a solution.
+pub struct RosterModel<'a> {
+    /// The problem.
+    pub problem: &'a RosterProblem,
+    /// Shift options and per-agent domains.
+    pub options: &'a OptionSet,
+    /// Relax binaries to [0,1] (the LP relaxation).
+    pub relaxed: bool,
+    vars: ProblemVariables,
+    /// The constraints added so far.
+    pub constraints: Vec<Constraint>,
+    /// The objective built so far.
+    pub objective: Expression,
+    /// `x[a]`: (option index, column) for every option agent `a` may work.
+    pub x: Vec<Vec<(usize, Col)>>,
+    /// Skill groups.
+    pub groups: Vec<SkillGroup>,
+    /// Group of each agent.
+    pub group_of: Vec<usize>,
+    /// `X[g]`: (option index, column) for options some agent of `g` may work.
+    pub group_x: Vec<Vec<(usize, Col)>>,
+    /// `z[g][t]`: (channel, column) allocations.
+    pub z: Vec<Vec<Vec<(usize, Col)>>>,
+    /// `rho[g]`: (option, break index, [(start slot, column)]) break-start variables.
+    pub breaks: Vec<Vec<(usize, usize, Vec<(usize, Col)>)>>,
+    /// `s[c][t]`: live shortfall (`None` where nothing is required).
+    pub short: Vec<Vec<Option<Col>>>,
+    /// `l[c][t]`: overdue deferred backlog.
+    pub late: Vec<Vec<Option<Col>>>,
+}
+
+impl<'a> RosterModel<'a> {
+    /// Builds the complete programme (all constraint families and the objective).
+    #[tracing::instrument(skip_all, fields(relaxed))]
+    pub fn build(problem: &'a RosterProblem, options: &'a OptionSet, relaxed: bool) -> Self {
+        let mut m = Self::empty(problem, options, relaxed);
+        assignment::add(&mut m);
+        contracts::add(&mut m);
+        rest::add(&mut m);
+        coverage::add(&mut m);
+        backlog::add(&mut m);
+        objective::add_cost(&mut m);
+        m
+    }
+
+    fn empty(problem: &'a RosterProblem, options: &'a OptionSet, relaxed: bool) -> Self {
+        let n_c = problem.channels.len();
+        let n_t = problem.horizon.n_intervals();
+        let mut groups: Vec<SkillGroup> = Vec::new();
+        let mut group_of = Vec::with_capacity(problem.agents.len());
+        for a in 0..problem.agents.len() {
+            let skills = problem.skill_set(a);
+            let g = match groups.iter().position(|g| g.skills == skills) {
+                Some(g) => g,
+                None => {
+                    groups.push(SkillGroup {
+                        skills,
+                        agents: Vec::new(),
+                    });
+                    groups.len() - 1
+                }
+            };
+            groups[g].agents.push(a);
+            group_of.push(g);
+        }
+        Self {
+            problem,
+            options,
+            relaxed,
+            vars: ProblemVariables::new(),
+            constraints: Vec::new(),
+            objective: Expression::default(),
+            x: vec![Vec::new(); problem.agents.len()],
+            z: vec![vec![Vec::new(); n_t]; groups.len()],
+            group_x: vec![Vec::new(); groups.len()],
+            breaks: vec![Vec::new(); groups.len()],
+            groups,
+            group_of,
+            short: vec![vec![None; n_t]; n_c],
+            late: vec![vec![None; n_t]; n_c],
+        }
+    }
+
+    /// Adds a variable and returns it with its column index.
+    pub fn var(&mut self, def: VariableDefinition) -> Col {
+        let idx = self.vars.len();
+        let var = self.vars.add(def);
+        Col { var, idx }
+    }
+
+    /// A binary variable, or a [0,1] continuous one in the LP relaxation.
+    pub fn binary(&mut self) -> Col {
+        let def = if self.relaxed {
+            good_lp::variable().min(0.0).max(1.0)
+        } else {
+            good_lp::variable().binary()
+        };
+        self.var(def)
+    }
+
+    /// A non-negative continuous variable.
+    pub fn nonneg(&mut self) -> Col {
+        self.var(good_lp::variable().min(0.0))
+    }
+
+    /// Adds a constraint.
+    pub fn add(&mut self, c: Constraint) {
+        self.constraints.push(c);
+    }
+
+    /// `y[a,d]`: the days-worked expression of agent `a` on day `d`.
+    pub fn works_on(&self, a: usize, d: usize) -> Expression {
+        self.x[a]
+            .iter()
+            .filter(|(o, _)| self.options.options[*o].day == d)
+            .map(|(_, c)| c.var)
+            .sum()
+    }
+
+    /// Number of variables.
+    pub fn n_vars(&self) -> usize {
+        self.vars.len()
+    }
+
+    /// Number of binary (or relaxed binary) variables.
+    pub fn n_binaries(&self) -> usize {
+        self.x.iter().map(Vec::len).sum()
+    }
+
+    /// Takes the variables, objective and constraints out for solving; the handles (`x`, `z`,
+    /// ...) stay to read the solution.
+    pub fn take_parts(&mut self) -> (ProblemVariables, Expression, Vec<Constraint>) {
+        (
+            std::mem::replace(&mut self.vars, ProblemVariables::new()),
+            std::mem::take(&mut self.objective),
+            std::mem::take(&mut self.constraints),
+        )
+    }
+
+    /// Hours per interval.
+    pub fn interval_hours(&self) -> f64 {
+        f64::from(self.problem.horizon.interval_minutes()) / 60.0
+    }
+}

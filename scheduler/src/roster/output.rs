@@ -1,0 +1,267 @@
+//! The roster as planners read it: shifts, activities per agent, coverage per channel and
+//! interval, and the files Rota writes (`shifts.csv`, `activities.csv`, `coverage.csv`,
+//! `roster.json`). Timestamps are RFC 3339 in the centre's local time zone.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rota_data::channel::ChannelName;
+use serde::{Serialize, Serializer};
+
+use super::error::RosterError;
+use super::solve::SolveStats;
+
+/// RFC 3339 with offset, the format of every Rota timestamp.
+pub fn rfc3339(t: &DateTime<FixedOffset>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+fn ser_time<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&rfc3339(t))
+}
+
+/// A break or lunch placed in a shift.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlacedBreak {
+    /// `break` (paid) or `lunch` (unpaid).
+    pub kind: ActivityKind,
+    /// Start.
+    #[serde(serialize_with = "ser_time")]
+    pub start: DateTime<FixedOffset>,
+    /// End.
+    #[serde(serialize_with = "ser_time")]
+    pub end: DateTime<FixedOffset>,
+}
+
+/// One worked shift.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RosterShift {
+    /// Agent id.
+    pub agent_id: String,
+    /// Agent name.
+    pub agent_name: String,
+    /// Local date of the start.
+    pub date: NaiveDate,
+    /// Template name.
+    pub template: String,
+    /// Start.
+    #[serde(serialize_with = "ser_time")]
+    pub start: DateTime<FixedOffset>,
+    /// End.
+    #[serde(serialize_with = "ser_time")]
+    pub end: DateTime<FixedOffset>,
+    /// Paid hours (time on site less unpaid lunch).
+    pub paid_hours: f64,
+    /// Breaks and lunch in time order.
+    pub breaks: Vec<PlacedBreak>,
+}
+
+/// What an agent does in a period of a shift.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    /// Handling contacts on a channel.
+    Work,
+    /// A paid break.
+    Break,
+    /// An unpaid lunch.
+    Lunch,
+}
+
+impl fmt::Display for ActivityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ActivityKind::Work => "work",
+            ActivityKind::Break => "break",
+            ActivityKind::Lunch => "lunch",
+        })
+    }
+}
+
+/// A period of one activity of one agent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Activity {
+    /// Agent id.
+    pub agent_id: String,
+    /// Start.
+    #[serde(serialize_with = "ser_time")]
+    pub start: DateTime<FixedOffset>,
+    /// End.
+    #[serde(serialize_with = "ser_time")]
+    pub end: DateTime<FixedOffset>,
+    /// Work, break or lunch.
+    pub activity: ActivityKind,
+    /// Channel worked (work only).
+    pub channel: Option<ChannelName>,
+}
+
+/// Coverage of one channel in one interval.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoverageRow {
+    /// Interval start.
+    #[serde(serialize_with = "ser_time")]
+    pub interval_start: DateTime<FixedOffset>,
+    /// Channel.
+    pub channel: ChannelName,
+    /// Live: required agents. Deferred: workload arriving, in agents (agent-intervals).
+    pub required: f64,
+    /// Agents working the channel.
+    pub scheduled: f64,
+    /// Live: `max(0, required - scheduled)`. Deferred: overdue backlog in agent-intervals (work
+    /// past its response target still waiting at the end of the interval).
+    pub shortfall: f64,
+}
+
+/// Shortfall of one channel over the horizon.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChannelSummary {
+    /// Channel.
+    pub channel: ChannelName,
+    /// `live` or `deferred`.
+    pub mode: String,
+    /// Required agent-hours (live) or workload agent-hours (deferred).
+    pub required_hours: f64,
+    /// Scheduled agent-hours on the channel.
+    pub scheduled_hours: f64,
+    /// Live: agent-hours short. Deferred: overdue agent-hours summed over intervals.
+    pub shortfall_hours: f64,
+    /// Intervals with a shortfall.
+    pub intervals_short: usize,
+}
+
+/// Headline figures of a roster.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RosterSummary {
+    /// Paid cost (sum of rate x paid hours).
+    pub paid_cost: f64,
+    /// Paid hours.
+    pub paid_hours: f64,
+    /// Shifts.
+    pub shifts: usize,
+    /// Agents with at least one shift.
+    pub agents_rostered: usize,
+    /// Objective of the final roster (cost + penalties on the coverage after break placement).
+    pub objective: f64,
+    /// Best lower bound on the objective (LP relaxation / MIP dual bound).
+    pub bound: f64,
+    /// `(objective - bound) / objective`: how far from optimal the roster can at most be.
+    pub gap: f64,
+    /// Per channel.
+    pub channels: Vec<ChannelSummary>,
+    /// Solver sizes and times.
+    pub solver: SolveStats,
+}
+
+/// A complete roster.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Roster {
+    /// Headline figures.
+    pub summary: RosterSummary,
+    /// Shifts, by agent and start.
+    pub shifts: Vec<RosterShift>,
+    /// Activities, by agent and start.
+    pub activities: Vec<Activity>,
+    /// Coverage, by interval and channel.
+    pub coverage: Vec<CoverageRow>,
+    /// Plain-words diagnosis of shortfalls and input conflicts.
+    pub diagnosis: Vec<String>,
+}
+
+fn io_err(path: &Path) -> impl Fn(std::io::Error) -> RosterError + '_ {
+    move |source| RosterError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn csv_err(path: &Path) -> impl Fn(csv::Error) -> RosterError + '_ {
+    move |e| RosterError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
+fn fmt_num(x: f64) -> String {
+    let r = (x * 1000.0).round() / 1000.0;
+    if r == 0.0 {
+        "0".into()
+    } else {
+        format!("{r}")
+    }
+}
+
+impl Roster {
+    /// Writes `shifts.csv`, `activities.csv`, `coverage.csv` and `roster.json` into `dir`
+    /// (created if missing).
+    pub fn write_dir(&self, dir: &Path) -> Result<(), RosterError> {
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+
+        let p = dir.join("shifts.csv");
+        let mut w = csv::Writer::from_path(&p).map_err(csv_err(&p))?;
+        w.write_record(["agent_id", "agent_name", "date", "start", "end", "paid_hours", "breaks"])
+            .map_err(csv_err(&p))?;
+        for s in &self.shifts {
+            let breaks = s
+                .breaks
+                .iter()
+                .map(|b| format!("{} {}-{}", b.kind, b.start.format("%H:%M"), b.end.format("%H:%M")))
+                .collect::<Vec<_>>()
+                .join("; ");
+            w.write_record([
+                s.agent_id.as_str(),
+                s.agent_name.as_str(),
+                &s.date.to_string(),
+                &rfc3339(&s.start),
+                &rfc3339(&s.end),
+                &fmt_num(s.paid_hours),
+                &breaks,
+            ])
+            .map_err(csv_err(&p))?;
+        }
+        w.flush().map_err(io_err(&p))?;
+
+        let p = dir.join("activities.csv");
+        let mut w = csv::Writer::from_path(&p).map_err(csv_err(&p))?;
+        w.write_record(["agent_id", "start", "end", "activity", "channel"])
+            .map_err(csv_err(&p))?;
+        for a in &self.activities {
+            w.write_record([
+                a.agent_id.as_str(),
+                &rfc3339(&a.start),
+                &rfc3339(&a.end),
+                &a.activity.to_string(),
+                a.channel.as_ref().map(|c| c.as_str()).unwrap_or(""),
+            ])
+            .map_err(csv_err(&p))?;
+        }
+        w.flush().map_err(io_err(&p))?;
+
+        let p = dir.join("coverage.csv");
+        let mut w = csv::Writer::from_path(&p).map_err(csv_err(&p))?;
+        w.write_record(["interval_start", "channel", "required", "scheduled", "shortfall"])
+            .map_err(csv_err(&p))?;
+        for c in &self.coverage {
+            w.write_record([
+                rfc3339(&c.interval_start).as_str(),
+                c.channel.as_str(),
+                &fmt_num(c.required),
+                &fmt_num(c.scheduled),
+                &fmt_num(c.shortfall),
+            ])
+            .map_err(csv_err(&p))?;
+        }
+        w.flush().map_err(io_err(&p))?;
+
+        let p = dir.join("roster.json");
+        let f = File::create(&p).map_err(io_err(&p))?;
+        let mut bw = BufWriter::new(f);
+        serde_json::to_writer_pretty(&mut bw, self)
+            .map_err(|e| io_err(&p)(std::io::Error::other(e.to_string())))?;
+        bw.write_all(b"\n").map_err(io_err(&p))?;
+        bw.flush().map_err(io_err(&p))?;
+        Ok(())
+    }
+}

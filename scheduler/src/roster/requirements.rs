@@ -1,0 +1,252 @@
+//! Reader for the staffing requirements CSV written by `rota staff`:
+//!
+//! ```text
+//! interval_start,channel,offered,aht_seconds,required_agents,abandon_rate,asa_seconds,service_level,occupancy
+//! 2026-11-23T08:00:00+00:00,voice,31.2,510,19,0.08,95.1,0.71,0.88
+//! ```
+//!
+//! Only `interval_start`, `channel` and `required_agents` are needed; `offered` and `aht_seconds`
+//! are used for deferred channels (workload = offered x AHT / interval length, in agent-intervals)
+//! when present. A `scheduled_heads` column, when present, is preferred over `required_agents`
+//! (it includes shrinkage that is not modelled as explicit activities). Other columns are ignored.
+//! Errors name the file, the line and the column.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset};
+use rota_data::channel::ChannelName;
+
+use super::error::RosterError;
+use super::problem::Horizon;
+
+/// One row of the requirements file that falls inside the horizon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequirementRow {
+    /// Interval start.
+    pub interval_start: DateTime<FixedOffset>,
+    /// Channel.
+    pub channel: ChannelName,
+    /// Required agents (or scheduled heads when the file has them).
+    pub required_agents: f64,
+    /// Workload in agent-intervals (`offered x aht / interval`), when offered and AHT are given.
+    pub workload: Option<f64>,
+}
+
+/// Requirements per channel as series over the horizon's intervals (missing intervals are 0).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequirementSeries {
+    /// Required agents per channel and interval.
+    pub required: BTreeMap<ChannelName, Vec<f64>>,
+    /// Workload (agent-intervals) per channel and interval, where the file gives offered and AHT.
+    pub workload: BTreeMap<ChannelName, Vec<f64>>,
+    /// Rows outside the horizon (ignored).
+    pub rows_outside: usize,
+}
+
+fn err(path: &Path, line: u64, column: &str, message: impl Into<String>) -> RosterError {
+    RosterError::Requirements {
+        path: path.to_path_buf(),
+        line,
+        column: column.to_string(),
+        message: message.into(),
+    }
+}
+
+/// Reads `path` and lays its rows on `horizon`'s intervals.
+///
+/// Rejects: missing columns, timestamps that are not RFC 3339 with offset or not on the interval
+/// grid, invalid channel names, negative or non-numeric values, and a channel/interval given twice.
+pub fn read_requirements(path: &Path, horizon: &Horizon) -> Result<RequirementSeries, RosterError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| err(path, 1, "-", format!("cannot open: {e}")))?;
+    let headers = rdr
+        .headers()
+        .map_err(|e| err(path, 1, "-", format!("cannot read the header: {e}")))?
+        .clone();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let need = |name: &str| {
+        col(name).ok_or_else(|| {
+            err(
+                path,
+                1,
+                name,
+                format!(
+                    "missing column {name}; expected a `rota staff` file with interval_start, \
+                     channel, required_agents (found: {})",
+                    headers.iter().collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })
+    };
+    let i_t = need("interval_start")?;
+    let i_c = need("channel")?;
+    let i_r = match col("scheduled_heads") {
+        Some(i) => i,
+        None => need("required_agents")?,
+    };
+    let r_name = headers.get(i_r).unwrap_or("required_agents").to_string();
+    let i_off = col("offered");
+    let i_aht = col("aht_seconds");
+    let n_t = horizon.n_intervals();
+    let interval_s = f64::from(horizon.interval_minutes()) * 60.0;
+    let mut out = RequirementSeries::default();
+    let mut seen: BTreeMap<(ChannelName, usize), u64> = BTreeMap::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i as u64 + 2;
+        let rec = rec.map_err(|e| {
+            let line = e.position().map_or(line, |p| p.line());
+            err(path, line, "-", format!("malformed CSV record: {e}"))
+        })?;
+        let field = |idx: usize, name: &str| {
+            rec.get(idx)
+                .ok_or_else(|| err(path, line, name, "missing value"))
+        };
+        let ts = field(i_t, "interval_start")?;
+        let at = DateTime::parse_from_rfc3339(ts).map_err(|e| {
+            err(
+                path,
+                line,
+                "interval_start",
+                format!("{ts:?} is not an RFC 3339 timestamp with offset ({e}); expected e.g. 2026-11-23T08:00:00+00:00"),
+            )
+        })?;
+        let ch_s = field(i_c, "channel")?;
+        let channel = ChannelName::parse(ch_s)
+            .map_err(|e| err(path, line, "channel", e.to_string()))?;
+        let number = |idx: usize, name: &str| -> Result<f64, RosterError> {
+            let s = field(idx, name)?;
+            let v: f64 = s.parse().map_err(|_| {
+                err(path, line, name, format!("{s:?} is not a number"))
+            })?;
+            if !v.is_finite() || v < 0.0 {
+                return Err(err(path, line, name, format!("{v} must be a non-negative number")));
+            }
+            Ok(v)
+        };
+        let required = number(i_r, &r_name)?;
+        let workload = match (i_off, i_aht) {
+            (Some(o), Some(a)) => {
+                let offered = number(o, "offered")?;
+                let aht = number(a, "aht_seconds")?;
+                Some(offered * aht / interval_s)
+            }
+            _ => None,
+        };
+        let m = horizon.minutes_from_start(&at);
+        if m < 0 || m >= n_t as i64 * i64::from(horizon.interval_minutes()) {
+            out.rows_outside += 1;
+            continue;
+        }
+        let Some(t) = horizon.interval_of(&at) else {
+            return Err(err(
+                path,
+                line,
+                "interval_start",
+                format!("{ts} is not on the {}-minute interval grid", horizon.interval_minutes()),
+            ));
+        };
+        if let Some(prev) = seen.insert((channel.clone(), t), line) {
+            return Err(err(
+                path,
+                line,
+                "interval_start",
+                format!("{channel} at {ts} is already given on line {prev}"),
+            ));
+        }
+        out.required.entry(channel.clone()).or_insert_with(|| vec![0.0; n_t])[t] = required;
+        if let Some(w) = workload {
+            out.workload.entry(channel).or_insert_with(|| vec![0.0; n_t])[t] = w;
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use std::io::Write;
+
+    fn horizon() -> Horizon {
+        Horizon::new(
+            chrono_tz::Europe::London,
+            NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            1,
+            15,
+        )
+        .unwrap()
+    }
+
+    fn file(text: &str) -> tempfile_like::TempPath {
+        tempfile_like::write(text)
+    }
+
+    /// Minimal temporary file helper (the crate has no tempfile dependency).
+    mod tempfile_like {
+        use super::*;
+        pub struct TempPath(pub std::path::PathBuf);
+        impl Drop for TempPath {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_file(&self.0);
+            }
+        }
+        pub fn write(text: &str) -> TempPath {
+            use std::sync::atomic::{AtomicUsize, Ordering};
+            static N: AtomicUsize = AtomicUsize::new(0);
+            let p = std::env::temp_dir().join(format!(
+                "rota-req-{}-{}.csv",
+                std::process::id(),
+                N.fetch_add(1, Ordering::SeqCst)
+            ));
+            let mut f = std::fs::File::create(&p).unwrap();
+            f.write_all(text.as_bytes()).unwrap();
+            TempPath(p)
+        }
+    }
+
+    fn cn(s: &str) -> ChannelName {
+        ChannelName::parse(s).unwrap()
+    }
+
+    const HEADER: &str = "interval_start,channel,offered,aht_seconds,required_agents,abandon_rate,asa_seconds,service_level,occupancy\n";
+
+    #[test]
+    fn reads_rows_onto_the_grid() {
+        let f = file(&format!(
+            "{HEADER}2026-11-23T08:00:00+00:00,voice,30,540,19,0.08,95,0.7,0.9\n\
+             2026-11-23T08:15:00+00:00,email,10,900,3,0,0,1,1\n\
+             2026-11-24T08:00:00+00:00,voice,30,540,19,0.08,95,0.7,0.9\n"
+        ));
+        let s = read_requirements(&f.0, &horizon()).unwrap();
+        assert_eq!(s.required[&cn("voice")][32], 19.0);
+        assert_eq!(s.required[&cn("email")][33], 3.0);
+        assert!((s.workload[&cn("email")][33] - 10.0).abs() < 1e-12); // 10 x 900 s / 900 s
+        assert_eq!(s.rows_outside, 1);
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let f = file(&format!("{HEADER}2026-11-23T08:00:00+00:00,voice,30,540,x,0,0,0,0\n"));
+        let e = read_requirements(&f.0, &horizon()).unwrap_err().to_string();
+        assert!(e.contains("line 2, column required_agents"), "{e}");
+        let f = file(&format!("{HEADER}2026-11-23 08:00,voice,30,540,1,0,0,0,0\n"));
+        let e = read_requirements(&f.0, &horizon()).unwrap_err().to_string();
+        assert!(e.contains("column interval_start") && e.contains("RFC 3339"), "{e}");
+        let f = file(&format!("{HEADER}2026-11-23T08:05:00+00:00,voice,30,540,1,0,0,0,0\n"));
+        let e = read_requirements(&f.0, &horizon()).unwrap_err().to_string();
+        assert!(e.contains("interval grid"), "{e}");
+        let f = file("interval_start,channel\n2026-11-23T08:00:00+00:00,voice\n");
+        let e = read_requirements(&f.0, &horizon()).unwrap_err().to_string();
+        assert!(e.contains("line 1") && e.contains("required_agents"), "{e}");
+        let f = file(&format!(
+            "{HEADER}2026-11-23T08:00:00+00:00,voice,30,540,1,0,0,0,0\n2026-11-23T08:00:00+00:00,voice,30,540,1,0,0,0,0\n"
+        ));
+        let e = read_requirements(&f.0, &horizon()).unwrap_err().to_string();
+        assert!(e.contains("line 3") && e.contains("line 2"), "{e}");
+        let f = file(&format!("{HEADER}2026-11-23T08:00:00+00:00,voice,30,540,-1,0,0,0,0\n"));
+        assert!(read_requirements(&f.0, &horizon()).is_err());
+    }
+}

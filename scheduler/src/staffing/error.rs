@@ -1,0 +1,57 @@
+//! Errors of the staffing models, in words a planner understands.
+
+/// Why a staffing calculation could not be done.
+///
+/// Every variant names the offending input and what was expected, so the CLI and the API can show
+/// the message as is.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StaffingError {
+    /// An input number was NaN or infinite.
+    #[error("{what} must be a finite number, got {value}")]
+    NotFinite {
+        /// Which input (e.g. "AHT (seconds)").
+        what: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// The average handle time was zero or negative.
+    #[error("AHT must be greater than 0 seconds, got {0} s")]
+    NonPositiveAht(f64),
+    /// The offered volume (or arrival rate) was negative.
+    #[error("offered volume must not be negative, got {0}")]
+    NegativeVolume(f64),
+    /// The mean patience was zero or negative.
+    #[error("mean patience must be greater than 0 seconds, got {0} s (leave it out for Erlang C, i.e. callers who never hang up)")]
+    NonPositivePatience(f64),
+    /// The service-level threshold was negative.
+    #[error("service-level threshold must be 0 seconds or more, got {0} s")]
+    NegativeThreshold(f64),
+    /// Erlang C has no steady state when agents do not exceed the offered load.
+    #[error(
+        "Erlang C has no steady state with {agents} agents for an offered load of {offered_load:.3} Erlangs: \
+         the queue grows without limit; use more than {offered_load:.3} agents or Erlang A (give a patience)"
+    )]
+    Unstable {
+        /// Agents asked about.
+        agents: u32,
+        /// Offered load in Erlangs.
+        offered_load: f64,
+    },
+    /// A target that no finite number of agents can meet.
+    #[error("impossible target: {0}")]
+    ImpossibleTarget(String),
+    /// A target outside its valid range.
+    #[error("invalid target: {0}")]
+    InvalidTarget(String),
+    /// The targets would need more agents than the search allows.
+    #[error("the targets need more than {limit} agents for an offered load of {offered_load:.1} Erlangs; check the volume and AHT")]
+    TooManyAgents {
+        /// The search limit.
+        limit: u32,
+        /// Offered load in Erlangs.
+        offered_load: f64,
+    },
+    /// A channel parameter (concurrency, handle-time factor, shrinkage, response target) was invalid.
+    #[error("invalid channel setting: {0}")]
+    InvalidChannel(String),
+}

@@ -1,0 +1,200 @@
+//! End-to-end tests of `rota data check`: the real binary on fixture files.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/history")
+        .join(name)
+}
+
+fn rota() -> Command {
+    Command::cargo_bin("rota").expect("the rota binary is built")
+}
+
+#[test]
+fn five_defects_are_all_reported_with_line_numbers() {
+    let out = rota()
+        .args(["data", "check"])
+        .arg(fixture("five_defects.csv"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for expected in [
+        // bad number
+        "five_defects.csv:3:3: offered: expected a whole number of contacts, found \"4O\"",
+        // bad date
+        "five_defects.csv:5:1: interval_start: \"2026-11-31 09:45\" is not a real date",
+        // negative count
+        "five_defects.csv:6:4: handled: negative count -2; expected a whole number >= 0",
+        // handled + abandoned > offered
+        "five_defects.csv:7:5: abandoned: handled (20) + abandoned (15) = 35 exceeds offered (30)",
+        // duplicate interval
+        "five_defects.csv:9: duplicate interval: channel voice at 2026-11-23T10:30:00+00:00 is already on line 8",
+    ] {
+        assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
+    }
+    assert!(stderr.contains("5 problems found"), "{stderr}");
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|l| l.contains("five_defects.csv:"))
+            .count(),
+        5,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_valid_file_prints_the_summary() {
+    rota()
+        .args(["data", "check"])
+        .arg(fixture("small_valid.csv"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Span       2026-06-01 (Mon) .. 2026-06-19 (Fri): 19 days",
+        ))
+        .stdout(predicate::str::contains(
+            "30-minute intervals, Europe/London",
+        ))
+        .stdout(predicate::str::contains("Channels   chat, voice"))
+        // The Monday peak: peak day and the busiest interval of the week.
+        .stdout(
+            predicate::str::is_match(r"voice +912 +659 +661 +660 +660 +- +- +Mon +Mon 10:00")
+                .unwrap(),
+        )
+        // Weekly abandon rates: three weeks, worst is week 2.
+        .stdout(predicate::str::is_match(r"voice +3 +4\d\.\d% \(2026-06-08\)").unwrap())
+        .stdout(predicate::str::contains("Gaps"))
+        .stdout(predicate::str::contains("Outlier days"));
+}
+
+#[test]
+fn gzip_and_column_mapping_from_the_command_line() {
+    // When,Queue,Volume In / 23/11/2026 09:00,Main Queue,4 / 23/11/2026 09:15,Main Queue,6
+    let path = fixture("mapped_export.csv.gz");
+    rota()
+        .args(["data", "check"])
+        .arg(&path)
+        .args([
+            "--column",
+            "interval_start=When",
+            "--column",
+            "offered=Volume In",
+            "--interval",
+            "15m",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("main_queue"))
+        .stdout(predicate::str::contains("(gzip)"));
+    rota()
+        .args(["data", "check"])
+        .arg(&path)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "missing required column interval_start",
+        ));
+    rota()
+        .args(["data", "check"])
+        .arg(&path)
+        .args(["--column", "volume"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("expected FIELD=HEADER"));
+}
+
+#[test]
+fn a_missing_file_is_a_clear_error() {
+    rota()
+        .args(["data", "check", "no/such/file.csv"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no/such/file.csv: cannot open"));
+}
+
+#[test]
+fn with_a_configuration_gaps_follow_opening_hours() {
+    rota()
+        .args(["data", "check"])
+        .arg(fixture("small_valid.csv"))
+        .arg("--config")
+        .arg(fixture("centre.toml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Channels   chat (chat), voice (inbound)",
+        ))
+        .stdout(predicate::str::contains(
+            "configured but without history: email",
+        ))
+        .stdout(predicate::str::contains(
+            "Gaps (missing intervals inside opening hours)",
+        ))
+        // Voice opens at 08:30 but the export starts at 09:00: one missing interval a day.
+        .stdout(predicate::str::contains(
+            "voice          15 of 255 intervals missing",
+        ));
+}
+
+#[test]
+fn with_a_configuration_unknown_channels_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.csv");
+    std::fs::write(
+        &path,
+        "interval_start,channel,offered\n2026-06-01 09:00,Main Queue,4\n2026-06-01 09:00,fax,1\n",
+    )
+    .unwrap();
+    rota()
+        .args(["data", "check"])
+        .arg(&path)
+        .arg("--config")
+        .arg(fixture("centre.toml"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "export.csv:3:2: channel: unknown channel \"fax\"; expected one of chat, email, voice",
+        ))
+        .stderr(predicate::str::contains("1 problem found"));
+}
+
+/// The acceptance check of the bundled sample: valid, with the weekly abandon rates and the Monday
+/// peak in the summary.
+#[test]
+fn the_bundled_sample_checks_and_shows_weekly_abandon_and_the_monday_peak() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/samples");
+    let out = rota()
+        .args(["data", "check"])
+        .arg(samples.join("history.csv.gz"))
+        .arg("--config")
+        .arg(samples.join("centre.toml"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(stdout.contains("Weekly abandon"), "{stdout}");
+    let voice_weekly = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Weekly abandon"))
+        .find(|l| l.starts_with("voice "))
+        .unwrap_or_else(|| panic!("no weekly abandon line for voice:\n{stdout}"));
+    assert!(voice_weekly.matches('%').count() >= 7, "{voice_weekly}");
+    let voice_day = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Per day"))
+        .find(|l| l.starts_with("voice "))
+        .unwrap_or_else(|| panic!("no per-day line for voice:\n{stdout}"));
+    assert!(
+        voice_day.contains("  Mon       Mon "),
+        "Monday peak expected: {voice_day}"
+    );
+}

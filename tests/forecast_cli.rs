@@ -1,0 +1,174 @@
+//! End-to-end tests of `rota forecast` and `rota backtest` on a small generated history.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+/// A deterministic hourly history: voice (open 08-18 Mon-Fri, 09-13 Sat, with AHT) and email (open
+/// 08-18 Mon-Fri), `weeks` weeks from Monday 2026-06-01 (BST: timestamps carry +01:00).
+fn write_history(path: &Path, weeks: usize) {
+    let mut seed: u64 = 42;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as f64 / (1u64 << 31) as f64
+    };
+    let mut csv = String::from("interval_start,channel,offered,handled,aht_seconds\n");
+    let first = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+    for (d, date) in first.iter_days().take(weeks * 7).enumerate() {
+        let weekday = d % 7;
+        for hour in 0..24 {
+            let open_voice = match weekday {
+                0..=4 => (8..18).contains(&hour),
+                5 => (9..13).contains(&hour),
+                _ => false,
+            };
+            let open_email = weekday < 5 && (8..18).contains(&hour);
+            for (channel, open, mean) in [
+                ("voice", open_voice, if weekday == 0 { 60.0 } else { 40.0 }),
+                ("email", open_email, 6.0f64),
+            ] {
+                let offered = if open {
+                    // mean +- uniform noise of about a Poisson's size
+                    (mean + (next() - 0.5) * 2.0 * mean.sqrt() * 1.7).round().max(0.0)
+                } else {
+                    0.0
+                };
+                let aht = 300.0 + 60.0 * (hour as f64 - 12.0).abs() / 6.0;
+                writeln!(
+                    csv,
+                    "{date}T{hour:02}:00:00+01:00,{channel},{offered},{offered},{aht:.0}"
+                )
+                .unwrap();
+            }
+        }
+    }
+    std::fs::write(path, csv).unwrap();
+}
+
+fn rota() -> Command {
+    Command::cargo_bin("rota").unwrap()
+}
+
+#[test]
+fn forecast_writes_intervals_with_ordered_quantiles_and_closed_zeros() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    let out = dir.path().join("forecast.csv");
+    write_history(&history, 10);
+    rota()
+        .args(["forecast", "--history"])
+        .arg(&history)
+        .args(["--from", "2026-08-10", "--days", "7", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("voice: model"))
+        .stdout(predicate::str::contains("peak interval"));
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "interval_start",
+            "channel",
+            "offered_mean",
+            "offered_p10",
+            "offered_p50",
+            "offered_p90",
+            "aht_seconds"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2 * 7 * 24);
+    assert_eq!(&rows[0][0], "2026-08-10T00:00:00+01:00");
+    let mut voice_monday_10 = None;
+    for r in &rows {
+        let v: Vec<f64> = (2..7).map(|i| r[i].parse().unwrap()).collect();
+        assert!(v[1] <= v[2] && v[2] <= v[3], "quantiles out of order: {r:?}");
+        assert!(v[4] > 0.0, "AHT must be positive: {r:?}");
+        let hour: u32 = r[0][11..13].parse().unwrap();
+        if hour < 8 || hour >= 18 || r[0].starts_with("2026-08-16") {
+            assert_eq!(v[0], 0.0, "closed interval must be exactly 0: {r:?}");
+            assert_eq!(v[3], 0.0, "closed interval P90 must be 0: {r:?}");
+        }
+        if &r[1] == "voice" && r[0].starts_with("2026-08-10T10:00") {
+            voice_monday_10 = Some(v[0]);
+        }
+    }
+    let m = voice_monday_10.unwrap();
+    assert!((m - 60.0).abs() < 12.0, "Monday 10:00 voice forecast {m}");
+}
+
+#[test]
+fn backtest_prints_every_model_and_writes_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    let out = dir.path().join("backtest.csv");
+    write_history(&history, 10);
+    rota()
+        .args(["backtest", "--history"])
+        .arg(&history)
+        .args(["--horizon", "7d", "--origins", "4", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("seasonal_naive"))
+        .stdout(predicate::str::contains("historical_average"))
+        .stdout(predicate::str::contains("poisson_glm"))
+        .stdout(predicate::str::contains("holt_winters"))
+        .stdout(predicate::str::contains("top_down"));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("channel,model,baseline,selected,lead_day,wape,mase,bias"));
+    // 2 channels x 5 models x (all + 7 lead days)
+    assert_eq!(text.lines().count(), 1 + 2 * 5 * 8);
+}
+
+#[test]
+fn zero_horizon_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    write_history(&history, 6);
+    rota()
+        .args(["backtest", "--history"])
+        .arg(&history)
+        .args(["--horizon", "0d"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("at least one day"));
+}
+
+#[test]
+fn unknown_channel_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    let out = dir.path().join("f.csv");
+    write_history(&history, 8);
+    rota()
+        .args(["forecast", "--history"])
+        .arg(&history)
+        .args(["--from", "2026-07-27", "--channel", "fax", "--out"])
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("unknown channel `fax`"))
+        .stderr(predicate::str::contains("email, voice"));
+}
+
+#[test]
+fn history_too_short_for_a_weekly_season_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    let out = dir.path().join("f.csv");
+    write_history(&history, 2);
+    rota()
+        .args(["forecast", "--history"])
+        .arg(&history)
+        .args(["--from", "2026-06-15", "--out"])
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("too short"));
+}
