@@ -35,7 +35,7 @@ fn five_defects_are_all_reported_with_line_numbers() {
         // handled + abandoned > offered
         "five_defects.csv:7:5: abandoned: handled (20) + abandoned (15) = 35 exceeds offered (30)",
         // duplicate interval
-        "five_defects.csv:9: duplicate interval: channel voice at 2026-11-23T10:30:00+00:00 is already on line 8",
+        "five_defects.csv:9:1: interval_start: duplicate interval: channel voice at 2026-11-23T10:30:00+00:00 is already on line 8",
     ] {
         assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
     }

@@ -716,7 +716,8 @@ mod tests {
         assert_eq!(s.slots[0].weekday, Weekday::Sun);
         let span = h.span().unwrap();
         assert_eq!(span.days(), 1);
-        assert_eq!(rfc3339(&span.end), "2026-10-25T23:30:00+00:00");
+        assert_eq!(rfc3339(&span.last), "2026-10-25T23:30:00+00:00");
+        assert_eq!(rfc3339(&span.end), "2026-10-25T23:45:00+00:00");
     }
 
     #[test]

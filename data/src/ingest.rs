@@ -500,6 +500,8 @@ pub fn read_history_from<R: Read>(
 /// Keeps the [`MAX_DIAGNOSTICS`] diagnostics earliest in the file, counting the rest.
 struct Diagnostics {
     file: PathBuf,
+    /// Position and name of the interval_start column, for problems about a row's interval.
+    ts_column: Option<(usize, String)>,
     heap: BinaryHeap<Keyed>,
     total: usize,
     seq: u64,
@@ -531,6 +533,7 @@ impl Diagnostics {
     fn new(file: &Path) -> Self {
         Self {
             file: file.to_path_buf(),
+            ts_column: None,
             heap: BinaryHeap::new(),
             total: 0,
             seq: 0,
@@ -559,6 +562,17 @@ impl Diagnostics {
             message,
         };
         self.heap.push(Keyed { key, diag });
+    }
+
+    /// A problem with the interval of a row (duplicate, overlap, granularity): reported at the
+    /// interval_start column.
+    fn push_interval(&mut self, line: Option<u64>, message: String) {
+        let column = self.ts_column.clone();
+        self.push(
+            line,
+            column.as_ref().map(|(i, n)| (*i, n.as_str())),
+            message,
+        );
     }
 
     fn is_empty(&self) -> bool {
@@ -689,6 +703,10 @@ impl<'a> Reader<'a> {
         let Some(columns) = self.resolve_header(&record, header_line) else {
             return Err(self.fail());
         };
+        self.diags.ts_column = columns.get(Field::IntervalStart).map(|i| {
+            let (index, name) = columns.label(i);
+            (index, name.to_string())
+        });
         let ignored_columns: Vec<String> = columns
             .names
             .iter()
@@ -1144,9 +1162,8 @@ impl<'a> Reader<'a> {
                     }
                     Some(prev) if prev.start == row.start => {
                         let first_line = prev.line;
-                        self.diags.push(
+                        self.diags.push_interval(
                             Some(row.line),
-                            None,
                             format!(
                                 "duplicate interval: channel {name} at {} is already on line {first_line}; expected one row per channel and interval",
                                 crate::history::rfc3339(&row.start)
@@ -1215,8 +1232,8 @@ impl<'a> Reader<'a> {
     /// minutes) as long as that is at least 5 minutes. When many rows (over a tenth, and more
     /// than three) fall between the steps, the data are sparse at a finer step: the step is the
     /// finest one all rows sit on. With a known centre interval, a step coarser than it is only
-    /// believed (and the data split) when it is also the exact gap of at least half the rows;
-    /// otherwise the rows are read as sparse data on the centre's own grid.
+    /// believed (and the data split) when it is also the exact gap of at least half the rows and
+    /// every row sits on it; otherwise the rows are read as sparse data on the centre's own grid.
     fn infer_step(&mut self, name: &ChannelName, g: &[Row], length: Option<u32>) -> Option<u32> {
         let mut gaps: HashMap<i64, usize> = HashMap::new();
         for w in g.windows(2) {
@@ -1233,9 +1250,8 @@ impl<'a> Reader<'a> {
             gcd(gap.max(1), 3600)
         };
         if gap <= 0 || step % 60 != 0 || (step != gap && step < 300) {
-            self.diags.push(
+            self.diags.push_interval(
                 g.first().map(|r| r.line),
-                None,
                 format!(
                     "channel {name}: the most common gap between interval starts is {}; expected a step that divides an hour \
                      (5, 6, 10, 15, 20, 30 or 60 minutes)",
@@ -1258,12 +1274,12 @@ impl<'a> Reader<'a> {
         }
         if let Some(length) = length.map(i64::from) {
             let all_on_grid = g.iter().all(|r| i64::from(r.local_sod) % length == 0);
-            if step > length
-                && step % length == 0
-                && !(gap == step && count * 2 >= n_gaps)
-                && all_on_grid
-            {
-                step = length;
+            if step > length && step % length == 0 && all_on_grid {
+                let all_on_step = g.iter().all(|r| i64::from(r.local_sod) % step == 0);
+                let coarse = gap == step && count * 2 >= n_gaps && all_on_step;
+                if !coarse {
+                    step = length;
+                }
             }
         }
         Some(step as u32)
@@ -1279,9 +1295,8 @@ impl<'a> Reader<'a> {
         let flush =
             |this: &mut Self, run: &mut Option<(bool, u32, NaiveDate, NaiveDate, u64, u64)>| {
                 if let Some((finer, day_step, d0, d1, l0, l1)) = run.take() {
-                    this.diags.push(
+                    this.diags.push_interval(
                     Some(l0),
-                    None,
                     format!(
                         "channel {name}: {}-minute intervals on {d0}..{d1} (lines {l0}-{l1}) but {}-minute intervals elsewhere \
                          (its most common step): mixed granularities in one channel; expected one interval length per channel{}",
@@ -1327,9 +1342,8 @@ impl<'a> Reader<'a> {
                     if misaligned > 0 {
                         clean = false;
                         for r in day.iter().filter(|r| r.local_sod % step != 0) {
-                            self.diags.push(
+                            self.diags.push_interval(
                                 Some(r.line),
-                                None,
                                 format!(
                                     "interval starting {} overlaps the {}-minute intervals of channel {name}; expected a start on a multiple of {} minutes after midnight",
                                     r.start.naive_local().format("%Y-%m-%d %H:%M:%S"),
@@ -1421,9 +1435,8 @@ impl<'a> Reader<'a> {
             }
             0
         } else {
-            self.diags.push(
+            self.diags.push_interval(
                 g.first().map(|r| r.line),
-                None,
                 format!(
                     "channel {name}: {}-minute source intervals cannot be re-gridded to {}-minute intervals; \
                      expected a step that divides {} minutes or is a multiple of it",
@@ -2114,8 +2127,8 @@ mod tests {
                    2026-11-23 08:15,chat,1\n";
         let e = errs(csv, &m15());
         assert_eq!(e.len(), 2, "{e:#?}");
-        assert!(e[0].starts_with("t.csv:4: duplicate interval: channel voice at 2026-11-23T08:15:00+00:00 is already on line 3"), "{e:?}");
-        assert!(e[1].starts_with("t.csv:6: interval starting 2026-11-23 08:40:00 overlaps the 15-minute intervals of channel voice"), "{e:?}");
+        assert!(e[0].starts_with("t.csv:4:1: interval_start: duplicate interval: channel voice at 2026-11-23T08:15:00+00:00 is already on line 3"), "{e:?}");
+        assert!(e[1].starts_with("t.csv:6:1: interval_start: interval starting 2026-11-23 08:40:00 overlaps the 15-minute intervals of channel voice"), "{e:?}");
     }
 
     #[test]
@@ -2137,7 +2150,7 @@ mod tests {
         let e = errs(&csv, &m15());
         assert_eq!(e.len(), 1, "{e:#?}");
         assert!(
-            e[0].starts_with("t.csv:122: channel voice: 30-minute intervals on 2026-06-04..2026-06-05 (lines 122-161) but 15-minute intervals elsewhere"),
+            e[0].starts_with("t.csv:122:1: interval_start: channel voice: 30-minute intervals on 2026-06-04..2026-06-05 (lines 122-161) but 15-minute intervals elsewhere"),
             "{e:?}"
         );
     }
@@ -2292,7 +2305,10 @@ mod tests {
         csv.push_str("2026-10-25 01:00,voice,11\n");
         let e = errs(&csv, &m15());
         assert_eq!(e.len(), 1);
-        assert!(e[0].starts_with("t.csv:12: duplicate interval"), "{e:?}");
+        assert!(
+            e[0].starts_with("t.csv:12:1: interval_start: duplicate interval"),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -2390,7 +2406,7 @@ mod tests {
         let e = errs(bad, &opts);
         assert_eq!(e.len(), 2, "{e:#?}");
         assert!(
-            e[0].starts_with("t.csv:3: duplicate interval: channel voice"),
+            e[0].starts_with("t.csv:3:1: Period: duplicate interval: channel voice"),
             "{e:?}"
         );
         assert!(

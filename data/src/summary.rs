@@ -752,14 +752,27 @@ impl fmt::Display for HistorySummary {
                     let shown: Vec<String> = g
                         .missing_days
                         .iter()
-                        .take(6)
-                        .map(|d| format!("{d} ({})", d.weekday()))
+                        .take(4)
+                        .map(|d| match calendar::bank_holiday_on(*d) {
+                            Some(_) => format!("{d} ({}, bank holiday)", d.weekday()),
+                            None => format!("{d} ({})", d.weekday()),
+                        })
                         .collect();
-                    let more = g.missing_days.len().saturating_sub(6);
+                    let holidays = g
+                        .missing_days
+                        .iter()
+                        .filter(|d| calendar::is_bank_holiday(**d))
+                        .count();
+                    let more = g.missing_days.len().saturating_sub(4);
                     let _ = write!(
                         line,
-                        "; {} whole days: {}{}",
+                        "; {} whole days{}: {}{}",
                         g.missing_days.len(),
+                        if holidays > 0 {
+                            format!(" ({holidays} England & Wales bank holidays)")
+                        } else {
+                            String::new()
+                        },
                         shown.join(", "),
                         if more > 0 {
                             format!(" and {more} more")

@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 use rota_data::calendar;
 use rota_data::channel::ChannelName;
 use rota_data::config::{CentreConfig, SpecialDayKind};
+use rota_data::demand::{DemandRecord, DemandSeries};
 use rota_data::grid::IntervalGrid;
 use rota_data::history::History;
 
@@ -337,4 +338,35 @@ mod tests {
         // The first working day after the August bank holiday 2026 (Monday 31st).
         assert!(cal.day("voice", d(2026, 9, 1)).after_bank_holiday);
     }
+}
+
+/// The forecast as a [`DemandSeries`] (the forecast file format shared with staffing), values rounded
+/// to 0.001 contacts and 0.1 s of AHT.
+pub fn demand_series(
+    forecasts: &[crate::pipeline::ChannelForecast],
+    grid: &IntervalGrid,
+) -> Result<DemandSeries, ForecastError> {
+    let round = |v: f64, step: f64| (v / step).round() * step;
+    let mut records = Vec::new();
+    for row in demand_rows(forecasts, grid) {
+        let channel = ChannelName::parse(&row.channel).map_err(|e| ForecastError::InvalidSeries {
+            channel: row.channel.clone(),
+            reason: e.to_string(),
+        })?;
+        let record = DemandRecord::new(
+            row.interval_start,
+            channel,
+            round(row.offered_mean, 1e-3),
+            round(row.offered_p10, 1e-3),
+            round(row.offered_p50, 1e-3),
+            round(row.offered_p90, 1e-3),
+            round(row.aht_seconds, 0.1),
+        )
+        .map_err(|(column, message)| ForecastError::InvalidSeries {
+            channel: row.channel.clone(),
+            reason: format!("{column}: {message}"),
+        })?;
+        records.push(record);
+    }
+    DemandSeries::new_on_grid(records, grid).map_err(|e| ForecastError::InvalidSetting(e.to_string()))
 }

@@ -138,3 +138,62 @@ fn ten_thousand_agents_evaluate() {
     assert_eq!(m.p_wait, 0.0);
     assert!(m.sl_served_within_t == 1.0 && m.asa_served_s == 0.0);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// Deferred work: the backlog plan answers every contact within its target and its agent-hours
+    /// equal one period's work over the occupancy limit (steady state), for any arrival pattern.
+    #[test]
+    fn deferred_plan_meets_every_deadline(
+        offered in prop::collection::vec(0.0f64..12.0, 7 * 24),
+        target_hours in 1.0f64..30.0,
+        worked_hours_only in any::<bool>(),
+        occupancy in 0.7f64..1.0,
+    ) {
+        use rota_scheduler::staffing::{deferred_requirement, DeferredInterval, ResponseTarget};
+        // Hourly intervals for a week, worked 08:00-18:00 Monday to Friday.
+        let intervals: Vec<DeferredInterval> = offered
+            .iter()
+            .enumerate()
+            .map(|(i, &o)| DeferredInterval {
+                offered: o,
+                aht_s: 420.0,
+                open: i / 24 < 5 && (8..18).contains(&(i % 24)),
+            })
+            .collect();
+        let target = ResponseTarget::new(target_hours * 3600.0, worked_hours_only).unwrap();
+        let out = deferred_requirement(&intervals, 3600.0, &target, occupancy).unwrap();
+        let work: f64 = intervals.iter().map(|iv| iv.offered * iv.aht_s).sum();
+        let capacity: f64 = out.iter().map(|o| o.kpis.agents * 3600.0 * occupancy).sum();
+        prop_assert!((capacity - work).abs() <= 1e-6 * work.max(1.0), "{capacity} vs {work}");
+        if worked_hours_only {
+            for (i, o) in out.iter().enumerate() {
+                if let Some(sl) = o.kpis.service_level {
+                    prop_assert!(sl > 0.999, "interval {i}: {sl}");
+                }
+            }
+        }
+    }
+
+    /// Chat: more chats never need fewer agents, and the staffing found meets the targets.
+    #[test]
+    fn chat_requirement_is_monotone(
+        offered in 1.0f64..200.0,
+        growth in 1.0f64..1.5,
+        level in 1u32..4,
+    ) {
+        use rota_scheduler::staffing::{queue_requirement, ChannelModel, ChatConcurrency};
+        let targets = Targets::builder().max_abandon(0.1).max_asa_s(60.0).max_occupancy(0.85).build().unwrap();
+        let patience = Patience::exponential(300.0).unwrap();
+        let chat = |c: u32| ChannelModel::Chat {
+            patience,
+            targets,
+            concurrency: ChatConcurrency::new(c, 1.0 + 0.2 * f64::from(c - 1)).unwrap(),
+        };
+        let low = queue_requirement(&chat(level), offered, 1800.0, 600.0).unwrap();
+        let high = queue_requirement(&chat(level), offered * growth, 1800.0, 600.0).unwrap();
+        prop_assert!(high.agents >= low.agents);
+        prop_assert!(low.abandon_rate <= 0.1 && low.asa_seconds.unwrap() <= 60.0);
+    }
+}

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use chrono::NaiveDate;
 use rota_data::grid::IntervalLength;
-use rota_forecasting::adapter::{channel_series, demand_rows};
+use rota_forecasting::adapter::{channel_series, demand_series};
 use rota_forecasting::pipeline::{forecast_channels, ForecastSettings};
 
 /// Forecast offered contacts and handle time per channel and interval.
@@ -60,8 +60,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         args.days,
         &ForecastSettings::default(),
     )?;
-    let rows = demand_rows(&forecasts, &history.grid());
-    write_demand(&args.out, &rows)
+    let demand = demand_series(&forecasts, &history.grid())?;
+    demand
+        .write_csv(&args.out)
         .with_context(|| format!("writing forecast {}", args.out.display()))?;
 
     let minutes = history.grid().length.minutes() as usize;
@@ -91,35 +92,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             );
         }
     }
-    println!("wrote {} intervals to {}", rows.len(), args.out.display());
-    Ok(())
-}
-
-fn write_demand(
-    path: &std::path::Path,
-    rows: &[rota_forecasting::adapter::DemandRow],
-) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_path(path)?;
-    w.write_record([
-        "interval_start",
-        "channel",
-        "offered_mean",
-        "offered_p10",
-        "offered_p50",
-        "offered_p90",
-        "aht_seconds",
-    ])?;
-    for r in rows {
-        w.write_record([
-            r.interval_start.to_rfc3339(),
-            r.channel.clone(),
-            format!("{:.3}", r.offered_mean),
-            format!("{}", r.offered_p10),
-            format!("{}", r.offered_p50),
-            format!("{}", r.offered_p90),
-            format!("{:.1}", r.aht_seconds),
-        ])?;
-    }
-    w.flush()?;
+    println!("wrote {} intervals to {}", demand.len(), args.out.display());
     Ok(())
 }

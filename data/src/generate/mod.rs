@@ -3,8 +3,9 @@
 //!
 //! `rota data generate --seed 42 --out DIR` writes `DIR/centre.toml` (a byte-identical copy of the
 //! bundled configuration) and `DIR/history.csv.gz`; with seed 42 the output equals the committed
-//! `data/samples/` files. How the data are made (see `data/samples/README.md` for the full list of
-//! facts):
+//! `data/samples/` files. The channels' opening hours, AHTs, patience, chat concurrency and special
+//! days come from the [`CentreConfig`]; the demand and staffing facts are in `model`. How the data
+//! are made (see `data/samples/README.md` for the full list of facts):
 //!
 //! 1. **Arrivals**: per channel and day an expected volume (base x weekday x channel-shift trend x
 //!    rent days x day after a bank holiday x season x cold spells), times a gamma day multiplier and
@@ -101,9 +102,11 @@ pub enum GenerateError {
     /// The history file could not be written.
     #[error(transparent)]
     Write(#[from] WriteError),
-    /// The configuration could not be copied.
-    #[error("cannot write {}: {source}", path.display())]
+    /// The output directory or the configuration copy could not be written.
+    #[error("cannot {action} {}", path.display())]
     Io {
+        /// What was being done ("create directory", "write").
+        action: &'static str,
         /// The file or directory.
         path: PathBuf,
         /// The I/O error.
@@ -812,12 +815,16 @@ pub fn write_sample(
     seed: u64,
     progress: impl FnMut(MonthDone),
 ) -> Result<History, GenerateError> {
-    let io = |path: &Path| {
+    let io = |action: &'static str, path: &Path| {
         let path = path.to_path_buf();
-        move |source| GenerateError::Io { path, source }
+        move |source| GenerateError::Io {
+            action,
+            path,
+            source,
+        }
     };
     let config = CentreConfig::sample()?;
-    fs::create_dir_all(dir).map_err(io(dir))?;
+    fs::create_dir_all(dir).map_err(io("create directory", dir))?;
     let history = generate_history_with_progress(
         &config,
         seed,
@@ -826,7 +833,7 @@ pub fn write_sample(
         progress,
     )?;
     let config_path = dir.join(CONFIG_FILE);
-    fs::write(&config_path, SAMPLE_CENTRE_TOML).map_err(io(&config_path))?;
+    fs::write(&config_path, SAMPLE_CENTRE_TOML).map_err(io("write", &config_path))?;
     history.write_csv(dir.join(HISTORY_FILE))?;
     Ok(history)
 }

@@ -230,3 +230,33 @@ pub fn centre(n_agents: usize, monday: NaiveDate, seed: u64) -> Result<RosterPro
         .collect();
     RosterProblem::new(horizon, channels, templates(), agents, Weights::default())
 }
+
+/// A staffing requirements CSV (the `rota staff` format) with the synthetic centre's demand shape
+/// for the channels `voice`, `reception`, `chat`, `email` and `social` over `horizon`, scaled by
+/// `scale` (1.0 suits a centre of about 45 agents). Deferred channels carry their workload in
+/// `offered` and `aht_seconds`. Used by tests and benches when no forecast is at hand.
+pub fn requirements_csv(horizon: &Horizon, scale: f64) -> String {
+    use chrono::Datelike;
+    let mut out = String::from(
+        "interval_start,channel,offered,aht_seconds,required_agents,abandon_rate,asa_seconds,service_level,occupancy\n",
+    );
+    let interval_s = f64::from(horizon.interval_minutes()) * 60.0;
+    for t in 0..horizon.n_intervals() {
+        let at = horizon.instant(t);
+        for ch in ["voice", "reception", "chat", "email", "social"] {
+            let d = demand(ch, at.weekday(), at.time(), scale);
+            let (offered, aht, required) = match ch {
+                "email" | "social" => {
+                    let aht = if ch == "email" { 480.0 } else { 300.0 };
+                    (d * interval_s / aht, aht, d.ceil())
+                }
+                _ => (d * 1.5, 600.0, d),
+            };
+            out.push_str(&format!(
+                "{},{ch},{offered:.3},{aht},{required},0.05,60,0.8,0.8\n",
+                at.to_rfc3339()
+            ));
+        }
+    }
+    out
+}

@@ -2,7 +2,16 @@
 //!
 //! * [`erlang`]: Erlang C (M/M/n) and Erlang A (M/M/n+M) KPIs for `n` agents, exact and stable to
 //!   10,000 agents.
-//! * [`inverse`]: the smallest number of agents that meets every target at once.
+//! * [`inverse`]: the smallest number of agents that meets every target at once (abandon rate, ASA,
+//!   service level, longest wait, occupancy).
+//! * [`channel`]: inbound and walk-in queues, chat with concurrency, deferred email/social work as a
+//!   fluid backlog, shrinkage.
+//! * [`plan`]: requirements and KPI predictions for every channel and interval of a horizon, and the
+//!   CSV formats of `rota staff`.
+//! * [`centre`]: builds the channel models from the centre configuration and a forecast.
+//! * [`calculator`]: the stateless Erlang calculator behind `rota erlang` and the API.
+//!
+//! Models, formulas, conventions and sources: `docs/STAFFING.md`.
 //!
 //! ```
 //! use rota_scheduler::staffing::{required_agents, Patience, QueueInputs, Targets};
