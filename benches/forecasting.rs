@@ -66,7 +66,11 @@ fn inputs() -> Vec<ChannelSeries> {
             rota_data::ingest::read_history(&sample, &rota_data::ingest::IngestOptions::default())
         {
             if let Ok(series) = channel_series(&history, &calendar, &[]) {
-                eprintln!("bench input: {} ({} channels)", sample.display(), series.len());
+                eprintln!(
+                    "bench input: {} ({} channels)",
+                    sample.display(),
+                    series.len()
+                );
                 return series;
             }
         }

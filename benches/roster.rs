@@ -1,9 +1,58 @@
-//! TEMPORARY scaffold, replaced by the owner of this benchmark.
-use criterion::{criterion_group, criterion_main, Criterion};
+//! Roster optimisation benchmarks (issue 5 acceptance): the synthetic centre at the sample's size
+//! (45 agents, 15-minute intervals, 5 channels, 7 days) and at 500 agents. Each run prints the
+//! solve time and the gap to the LP bound that docs/PERFORMANCE.md quotes.
+//!
+//! `cargo bench --bench roster -- --quick` (sample size) and
+//! `ROTA_BENCH_LARGE=1 cargo bench --bench roster -- --quick` (adds the 500-agent centre).
 
-fn scaffold(c: &mut Criterion) {
-    c.bench_function("scaffold", |b| b.iter(|| 1 + 1));
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use criterion::{criterion_group, criterion_main, Criterion};
+use rota_scheduler::roster::{schedule, synthetic, SolveOptions};
+
+fn run(c: &mut Criterion, agents: usize, limit_s: f64) {
+    let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+    let problem = synthetic::centre(agents, monday, 42).expect("synthetic centre is valid");
+    let opts = SolveOptions {
+        time_limit_s: limit_s,
+        ..SolveOptions::default()
+    };
+    // one reported run with its figures
+    let r = schedule(&problem, &opts).expect("roster");
+    let s = &r.summary;
+    println!(
+        "roster {agents} agents: {:.1} s (LP {:.1} s + MIP {:.1} s, {}), gap to LP bound {:.2} %, \
+         cost {:.0}, paid hours {:.1}, shortfall {:.2} agent-hours, binaries {} of {}",
+        s.solver.lp_seconds + s.solver.mip_seconds,
+        s.solver.lp_seconds,
+        s.solver.mip_seconds,
+        s.solver.strategy,
+        100.0 * s.gap,
+        s.paid_cost,
+        s.paid_hours,
+        s.channels.iter().map(|c| c.shortfall_hours).sum::<f64>(),
+        s.solver.binaries,
+        s.solver.full_binaries
+    );
+    let mut group = c.benchmark_group("roster");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs((limit_s as u64).max(10)));
+    group.bench_function(format!("week_{agents}_agents"), |b| {
+        b.iter(|| schedule(&problem, &opts).expect("roster"))
+    });
+    group.finish();
 }
 
-criterion_group!(benches, scaffold);
+fn sample_sized(c: &mut Criterion) {
+    run(c, 45, 30.0);
+}
+
+fn large(c: &mut Criterion) {
+    if std::env::var_os("ROTA_BENCH_LARGE").is_some() {
+        run(c, 500, 300.0);
+    }
+}
+
+criterion_group!(benches, sample_sized, large);
 criterion_main!(benches);

@@ -65,7 +65,10 @@ fn health_and_ready_answer_on_a_random_port() {
 #[test]
 fn unknown_route_is_404() {
     let server = Server::start();
-    let resp = agent().get(&server.url("/no-such-thing")).call().expect("request");
+    let resp = agent()
+        .get(&server.url("/no-such-thing"))
+        .call()
+        .expect("request");
     assert_eq!(resp.status(), 404);
 }
 
@@ -84,23 +87,34 @@ fn erlang_endpoint_matches_the_reference_and_rejects_bad_input() {
     assert_eq!(resp.status(), 200);
     let body: serde_json::Value = resp.body_mut().read_json().expect("json");
     assert_eq!(body["n_agents"], 14);
-    let rel = |got: &serde_json::Value, want: f64| (got.as_f64().expect("number") - want).abs() / want;
+    let rel =
+        |got: &serde_json::Value, want: f64| (got.as_f64().expect("number") - want).abs() / want;
     assert!(rel(&body["p_wait"], 0.17413193359505) < 1e-9, "{body}");
-    assert!(rel(&body["sl_served_within_t"], 0.888350019179467) < 1e-9, "{body}");
+    assert!(
+        rel(&body["sl_served_within_t"], 0.888350019179467) < 1e-9,
+        "{body}"
+    );
 
     // AHT 0 is a 422 problem, not a 500.
     let mut resp = http
         .post(&server.url("/v1/staffing/erlang"))
-        .send_json(serde_json::json!({"model": "c", "calls_per_hour": 100.0, "aht_s": 0.0, "agents": 8}))
+        .send_json(
+            serde_json::json!({"model": "c", "calls_per_hour": 100.0, "aht_s": 0.0, "agents": 8}),
+        )
         .expect("request");
     assert_eq!(resp.status(), 422);
     assert_eq!(
-        resp.headers().get("content-type").and_then(|v| v.to_str().ok()),
+        resp.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
         Some("application/problem+json")
     );
     let problem: serde_json::Value = resp.body_mut().read_json().expect("json");
     let detail = problem["detail"].as_str().unwrap_or("").to_lowercase();
-    assert!(detail.contains("aht") || detail.contains("handle"), "{problem}");
+    assert!(
+        detail.contains("aht") || detail.contains("handle"),
+        "{problem}"
+    );
 
     // Malformed JSON is a 400 problem.
     let resp = http

@@ -33,7 +33,9 @@ fn write_history(path: &Path, weeks: usize) {
             ] {
                 let offered = if open {
                     // mean +- uniform noise of about a Poisson's size
-                    (mean + (next() - 0.5) * 2.0 * mean.sqrt() * 1.7).round().max(0.0)
+                    (mean + (next() - 0.5) * 2.0 * mean.sqrt() * 1.7)
+                        .round()
+                        .max(0.0)
                 } else {
                     0.0
                 };
@@ -87,10 +89,13 @@ fn forecast_writes_intervals_with_ordered_quantiles_and_closed_zeros() {
     let mut voice_monday_10 = None;
     for r in &rows {
         let v: Vec<f64> = (2..7).map(|i| r[i].parse().unwrap()).collect();
-        assert!(v[1] <= v[2] && v[2] <= v[3], "quantiles out of order: {r:?}");
+        assert!(
+            v[1] <= v[2] && v[2] <= v[3],
+            "quantiles out of order: {r:?}"
+        );
         assert!(v[4] > 0.0, "AHT must be positive: {r:?}");
         let hour: u32 = r[0][11..13].parse().unwrap();
-        if hour < 8 || hour >= 18 || r[0].starts_with("2026-08-16") {
+        if !(8..18).contains(&hour) || r[0].starts_with("2026-08-16") {
             assert_eq!(v[0], 0.0, "closed interval must be exactly 0: {r:?}");
             assert_eq!(v[3], 0.0, "closed interval P90 must be 0: {r:?}");
         }
@@ -121,7 +126,7 @@ fn backtest_prints_every_model_and_writes_csv() {
         .stdout(predicate::str::contains("holt_winters"))
         .stdout(predicate::str::contains("top_down"));
     let text = std::fs::read_to_string(&out).unwrap();
-    assert!(text.starts_with("channel,model,baseline,selected,lead_day,wape,mase,bias"));
+    assert!(text.starts_with("channel,model,baseline,selected,lead_day,wape,wape_p50,mase,bias"));
     // 2 channels x 5 models x (all + 7 lead days)
     assert_eq!(text.lines().count(), 1 + 2 * 5 * 8);
 }
@@ -171,4 +176,41 @@ fn history_too_short_for_a_weekly_season_is_a_clear_error() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("too short"));
+}
+
+#[test]
+fn forecast_with_the_sample_configuration_uses_its_hours_grid_and_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    let out = dir.path().join("forecast.csv");
+    write_history(&history, 10);
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/samples/centre.toml");
+    rota()
+        .args(["forecast", "--history"])
+        .arg(&history)
+        .arg("--config")
+        .arg(&config)
+        .args([
+            "--from",
+            "2026-08-10",
+            "--days",
+            "2",
+            "--channel",
+            "voice",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    // The configuration's 15-minute grid: 2 days x 96 intervals of voice.
+    assert_eq!(text.lines().count(), 1 + 2 * 96);
+    let config_text = std::fs::read_to_string(&config).unwrap();
+    assert!(config_text.contains("[channels.voice]"));
+    // 03:00 is outside every configured opening hour of voice: exactly 0.
+    let night = text
+        .lines()
+        .find(|l| l.starts_with("2026-08-10T03:00:00+01:00,voice"))
+        .unwrap();
+    assert!(night.contains(",voice,0,0,0,0,"), "{night}");
 }

@@ -18,8 +18,16 @@ fn requirements(dir: &std::path::Path, scale: f64) -> std::path::PathBuf {
         15,
     )
     .unwrap();
+    let config =
+        rota_data::config::CentreConfig::load(workspace_file("data/samples/centre.toml")).unwrap();
+    let open = |ch: &str, at: &chrono::DateTime<chrono_tz::Tz>| {
+        use chrono::{Datelike, Timelike};
+        config
+            .channel(ch)
+            .is_some_and(|c| c.accepts_contacts_at(at.weekday(), at.hour() * 60 + at.minute()))
+    };
     let p = dir.join("requirements.csv");
-    std::fs::write(&p, synthetic::requirements_csv(&h, scale)).unwrap();
+    std::fs::write(&p, synthetic::requirements_csv_when(&h, scale, &open)).unwrap();
     p
 }
 
@@ -34,7 +42,15 @@ fn schedules_the_sample_week_and_writes_every_file() {
         .arg(workspace_file("data/samples/centre.toml"))
         .arg("--requirements")
         .arg(&req)
-        .args(["--from", "2026-11-23", "--days", "7", "--time-limit-s", "120", "--out-dir"])
+        .args([
+            "--from",
+            "2026-11-23",
+            "--days",
+            "7",
+            "--time-limit-s",
+            "120",
+            "--out-dir",
+        ])
         .arg(&out)
         .assert()
         .success()
@@ -44,7 +60,11 @@ fn schedules_the_sample_week_and_writes_every_file() {
         .stdout(predicate::str::contains("reception"));
     let shifts = std::fs::read_to_string(out.join("shifts.csv")).unwrap();
     assert!(shifts.starts_with("agent_id,agent_name,date,start,end,paid_hours,breaks\n"));
-    assert!(shifts.lines().count() > 100, "{} shifts", shifts.lines().count() - 1);
+    assert!(
+        shifts.lines().count() > 100,
+        "{} shifts",
+        shifts.lines().count() - 1
+    );
     assert!(shifts.contains("+00:00"), "RFC 3339 with offset");
     let acts = std::fs::read_to_string(out.join("activities.csv")).unwrap();
     assert!(acts.starts_with("agent_id,start,end,activity,channel\n"));

@@ -1,7 +1,9 @@
 //! RFC 9457 problem responses (`application/problem+json`): every error the service returns says
 //! what was wrong in plain words, and which field or line, never a bare 500 for bad input.
 
-use actix_web::{error::JsonPayloadError, http::StatusCode, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{
+    error::JsonPayloadError, http::StatusCode, HttpRequest, HttpResponse, ResponseError,
+};
 use serde::Serialize;
 
 /// One problem response.

@@ -903,6 +903,58 @@ mod tests {
     }
 
     #[test]
+    fn staffing_delivered_averages_the_last_complete_weeks() {
+        // The sample ends on Friday 2026-07-10, so its last complete week ends Sunday 2026-07-05.
+        let d = StaffingDelivered::last_weeks(&sample(), 4);
+        assert_eq!(d.len(), 1);
+        let v = &d[0];
+        assert_eq!(v.weeks, 4);
+        assert_eq!(v.from, NaiveDate::from_ymd_opt(2026, 6, 8).unwrap());
+        assert_eq!(v.to, NaiveDate::from_ymd_opt(2026, 7, 5).unwrap());
+        // Weeks of 380 offered, one missing Wednesday (-70), one tripled Thursday (+140).
+        assert!((v.offered_per_week - (310.0 + 520.0 + 380.0 + 380.0) / 4.0).abs() < 1e-9);
+        assert_eq!(
+            v.agent_hours_per_week, None,
+            "the sample has no agents_staffed"
+        );
+        assert_eq!(v.asa_seconds, Some(60.0));
+        // Asking for more weeks than the history holds gives what there is.
+        assert_eq!(StaffingDelivered::last_weeks(&sample(), 50)[0].weeks, 5);
+    }
+
+    #[test]
+    fn staffing_delivered_counts_agent_hours() {
+        let grid = IntervalGrid::new(IntervalLength::M30, chrono_tz::Europe::London);
+        let mut recs = Vec::new();
+        // One week, Monday 2026-06-01 to Sunday 2026-06-07, two intervals a day with 3 agents.
+        for day in 0..7 {
+            for slot in 0..2 {
+                let t = grid
+                    .tz
+                    .with_ymd_and_hms(2026, 6, 1 + day, 9, 30 * slot, 0)
+                    .unwrap();
+                let counts = IntervalCounts {
+                    offered: 10,
+                    handled: Some(8),
+                    abandoned: Some(2),
+                    aht_seconds: None,
+                    asa_seconds: None,
+                    agents_staffed: Some(3.0 + f64::from(slot)),
+                };
+                recs.push(HistoryRecord::new(t, voice(), counts).unwrap());
+            }
+        }
+        let h = History::new(grid, recs).unwrap();
+        let d = StaffingDelivered::last_weeks(&h, 4);
+        assert_eq!(d[0].weeks, 1);
+        // 7 days x (3 + 4 agents) x 0.5 h = 24.5 agent-hours.
+        assert_eq!(d[0].agent_hours_per_week, Some(24.5));
+        assert_eq!(d[0].peak_agents, Some(4.0));
+        assert_eq!(d[0].abandon_rate, Some(0.2));
+        assert_eq!(d[0].asa_seconds, None);
+    }
+
+    #[test]
     fn summary_finds_peaks_weeks_gaps_and_outliers() {
         let s = HistorySummary::with_calendar(&sample(), None);
         let c = &s.channels[0];
@@ -956,6 +1008,56 @@ mod tests {
     }
 
     #[test]
+    fn a_configuration_closes_bank_holidays_and_keeps_deferred_channels_open() {
+        let config = CentreConfig::from_toml_str(
+            r#"
+            [centre]
+            name = "Test Homes"
+            interval = "60m"
+            [channels.voice]
+            kind = "inbound"
+            aht_seconds = 600
+            hours = { weekdays = ["09:00-12:00"] }
+            [channels.voice.targets]
+            max_abandon_rate = 0.2
+            [channels.email]
+            kind = "deferred"
+            aht_seconds = 600
+            hours = { weekdays = ["09:00-17:00"] }
+            "#,
+            "test.toml",
+        )
+        .unwrap();
+        let voice = voice();
+        let email: ChannelName = "email".parse().unwrap();
+        // 2026-05-25 is the Spring bank holiday (Monday).
+        let holiday = NaiveDate::from_ymd_opt(2026, 5, 25).unwrap();
+        let nine = NaiveTime::from_hms_opt(9, 0, 0).unwrap();
+        assert!(!config.is_open(&voice, holiday, nine));
+        assert!(config.is_open(&voice, holiday.succ_opt().unwrap(), nine));
+        assert!(!config.is_open(
+            &voice,
+            holiday.succ_opt().unwrap(),
+            NaiveTime::from_hms_opt(12, 0, 0).unwrap()
+        ));
+        assert!(config.is_open(&email, holiday, NaiveTime::from_hms_opt(3, 0, 0).unwrap()));
+        assert_eq!(config.abandon_target(&voice), Some(0.2));
+        assert_eq!(config.channel_kind(&email), Some(ChannelKind::Deferred));
+
+        let s = HistorySummary::of(&sample(), Some(&config));
+        assert_eq!(s.channels_without_history, vec![email]);
+        let c = &s.channels[0];
+        assert_eq!(c.abandon_target, Some(0.2));
+        // Only week 3 (half abandoned) is over the 20% target.
+        let text = s.to_string();
+        assert!(text.contains("1 (>20%)"), "{text}");
+        assert!(
+            text.contains("configured but without history: email"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn formatting_helpers() {
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(thousands(12), "12");
@@ -963,5 +1065,111 @@ mod tests {
         assert_eq!(clock(Some(3725.0)), "1:02:05");
         assert_eq!(pct(Some(0.4567)), "45.7%");
         assert_eq!(median(&[3.0, 1.0, 2.0, 10.0]), 2.5);
+    }
+}
+
+/// What the centre's historic staffing delivered per channel over its last complete weeks: the
+/// comparison a planner wants beside a new requirement ("we used to staff 310 agent-hours of voice
+/// a week and lost 40% of calls; the targets need 520").
+///
+/// Agent-hours are `agents_staffed` (logged-in agents, as the platform reports them) times the
+/// interval length, summed; weeks are Monday-to-Sunday in the centre's local time and only complete
+/// weeks count, so a history ending mid-week does not understate the weekly figure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffingDelivered {
+    /// Channel.
+    pub channel: ChannelName,
+    /// Complete weeks averaged over.
+    pub weeks: usize,
+    /// First local date of the weeks averaged.
+    pub from: NaiveDate,
+    /// Last local date of the weeks averaged.
+    pub to: NaiveDate,
+    /// Mean logged-in agent-hours per week (`None` when the export has no `agents_staffed`).
+    pub agent_hours_per_week: Option<f64>,
+    /// Largest number of agents logged in in any interval of those weeks.
+    pub peak_agents: Option<f64>,
+    /// Mean offered contacts per week.
+    pub offered_per_week: f64,
+    /// Abandoned / offered over those weeks (`None` when the export has no abandoned counts).
+    pub abandon_rate: Option<f64>,
+    /// ASA of answered contacts over those weeks, weighted by handled (seconds).
+    pub asa_seconds: Option<f64>,
+}
+
+impl StaffingDelivered {
+    /// The last `weeks` complete Monday-to-Sunday weeks of every channel in `history`.
+    /// Channels with no complete week in the history are left out.
+    pub fn last_weeks(history: &History, weeks: usize) -> Vec<StaffingDelivered> {
+        let interval_hours = f64::from(history.grid().length.minutes()) / 60.0;
+        let mut out = Vec::new();
+        let Some(span) = history.span() else {
+            return out;
+        };
+        // The last Sunday on or before the end of the history closes the last complete week.
+        let last = span.last_date();
+        let last_sunday = last - Duration::days(i64::from(last.weekday().num_days_from_sunday()));
+        let to = if last.weekday() == Weekday::Sun {
+            last
+        } else {
+            last_sunday
+        };
+        let first_monday_available = {
+            let f = span.first_date();
+            let back = i64::from(f.weekday().num_days_from_monday());
+            if back == 0 {
+                f
+            } else {
+                f + Duration::days(7 - back)
+            }
+        };
+        let available_weeks = ((to - first_monday_available).num_days() + 1).max(0) / 7;
+        let weeks = weeks.min(usize::try_from(available_weeks).unwrap_or(0));
+        if weeks == 0 {
+            return out;
+        }
+        let from = to - Duration::days(7 * weeks as i64 - 1);
+        for channel in history.channels() {
+            let mut staffed_hours = 0.0;
+            let mut staffed_seen = false;
+            let mut peak: Option<f64> = None;
+            let (mut offered, mut abandoned) = (0u64, 0u64);
+            let mut abandoned_seen = false;
+            let (mut asa_weighted, mut asa_handled) = (0.0, 0.0);
+            for r in history.channel_records(&channel) {
+                let date = r.interval_start().date_naive();
+                if date < from || date > to {
+                    continue;
+                }
+                offered += u64::from(r.offered());
+                if let Some(a) = r.abandoned() {
+                    abandoned += u64::from(a);
+                    abandoned_seen = true;
+                }
+                if let (Some(h), Some(asa)) = (r.handled(), r.asa_seconds()) {
+                    asa_weighted += asa * f64::from(h);
+                    asa_handled += f64::from(h);
+                }
+                if let Some(n) = r.agents_staffed() {
+                    staffed_hours += n * interval_hours;
+                    staffed_seen = true;
+                    peak = Some(peak.map_or(n, |p: f64| p.max(n)));
+                }
+            }
+            let w = weeks as f64;
+            out.push(StaffingDelivered {
+                channel,
+                weeks,
+                from,
+                to,
+                agent_hours_per_week: staffed_seen.then_some(staffed_hours / w),
+                peak_agents: peak,
+                offered_per_week: offered as f64 / w,
+                abandon_rate: (abandoned_seen && offered > 0)
+                    .then(|| abandoned as f64 / offered as f64),
+                asa_seconds: (asa_handled > 0.0).then(|| asa_weighted / asa_handled),
+            });
+        }
+        out
     }
 }

@@ -14,7 +14,7 @@ use rota_data::grid::IntervalGrid;
 use rota_data::history::History;
 
 use crate::error::ForecastError;
-use crate::series::{ChannelSeries, DayInfo};
+use crate::series::{working_day_of_month, ChannelSeries, DayInfo};
 
 /// One channel's calendar from the configuration.
 #[derive(Debug, Clone, Default)]
@@ -121,6 +121,13 @@ impl CentreCalendar {
                 || (bank_holiday && self.closed_on_bank_holidays),
             open_slots: cal.open_slots.as_ref().map(|o| o[weekday].clone()),
             volume_factor: cal.volume_factors.get(&date).copied().unwrap_or(1.0),
+            working_day_of_month: working_day_of_month(date, |d| {
+                if self.bank_holidays && calendar::SUPPORTED_YEARS.contains(&d.year()) {
+                    calendar::is_working_day(d)
+                } else {
+                    d.weekday().num_days_from_monday() < 5
+                }
+            }),
         }
     }
 
@@ -309,6 +316,39 @@ pub fn demand_rows(
     rows
 }
 
+/// The forecast as a [`DemandSeries`] (the forecast file format shared with staffing), values rounded
+/// to 0.001 contacts and 0.1 s of AHT.
+pub fn demand_series(
+    forecasts: &[crate::pipeline::ChannelForecast],
+    grid: &IntervalGrid,
+) -> Result<DemandSeries, ForecastError> {
+    let round = |v: f64, per_unit: f64| (v * per_unit).round() / per_unit;
+    let mut records = Vec::new();
+    for row in demand_rows(forecasts, grid) {
+        let channel =
+            ChannelName::parse(&row.channel).map_err(|e| ForecastError::InvalidSeries {
+                channel: row.channel.clone(),
+                reason: e.to_string(),
+            })?;
+        let record = DemandRecord::new(
+            row.interval_start,
+            channel,
+            round(row.offered_mean, 1000.0),
+            round(row.offered_p10, 1000.0),
+            round(row.offered_p50, 1000.0),
+            round(row.offered_p90, 1000.0),
+            round(row.aht_seconds, 10.0),
+        )
+        .map_err(|(column, message)| ForecastError::InvalidSeries {
+            channel: row.channel.clone(),
+            reason: format!("{column}: {message}"),
+        })?;
+        records.push(record);
+    }
+    DemandSeries::new_on_grid(records, grid)
+        .map_err(|e| ForecastError::InvalidSetting(e.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,35 +378,4 @@ mod tests {
         // The first working day after the August bank holiday 2026 (Monday 31st).
         assert!(cal.day("voice", d(2026, 9, 1)).after_bank_holiday);
     }
-}
-
-/// The forecast as a [`DemandSeries`] (the forecast file format shared with staffing), values rounded
-/// to 0.001 contacts and 0.1 s of AHT.
-pub fn demand_series(
-    forecasts: &[crate::pipeline::ChannelForecast],
-    grid: &IntervalGrid,
-) -> Result<DemandSeries, ForecastError> {
-    let round = |v: f64, step: f64| (v / step).round() * step;
-    let mut records = Vec::new();
-    for row in demand_rows(forecasts, grid) {
-        let channel = ChannelName::parse(&row.channel).map_err(|e| ForecastError::InvalidSeries {
-            channel: row.channel.clone(),
-            reason: e.to_string(),
-        })?;
-        let record = DemandRecord::new(
-            row.interval_start,
-            channel,
-            round(row.offered_mean, 1e-3),
-            round(row.offered_p10, 1e-3),
-            round(row.offered_p50, 1e-3),
-            round(row.offered_p90, 1e-3),
-            round(row.aht_seconds, 0.1),
-        )
-        .map_err(|(column, message)| ForecastError::InvalidSeries {
-            channel: row.channel.clone(),
-            reason: format!("{column}: {message}"),
-        })?;
-        records.push(record);
-    }
-    DemandSeries::new_on_grid(records, grid).map_err(|e| ForecastError::InvalidSetting(e.to_string()))
 }

@@ -140,8 +140,8 @@ mod tests {
         let overall = f.aht(&mon, 3).unwrap();
         assert!(overall > 300.0 && overall < 350.0, "{overall}");
         // No handle-time history at all: the configured value.
-        let bare = ChannelSeries::new("email", 24, plain_days(monday(), 7), vec![Some(1.0); 168])
-            .unwrap();
+        let bare =
+            ChannelSeries::new("email", 24, plain_days(monday(), 7), vec![Some(1.0); 168]).unwrap();
         let g = AhtForecast::fit(&bare.all(), Some(500.0), &AhtSettings::default());
         assert_eq!(g.aht(&mon, 9), Some(500.0));
         let none = AhtForecast::fit(&bare.all(), None, &AhtSettings::default());

@@ -353,29 +353,34 @@ pub fn write_csv<W: std::io::Write>(results: &[ChannelBacktest], w: W) -> csv::R
     };
     for r in results {
         for s in &r.scores {
-            let mut row = |lead: String, wape: f64, wape_p50: f64, mase: f64, bias: f64, cov: f64| {
-                out.write_record([
-                    r.channel.clone(),
-                    s.model.clone(),
-                    s.baseline.to_string(),
-                    (s.model == r.selected).to_string(),
-                    lead,
-                    f(wape),
-                    f(wape_p50),
-                    f(mase),
-                    f(bias),
-                    f(cov),
-                    format!("{:.1}", r.contacts_per_day),
-                    r.origins.len().to_string(),
-                    r.origins
-                        .first()
-                        .map(|d| d.to_string())
-                        .unwrap_or_default(),
-                ])
-            };
+            let mut row =
+                |lead: String, wape: f64, wape_p50: f64, mase: f64, bias: f64, cov: f64| {
+                    out.write_record([
+                        r.channel.clone(),
+                        s.model.clone(),
+                        s.baseline.to_string(),
+                        (s.model == r.selected).to_string(),
+                        lead,
+                        f(wape),
+                        f(wape_p50),
+                        f(mase),
+                        f(bias),
+                        f(cov),
+                        format!("{:.1}", r.contacts_per_day),
+                        r.origins.len().to_string(),
+                        r.origins.first().map(|d| d.to_string()).unwrap_or_default(),
+                    ])
+                };
             row("all".into(), s.wape, s.wape_p50, s.mase, s.bias, s.coverage)?;
             for (lead, &w) in s.wape_by_lead_day.iter().enumerate() {
-                row((lead + 1).to_string(), w, f64::NAN, f64::NAN, f64::NAN, f64::NAN)?;
+                row(
+                    (lead + 1).to_string(),
+                    w,
+                    f64::NAN,
+                    f64::NAN,
+                    f64::NAN,
+                    f64::NAN,
+                )?;
             }
         }
     }
@@ -400,7 +405,8 @@ mod tests {
     }
 
     #[test]
-    fn on_a_stable_overdispersed_series_averaging_beats_seasonal_naive_and_coverage_is_calibrated() {
+    fn on_a_stable_overdispersed_series_averaging_beats_seasonal_naive_and_coverage_is_calibrated()
+    {
         let s = series_with(plain_days(monday(), 26 * 7), 24, 0.02, 11, |_, d, s| {
             expected(d, s, 24)
         });
@@ -408,9 +414,18 @@ mod tests {
         let naive = r.score("seasonal_naive").unwrap();
         let glm = r.score("poisson_glm").unwrap();
         let avg = r.score("historical_average").unwrap();
-        assert!(glm.wape < 0.85 * naive.wape, "{} vs {}", glm.wape, naive.wape);
+        assert!(
+            glm.wape < 0.85 * naive.wape,
+            "{} vs {}",
+            glm.wape,
+            naive.wape
+        );
         assert!(avg.wape < naive.wape);
-        assert!(naive.mase > 0.8 && naive.mase < 1.25, "naive MASE {}", naive.mase);
+        assert!(
+            naive.mase > 0.8 && naive.mase < 1.25,
+            "naive MASE {}",
+            naive.mase
+        );
         let sel = r.selected_score();
         assert!(sel.wape <= glm.wape);
         assert!(
@@ -437,6 +452,9 @@ mod tests {
         let err = backtest_channel(&s, &default_models(), &settings(12), &|| {})
             .err()
             .unwrap();
-        assert!(matches!(err, ForecastError::HistoryTooShort { .. }), "{err}");
+        assert!(
+            matches!(err, ForecastError::HistoryTooShort { .. }),
+            "{err}"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Closed intervals forecast exactly zero.
 //!
 //! Three sources, in order: the configuration (special days, opening hours, carried by
-//! [`DayInfo`](crate::series::DayInfo)); bank holidays on which the centre has always been closed in
+//! [`DayInfo`]); bank holidays on which the centre has always been closed in
 //! the history; and interval-of-week slots that were zero in every observed week of the recent past
 //! (so an export without a configuration still forecasts night and weekend closures as 0, whatever the
 //! country's opening hours).

@@ -95,16 +95,17 @@ pub fn forecast_channel(
     let Some(first) = days.first().map(|d| d.date) else {
         return Err(ForecastError::ZeroHorizon);
     };
-    let series_start = series
-        .days()
-        .first()
-        .map(|d| d.date)
-        .ok_or_else(|| ForecastError::HistoryTooShort {
-            channel: series.channel().to_string(),
-            have: 0,
-            need: 21,
-            why: "a forecast needs history",
-        })?;
+    let series_start =
+        series
+            .days()
+            .first()
+            .map(|d| d.date)
+            .ok_or_else(|| ForecastError::HistoryTooShort {
+                channel: series.channel().to_string(),
+                have: 0,
+                need: 21,
+                why: "a forecast needs history",
+            })?;
     let start = usize::try_from((first - series_start).num_days()).map_err(|_| {
         ForecastError::InvalidSetting(format!(
             "the forecast starts on {first}, before the history of `{}` begins ({series_start})",
@@ -126,10 +127,7 @@ pub fn forecast_channel(
         .unwrap_or(0);
     let dispersion = backtest.selected_score().dispersion;
     let fitted = models[index].fit(&history.all())?;
-    let horizon = Horizon {
-        start,
-        days: &days,
-    };
+    let horizon = Horizon { start, days: &days };
     let point = fitted.forecast(&horizon)?;
     let aht = AhtForecast::fit(&history.all(), configured_aht, &settings.aht);
     let spd = series.slots_per_day();
@@ -209,7 +207,9 @@ pub fn truncate(series: &ChannelSeries, end: usize) -> Result<ChannelSeries, For
         series.offered()[..end * spd].to_vec(),
     )?;
     match (series.handled(), series.aht_seconds()) {
-        (Some(h), Some(a)) => out.with_handle_time(h[..end * spd].to_vec(), a[..end * spd].to_vec()),
+        (Some(h), Some(a)) => {
+            out.with_handle_time(h[..end * spd].to_vec(), a[..end * spd].to_vec())
+        }
         _ => Ok(out),
     }
 }

@@ -27,6 +27,8 @@ pub struct DayInfo {
     pub open_slots: Option<Vec<bool>>,
     /// Configured event: the forecast volume is multiplied by this (1.0 = ordinary day).
     pub volume_factor: f64,
+    /// 1 for the first working day of the month, 2 for the second...; `None` on non-working days.
+    pub working_day_of_month: Option<u8>,
 }
 
 impl DayInfo {
@@ -39,6 +41,9 @@ impl DayInfo {
             closed: false,
             open_slots: None,
             volume_factor: 1.0,
+            working_day_of_month: working_day_of_month(date, |d| {
+                d.weekday().num_days_from_monday() < 5
+            }),
         }
     }
 
@@ -52,10 +57,10 @@ impl DayInfo {
         self.date.weekday()
     }
 
-    /// Rent day: the first three days of the month are busy in UK social housing (rent is due on the
-    /// 1st, and arrears calls follow).
+    /// Rent days: the first three working days of the month are busy in UK social housing (rent is
+    /// due on the 1st, and arrears calls follow).
     pub fn start_of_month(&self) -> bool {
-        self.date.day() <= 3
+        self.working_day_of_month.is_some_and(|w| w <= 3)
     }
 
     /// Whether the configuration says slot `slot` is closed on this day.
@@ -303,12 +308,59 @@ impl Horizon<'_> {
     }
 }
 
+/// The rank of `date` among the working days of its month (`None` if it is not one).
+pub fn working_day_of_month(date: NaiveDate, is_working: impl Fn(NaiveDate) -> bool) -> Option<u8> {
+    if !is_working(date) {
+        return None;
+    }
+    let first = date.with_day(1)?;
+    let rank = first
+        .iter_days()
+        .take_while(|d| *d <= date)
+        .filter(|d| is_working(*d))
+        .count();
+    u8::try_from(rank).ok()
+}
+
 /// Consecutive dates from `first`, `n` of them, as plain days (handy for tests and for data without
 /// a calendar).
 pub fn plain_days(first: NaiveDate, n: usize) -> Vec<DayInfo> {
-    first
-        .iter_days()
-        .take(n)
-        .map(DayInfo::plain)
-        .collect()
+    first.iter_days().take(n).map(DayInfo::plain).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn rejects_inconsistent_input() {
+        let days = plain_days(date(2026, 11, 2), 2);
+        let err = ChannelSeries::new("voice", 24, days.clone(), vec![Some(1.0); 47]).unwrap_err();
+        assert!(err.to_string().contains("47 values for 2 days"), "{err}");
+        let mut gap = days.clone();
+        gap[1].date = date(2026, 11, 4);
+        let err = ChannelSeries::new("voice", 24, gap, vec![Some(1.0); 48]).unwrap_err();
+        assert!(err.to_string().contains("consecutive"), "{err}");
+        let mut values = vec![Some(1.0); 48];
+        values[30] = Some(-2.0);
+        let err = ChannelSeries::new("voice", 24, days.clone(), values).unwrap_err();
+        assert!(err.to_string().contains("2026-11-03 interval 6"), "{err}");
+        assert!(ChannelSeries::new("voice", 7, days, vec![Some(1.0); 14]).is_err());
+    }
+
+    #[test]
+    fn rent_days_are_the_first_three_working_days() {
+        // 1 November 2026 is a Sunday: Monday 2nd, Tuesday 3rd, Wednesday 4th are the rent days.
+        let weekdays = |d: NaiveDate| d.weekday().num_days_from_monday() < 5;
+        assert_eq!(working_day_of_month(date(2026, 11, 1), weekdays), None);
+        assert_eq!(working_day_of_month(date(2026, 11, 2), weekdays), Some(1));
+        assert_eq!(working_day_of_month(date(2026, 11, 4), weekdays), Some(3));
+        assert!(DayInfo::plain(date(2026, 11, 4)).start_of_month());
+        assert!(!DayInfo::plain(date(2026, 11, 5)).start_of_month());
+        assert!(!DayInfo::plain(date(2026, 11, 1)).start_of_month());
+    }
 }

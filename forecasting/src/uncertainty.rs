@@ -76,7 +76,7 @@ impl CountDistribution {
             }
         }
         let mu = self.mean;
-        if !(mu > 0.0) {
+        if !mu.is_finite() || mu <= 0.0 {
             return Ok(vec![0.0; levels.len()]);
         }
         let sd = (mu + self.dispersion * mu * mu).sqrt();
@@ -185,7 +185,10 @@ mod tests {
         let mut fact = 1.0f64;
         for n in 1..20 {
             fact *= n as f64;
-            assert!((ln_gamma(n as f64 + 1.0) - fact.ln()).abs() < 1e-10, "n = {n}");
+            assert!(
+                (ln_gamma(n as f64 + 1.0) - fact.ln()).abs() < 1e-10,
+                "n = {n}"
+            );
         }
         assert!((ln_gamma(0.5) - std::f64::consts::PI.sqrt().ln()).abs() < 1e-12);
     }
@@ -251,7 +254,10 @@ mod tests {
             mean: 1.0,
             dispersion: 0.0,
         };
-        assert!(matches!(d.quantiles(&[1.0]), Err(ForecastError::BadLevel(_))));
+        assert!(matches!(
+            d.quantiles(&[1.0]),
+            Err(ForecastError::BadLevel(_))
+        ));
     }
 
     #[test]

@@ -17,12 +17,29 @@ fn sample_centre_week_is_covered_and_every_rule_holds() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("requirements.csv");
     // demand sized to what the sample's 45 agents can cover
-    std::fs::write(&path, synthetic::requirements_csv(&horizon, 0.8)).unwrap();
+    let open = |ch: &str, at: &chrono::DateTime<chrono_tz::Tz>| {
+        use chrono::{Datelike, Timelike};
+        config
+            .channel(ch)
+            .is_some_and(|c| c.accepts_contacts_at(at.weekday(), at.hour() * 60 + at.minute()))
+    };
+    std::fs::write(
+        &path,
+        synthetic::requirements_csv_when(&horizon, 0.8, &open),
+    )
+    .unwrap();
     let req = requirements::read_requirements(&path, &horizon).unwrap();
     let (problem, _notes) =
         adapter::problem_from_config(&config, horizon, &req, Weights::default()).unwrap();
     assert_eq!(problem.agents.len(), config.agents().len());
-    let roster = schedule(&problem, &SolveOptions { time_limit_s: 120.0, ..Default::default() }).unwrap();
+    let roster = schedule(
+        &problem,
+        &SolveOptions {
+            time_limit_s: 120.0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let violations = check_roster(&problem, &roster);
     assert!(violations.is_empty(), "{violations:#?}");
     let s = &roster.summary;
@@ -32,7 +49,12 @@ fn sample_centre_week_is_covered_and_every_rule_holds() {
         assert!(c.shortfall_hours <= 1.0, "{c:?}\n{:#?}", roster.diagnosis);
     }
     roster.write_dir(&dir).unwrap();
-    for f in ["shifts.csv", "activities.csv", "coverage.csv", "roster.json"] {
+    for f in [
+        "shifts.csv",
+        "activities.csv",
+        "coverage.csv",
+        "roster.json",
+    ] {
         assert!(dir.join(f).exists(), "{f}");
     }
     let _ = std::fs::remove_dir_all(&dir);

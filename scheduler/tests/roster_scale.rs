@@ -7,7 +7,14 @@ use rota_scheduler::roster::{check_roster, schedule, synthetic, SolveOptions};
 fn run(n: usize, limit: f64) {
     let p = synthetic::centre(n, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), 42).unwrap();
     let t0 = std::time::Instant::now();
-    let r = schedule(&p, &SolveOptions { time_limit_s: limit, ..SolveOptions::default() }).unwrap();
+    let r = schedule(
+        &p,
+        &SolveOptions {
+            time_limit_s: limit,
+            ..SolveOptions::default()
+        },
+    )
+    .unwrap();
     let s = &r.summary;
     println!(
         "agents {n}: vars {} bin {} rows {} | lp {:.1}s mip {:.1}s ({}) build {:.1}s total {:.1}s | cost {:.0} hours {:.1} obj {:.0} bound {:.0} gap {:.2}% (mip obj {:.0} bound {:.0}) {} full bin {}",
@@ -16,7 +23,10 @@ fn run(n: usize, limit: f64) {
         s.solver.mip_objective, s.solver.mip_bound, s.solver.strategy, s.solver.full_binaries
     );
     for c in &s.channels {
-        println!("  {} req {:.1} h sched {:.1} h short {:.2} h ({} intervals)", c.channel, c.required_hours, c.scheduled_hours, c.shortfall_hours, c.intervals_short);
+        println!(
+            "  {} req {:.1} h sched {:.1} h short {:.2} h ({} intervals)",
+            c.channel, c.required_hours, c.scheduled_hours, c.shortfall_hours, c.intervals_short
+        );
     }
     for d in r.diagnosis.iter().take(8) {
         println!("  - {d}");

@@ -36,6 +36,9 @@ pub struct Args {
     /// Time zone of local timestamps when there is no configuration (default Europe/London).
     #[arg(long)]
     pub tz: Option<chrono_tz::Tz>,
+    /// Public-holiday calendar: England & Wales bank holidays, or none (a centre elsewhere).
+    #[arg(long, value_enum, default_value_t = Holidays::EnglandAndWales)]
+    pub holidays: Holidays,
     /// Backtest only these channels (repeatable; default: all).
     #[arg(long = "channel")]
     pub channels: Vec<String>,
@@ -46,7 +49,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.origins == 0 {
         anyhow::bail!("--origins must be at least 1");
     }
-    let (history, calendar) = load(&args.history, args.config.as_deref(), args.interval, args.tz)?;
+    let (history, calendar) = load(
+        &args.history,
+        args.config.as_deref(),
+        args.interval,
+        args.tz,
+        args.holidays,
+    )?;
     let series = channel_series(&history, &calendar, &args.channels)?;
     let settings = BacktestSettings {
         horizon_days,
@@ -62,12 +71,21 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     bar.finish_and_clear();
     print!("{}", render_table(&results));
     if let Some(out) = &args.out {
-        let file = std::fs::File::create(out)
-            .with_context(|| format!("creating {}", out.display()))?;
+        let file =
+            std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
         write_csv(&results, file).with_context(|| format!("writing {}", out.display()))?;
         println!("wrote {}", out.display());
     }
     Ok(())
+}
+
+/// Which public holidays the forecast knows about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Holidays {
+    /// England & Wales bank holidays (computed, incl. Easter and substitute days).
+    EnglandAndWales,
+    /// No public-holiday calendar.
+    None,
 }
 
 /// The history and the centre calendar: with a configuration, its grid, time zone, channels, column
@@ -78,6 +96,7 @@ pub(crate) fn load(
     config: Option<&Path>,
     interval: Option<IntervalLength>,
     tz: Option<chrono_tz::Tz>,
+    holidays: Holidays,
 ) -> anyhow::Result<(rota_data::history::History, CentreCalendar)> {
     let (options, calendar) = match config {
         Some(path) => {
@@ -98,6 +117,8 @@ pub(crate) fn load(
             CentreCalendar::england_and_wales(),
         ),
     };
+    let mut calendar = calendar;
+    calendar.bank_holidays = holidays == Holidays::EnglandAndWales;
     let history = read_history(history, &options)
         .map_err(|e| anyhow::anyhow!("{e}"))
         .with_context(|| format!("reading history {}", history.display()))?;

@@ -7,6 +7,8 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use rota_data::grid::IntervalLength;
 use rota_forecasting::adapter::{channel_series, demand_series};
+
+use super::backtest::Holidays;
 use rota_forecasting::pipeline::{forecast_channels, ForecastSettings};
 
 /// Forecast offered contacts and handle time per channel and interval.
@@ -34,6 +36,9 @@ pub struct Args {
     /// Time zone of local timestamps when there is no configuration (default Europe/London).
     #[arg(long)]
     pub tz: Option<chrono_tz::Tz>,
+    /// Public-holiday calendar: England & Wales bank holidays, or none (a centre elsewhere).
+    #[arg(long, value_enum, default_value_t = Holidays::EnglandAndWales)]
+    pub holidays: Holidays,
     /// Forecast only these channels (repeatable; default: all).
     #[arg(long = "channel")]
     pub channels: Vec<String>,
@@ -43,8 +48,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.days == 0 {
         anyhow::bail!("--days must be at least 1");
     }
-    let (history, calendar) =
-        super::backtest::load(&args.history, args.config.as_deref(), args.interval, args.tz)?;
+    let (history, calendar) = super::backtest::load(
+        &args.history,
+        args.config.as_deref(),
+        args.interval,
+        args.tz,
+        args.holidays,
+    )?;
     let series = channel_series(&history, &calendar, &args.channels)?;
     let inputs: Vec<_> = series
         .into_iter()

@@ -128,6 +128,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             println!("  - {d}");
         }
     }
-    println!("Wrote shifts.csv, activities.csv, coverage.csv, roster.json to {}", args.out_dir.display());
+    println!(
+        "Wrote shifts.csv, activities.csv, coverage.csv, roster.json to {}",
+        args.out_dir.display()
+    );
     Ok(())
 }

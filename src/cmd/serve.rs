@@ -19,9 +19,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(&args.bind)
-        .with_context(|| format!("cannot listen on {}", args.bind))?;
-    let addr = listener.local_addr().context("cannot read the bound address")?;
+    let listener =
+        TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
+    let addr = listener
+        .local_addr()
+        .context("cannot read the bound address")?;
     // The first line on stdout is the address, so scripts and tests can find a port-0 server.
     println!("rota: listening on http://{addr}");
     tracing::info!(%addr, "rota serve started");

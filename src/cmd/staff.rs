@@ -13,6 +13,8 @@ use anyhow::Context;
 use clap::ValueEnum;
 use rota_data::config::{CentreConfig, DemandQuantile};
 use rota_data::demand::DemandSeries;
+use rota_data::ingest::{read_history, IngestOptions};
+use rota_data::summary::StaffingDelivered;
 use rota_scheduler::staffing::{
     channel_demands, evaluate_staffing, forecast_points, plan_requirements, read_agents_csv,
     summarise, write_staffing_csv, ChannelSummary,
@@ -54,6 +56,13 @@ pub struct Args {
     /// Forecast figure to plan for (default: the configuration's planning.demand_quantile).
     #[arg(long, value_enum)]
     pub quantile: Option<Quantile>,
+    /// Interval history (CSV or CSV.gz) to print, beside the requirement, what the historic
+    /// staffing delivered over its last complete weeks (agent-hours, peak, abandon rate, ASA).
+    #[arg(long)]
+    pub history: Option<PathBuf>,
+    /// Complete weeks of history to average for the comparison.
+    #[arg(long, default_value_t = 4, requires = "history")]
+    pub history_weeks: usize,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -92,6 +101,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .with_context(|| format!("writing {}", args.out.display()))?;
     let summary = summarise(&rows, interval_s);
     print_summary(&summary, args.evaluate, quantile);
+    if let Some(path) = &args.history {
+        let history = read_history(path, &IngestOptions::from_config(&config))
+            .with_context(|| format!("reading the history {}", path.display()))?;
+        print_delivered(
+            &summary,
+            &StaffingDelivered::last_weeks(&history, args.history_weeks),
+            forecast_days(&forecast),
+        );
+    }
     println!("wrote {} rows to {}", rows.len(), args.out.display());
     Ok(())
 }
@@ -133,6 +151,70 @@ fn print_summary(summary: &[ChannelSummary], evaluate: bool, quantile: DemandQua
             s.service_level
                 .map(|x| format!("{:.1}%", 100.0 * x))
                 .unwrap_or_else(|| "-".into())
+        );
+    }
+}
+
+/// Local days the forecast spans (for scaling weekly history to the forecast horizon).
+fn forecast_days(forecast: &DemandSeries) -> f64 {
+    let mut dates: Vec<_> = forecast
+        .records()
+        .iter()
+        .map(|r| r.interval_start().date_naive())
+        .collect();
+    dates.sort_unstable();
+    dates.dedup();
+    dates.len().max(1) as f64
+}
+
+/// The requirement beside what the historic staffing delivered, scaled to the forecast's days.
+fn print_delivered(summary: &[ChannelSummary], delivered: &[StaffingDelivered], days: f64) {
+    let Some(first) = delivered.first() else {
+        println!("History: no complete week to compare with.");
+        return;
+    };
+    println!(
+        "\nBeside the historic staffing ({} complete weeks {} .. {}, scaled to {} days):",
+        first.weeks, first.from, first.to, days
+    );
+    println!(
+        "{:<12} {:>14} {:>14} {:>10} {:>10} {:>12} {:>10}",
+        "channel",
+        "required hrs",
+        "history hrs",
+        "peak req",
+        "peak hist",
+        "hist abandon",
+        "hist ASA"
+    );
+    let scale = days / 7.0;
+    for s in summary {
+        let d = delivered.iter().find(|d| d.channel.as_str() == s.channel);
+        let hist_hours = d
+            .and_then(|d| d.agent_hours_per_week)
+            .map(|h| format!("{:.1}", h * scale))
+            .unwrap_or_else(|| "-".into());
+        let hist_peak = d
+            .and_then(|d| d.peak_agents)
+            .map(|p| format!("{p:.1}"))
+            .unwrap_or_else(|| "-".into());
+        let hist_abandon = d
+            .and_then(|d| d.abandon_rate)
+            .map(|a| format!("{:.1}%", 100.0 * a))
+            .unwrap_or_else(|| "-".into());
+        let hist_asa = d
+            .and_then(|d| d.asa_seconds)
+            .map(|a| format!("{:.0} s", a))
+            .unwrap_or_else(|| "-".into());
+        println!(
+            "{:<12} {:>14.1} {:>14} {:>10.2} {:>10} {:>12} {:>10}",
+            s.channel,
+            s.required_agent_hours,
+            hist_hours,
+            s.peak_required,
+            hist_peak,
+            hist_abandon,
+            hist_asa
         );
     }
 }

@@ -210,7 +210,12 @@ mod tests {
             expected(d, s, 24)
         });
         let fitted = HistoricalAverage::default().fit(&s.all()).unwrap();
-        let err = fitted.forecast(&Horizon { start: 14, days: &[] }).err();
+        let err = fitted
+            .forecast(&Horizon {
+                start: 14,
+                days: &[],
+            })
+            .err();
         assert_eq!(err, Some(ForecastError::ZeroHorizon));
     }
 }

@@ -1,7 +1,9 @@
 //! Day-of-week x interval-of-day Poisson regression with trend and calendar effects.
 //!
 //! log mu(d, s) = c(weekday(d), s) + b_trend * t(d) + b_hol * holiday(d) + b_after * after_holiday(d)
-//!               + b_rent * start_of_month(d)
+//!               + b_rent1 * rent1(d) + b_rent2 * rent2(d) + b_rent3 * rent3(d)
+//!
+//! (rent1..3: the first, second and third working day of the month)
 //!
 //! This is the log-linear count model of arrivals used for call centres by Brown et al. (2005, JASA
 //! 100(469)) and Weinberg, Brown & Stroud (2007, JASA 102(480)), which is Poisson in the interval given
@@ -44,16 +46,20 @@ impl Default for PoissonGlm {
     }
 }
 
-const N_COEF: usize = 4;
+const N_COEF: usize = 6;
 const MAX_ITER: usize = 200;
 
-/// Day-level regressors: [trend in years to the end of training, bank holiday, after, rent days].
+/// Day-level regressors: [trend in years to the end of training, bank holiday, after, first, second
+/// and third working day of the month].
 fn regressors(day: &DayInfo, day_index: usize, end: usize) -> [f64; N_COEF] {
+    let rent = |k: u8| f64::from(u8::from(day.working_day_of_month == Some(k)));
     [
         (day_index as f64 - end as f64) / 365.25,
         f64::from(u8::from(day.bank_holiday)),
         f64::from(u8::from(day.after_bank_holiday)),
-        f64::from(u8::from(day.start_of_month() && !day.bank_holiday)),
+        rent(1),
+        rent(2),
+        rent(3),
     ]
 }
 
@@ -64,7 +70,8 @@ pub struct GlmFit {
     n_days: usize,
     /// exp(c(w, s)): expected count of a plain day at the end of training.
     pub cell_mean: Vec<f64>,
-    /// Day-level coefficients (log scale): trend per year, bank holiday, after bank holiday, rent days.
+    /// Day-level coefficients (log scale): trend per year, bank holiday, after bank holiday, first,
+    /// second and third working day of the month.
     pub beta: [f64; N_COEF],
     /// Days left out as anomalous.
     pub excluded_days: usize,
@@ -84,7 +91,9 @@ impl PoissonGlm {
                 // Configured events are one-offs, not part of the weekly pattern.
                 !day.closed
                     && day.volume_factor == 1.0
-                    && data.day_total(d).is_some_and(|t| t > 0.0 || !day.bank_holiday)
+                    && data
+                        .day_total(d)
+                        .is_some_and(|t| t > 0.0 || !day.bank_holiday)
             })
             .collect();
         let mut fit = self.fit_days(data, &used, end)?;
@@ -120,10 +129,7 @@ impl PoissonGlm {
     ) -> Result<GlmFit, ForecastError> {
         let spd = data.slots_per_day();
         let days = data.days();
-        let xs: Vec<[f64; N_COEF]> = used
-            .iter()
-            .map(|&d| regressors(&days[d], d, end))
-            .collect();
+        let xs: Vec<[f64; N_COEF]> = used.iter().map(|&d| regressors(&days[d], d, end)).collect();
         // Which coefficients can be estimated from these days.
         let mut active = [false; N_COEF];
         active[0] = self.trend;
@@ -159,7 +165,11 @@ impl PoissonGlm {
                 }
             }
             for c in 0..7 * spd {
-                cell[c] = if sum_e[c] > 0.0 { sum_y[c] / sum_e[c] } else { 0.0 };
+                cell[c] = if sum_e[c] > 0.0 {
+                    sum_y[c] / sum_e[c]
+                } else {
+                    0.0
+                };
             }
             // Day block: one Newton (IRLS) step given the cells.
             let k: Vec<usize> = (0..N_COEF).filter(|&k| active[k]).collect();
@@ -259,10 +269,11 @@ mod tests {
     use crate::series::plain_days;
     use crate::testutil::{expected, monday, series_with};
 
-    /// Known model: the sample pattern x exp(0.3 trend/yr + holiday -1.0 + after 0.4 + rent 0.2).
+    /// Known model: the sample pattern x exp(0.3 trend/yr - 1.0 holiday + 0.4 after + rent days
+    /// 0.2, 0.1, 0.05).
     fn truth(d: usize, day: &DayInfo, s: usize, end: usize) -> f64 {
         let x = regressors(day, d, end);
-        let beta = [0.3, -1.0, 0.4, 0.2];
+        let beta = [0.3, -1.0, 0.4, 0.2, 0.1, 0.05];
         expected(day, s, 24) * dot(&x, &beta).exp()
     }
 
@@ -280,13 +291,15 @@ mod tests {
     #[test]
     fn recovers_known_coefficients_exactly_without_noise() {
         let n = 140;
-        let s = series_with(calendar_days(n), 24, -1.0, 1, |d, day, s| truth(d, day, s, n));
+        let s = series_with(calendar_days(n), 24, -1.0, 1, |d, day, s| {
+            truth(d, day, s, n)
+        });
         let glm = PoissonGlm {
             window_weeks: 20,
             trend: true,
         };
         let fit = glm.fit_coefficients(&s.all()).unwrap();
-        let want = [0.3, -1.0, 0.4, 0.2];
+        let want = [0.3, -1.0, 0.4, 0.2, 0.1, 0.05];
         for (k, (&b, &w)) in fit.beta.iter().zip(&want).enumerate() {
             assert!((b - w).abs() < 1e-4, "coefficient {k}: {b} vs {w}");
         }
@@ -295,15 +308,17 @@ mod tests {
     #[test]
     fn recovers_known_coefficients_from_poisson_counts() {
         let n = 140;
-        let s = series_with(calendar_days(n), 24, 0.0, 7, |d, day, s| truth(d, day, s, n));
+        let s = series_with(calendar_days(n), 24, 0.0, 7, |d, day, s| {
+            truth(d, day, s, n)
+        });
         let fit = PoissonGlm {
             window_weeks: 20,
             trend: true,
         }
         .fit_coefficients(&s.all())
         .unwrap();
-        let want = [0.3, -1.0, 0.4, 0.2];
-        let tol = [0.08, 0.08, 0.06, 0.03];
+        let want = [0.3, -1.0, 0.4, 0.2, 0.1, 0.05];
+        let tol = [0.08, 0.08, 0.06, 0.04, 0.04, 0.04];
         for k in 0..N_COEF {
             assert!(
                 (fit.beta[k] - want[k]).abs() < tol[k],
@@ -328,8 +343,12 @@ mod tests {
         .fit_coefficients(&s.all())
         .unwrap();
         assert_eq!(fit.excluded_days, 1);
-        let tuesday_10h = 1 * 24 + 10;
-        let want = expected(&DayInfo::plain(monday() + chrono::Duration::days(1)), 10, 24);
+        let tuesday_10h = 24 + 10;
+        let want = expected(
+            &DayInfo::plain(monday() + chrono::Duration::days(1)),
+            10,
+            24,
+        );
         assert!((fit.cell_mean[tuesday_10h] - want).abs() < 1e-6 * want);
     }
 }

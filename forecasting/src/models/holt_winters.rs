@@ -285,7 +285,9 @@ mod tests {
                 base
             }
         });
-        let fitted = DoubleSeasonalHoltWinters::default().fit(&s.training(63)).unwrap();
+        let fitted = DoubleSeasonalHoltWinters::default()
+            .fit(&s.training(63))
+            .unwrap();
         let f = fitted
             .forecast(&Horizon {
                 start: 63,

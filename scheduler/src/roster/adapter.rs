@@ -29,18 +29,21 @@ use super::problem::{
 use super::requirements::RequirementSeries;
 
 fn clock(minutes: u32) -> NaiveTime {
-    NaiveTime::from_num_seconds_from_midnight_opt((minutes % 1440) * 60, 0).unwrap_or(NaiveTime::MIN)
+    NaiveTime::from_num_seconds_from_midnight_opt((minutes % 1440) * 60, 0)
+        .unwrap_or(NaiveTime::MIN)
 }
 
 fn midnight(tz: Tz, d: NaiveDate) -> Option<chrono::DateTime<Tz>> {
-    tz.from_local_datetime(&d.and_time(NaiveTime::MIN)).earliest()
+    tz.from_local_datetime(&d.and_time(NaiveTime::MIN))
+        .earliest()
 }
 
 fn at_minute(tz: Tz, d: NaiveDate, minute: u32) -> Option<chrono::DateTime<Tz>> {
     if minute >= 1440 {
         midnight(tz, d + Duration::days(1))
     } else {
-        tz.from_local_datetime(&d.and_time(clock(minute))).earliest()
+        tz.from_local_datetime(&d.and_time(clock(minute)))
+            .earliest()
     }
 }
 
@@ -89,7 +92,9 @@ pub fn problem_from_config(
         let name = ch.name().clone();
         let required = req.required.get(&name);
         if required.is_none() {
-            notes.push(format!("{name}: no requirements in the file; planned as zero"));
+            notes.push(format!(
+                "{name}: no requirements in the file; planned as zero"
+            ));
         }
         let factor = priority_factor(ch.priority(), ch.kind());
         let (mode, requirement) = if ch.kind().is_deferred() {
@@ -230,7 +235,10 @@ pub fn problem_from_config(
             }
         }
         for l in a.leave() {
-            if let (Some(from), Some(to)) = (midnight(tz, l.from()), midnight(tz, l.to() + Duration::days(1))) {
+            if let (Some(from), Some(to)) = (
+                midnight(tz, l.from()),
+                midnight(tz, l.to() + Duration::days(1)),
+            ) {
                 unavailable.push(Unavailable {
                     from,
                     to,

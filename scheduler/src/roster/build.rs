@@ -45,7 +45,9 @@ pub fn place_breaks(
 ) -> Result<Vec<PlacedShift>, RosterError> {
     let n_t = problem.horizon.n_intervals();
     let n_c = problem.channels.len();
-    let skills: Vec<Vec<usize>> = (0..problem.agents.len()).map(|a| problem.skill_set(a)).collect();
+    let skills: Vec<Vec<usize>> = (0..problem.agents.len())
+        .map(|a| problem.skill_set(a))
+        .collect();
     // working skilled agents per channel and interval, before breaks
     let mut working = vec![vec![0i64; n_t]; n_c];
     let n_groups = sol.group_of.iter().max().map_or(0, |g| g + 1);
@@ -221,7 +223,11 @@ pub fn allocate_channels(
         }
         // leftover agents work deferred channels earliest deadline first (EDF); agents with the
         // fewest deferred skills choose first so that specialists are not crowded out
-        let mut free: Vec<usize> = agents.iter().copied().filter(|&a| assigned[a].is_none()).collect();
+        let mut free: Vec<usize> = agents
+            .iter()
+            .copied()
+            .filter(|&a| assigned[a].is_none())
+            .collect();
         free.sort_by_key(|&a| skills[a].iter().filter(|c| deferred.contains(c)).count());
         for a in free {
             let best_def = deferred
@@ -234,7 +240,9 @@ pub fn allocate_channels(
                 Some((_, c)) => {
                     let mut cap = 1.0;
                     while cap > 1e-12 {
-                        let Some(front) = queues[c].front_mut() else { break };
+                        let Some(front) = queues[c].front_mut() else {
+                            break;
+                        };
                         let take = front.1.min(cap);
                         front.1 -= take;
                         cap -= take;

@@ -35,8 +35,12 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
             message,
         })
     };
-    let agents: BTreeMap<&str, usize> =
-        problem.agents.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+    let agents: BTreeMap<&str, usize> = problem
+        .agents
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
     let mut by_agent: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
 
     for (si, s) in roster.shifts.iter().enumerate() {
@@ -48,18 +52,33 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
         by_agent.entry(a).or_default().push(si);
         let agent = &problem.agents[a];
         let Some(tpl) = problem.templates.iter().find(|t| t.name == s.template) else {
-            push("template", Some(id), format!("unknown template {}", s.template));
+            push(
+                "template",
+                Some(id),
+                format!("unknown template {}", s.template),
+            );
             continue;
         };
         let local_start = s.start.with_timezone(&tz);
         let wd = local_start.weekday();
         if !tpl.weekdays.contains(&wd) {
-            push("template", Some(id), format!("{} is not worked on {wd:?} ({})", tpl.name, s.date));
+            push(
+                "template",
+                Some(id),
+                format!("{} is not worked on {wd:?} ({})", tpl.name, s.date),
+            );
         }
         let team_ok = tpl.team.is_none() || tpl.team == agent.team;
-        let listed = agent.allowed_templates.as_ref().is_none_or(|l| l.contains(&tpl.name));
+        let listed = agent
+            .allowed_templates
+            .as_ref()
+            .is_none_or(|l| l.contains(&tpl.name));
         if !team_ok || !listed {
-            push("template", Some(id), format!("may not work template {} ({})", tpl.name, s.date));
+            push(
+                "template",
+                Some(id),
+                format!("may not work template {} ({})", tpl.name, s.date),
+            );
         }
         let st = local_start.time();
         let minutes_after = (st - tpl.earliest_start).num_minutes();
@@ -67,22 +86,54 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
             || st > tpl.latest_start
             || minutes_after % i64::from(tpl.step_minutes) != 0
         {
-            push("template", Some(id), format!("start {st} is not a start time of {}", tpl.name));
+            push(
+                "template",
+                Some(id),
+                format!("start {st} is not a start time of {}", tpl.name),
+            );
         }
         if (s.end - s.start).num_minutes() != i64::from(tpl.length_minutes) {
-            push("template", Some(id), format!("shift on {} is not {} min long", s.date, tpl.length_minutes));
+            push(
+                "template",
+                Some(id),
+                format!("shift on {} is not {} min long", s.date, tpl.length_minutes),
+            );
         }
-        let unpaid: i64 = tpl.breaks.iter().filter(|b| !b.paid).map(|b| i64::from(b.minutes)).sum();
+        let unpaid: i64 = tpl
+            .breaks
+            .iter()
+            .filter(|b| !b.paid)
+            .map(|b| i64::from(b.minutes))
+            .sum();
         let paid = (i64::from(tpl.length_minutes) - unpaid) as f64 / 60.0;
         if (paid - s.paid_hours).abs() > 1e-6 {
-            push("paid_hours", Some(id), format!("shift on {} says {} paid hours, template gives {paid}", s.date, s.paid_hours));
+            push(
+                "paid_hours",
+                Some(id),
+                format!(
+                    "shift on {} says {} paid hours, template gives {paid}",
+                    s.date, s.paid_hours
+                ),
+            );
         }
         if local_start.date_naive() != s.date {
-            push("template", Some(id), format!("shift dated {} starts on {}", s.date, local_start.date_naive()));
+            push(
+                "template",
+                Some(id),
+                format!(
+                    "shift dated {} starts on {}",
+                    s.date,
+                    local_start.date_naive()
+                ),
+            );
         }
         // availability: weekly window and blocked periods
         match agent.weekly_availability[wd.num_days_from_monday() as usize] {
-            None => push("availability", Some(id), format!("works on {} but is never available on {wd:?}", s.date)),
+            None => push(
+                "availability",
+                Some(id),
+                format!("works on {} but is never available on {wd:?}", s.date),
+            ),
             Some((from, to)) => {
                 let w0 = local(tz, s.date, from);
                 let w1 = if to == NaiveTime::MIN {
@@ -91,25 +142,60 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
                     local(tz, s.date, to)
                 };
                 if s.start < w0 || s.end > w1 {
-                    push("availability", Some(id), format!(
-                        "shift {}-{} on {} is outside the availability window {from}-{to}",
-                        s.start.time(), s.end.time(), s.date));
+                    push(
+                        "availability",
+                        Some(id),
+                        format!(
+                            "shift {}-{} on {} is outside the availability window {from}-{to}",
+                            s.start.time(),
+                            s.end.time(),
+                            s.date
+                        ),
+                    );
                 }
             }
         }
         for u in &agent.unavailable {
             if u.from.fixed_offset() < s.end && s.start < u.to.fixed_offset() {
-                push("leave", Some(id), format!("shift on {} overlaps {} from {} to {}", s.date, u.reason, u.from, u.to));
+                push(
+                    "leave",
+                    Some(id),
+                    format!(
+                        "shift on {} overlaps {} from {} to {}",
+                        s.date, u.reason, u.from, u.to
+                    ),
+                );
             }
         }
         // breaks: one per rule, inside its window, not overlapping
         let mut rules: Vec<(ActivityKind, u32, u32, u32)> = tpl
             .breaks
             .iter()
-            .map(|b| (if b.paid { ActivityKind::Break } else { ActivityKind::Lunch }, b.minutes, b.earliest_offset, b.latest_offset))
+            .map(|b| {
+                (
+                    if b.paid {
+                        ActivityKind::Break
+                    } else {
+                        ActivityKind::Lunch
+                    },
+                    b.minutes,
+                    b.earliest_offset,
+                    b.latest_offset,
+                )
+            })
             .collect();
         if s.breaks.len() != rules.len() {
-            push("breaks", Some(id), format!("shift on {} has {} breaks, template {} has {}", s.date, s.breaks.len(), tpl.name, rules.len()));
+            push(
+                "breaks",
+                Some(id),
+                format!(
+                    "shift on {} has {} breaks, template {} has {}",
+                    s.date,
+                    s.breaks.len(),
+                    tpl.name,
+                    rules.len()
+                ),
+            );
         }
         for b in &s.breaks {
             let off = (b.start - s.start).num_minutes();
@@ -121,9 +207,13 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
                 Some(p) => {
                     rules.remove(p);
                 }
-                None => push("breaks", Some(id), format!(
+                None => push(
+                    "breaks",
+                    Some(id),
+                    format!(
                     "{} at {} ({len} min, {off} min after start) on {} matches no break rule of {}",
-                    b.kind, b.start.time(), s.date, tpl.name)),
+                    b.kind, b.start.time(), s.date, tpl.name),
+                ),
             }
         }
         let mut bs: Vec<_> = s.breaks.iter().map(|b| (b.start, b.end)).collect();
@@ -138,13 +228,20 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
     // per-agent rules
     for (a, agent) in problem.agents.iter().enumerate() {
         let id = agent.id.as_str();
-        let mut shifts: Vec<_> = by_agent.get(&a).map(|v| v.iter().map(|&i| &roster.shifts[i]).collect()).unwrap_or_default();
+        let mut shifts: Vec<_> = by_agent
+            .get(&a)
+            .map(|v| v.iter().map(|&i| &roster.shifts[i]).collect())
+            .unwrap_or_default();
         shifts.sort_by_key(|s| s.start);
         let c = &agent.contract;
         let mut dates = BTreeSet::new();
         for s in &shifts {
             if !dates.insert(s.date) {
-                push("one_shift_a_day", Some(id), format!("two shifts on {}", s.date));
+                push(
+                    "one_shift_a_day",
+                    Some(id),
+                    format!("two shifts on {}", s.date),
+                );
             }
         }
         for w in shifts.windows(2) {
@@ -159,20 +256,30 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
         let n_days = problem.horizon.days();
         for w0 in (0..n_days).step_by(7) {
             let w1 = (w0 + 7).min(n_days);
-            let in_week: Vec<_> = shifts.iter().filter(|s| {
-                let d = (s.date - first).num_days();
-                d >= w0 as i64 && d < w1 as i64
-            }).collect();
+            let in_week: Vec<_> = shifts
+                .iter()
+                .filter(|s| {
+                    let d = (s.date - first).num_days();
+                    d >= w0 as i64 && d < w1 as i64
+                })
+                .collect();
             let paid_min: f64 = in_week.iter().map(|s| s.paid_hours * 60.0).sum();
             // pro-rata minimum with leave credit, as documented in docs/ROSTER.md
-            let leave_days = (w0..w1).filter(|&d| {
-                let date = first + Duration::days(d as i64);
-                let m0 = local(tz, date, NaiveTime::MIN);
-                let m1 = local(tz, date + Duration::days(1), NaiveTime::MIN);
-                agent.unavailable.iter().any(|u| u.from.fixed_offset() <= m0 && u.to.fixed_offset() >= m1)
-            }).count() as f64;
+            let leave_days = (w0..w1)
+                .filter(|&d| {
+                    let date = first + Duration::days(d as i64);
+                    let m0 = local(tz, date, NaiveTime::MIN);
+                    let m1 = local(tz, date + Duration::days(1), NaiveTime::MIN);
+                    agent
+                        .unavailable
+                        .iter()
+                        .any(|u| u.from.fixed_offset() <= m0 && u.to.fixed_offset() >= m1)
+                })
+                .count() as f64;
             let per_day = f64::from(c.min_weekly_minutes) / f64::from(c.max_days_per_week.max(1));
-            let min = (f64::from(c.min_weekly_minutes) * (w1 - w0) as f64 / 7.0 - leave_days * per_day).max(0.0);
+            let min = (f64::from(c.min_weekly_minutes) * (w1 - w0) as f64 / 7.0
+                - leave_days * per_day)
+                .max(0.0);
             if paid_min + 1e-6 < min || paid_min > f64::from(c.max_weekly_minutes) + 1e-6 {
                 push("weekly_hours", Some(id), format!(
                     "{} paid hours in the week from {} (contract {}: {}-{} h, {} h after pro-rata and leave)",
@@ -180,8 +287,16 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
                     f64::from(c.min_weekly_minutes) / 60.0, f64::from(c.max_weekly_minutes) / 60.0, min / 60.0));
             }
             if in_week.len() > c.max_days_per_week as usize {
-                push("days_off", Some(id), format!("works {} days in the week from {} (at most {})",
-                    in_week.len(), first + Duration::days(w0 as i64), c.max_days_per_week));
+                push(
+                    "days_off",
+                    Some(id),
+                    format!(
+                        "works {} days in the week from {} (at most {})",
+                        in_week.len(),
+                        first + Duration::days(w0 as i64),
+                        c.max_days_per_week
+                    ),
+                );
             }
         }
         let mut run = 0;
@@ -189,9 +304,15 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
             if dates.contains(&(first + Duration::days(d as i64))) {
                 run += 1;
                 if run > c.max_consecutive_days {
-                    push("consecutive_days", Some(id), format!(
-                        "works {run} consecutive days up to {} (at most {})",
-                        first + Duration::days(d as i64), c.max_consecutive_days));
+                    push(
+                        "consecutive_days",
+                        Some(id),
+                        format!(
+                            "works {run} consecutive days up to {} (at most {})",
+                            first + Duration::days(d as i64),
+                            c.max_consecutive_days
+                        ),
+                    );
                 }
             } else {
                 run = 0;
@@ -200,54 +321,103 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
         for d in 0..n_days.saturating_sub(1) {
             let sat = first + Duration::days(d as i64);
             if sat.weekday() == Weekday::Sat {
-                let worked = [sat, sat + Duration::days(1)].iter().filter(|x| dates.contains(x)).count() as u32;
+                let worked = [sat, sat + Duration::days(1)]
+                    .iter()
+                    .filter(|x| dates.contains(x))
+                    .count() as u32;
                 if worked > c.max_weekend_days {
-                    push("weekend_days_off", Some(id), format!(
-                        "works {worked} of the weekend days from Saturday {sat} (at most {})", c.max_weekend_days));
+                    push(
+                        "weekend_days_off",
+                        Some(id),
+                        format!(
+                            "works {worked} of the weekend days from Saturday {sat} (at most {})",
+                            c.max_weekend_days
+                        ),
+                    );
                 }
             }
         }
         for f in &agent.fixed_shifts {
             let in_horizon = f.date >= first && f.date < first + Duration::days(n_days as i64);
-            let kept = shifts.iter().any(|s| s.date == f.date && s.template == f.template
-                && s.start.with_timezone(&tz).time() == f.start);
+            let kept = shifts.iter().any(|s| {
+                s.date == f.date
+                    && s.template == f.template
+                    && s.start.with_timezone(&tz).time() == f.start
+            });
             if in_horizon && !kept {
-                push("fixed_shift", Some(id), format!("fixed shift {} at {} on {} is missing", f.template, f.start, f.date));
+                push(
+                    "fixed_shift",
+                    Some(id),
+                    format!(
+                        "fixed shift {} at {} on {} is missing",
+                        f.template, f.start, f.date
+                    ),
+                );
             }
         }
     }
 
     // activities: inside a shift, not during a placed break, skilled channel, no overlaps
-    let mut acts_by_agent: BTreeMap<&str, Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)>> = BTreeMap::new();
+    let mut acts_by_agent: BTreeMap<&str, Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)>> =
+        BTreeMap::new();
     let n_t = problem.horizon.n_intervals();
     let len = i64::from(problem.horizon.interval_minutes());
     let mut scheduled = vec![vec![0.0f64; n_t]; problem.channels.len()];
     for act in &roster.activities {
         let id = act.agent_id.as_str();
         let Some(&a) = agents.get(id) else {
-            push("agent", Some(id), format!("activity for unknown agent {id}"));
+            push(
+                "agent",
+                Some(id),
+                format!("activity for unknown agent {id}"),
+            );
             continue;
         };
-        let shift = roster.shifts.iter().find(|s| s.agent_id == act.agent_id && s.start <= act.start && act.end <= s.end);
+        let shift = roster
+            .shifts
+            .iter()
+            .find(|s| s.agent_id == act.agent_id && s.start <= act.start && act.end <= s.end);
         let Some(shift) = shift else {
-            push("activities", Some(id), format!("{} from {} to {} is outside every shift", act.activity, act.start, act.end));
+            push(
+                "activities",
+                Some(id),
+                format!(
+                    "{} from {} to {} is outside every shift",
+                    act.activity, act.start, act.end
+                ),
+            );
             continue;
         };
-        acts_by_agent.entry(id).or_default().push((act.start, act.end));
+        acts_by_agent
+            .entry(id)
+            .or_default()
+            .push((act.start, act.end));
         if act.activity == ActivityKind::Work {
             let Some(ch) = &act.channel else {
-                push("activities", Some(id), format!("work from {} without a channel", act.start));
+                push(
+                    "activities",
+                    Some(id),
+                    format!("work from {} without a channel", act.start),
+                );
                 continue;
             };
             if !problem.agents[a].skills.contains(ch) {
-                push("skills", Some(id), format!("works {ch} from {} but is not skilled for it", act.start));
+                push(
+                    "skills",
+                    Some(id),
+                    format!("works {ch} from {} but is not skilled for it", act.start),
+                );
             }
             for b in &shift.breaks {
                 // whole intervals touched by the break are off the phones
                 let b0 = floor_to(b.start, shift.start, len);
                 let b1 = ceil_to(b.end, shift.start, len);
                 if act.start < b1 && b0 < act.end {
-                    push("breaks", Some(id), format!("works {ch} during a {} at {}", b.kind, b.start));
+                    push(
+                        "breaks",
+                        Some(id),
+                        format!("works {ch} during a {} at {}", b.kind, b.start),
+                    );
                 }
             }
             if let Some(c) = problem.channel_index(ch) {
@@ -267,23 +437,55 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
         spans.sort();
         for w in spans.windows(2) {
             if w[1].0 < w[0].1 {
-                push("activities", Some(id), format!("two activities overlap at {}", w[1].0));
+                push(
+                    "activities",
+                    Some(id),
+                    format!("two activities overlap at {}", w[1].0),
+                );
             }
         }
     }
     // coverage rows agree with the activities
     for row in &roster.coverage {
-        let (Some(c), Some(t)) = (problem.channel_index(&row.channel), problem.horizon.interval_of(&row.interval_start)) else {
-            push("coverage", None, format!("coverage row {} {} is not in the plan", row.interval_start, row.channel));
+        let (Some(c), Some(t)) = (
+            problem.channel_index(&row.channel),
+            problem.horizon.interval_of(&row.interval_start),
+        ) else {
+            push(
+                "coverage",
+                None,
+                format!(
+                    "coverage row {} {} is not in the plan",
+                    row.interval_start, row.channel
+                ),
+            );
             continue;
         };
         if (scheduled[c][t] - row.scheduled).abs() > 1e-6 {
-            push("coverage", None, format!("{} {}: coverage says {} scheduled, activities give {}", row.channel, row.interval_start, row.scheduled, scheduled[c][t]));
+            push(
+                "coverage",
+                None,
+                format!(
+                    "{} {}: coverage says {} scheduled, activities give {}",
+                    row.channel, row.interval_start, row.scheduled, scheduled[c][t]
+                ),
+            );
         }
         if problem.channels[c].mode == ChannelMode::Live {
             let short = (problem.channels[c].requirement[t] - scheduled[c][t]).max(0.0);
             if (short - row.shortfall).abs() > 1e-6 {
-                push("coverage", None, format!("{} {}: shortfall {} but required {} and scheduled {}", row.channel, row.interval_start, row.shortfall, problem.channels[c].requirement[t], scheduled[c][t]));
+                push(
+                    "coverage",
+                    None,
+                    format!(
+                        "{} {}: shortfall {} but required {} and scheduled {}",
+                        row.channel,
+                        row.interval_start,
+                        row.shortfall,
+                        problem.channels[c].requirement[t],
+                        scheduled[c][t]
+                    ),
+                );
             }
         }
     }
@@ -297,12 +499,20 @@ fn local(tz: chrono_tz::Tz, date: chrono::NaiveDate, time: NaiveTime) -> DateTim
         .unwrap_or_else(|| date.and_time(time).and_utc().fixed_offset())
 }
 
-fn floor_to(t: DateTime<FixedOffset>, origin: DateTime<FixedOffset>, len: i64) -> DateTime<FixedOffset> {
+fn floor_to(
+    t: DateTime<FixedOffset>,
+    origin: DateTime<FixedOffset>,
+    len: i64,
+) -> DateTime<FixedOffset> {
     let m = (t - origin).num_minutes();
     origin + Duration::minutes(m.div_euclid(len) * len)
 }
 
-fn ceil_to(t: DateTime<FixedOffset>, origin: DateTime<FixedOffset>, len: i64) -> DateTime<FixedOffset> {
+fn ceil_to(
+    t: DateTime<FixedOffset>,
+    origin: DateTime<FixedOffset>,
+    len: i64,
+) -> DateTime<FixedOffset> {
     let secs = (t - origin).num_seconds();
     let l = len * 60;
     origin + Duration::seconds(((secs + l - 1).div_euclid(l)) * l)

@@ -136,7 +136,12 @@ fn span_label(problem: &RosterProblem, s: usize, e: usize) -> String {
     let h = &problem.horizon;
     let a = h.instant(s);
     let b = h.instant(e);
-    format!("{} {}-{}", a.format("%a %d %b"), a.format("%H:%M"), b.format("%H:%M"))
+    format!(
+        "{} {}-{}",
+        a.format("%a %d %b"),
+        a.format("%H:%M"),
+        b.format("%H:%M")
+    )
 }
 
 /// Requirements nobody can cover: for each channel, the runs of intervals with a requirement
@@ -239,16 +244,24 @@ pub fn explain_shortfall(
             let why = if skilled.is_empty() {
                 format!("nobody is skilled for {}", ch.name)
             } else if available == 0 {
-                format!("none of the {} agents skilled for {} is available then", skilled.len(), ch.name)
+                format!(
+                    "none of the {} agents skilled for {} is available then",
+                    skilled.len(),
+                    ch.name
+                )
             } else {
                 format!(
-                    "{available} of {} skilled agents could work then, but their contracts (hours, \
-                     days, rest) or other channels' needs leave no one free, or one more shift would \
-                     cost more than the gap it closes",
+                    "{available} of {} skilled agents have hours, leave and templates that fit, but \
+                     their contracts (weekly hours, days, weekends, rest) or other channels leave \
+                     none of them free then, or one more shift would cost more than the gap",
                     skilled.len()
                 )
             };
-            out.push(format!("{} {}: {what}; {why}", ch.name, span_label(problem, s, e)));
+            out.push(format!(
+                "{} {}: {what}; {why}",
+                ch.name,
+                span_label(problem, s, e)
+            ));
         }
     }
     out

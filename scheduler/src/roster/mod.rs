@@ -67,7 +67,8 @@ pub fn schedule(problem: &RosterProblem, opts: &SolveOptions) -> Result<Roster, 
         shortfall,
         idle,
     } = build::coverage(problem, &assignment);
-    let (shifts, activities) = build::shifts_and_activities(problem, &options, &placed, &assignment);
+    let (shifts, activities) =
+        build::shifts_and_activities(problem, &options, &placed, &assignment);
 
     let n_c = problem.channels.len();
     let hours = f64::from(problem.horizon.interval_minutes()) / 60.0;
@@ -81,14 +82,19 @@ pub fn schedule(problem: &RosterProblem, opts: &SolveOptions) -> Result<Roster, 
 
     let paid_cost: f64 = placed
         .iter()
-        .map(|p| problem.agents[p.agent].hourly_rate * f64::from(options.options[p.option].paid_minutes) / 60.0)
+        .map(|p| {
+            problem.agents[p.agent].hourly_rate * f64::from(options.options[p.option].paid_minutes)
+                / 60.0
+        })
         .sum();
     let paid_hours: f64 = shifts.iter().map(|s| s.paid_hours).sum();
     let w = problem.weights;
     let mut penalty = 0.0;
     let mut channels = Vec::new();
     for (c, ch) in problem.channels.iter().enumerate() {
-        let scheduled: f64 = (0..problem.horizon.n_intervals()).map(|t| sched(c, t)).sum();
+        let scheduled: f64 = (0..problem.horizon.n_intervals())
+            .map(|t| sched(c, t))
+            .sum();
         let required: f64 = ch.requirement.iter().sum();
         let short: f64 = shortfall[c].iter().sum();
         let over = idle[c];
@@ -117,7 +123,11 @@ pub fn schedule(problem: &RosterProblem, opts: &SolveOptions) -> Result<Roster, 
         paid_cost,
         paid_hours,
         shifts: shifts.len(),
-        agents_rostered: placed.iter().map(|p| p.agent).collect::<std::collections::BTreeSet<_>>().len(),
+        agents_rostered: placed
+            .iter()
+            .map(|p| p.agent)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
         objective,
         bound,
         gap,

@@ -80,14 +80,16 @@ pub fn build_options(problem: &RosterProblem) -> OptionSet {
                 if first >= h.n_intervals() {
                     continue;
                 }
-                let last = (first + (tpl.length_minutes as i64 / len) as usize).min(h.n_intervals());
+                let last =
+                    (first + (tpl.length_minutes as i64 / len) as usize).min(h.n_intervals());
                 let breaks = tpl
                     .breaks
                     .iter()
                     .enumerate()
                     .map(|(i, b)| {
                         let blen = (i64::from(b.minutes) + len - 1) / len;
-                        let e = first + (i64::from(b.earliest_offset) + len - 1).div_euclid(len) as usize;
+                        let e = first
+                            + (i64::from(b.earliest_offset) + len - 1).div_euclid(len) as usize;
                         // the break must end by the shift end and start by latest_offset
                         let l_off = (i64::from(b.latest_offset) / len) as usize;
                         let shift_len = (tpl.length_minutes as i64 / len) as usize;

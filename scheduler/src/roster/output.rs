@@ -201,13 +201,28 @@ impl Roster {
 
         let p = dir.join("shifts.csv");
         let mut w = csv::Writer::from_path(&p).map_err(csv_err(&p))?;
-        w.write_record(["agent_id", "agent_name", "date", "start", "end", "paid_hours", "breaks"])
-            .map_err(csv_err(&p))?;
+        w.write_record([
+            "agent_id",
+            "agent_name",
+            "date",
+            "start",
+            "end",
+            "paid_hours",
+            "breaks",
+        ])
+        .map_err(csv_err(&p))?;
         for s in &self.shifts {
             let breaks = s
                 .breaks
                 .iter()
-                .map(|b| format!("{} {}-{}", b.kind, b.start.format("%H:%M"), b.end.format("%H:%M")))
+                .map(|b| {
+                    format!(
+                        "{} {}-{}",
+                        b.kind,
+                        b.start.format("%H:%M"),
+                        b.end.format("%H:%M")
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("; ");
             w.write_record([
@@ -241,8 +256,14 @@ impl Roster {
 
         let p = dir.join("coverage.csv");
         let mut w = csv::Writer::from_path(&p).map_err(csv_err(&p))?;
-        w.write_record(["interval_start", "channel", "required", "scheduled", "shortfall"])
-            .map_err(csv_err(&p))?;
+        w.write_record([
+            "interval_start",
+            "channel",
+            "required",
+            "scheduled",
+            "shortfall",
+        ])
+        .map_err(csv_err(&p))?;
         for c in &self.coverage {
             w.write_record([
                 rfc3339(&c.interval_start).as_str(),

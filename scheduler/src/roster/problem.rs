@@ -121,7 +121,9 @@ impl Horizon {
 fn local_midnight(tz: Tz, date: NaiveDate) -> Result<DateTime<Tz>, RosterError> {
     tz.from_local_datetime(&date.and_time(NaiveTime::MIN))
         .earliest()
-        .ok_or_else(|| RosterError::Input(format!("local midnight of {date} does not exist in {tz}")))
+        .ok_or_else(|| {
+            RosterError::Input(format!("local midnight of {date} does not exist in {tz}"))
+        })
 }
 
 /// How a channel's requirement is met.
@@ -268,7 +270,9 @@ impl ShiftTemplate {
             }
         }
         if unpaid >= self.length_minutes {
-            return Err(format!("shift template {n}: unpaid breaks fill the whole shift"));
+            return Err(format!(
+                "shift template {n}: unpaid breaks fill the whole shift"
+            ));
         }
         Ok(())
     }
@@ -468,7 +472,10 @@ impl RosterProblem {
                 ));
             }
             if let Some(v) = c.requirement.iter().find(|v| !v.is_finite() || **v < 0.0) {
-                errors.push(format!("channel {}: requirement {v} is not a non-negative number", c.name));
+                errors.push(format!(
+                    "channel {}: requirement {v} is not a non-negative number",
+                    c.name
+                ));
             }
             if !(c.shortfall_weight.is_finite() && c.shortfall_weight >= 0.0) {
                 errors.push(format!("channel {}: shortfall weight must be >= 0", c.name));
@@ -490,11 +497,17 @@ impl RosterProblem {
             }
             for s in &a.skills {
                 if !names.contains(s) {
-                    errors.push(format!("agent {}: skill {s} is not a configured channel", a.id));
+                    errors.push(format!(
+                        "agent {}: skill {s} is not a configured channel",
+                        a.id
+                    ));
                 }
             }
             if !(a.hourly_rate.is_finite() && a.hourly_rate >= 0.0) {
-                errors.push(format!("agent {}: hourly rate {} must be >= 0", a.id, a.hourly_rate));
+                errors.push(format!(
+                    "agent {}: hourly rate {} must be >= 0",
+                    a.id, a.hourly_rate
+                ));
             }
             let c = &a.contract;
             if c.min_weekly_minutes > c.max_weekly_minutes {
@@ -523,7 +536,10 @@ impl RosterProblem {
             if let Some(list) = &a.allowed_templates {
                 for n in list {
                     if !templates.iter().any(|t| &t.name == n) {
-                        errors.push(format!("agent {}: allowed template {n} does not exist", a.id));
+                        errors.push(format!(
+                            "agent {}: allowed template {n} does not exist",
+                            a.id
+                        ));
                     }
                 }
             }
@@ -560,7 +576,9 @@ impl RosterProblem {
     /// The weeks of the horizon as day-index ranges: `[0,7)`, `[7,14)`, ... (the last may be short).
     pub fn weeks(&self) -> Vec<std::ops::Range<usize>> {
         let n = self.horizon.days();
-        (0..n.div_ceil(7)).map(|w| w * 7..((w + 1) * 7).min(n)).collect()
+        (0..n.div_ceil(7))
+            .map(|w| w * 7..((w + 1) * 7).min(n))
+            .collect()
     }
 }
 

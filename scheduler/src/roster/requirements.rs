@@ -114,15 +114,20 @@ pub fn read_requirements(path: &Path, horizon: &Horizon) -> Result<RequirementSe
             )
         })?;
         let ch_s = field(i_c, "channel")?;
-        let channel = ChannelName::parse(ch_s)
-            .map_err(|e| err(path, line, "channel", e.to_string()))?;
+        let channel =
+            ChannelName::parse(ch_s).map_err(|e| err(path, line, "channel", e.to_string()))?;
         let number = |idx: usize, name: &str| -> Result<f64, RosterError> {
             let s = field(idx, name)?;
-            let v: f64 = s.parse().map_err(|_| {
-                err(path, line, name, format!("{s:?} is not a number"))
-            })?;
+            let v: f64 = s
+                .parse()
+                .map_err(|_| err(path, line, name, format!("{s:?} is not a number")))?;
             if !v.is_finite() || v < 0.0 {
-                return Err(err(path, line, name, format!("{v} must be a non-negative number")));
+                return Err(err(
+                    path,
+                    line,
+                    name,
+                    format!("{v} must be a non-negative number"),
+                ));
             }
             Ok(v)
         };
@@ -145,7 +150,10 @@ pub fn read_requirements(path: &Path, horizon: &Horizon) -> Result<RequirementSe
                 path,
                 line,
                 "interval_start",
-                format!("{ts} is not on the {}-minute interval grid", horizon.interval_minutes()),
+                format!(
+                    "{ts} is not on the {}-minute interval grid",
+                    horizon.interval_minutes()
+                ),
             ));
         };
         if let Some(prev) = seen.insert((channel.clone(), t), line) {
@@ -156,9 +164,13 @@ pub fn read_requirements(path: &Path, horizon: &Horizon) -> Result<RequirementSe
                 format!("{channel} at {ts} is already given on line {prev}"),
             ));
         }
-        out.required.entry(channel.clone()).or_insert_with(|| vec![0.0; n_t])[t] = required;
+        out.required
+            .entry(channel.clone())
+            .or_insert_with(|| vec![0.0; n_t])[t] = required;
         if let Some(w) = workload {
-            out.workload.entry(channel).or_insert_with(|| vec![0.0; n_t])[t] = w;
+            out.workload
+                .entry(channel)
+                .or_insert_with(|| vec![0.0; n_t])[t] = w;
         }
     }
     Ok(out)
@@ -229,13 +241,22 @@ mod tests {
 
     #[test]
     fn errors_name_line_and_column() {
-        let f = file(&format!("{HEADER}2026-11-23T08:00:00+00:00,voice,30,540,x,0,0,0,0\n"));
+        let f = file(&format!(
+            "{HEADER}2026-11-23T08:00:00+00:00,voice,30,540,x,0,0,0,0\n"
+        ));
         let e = read_requirements(&f.0, &horizon()).unwrap_err().to_string();
         assert!(e.contains("line 2, column required_agents"), "{e}");
-        let f = file(&format!("{HEADER}2026-11-23 08:00,voice,30,540,1,0,0,0,0\n"));
+        let f = file(&format!(
+            "{HEADER}2026-11-23 08:00,voice,30,540,1,0,0,0,0\n"
+        ));
         let e = read_requirements(&f.0, &horizon()).unwrap_err().to_string();
-        assert!(e.contains("column interval_start") && e.contains("RFC 3339"), "{e}");
-        let f = file(&format!("{HEADER}2026-11-23T08:05:00+00:00,voice,30,540,1,0,0,0,0\n"));
+        assert!(
+            e.contains("column interval_start") && e.contains("RFC 3339"),
+            "{e}"
+        );
+        let f = file(&format!(
+            "{HEADER}2026-11-23T08:05:00+00:00,voice,30,540,1,0,0,0,0\n"
+        ));
         let e = read_requirements(&f.0, &horizon()).unwrap_err().to_string();
         assert!(e.contains("interval grid"), "{e}");
         let f = file("interval_start,channel\n2026-11-23T08:00:00+00:00,voice\n");
@@ -246,7 +267,9 @@ mod tests {
         ));
         let e = read_requirements(&f.0, &horizon()).unwrap_err().to_string();
         assert!(e.contains("line 3") && e.contains("line 2"), "{e}");
-        let f = file(&format!("{HEADER}2026-11-23T08:00:00+00:00,voice,30,540,-1,0,0,0,0\n"));
+        let f = file(&format!(
+            "{HEADER}2026-11-23T08:00:00+00:00,voice,30,540,-1,0,0,0,0\n"
+        ));
         assert!(read_requirements(&f.0, &horizon()).is_err());
     }
 }

@@ -117,19 +117,31 @@ fn run_highs(
     fn set<E: std::fmt::Debug>(ok: Result<(), E>, what: &str) -> Result<(), RosterError> {
         ok.map_err(|e| RosterError::Solver(format!("setting {what}: {e:?}")))
     }
-    set(model.try_set_option("time_limit", opts.time_limit_s.max(0.1)), "time_limit")?;
+    set(
+        model.try_set_option("time_limit", opts.time_limit_s.max(0.1)),
+        "time_limit",
+    )?;
     if mip {
-        set(model.try_set_option("mip_rel_gap", opts.mip_rel_gap.max(0.0)), "mip_rel_gap")?;
+        set(
+            model.try_set_option("mip_rel_gap", opts.mip_rel_gap.max(0.0)),
+            "mip_rel_gap",
+        )?;
     } else {
         // Interior point with crossover is about 8x faster than dual simplex on this LP
         // (1.3 s against 11 s on the sample week).
         set(model.try_set_option("solver", c"ipm"), "solver")?;
         // crossover to a vertex: its sparse support guides the restricted MIP
-        set(model.try_set_option("run_crossover", c"on"), "run_crossover")?;
+        set(
+            model.try_set_option("run_crossover", c"on"),
+            "run_crossover",
+        )?;
     }
     if std::env::var_os("ROTA_HIGHS_LOG").is_some() {
         set(model.try_set_option("output_flag", true), "output_flag")?;
-        set(model.try_set_option("log_to_console", true), "log_to_console")?;
+        set(
+            model.try_set_option("log_to_console", true),
+            "log_to_console",
+        )?;
     }
     let solved = model
         .try_solve()
@@ -268,17 +280,30 @@ pub fn solve_programme(
 
     let started = Instant::now();
     let _span = tracing::info_span!("mip").entered();
-    let restricted = (full_binaries > opts.decompose_above)
-        .then(|| lp_support(problem, options, &lp, &lp_solved.columns, 0.01, opts.widen_support));
+    let restricted = (full_binaries > opts.decompose_above).then(|| {
+        lp_support(
+            problem,
+            options,
+            &lp,
+            &lp_solved.columns,
+            0.01,
+            opts.widen_support,
+        )
+    });
     drop(lp);
     let remaining = |used: f64| (opts.time_limit_s - used).max(1.0);
     let (m, solved, constraints, variables, strategy) = match &restricted {
-        Some(set) => match attempt(problem, set, opts, remaining(lp_seconds), &mut build_seconds) {
+        Some(set) => match attempt(
+            problem,
+            set,
+            opts,
+            remaining(lp_seconds),
+            &mut build_seconds,
+        ) {
             Ok((m, s, rows, nv)) => (m, s, rows, nv, "lp_guided"),
             Err(e) => {
                 tracing::warn!(error = %e, "restricted MIP failed; solving the full MIP");
-                let (m, s, rows, nv) =
-                    attempt(
+                let (m, s, rows, nv) = attempt(
                     problem,
                     options,
                     opts,
@@ -289,8 +314,13 @@ pub fn solve_programme(
             }
         },
         None => {
-            let (m, s, rows, nv) =
-                attempt(problem, options, opts, remaining(lp_seconds), &mut build_seconds)?;
+            let (m, s, rows, nv) = attempt(
+                problem,
+                options,
+                opts,
+                remaining(lp_seconds),
+                &mut build_seconds,
+            )?;
             (m, s, rows, nv, "full")
         }
     };
@@ -298,24 +328,31 @@ pub fn solve_programme(
     let mip_seconds = started.elapsed().as_secs_f64();
     tracing::info!(?solved.status, solved.objective, solved.bound, lp_bound, strategy, "roster MIP solved");
     // HiGHS's dual bound is a bound for the full programme only when the full MIP was solved.
-    let mip_bound = if strategy == "full" { solved.bound } else { f64::NEG_INFINITY };
+    let mip_bound = if strategy == "full" {
+        solved.bound
+    } else {
+        f64::NEG_INFINITY
+    };
 
     let col = |i: usize| solved.columns.get(i).copied().unwrap_or(0.0);
-    let chosen = m
-        .x
-        .iter()
-        .map(|xs| xs.iter().filter(|(_, c)| col(c.idx) > 0.5).map(|(o, _)| *o).collect())
-        .collect();
-    let allocation = m
-        .z
-        .iter()
-        .map(|per_t| {
-            per_t
-                .iter()
-                .map(|zs| zs.iter().map(|(c, z)| (*c, col(z.idx).max(0.0))).collect())
-                .collect()
-        })
-        .collect();
+    let chosen =
+        m.x.iter()
+            .map(|xs| {
+                xs.iter()
+                    .filter(|(_, c)| col(c.idx) > 0.5)
+                    .map(|(o, _)| *o)
+                    .collect()
+            })
+            .collect();
+    let allocation =
+        m.z.iter()
+            .map(|per_t| {
+                per_t
+                    .iter()
+                    .map(|zs| zs.iter().map(|(c, z)| (*c, col(z.idx).max(0.0))).collect())
+                    .collect()
+            })
+            .collect();
     let break_quota = m
         .breaks
         .iter()
@@ -323,7 +360,10 @@ pub fn solve_programme(
             per_g
                 .iter()
                 .map(|(o, b, slots)| {
-                    let v = slots.iter().map(|(q, c)| (*q, col(c.idx).max(0.0))).collect();
+                    let v = slots
+                        .iter()
+                        .map(|(q, c)| (*q, col(c.idx).max(0.0)))
+                        .collect();
                     ((*o, *b), v)
                 })
                 .collect()

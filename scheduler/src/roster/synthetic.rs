@@ -51,9 +51,24 @@ impl SplitMix {
 pub fn templates() -> Vec<ShiftTemplate> {
     let weekdays = WEEK[..5].to_vec();
     let full_breaks = vec![
-        BreakRule { minutes: 15, earliest_offset: 90, latest_offset: 150, paid: true },
-        BreakRule { minutes: 30, earliest_offset: 210, latest_offset: 300, paid: false },
-        BreakRule { minutes: 15, earliest_offset: 360, latest_offset: 420, paid: true },
+        BreakRule {
+            minutes: 15,
+            earliest_offset: 90,
+            latest_offset: 150,
+            paid: true,
+        },
+        BreakRule {
+            minutes: 30,
+            earliest_offset: 210,
+            latest_offset: 300,
+            paid: false,
+        },
+        BreakRule {
+            minutes: 15,
+            earliest_offset: 360,
+            latest_offset: 420,
+            paid: true,
+        },
     ];
     vec![
         ShiftTemplate {
@@ -83,7 +98,12 @@ pub fn templates() -> Vec<ShiftTemplate> {
             latest_start: hm(14, 0),
             step_minutes: 60,
             length_minutes: 240,
-            breaks: vec![BreakRule { minutes: 15, earliest_offset: 90, latest_offset: 150, paid: true }],
+            breaks: vec![BreakRule {
+                minutes: 15,
+                earliest_offset: 90,
+                latest_offset: 150,
+                paid: true,
+            }],
             team: None,
         },
         ShiftTemplate {
@@ -93,7 +113,12 @@ pub fn templates() -> Vec<ShiftTemplate> {
             latest_start: hm(9, 0),
             step_minutes: 15,
             length_minutes: 270,
-            breaks: vec![BreakRule { minutes: 15, earliest_offset: 90, latest_offset: 150, paid: true }],
+            breaks: vec![BreakRule {
+                minutes: 15,
+                earliest_offset: 90,
+                latest_offset: 150,
+                paid: true,
+            }],
             team: None,
         },
     ]
@@ -116,7 +141,11 @@ fn demand(channel: &str, wd: Weekday, time: NaiveTime, scale: f64) -> f64 {
     }
     let weekend = wd == Weekday::Sat;
     let v = match channel {
-        "voice" if !weekend && open(8.0, 18.0) => 10.0 * (0.6 + 0.5 * (-(h - 10.5).powi(2) / 4.0).exp() + 0.25 * (-(h - 14.5).powi(2) / 3.0).exp()),
+        "voice" if !weekend && open(8.0, 18.0) => {
+            10.0 * (0.6
+                + 0.5 * (-(h - 10.5).powi(2) / 4.0).exp()
+                + 0.25 * (-(h - 14.5).powi(2) / 3.0).exp())
+        }
         "voice" if weekend && open(9.0, 13.0) => 8.0,
         "reception" if !weekend && open(9.0, 17.0) => 2.0 + (-(h - 12.5).powi(2) / 2.0).exp(),
         "reception" if weekend && open(9.0, 13.0) => 2.0,
@@ -154,7 +183,9 @@ pub fn centre(n_agents: usize, monday: NaiveDate, seed: u64) -> Result<RosterPro
         .iter()
         .map(|(n, resp, w)| ChannelPlan {
             name: name(n),
-            mode: resp.map_or(ChannelMode::Live, |r| ChannelMode::Deferred { response_minutes: r }),
+            mode: resp.map_or(ChannelMode::Live, |r| ChannelMode::Deferred {
+                response_minutes: r,
+            }),
             shortfall_weight: *w,
             requirement: (0..horizon.n_intervals())
                 .map(|t| {
@@ -236,6 +267,16 @@ pub fn centre(n_agents: usize, monday: NaiveDate, seed: u64) -> Result<RosterPro
 /// `scale` (1.0 suits a centre of about 45 agents). Deferred channels carry their workload in
 /// `offered` and `aht_seconds`. Used by tests and benches when no forecast is at hand.
 pub fn requirements_csv(horizon: &Horizon, scale: f64) -> String {
+    requirements_csv_when(horizon, scale, &|_, _| true)
+}
+
+/// [`requirements_csv`] with demand only where `open(channel, interval start)` is true (e.g. a
+/// centre configuration's opening hours).
+pub fn requirements_csv_when(
+    horizon: &Horizon,
+    scale: f64,
+    open: &dyn Fn(&str, &chrono::DateTime<chrono_tz::Tz>) -> bool,
+) -> String {
     use chrono::Datelike;
     let mut out = String::from(
         "interval_start,channel,offered,aht_seconds,required_agents,abandon_rate,asa_seconds,service_level,occupancy\n",
@@ -244,7 +285,11 @@ pub fn requirements_csv(horizon: &Horizon, scale: f64) -> String {
     for t in 0..horizon.n_intervals() {
         let at = horizon.instant(t);
         for ch in ["voice", "reception", "chat", "email", "social"] {
-            let d = demand(ch, at.weekday(), at.time(), scale);
+            let d = if open(ch, &at) {
+                demand(ch, at.weekday(), at.time(), scale)
+            } else {
+                0.0
+            };
             let (offered, aht, required) = match ch {
                 "email" | "social" => {
                     let aht = if ch == "email" { 480.0 } else { 300.0 };

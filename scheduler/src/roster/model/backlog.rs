@@ -40,7 +40,12 @@ pub fn add(m: &mut RosterModel<'_>) {
                 window_sum -= ch.requirement[t - d_int];
             }
             let cap: Expression = (0..m.groups.len())
-                .flat_map(|g| m.z[g][t].iter().filter(|(cc, _)| *cc == c).map(|(_, z)| z.var))
+                .flat_map(|g| {
+                    m.z[g][t]
+                        .iter()
+                        .filter(|(cc, _)| *cc == c)
+                        .map(|(_, z)| z.var)
+                })
                 .sum();
             let h = m.nonneg();
             let u = m.nonneg();

@@ -93,7 +93,12 @@ pub fn add(m: &mut RosterModel<'_>) {
         }
         for t in 0..n_t {
             let supply: Expression = (0..m.groups.len())
-                .flat_map(|g| m.z[g][t].iter().filter(|(cc, _)| *cc == c).map(|(_, z)| z.var))
+                .flat_map(|g| {
+                    m.z[g][t]
+                        .iter()
+                        .filter(|(cc, _)| *cc == c)
+                        .map(|(_, z)| z.var)
+                })
                 .sum();
             let has_supply = supply.linear_coefficients_len() > 0;
             let r = ch.requirement[t];
@@ -104,7 +109,8 @@ pub fn add(m: &mut RosterModel<'_>) {
             if r > 0.0 {
                 let s = m.nonneg();
                 lhs += s.var;
-                m.objective.add_mul(base * ch.shortfall_weight * hours, s.var);
+                m.objective
+                    .add_mul(base * ch.shortfall_weight * hours, s.var);
                 m.short[c][t] = Some(s);
             }
             if has_supply {

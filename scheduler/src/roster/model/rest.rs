@@ -23,9 +23,16 @@ pub fn add(m: &mut RosterModel<'_>) {
     for a in 0..problem.agents.len() {
         let rest = Duration::minutes(i64::from(problem.agents[a].contract.min_rest_minutes));
         for d in 0..problem.horizon.days().saturating_sub(1) {
-            let today: Vec<_> = m.x[a].iter().filter(|(o, _)| opts[*o].day == d).copied().collect();
-            let mut tomorrow: Vec<_> =
-                m.x[a].iter().filter(|(o, _)| opts[*o].day == d + 1).copied().collect();
+            let today: Vec<_> = m.x[a]
+                .iter()
+                .filter(|(o, _)| opts[*o].day == d)
+                .copied()
+                .collect();
+            let mut tomorrow: Vec<_> = m.x[a]
+                .iter()
+                .filter(|(o, _)| opts[*o].day == d + 1)
+                .copied()
+                .collect();
             if today.is_empty() || tomorrow.is_empty() {
                 continue;
             }
@@ -39,7 +46,10 @@ pub fn add(m: &mut RosterModel<'_>) {
                     .take_while(|(o, _)| opts[*o].start == tau)
                     .count()
                     + i;
-                let left: Vec<_> = today.iter().filter(|(o, _)| opts[*o].end + rest > tau).collect();
+                let left: Vec<_> = today
+                    .iter()
+                    .filter(|(o, _)| opts[*o].end + rest > tau)
+                    .collect();
                 if left.is_empty() {
                     continue;
                 }
@@ -49,7 +59,10 @@ pub fn add(m: &mut RosterModel<'_>) {
                 }
                 last_clique = Some(key);
                 let sum: Expression = left.iter().map(|(_, c)| c.var).sum::<Expression>()
-                    + tomorrow[..upto].iter().map(|(_, c)| c.var).sum::<Expression>();
+                    + tomorrow[..upto]
+                        .iter()
+                        .map(|(_, c)| c.var)
+                        .sum::<Expression>();
                 m.add(constraint!(sum <= 1));
             }
         }
