@@ -52,10 +52,24 @@ bench: prereqs
 	$(CARGO) bench
 
 ## demo: the main job on the bundled sample centre; outputs under ./rota-demo/.
+## The sample history ends on Sunday 2026-11-15; the demo plans the week that follows.
+DEMO_FROM ?= 2026-11-16
+DEMO_DAYS ?= 7
+
 demo: release
 	@mkdir -p $(DEMO_DIR)
-	@echo "== Sample centre history: $(SAMPLES)/history.csv.gz"
+	@echo "== 1. The sample centre's history: $(SAMPLES)/history.csv.gz"
 	$(ROTA_RELEASE) data check $(SAMPLES)/history.csv.gz --config $(SAMPLES)/centre.toml
+	@echo
+	@echo "== 2. Next week's forecast per channel (model chosen by rolling-origin backtest)"
+	$(ROTA_RELEASE) forecast --history $(SAMPLES)/history.csv.gz --config $(SAMPLES)/centre.toml \
+	  --from $(DEMO_FROM) --days $(DEMO_DAYS) --out $(DEMO_DIR)/forecast.csv
+	@echo
+	@echo "== 3. Required agents per channel and interval for the targets, beside the historic staffing"
+	$(ROTA_RELEASE) staff --forecast $(DEMO_DIR)/forecast.csv --config $(SAMPLES)/centre.toml \
+	  --history $(SAMPLES)/history.csv.gz --out $(DEMO_DIR)/requirements.csv
+	@echo
+	@echo "Outputs in $(DEMO_DIR)/: forecast.csv, requirements.csv"
 
 clean-demo:
 	rm -rf $(DEMO_DIR)

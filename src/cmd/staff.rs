@@ -204,7 +204,14 @@ fn print_delivered(summary: &[ChannelSummary], delivered: &[StaffingDelivered], 
             .unwrap_or_else(|| "-".into());
         let hist_asa = d
             .and_then(|d| d.asa_seconds)
-            .map(|a| format!("{:.0} s", a))
+            .map(|a| {
+                // Deferred channels answer in hours, queues in seconds.
+                if a >= 3600.0 {
+                    format!("{:.1} h", a / 3600.0)
+                } else {
+                    format!("{a:.0} s")
+                }
+            })
             .unwrap_or_else(|| "-".into());
         println!(
             "{:<12} {:>14.1} {:>14} {:>10.2} {:>10} {:>12} {:>10}",
