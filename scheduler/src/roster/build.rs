@@ -210,7 +210,7 @@ pub fn allocate_channels(
                     let prev = if t > 0 { out[a][t - 1] } else { None };
                     (assigned[a].is_some(), skills[a].len(), prev != Some(c))
                 });
-                if !augment(c, &order, &skills, &mut assigned, &mut seen, t, &out) {
+                if !augment(c, &order, &skills, &mut assigned, &mut seen) {
                     break;
                 }
             }
@@ -274,8 +274,6 @@ fn augment(
     skills: &[Vec<usize>],
     assigned: &mut Vec<Option<usize>>,
     seen: &mut Vec<bool>,
-    t: usize,
-    out: &Assignment,
 ) -> bool {
     for &a in order {
         if seen[a] || !skills[a].contains(&c) {
@@ -290,7 +288,7 @@ fn augment(
             Some(c2) if c2 == c => continue,
             Some(c2) => {
                 // try to move agent a's current channel c2 to someone else
-                if augment(c2, order, skills, assigned, seen, t, out) {
+                if augment(c2, order, skills, assigned, seen) {
                     assigned[a] = Some(c);
                     return true;
                 }
@@ -425,8 +423,13 @@ pub fn shifts_and_activities(
                 channel: ch.map(|c| problem.channels[c].name.clone()),
             });
         };
-        for t in opt.first..opt.last {
-            let state = match assignment[s.agent][t] {
+        for (t, slot) in assignment[s.agent]
+            .iter()
+            .enumerate()
+            .take(opt.last)
+            .skip(opt.first)
+        {
+            let state = match *slot {
                 Some(c) => (ActivityKind::Work, Some(c)),
                 None => {
                     let j = s

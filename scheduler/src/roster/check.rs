@@ -12,6 +12,9 @@ use serde::Serialize;
 use super::output::{ActivityKind, Roster};
 use super::problem::{ChannelMode, RosterProblem};
 
+/// A period `[start, end)`.
+type Span = (DateTime<FixedOffset>, DateTime<FixedOffset>);
+
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Violation {
@@ -358,8 +361,7 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
     }
 
     // activities: inside a shift, not during a placed break, skilled channel, no overlaps
-    let mut acts_by_agent: BTreeMap<&str, Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)>> =
-        BTreeMap::new();
+    let mut acts_by_agent: BTreeMap<&str, Vec<Span>> = BTreeMap::new();
     let n_t = problem.horizon.n_intervals();
     let len = i64::from(problem.horizon.interval_minutes());
     let mut scheduled = vec![vec![0.0f64; n_t]; problem.channels.len()];

@@ -80,6 +80,9 @@ impl SolveStats {
     }
 }
 
+/// Per (option, break index): agents starting the break in each slot, from the `rho` variables.
+pub type BreakQuota = std::collections::HashMap<(usize, usize), Vec<(usize, f64)>>;
+
 /// The MIP solution in the model's terms.
 #[derive(Debug, Clone)]
 pub struct MipSolution {
@@ -90,7 +93,7 @@ pub struct MipSolution {
     /// Group of each agent.
     pub group_of: Vec<usize>,
     /// Per group: (option, break index) -> [(start interval, agents)] from the break variables.
-    pub break_quota: Vec<std::collections::HashMap<(usize, usize), Vec<(usize, f64)>>>,
+    pub break_quota: Vec<BreakQuota>,
 }
 
 struct Solved {

@@ -37,11 +37,11 @@ pub fn capacity(m: &mut RosterModel<'_>) -> Vec<Vec<Expression>> {
     let n_t = m.problem.horizon.n_intervals();
     let options = m.options;
     let mut w = vec![vec![Expression::default(); n_t]; m.groups.len()];
-    for g in 0..m.groups.len() {
+    for (g, wg) in w.iter_mut().enumerate() {
         let cols = m.group_x[g].clone();
         for (o, col) in cols {
             let opt = &options.options[o];
-            for wt in &mut w[g][opt.first..opt.last] {
+            for wt in &mut wg[opt.first..opt.last] {
                 *wt += col.var;
             }
             for b in &opt.breaks {
@@ -51,7 +51,7 @@ pub fn capacity(m: &mut RosterModel<'_>) -> Vec<Vec<Expression>> {
                     let rho = m.nonneg();
                     sum += rho.var;
                     slots.push((q, rho));
-                    for wt in w[g].iter_mut().take((q + b.len).min(opt.last)).skip(q) {
+                    for wt in wg.iter_mut().take((q + b.len).min(opt.last)).skip(q) {
                         *wt -= rho.var;
                     }
                 }

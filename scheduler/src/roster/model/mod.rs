@@ -41,6 +41,9 @@ pub struct Col {
     pub idx: usize,
 }
 
+/// Break-start variables of one option and break: (option, break index, [(start slot, column)]).
+pub type BreakVars = (usize, usize, Vec<(usize, Col)>);
+
 /// Agents that share exactly the same skill set: the programme allocates their capacity to
 /// channels in aggregate, which is exact because they are interchangeable for coverage.
 #[derive(Debug, Clone)]
@@ -75,7 +78,7 @@ pub struct RosterModel<'a> {
     /// `z[g][t]`: (channel, column) allocations.
     pub z: Vec<Vec<Vec<(usize, Col)>>>,
     /// `rho[g]`: (option, break index, [(start slot, column)]) break-start variables.
-    pub breaks: Vec<Vec<(usize, usize, Vec<(usize, Col)>)>>,
+    pub breaks: Vec<Vec<BreakVars>>,
     /// `s[c][t]`: live shortfall (`None` where nothing is required).
     pub short: Vec<Vec<Option<Col>>>,
     /// `l[c][t]`: overdue deferred backlog.
