@@ -1,6 +1,7 @@
 //! The real Anonymous Bank (Israel, 1999) 6-minute arrivals read and re-gridded to 30 minutes, as the
-//! forecasting crate reads them. The file lives outside the repository (`/work/shared/data`, or
-//! `ROTA_ANONBANK` pointing at it); without it these tests say so and pass.
+//! forecasting crate reads them. The file lives outside the repository, in `shared/` beside the
+//! checkout (or wherever `ROTA_ANONBANK` points). Without it these tests say so and pass on a
+//! developer's machine, but fail under CI (`CI` set), where `shared/` is always present.
 
 use std::path::PathBuf;
 
@@ -12,12 +13,15 @@ fn anonbank() -> Option<PathBuf> {
     let path = std::env::var_os("ROTA_ANONBANK")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            PathBuf::from(
-                "/work/shared/data/anonymous_bank_1999/anonbank_1999_6min_arrivals.csv.gz",
-            )
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../shared/data/anonymous_bank_1999/anonbank_1999_6min_arrivals.csv.gz"
+            ))
         });
     if path.exists() {
         Some(path)
+    } else if std::env::var_os("CI").is_some() {
+        panic!("{} not found: CI runs with shared/ beside the checkout", path.display());
     } else {
         eprintln!("skipped: {} not found", path.display());
         None
