@@ -21,7 +21,10 @@ fn anonbank() -> Option<PathBuf> {
     if path.exists() {
         Some(path)
     } else if std::env::var_os("CI").is_some() {
-        panic!("{} not found: CI runs with shared/ beside the checkout", path.display());
+        panic!(
+            "{} not found: CI runs with shared/ beside the checkout",
+            path.display()
+        );
     } else {
         eprintln!("skipped: {} not found", path.display());
         None

@@ -12,24 +12,16 @@ use rota_forecasting::adapter::{channel_series, CentreCalendar};
 use rota_forecasting::backtest::{render_table, write_csv, BacktestSettings};
 use rota_forecasting::pipeline::{backtest_channels, fits_per_channel, parse_horizon_days};
 
-/// Rolling-origin backtest of every forecasting model against the baselines.
+/// The history a forecast or backtest is made from, and how to read it; shared by `rota forecast`
+/// and `rota backtest`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub struct HistoryArgs {
     /// Interval history (CSV or CSV.gz).
     #[arg(long)]
     pub history: PathBuf,
-    /// Centre configuration (TOML).
+    /// Centre configuration (TOML): channels, opening hours, special days, default AHT.
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Days forecast from each origin (`7d`, `2w`, `14`).
-    #[arg(long, default_value = "7d")]
-    pub horizon: String,
-    /// Weekly origins scored (the latest leaves exactly one horizon of history).
-    #[arg(long, default_value_t = 12)]
-    pub origins: usize,
-    /// Write the scores (per channel, model and lead day) to this CSV.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
     /// Interval length when there is no configuration (default: inferred from the timestamps).
     #[arg(long)]
     pub interval: Option<IntervalLength>,
@@ -39,9 +31,25 @@ pub struct Args {
     /// Public-holiday calendar: England & Wales bank holidays, or none (a centre elsewhere).
     #[arg(long, value_enum, default_value_t = Holidays::EnglandAndWales)]
     pub holidays: Holidays,
-    /// Backtest only these channels (repeatable; default: all).
+    /// Only these channels (repeatable; default: all).
     #[arg(long = "channel")]
     pub channels: Vec<String>,
+}
+
+/// Rolling-origin backtest of every forecasting model against the baselines.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: HistoryArgs,
+    /// Days forecast from each origin (`7d`, `2w`, `14`).
+    #[arg(long, default_value = "7d")]
+    pub horizon: String,
+    /// Weekly origins scored (the latest leaves exactly one horizon of history).
+    #[arg(long, default_value_t = 12)]
+    pub origins: usize,
+    /// Write the scores (per channel, model and lead day) to this CSV.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -49,14 +57,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.origins == 0 {
         anyhow::bail!("--origins must be at least 1");
     }
-    let (history, calendar) = load(
-        &args.history,
-        args.config.as_deref(),
-        args.interval,
-        args.tz,
-        args.holidays,
-    )?;
-    let series = channel_series(&history, &calendar, &args.channels)?;
+    let (history, calendar) = args.input.load()?;
+    let series = channel_series(&history, &calendar, &args.input.channels)?;
     let settings = BacktestSettings {
         horizon_days,
         origins: args.origins,
@@ -88,10 +90,22 @@ pub enum Holidays {
     None,
 }
 
-/// The history and the centre calendar: with a configuration, its grid, time zone, channels, column
-/// mapping, opening hours, special days and default AHT; without one, the options given and England
-/// & Wales bank holidays (closures are then learned from history).
-pub(crate) fn load(
+impl HistoryArgs {
+    /// The history and the centre calendar: with a configuration, its grid, time zone, channels,
+    /// column mapping, opening hours, special days and default AHT; without one, the options given
+    /// and England & Wales bank holidays (closures are then learned from history).
+    pub fn load(&self) -> anyhow::Result<(rota_data::history::History, CentreCalendar)> {
+        load(
+            &self.history,
+            self.config.as_deref(),
+            self.interval,
+            self.tz,
+            self.holidays,
+        )
+    }
+}
+
+fn load(
     history: &Path,
     config: Option<&Path>,
     interval: Option<IntervalLength>,

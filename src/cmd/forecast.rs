@@ -5,21 +5,16 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use rota_data::grid::IntervalLength;
 use rota_forecasting::adapter::{channel_series, demand_series};
 
-use super::backtest::Holidays;
+use super::backtest::HistoryArgs;
 use rota_forecasting::pipeline::{forecast_channels, ForecastSettings};
 
 /// Forecast offered contacts and handle time per channel and interval.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Interval history (CSV or CSV.gz).
-    #[arg(long)]
-    pub history: PathBuf,
-    /// Centre configuration (TOML): channels, opening hours, special days, default AHT.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub input: HistoryArgs,
     /// First local date to forecast (YYYY-MM-DD).
     #[arg(long)]
     pub from: NaiveDate,
@@ -30,32 +25,14 @@ pub struct Args {
     /// aht_seconds.
     #[arg(long)]
     pub out: PathBuf,
-    /// Interval length when there is no configuration (default: inferred from the timestamps).
-    #[arg(long)]
-    pub interval: Option<IntervalLength>,
-    /// Time zone of local timestamps when there is no configuration (default Europe/London).
-    #[arg(long)]
-    pub tz: Option<chrono_tz::Tz>,
-    /// Public-holiday calendar: England & Wales bank holidays, or none (a centre elsewhere).
-    #[arg(long, value_enum, default_value_t = Holidays::EnglandAndWales)]
-    pub holidays: Holidays,
-    /// Forecast only these channels (repeatable; default: all).
-    #[arg(long = "channel")]
-    pub channels: Vec<String>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     if args.days == 0 {
         anyhow::bail!("--days must be at least 1");
     }
-    let (history, calendar) = super::backtest::load(
-        &args.history,
-        args.config.as_deref(),
-        args.interval,
-        args.tz,
-        args.holidays,
-    )?;
-    let series = channel_series(&history, &calendar, &args.channels)?;
+    let (history, calendar) = args.input.load()?;
+    let series = channel_series(&history, &calendar, &args.input.channels)?;
     let inputs: Vec<_> = series
         .into_iter()
         .map(|s| {
