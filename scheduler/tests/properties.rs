@@ -35,7 +35,9 @@ proptest! {
             prop_assert!(m.sl_given_served + tol >= prev.sl_given_served, "SL|served fell at n={n}");
             prop_assert!(m.asa_served_s <= prev.asa_served_s * (1.0 + tol) + tol, "ASA rose at n={n}");
             prop_assert!(m.p_wait_gt_t <= prev.p_wait_gt_t + tol);
-            prop_assert!(m.occupancy <= prev.occupancy + tol, "occupancy rose at n={n}");
+            // Occupancy = A (1 - P(Ab)) / n: when P(Ab) is near 1 (hundreds of Erlangs on one or two
+            // agents) the subtraction carries ~1e-12 of rounding, so compare at 1e-9.
+            prop_assert!(m.occupancy <= prev.occupancy + 1e-9, "occupancy rose at n={n}");
             for v in [m.p_wait, m.p_abandon, m.sl_served_within_t, m.sl_given_served, m.occupancy] {
                 prop_assert!((0.0..=1.0 + 1e-12).contains(&v));
             }

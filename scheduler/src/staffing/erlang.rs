@@ -546,7 +546,10 @@ fn erlang_a(n: u32, lambda: f64, aht: f64, patience: f64, b: f64, t: f64) -> Que
         asa_waiters_s: if p_wait > 0.0 { asa_all / p_wait } else { 0.0 },
         mean_offered_wait_s: e_v,
         mean_queue: lambda * asa_all,
-        occupancy: a * p_served / nf,
+        // Little's law: busy agents = A (1 - P(Ab)). In a heavily overloaded queue P(Ab) is close
+        // to 1 and the subtraction leaves ~1e-12 of rounding, which must not push occupancy past
+        // the physical limit of every agent busy.
+        occupancy: (a * p_served / nf).min(1.0),
     }
 }
 
