@@ -410,17 +410,7 @@ impl DemandSeries {
     #[tracing::instrument(level = "debug", skip_all, fields(path = %path.as_ref().display()))]
     pub fn read_csv(path: impl AsRef<Path>) -> Result<Self, DemandError> {
         let path = path.as_ref();
-        let file = File::open(path).map_err(|source| DemandError::Io {
-            action: "read",
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let reader: Box<dyn Read> = if is_gz(path) {
-            Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file)))
-        } else {
-            Box::new(BufReader::new(file))
-        };
-        Self::read_from(reader, path).map(|(s, _)| s)
+        Self::read_from(open_reader(path)?, path).map(|(s, _)| s)
     }
 
     /// Reads a demand CSV and checks that every interval start lies on `grid`.
@@ -429,17 +419,7 @@ impl DemandSeries {
         grid: &IntervalGrid,
     ) -> Result<Self, DemandError> {
         let path = path.as_ref();
-        let file = File::open(path).map_err(|source| DemandError::Io {
-            action: "read",
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let reader: Box<dyn Read> = if is_gz(path) {
-            Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file)))
-        } else {
-            Box::new(BufReader::new(file))
-        };
-        let (s, lines) = Self::read_from(reader, path)?;
+        let (s, lines) = Self::read_from(open_reader(path)?, path)?;
         let problems = s.off_grid(grid, &lines);
         if problems.is_empty() {
             Ok(s)
@@ -630,6 +610,20 @@ fn is_gz(path: &Path) -> bool {
 /// has sub-second parts.
 fn rfc3339(t: &DateTime<FixedOffset>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+}
+
+/// Opens a demand file for reading, decompressing it when the name ends `.gz`.
+fn open_reader(path: &Path) -> Result<Box<dyn Read>, DemandError> {
+    let file = File::open(path).map_err(|source| DemandError::Io {
+        action: "read",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(if is_gz(path) {
+        Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file)))
+    } else {
+        Box::new(BufReader::new(file))
+    })
 }
 
 #[cfg(test)]
