@@ -12,14 +12,18 @@
 //! roster written, whatever the approximation inside the programme.
 //!
 //! **Channels (post-pass).** In every interval, working agents are matched to live channels by
-//! augmenting paths (Kuhn's algorithm), channel by channel in priority order up to the requirement
-//! (an agent stays on the previous interval's channel where possible); agents left over work the
+//! augmenting paths (Kuhn's algorithm), one agent at a time to the live channel with the highest
+//! marginal penalty slope `f_c sigma(s / r)` at its current shortfall share (the convex tiers of
+//! `model::coverage`, so an empty reception desk goes before a voice queue three-quarters covered;
+//! ties in priority order) until no channel short of its requirement can gain an agent (an agent
+//! stays on the previous interval's channel where possible); agents left over work the
 //! deferred channel whose oldest waiting work is due first (earliest deadline first), or else stay
 //! on their previous/first channel (over-coverage).
 
 use chrono::Duration;
 
 use super::error::RosterError;
+use super::model::coverage::shortfall_slope;
 use super::options::OptionSet;
 use super::output::{Activity, ActivityKind, CoverageRow, PlacedBreak, RosterShift};
 use super::problem::{ChannelMode, RosterProblem};
@@ -199,20 +203,40 @@ pub fn allocate_channels(
     for t in 0..n_t {
         let agents: Vec<usize> = (0..n_a).filter(|&a| present[a][t]).collect();
         let mut assigned: Vec<Option<usize>> = vec![None; n_a];
-        for &c in &live {
-            let need = problem.channels[c].requirement[t].ceil() as usize;
-            for _ in 0..need {
-                let mut seen = vec![false; n_a];
-                // free agents first, specialists before multi-skilled agents (who may be needed
-                // elsewhere), then agents already on this channel in the previous interval
-                let mut order: Vec<usize> = agents.clone();
-                order.sort_by_key(|&a| {
-                    let prev = if t > 0 { out[a][t - 1] } else { None };
-                    (assigned[a].is_some(), skills[a].len(), prev != Some(c))
-                });
-                if !augment(c, &order, &skills, &mut assigned, &mut seen) {
-                    break;
+        // one agent at a time to the live channel with the steepest penalty slope at its current
+        // shortfall share (ties: priority order of `live`); a channel that finds no augmenting
+        // path now never will in this interval (Kuhn), so it drops out
+        let mut count = vec![0usize; problem.channels.len()];
+        let mut blocked = vec![false; problem.channels.len()];
+        loop {
+            let mut best: Option<(f64, usize)> = None;
+            for &c in &live {
+                let ch = &problem.channels[c];
+                let r = ch.requirement[t];
+                let s = r - count[c] as f64;
+                if blocked[c] || s <= 1e-9 {
+                    continue;
                 }
+                let gain = ch.shortfall_weight * shortfall_slope(r, s);
+                if best.is_none_or(|(g, _)| gain > g + 1e-12) {
+                    best = Some((gain, c));
+                }
+            }
+            let Some((_, c)) = best else {
+                break;
+            };
+            let mut seen = vec![false; n_a];
+            // free agents first, specialists before multi-skilled agents (who may be needed
+            // elsewhere), then agents already on this channel in the previous interval
+            let mut order: Vec<usize> = agents.clone();
+            order.sort_by_key(|&a| {
+                let prev = if t > 0 { out[a][t - 1] } else { None };
+                (assigned[a].is_some(), skills[a].len(), prev != Some(c))
+            });
+            if augment(c, &order, &skills, &mut assigned, &mut seen) {
+                count[c] += 1;
+            } else {
+                blocked[c] = true;
             }
         }
         for &c in &deferred {
@@ -475,4 +499,113 @@ pub fn shifts_and_activities(
         });
     }
     (shifts, activities)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, NaiveTime, Weekday};
+    use rota_data::channel::ChannelName;
+
+    use super::*;
+    use crate::roster::options::build_options;
+    use crate::roster::problem::{
+        AgentPlan, ChannelPlan, ContractRules, Horizon, ShiftTemplate, Weights,
+    };
+
+    fn hm(h: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, 0, 0).unwrap()
+    }
+
+    fn channel(h: &Horizon, name: &str, n: f64, weight: f64) -> ChannelPlan {
+        let req = (0..h.n_intervals())
+            .map(|t| {
+                let hour = h.instant(t).time();
+                if hour >= hm(8) && hour < hm(12) {
+                    n
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        ChannelPlan {
+            name: ChannelName::parse(name).unwrap(),
+            mode: ChannelMode::Live,
+            shortfall_weight: weight,
+            requirement: req,
+        }
+    }
+
+    fn agent(id: &str, skills: &[&str]) -> AgentPlan {
+        AgentPlan {
+            id: id.into(),
+            name: id.into(),
+            team: None,
+            skills: skills
+                .iter()
+                .map(|s| ChannelName::parse(s).unwrap())
+                .collect(),
+            hourly_rate: 10.0,
+            contract: ContractRules {
+                name: "flex".into(),
+                min_weekly_minutes: 0,
+                max_weekly_minutes: 48 * 60,
+                max_days_per_week: 7,
+                max_consecutive_days: 7,
+                min_rest_minutes: 11 * 60,
+                max_weekend_days: 2,
+            },
+            allowed_templates: None,
+            weekly_availability: [Some((hm(0), hm(0))); 7],
+            unavailable: Vec::new(),
+            fixed_shifts: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn small_channel_is_not_starved_by_a_larger_priority_channel() {
+        // voice (higher priority) needs 10, reception 1; only 4 agents, all skilled for both:
+        // filling voice first would leave reception empty, the slope rule gives it one agent.
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let h = Horizon::new(chrono_tz::Europe::London, monday, 1, 15).unwrap();
+        let channels = vec![
+            channel(&h, "voice", 10.0, 1.82),
+            channel(&h, "reception", 1.0, 1.67),
+        ];
+        let templates = vec![ShiftTemplate {
+            name: "morning".into(),
+            weekdays: vec![Weekday::Mon],
+            earliest_start: hm(8),
+            latest_start: hm(8),
+            step_minutes: 15,
+            length_minutes: 240,
+            breaks: vec![],
+            team: None,
+        }];
+        let agents = (0..4)
+            .map(|i| agent(&format!("A{i}"), &["voice", "reception"]))
+            .collect();
+        let p = RosterProblem::new(h, channels, templates, agents, Weights::default()).unwrap();
+        let options = build_options(&p);
+        let shifts: Vec<PlacedShift> = (0..4)
+            .map(|a| PlacedShift {
+                agent: a,
+                option: options.per_agent[a][0],
+                break_starts: vec![],
+            })
+            .collect();
+        let assignment = allocate_channels(&p, &options, &shifts);
+        let cov = coverage(&p, &assignment);
+        let (mut worked, mut reception) = (0, 0);
+        for row in cov.rows.iter().filter(|r| r.required > 0.0) {
+            worked += 1;
+            let expected = if row.channel.to_string() == "reception" {
+                1.0
+            } else {
+                3.0
+            };
+            assert_eq!(row.scheduled, expected, "{row:?}");
+            reception += usize::from(row.channel.to_string() == "reception");
+        }
+        assert_eq!((worked, reception), (32, 16));
+    }
 }

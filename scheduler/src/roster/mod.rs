@@ -98,7 +98,14 @@ pub fn schedule(problem: &RosterProblem, opts: &SolveOptions) -> Result<Roster, 
         let required: f64 = ch.requirement.iter().sum();
         let short: f64 = shortfall[c].iter().sum();
         let over = idle[c];
-        penalty += w.shortfall_per_agent_hour * ch.shortfall_weight * hours * short
+        // live channels: the same convex tiers per interval as the programme (model::coverage)
+        let weighted_short = match ch.mode {
+            ChannelMode::Live => (0..problem.horizon.n_intervals())
+                .map(|t| model::coverage::tiered_shortfall(ch.requirement[t], shortfall[c][t]))
+                .sum(),
+            ChannelMode::Deferred { .. } => short,
+        };
+        penalty += w.shortfall_per_agent_hour * ch.shortfall_weight * hours * weighted_short
             + w.over_per_agent_hour * hours * over;
         channels.push(ChannelSummary {
             channel: ch.name.clone(),

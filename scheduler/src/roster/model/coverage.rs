@@ -25,11 +25,64 @@
 //!
 //! `s` (shortfall) and `v` (over-coverage) are penalised in the objective; deferred channels take
 //! their `z` in [`super::backlog`].
+//!
+//! **Convex shortfall.** A linear penalty on `s` makes one agent-hour short worth the same on every
+//! channel, so when voice alone needs more agents than the centre has, every multi-skilled agent
+//! goes to voice and small channels (reception, chat) are left empty. The shortfall is therefore
+//! split into tiers by *share of the requirement*, each tier `q = 25 %` of `r[c,t]` wide with
+//! slopes `sigma = 1, 2, 4, 8` (the last tier is open-ended):
+//!
+//! ```text
+//! s[c,t] = sum_k s_k[c,t],   0 <= s_k[c,t] <= q r[c,t]  (k < K),   s_K[c,t] >= 0
+//! penalty[c,t] = P f_c len sum_k sigma_k s_k[c,t]  =  P f_c len F(r[c,t], s[c,t])
+//! F(r, s) = sum_k sigma_k min(max(s - k q r, 0), q r)      (last tier without the cap)
+//! ```
+//!
+//! `F` is convex and piecewise linear, so the programme fills the cheap tiers first and the tiers
+//! need no binaries: leaving a channel mostly uncovered costs up to 8 times more per agent than
+//! trimming another channel's last quarter of shortfall. The roster's reported objective evaluates
+//! the same `F` ([`tiered_shortfall`]) on the written roster, so the programme's bound stays a
+//! valid lower bound for it.
 
 use good_lp::{constraint, Expression};
 
 use super::RosterModel;
 use crate::roster::problem::ChannelMode;
+
+/// Width of each shortfall tier as a share of the requirement (see the module doc).
+pub const SHORTFALL_TIER_SHARE: f64 = 0.25;
+/// Slope multiplier of each shortfall tier, from the first (least short) to the last.
+pub const SHORTFALL_TIER_SLOPES: [f64; 4] = [1.0, 2.0, 4.0, 8.0];
+
+/// `F(r, s)`: the tiered shortfall of a live channel in one interval, in slope-weighted agents
+/// (multiply by `P f_c len` for the penalty). `s` is clamped at 0.
+pub fn tiered_shortfall(r: f64, s: f64) -> f64 {
+    let width = SHORTFALL_TIER_SHARE * r.max(0.0);
+    let s = s.max(0.0);
+    let last = SHORTFALL_TIER_SLOPES.len() - 1;
+    SHORTFALL_TIER_SLOPES
+        .iter()
+        .enumerate()
+        .map(|(k, slope)| {
+            let above = (s - k as f64 * width).max(0.0);
+            slope * if k == last { above } else { above.min(width) }
+        })
+        .sum()
+}
+
+/// `sigma(s / r)`: the slope of `F(r, .)` just below shortfall `s` (the tier the current
+/// shortfall share falls in), 0 when nothing is short. The post-pass gives the next agent to the
+/// channel with the highest `f_c sigma`.
+pub fn shortfall_slope(r: f64, s: f64) -> f64 {
+    if s <= 1e-9 || r <= 0.0 {
+        return 0.0;
+    }
+    let last = SHORTFALL_TIER_SLOPES.len() - 1;
+    let k = ((s / (SHORTFALL_TIER_SHARE * r)).ceil() as usize)
+        .saturating_sub(1)
+        .min(last);
+    SHORTFALL_TIER_SLOPES[k]
+}
 
 /// `w[g][t]`: the capacity expressions of every group and interval, creating the break-start
 /// variables `rho` on the way.
@@ -109,8 +162,19 @@ pub fn add(m: &mut RosterModel<'_>) {
             if r > 0.0 {
                 let s = m.nonneg();
                 lhs += s.var;
-                m.objective
-                    .add_mul(base * ch.shortfall_weight * hours, s.var);
+                let mut tiers = Expression::default();
+                for (k, slope) in SHORTFALL_TIER_SLOPES.iter().enumerate() {
+                    let tier = if k + 1 == SHORTFALL_TIER_SLOPES.len() {
+                        m.nonneg()
+                    } else {
+                        m.var(good_lp::variable().min(0.0).max(SHORTFALL_TIER_SHARE * r))
+                    };
+                    tiers += tier.var;
+                    m.objective
+                        .add_mul(base * ch.shortfall_weight * hours * slope, tier.var);
+                }
+                let sv = s.var;
+                m.add(constraint!(sv == tiers));
                 m.short[c][t] = Some(s);
             }
             if has_supply {
@@ -132,5 +196,42 @@ impl TermCount for Expression {
     fn linear_coefficients_len(&self) -> usize {
         use good_lp::IntoAffineExpression;
         self.clone().linear_coefficients().count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiers_cost_more_per_agent_the_larger_the_share_short() {
+        // r = 8: tiers of 2 agents at slopes 1, 2, 4, 8
+        assert_eq!(tiered_shortfall(8.0, 0.0), 0.0);
+        assert_eq!(tiered_shortfall(8.0, 2.0), 2.0);
+        assert_eq!(tiered_shortfall(8.0, 3.0), 2.0 + 2.0);
+        assert_eq!(tiered_shortfall(8.0, 8.0), 2.0 + 4.0 + 8.0 + 16.0);
+        // open-ended last tier, negative shortfall clamped
+        assert_eq!(tiered_shortfall(8.0, 9.0), 38.0);
+        assert_eq!(tiered_shortfall(8.0, -1.0), 0.0);
+        assert_eq!(shortfall_slope(8.0, 0.0), 0.0);
+        assert_eq!(shortfall_slope(8.0, 2.0), 1.0);
+        assert_eq!(shortfall_slope(8.0, 2.5), 2.0);
+        assert_eq!(shortfall_slope(8.0, 8.0), 8.0);
+        // an empty one-agent desk outranks a large channel three-quarters covered
+        assert!(shortfall_slope(1.0, 1.0) > shortfall_slope(60.0, 15.0));
+    }
+
+    #[test]
+    fn tiered_shortfall_is_convex() {
+        let r = 5.3;
+        let f = |s: f64| tiered_shortfall(r, s);
+        let mut s = 0.0;
+        while s < 7.0 {
+            assert!(
+                f(s + 0.2) - f(s + 0.1) >= f(s + 0.1) - f(s) - 1e-9,
+                "s = {s}"
+            );
+            s += 0.05;
+        }
     }
 }

@@ -3,13 +3,14 @@
 //!
 //! ```text
 //! min  sum_{a,o} rate[a] p_o/60 x[a,o]                      paid cost
-//!    + sum_{live c,t} P f_c len s[c,t]                      live shortfall
+//!    + sum_{live c,t} P f_c len F(r[c,t], s[c,t])           live shortfall (convex tiers)
 //!    + sum_{deferred c,t} P f_c len l[c,t]                  overdue backlog
 //!    + sum_{c,t} E len (v[c,t] or u[c,t])                   over-coverage / idle capacity
 //! ```
 //!
 //! with `P` = [`crate::roster::Weights::shortfall_per_agent_hour`], `f_c` the channel's priority
-//! factor, `E` = [`crate::roster::Weights::over_per_agent_hour`] and `len` the interval length in
+//! factor, `F` the tiered (convex, share-of-requirement) shortfall of
+//! [`super::coverage::tiered_shortfall`], `E` = [`crate::roster::Weights::over_per_agent_hour`] and `len` the interval length in
 //! hours.
 
 use super::RosterModel;
