@@ -578,22 +578,17 @@ fn deferred_requirement_linear(
 }
 
 /// Predicted KPIs of a deferred channel worked by `agents[i]` agents in interval i (evaluate mode):
-/// the same fluid FIFO backlog as [`deferred_requirement`]. Response times are measured in worked
-/// seconds or clock seconds, as the target counts them. Agents in closed intervals are ignored.
+/// the same fluid FIFO backlog as [`deferred_requirement`], on a horizon that starts with an empty
+/// backlog. Response times are measured in worked seconds or clock seconds, as the target counts
+/// them. Agents in closed intervals are ignored. Only [`deferred_kpis`] calls it, on an unrolled
+/// copy of inputs it has already validated, so the checks are not repeated here.
 fn deferred_kpis_linear(
     intervals: &[DeferredInterval],
     interval_s: f64,
     target: &ResponseTarget,
     agents: &[f64],
 ) -> Result<Vec<DeferredOutcome>, StaffingError> {
-    validate_deferred(intervals, interval_s)?;
-    if agents.len() != intervals.len() {
-        return Err(StaffingError::InvalidChannel(format!(
-            "{} staffing values for {} intervals",
-            agents.len(),
-            intervals.len()
-        )));
-    }
+    debug_assert_eq!(agents.len(), intervals.len());
     if let Some(bad) = agents.iter().find(|a| !(a.is_finite() && **a >= 0.0)) {
         return Err(StaffingError::InvalidChannel(format!(
             "agents must be 0 or more, got {bad}"
