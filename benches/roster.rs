@@ -1,6 +1,8 @@
-//! Roster optimisation benchmarks (issue 5 acceptance): the synthetic centre at the sample's size
-//! (45 agents, 15-minute intervals, 5 channels, 7 days) and at 500 agents. Each run prints the
-//! solve time and the gap to the LP bound that docs/PERFORMANCE.md quotes.
+//! Roster optimisation benchmarks (issue 5 acceptance): the bundled sample centre on its real
+//! week (requirements of `rota staff` for Mon 2026-11-16, `tests/fixtures/schedule/`), the
+//! synthetic centre at the sample's size (45 agents, 15-minute intervals, 5 channels, 7 days) and
+//! at 500 agents. Each run prints the solve time and the gap to the LP bound that
+//! docs/PERFORMANCE.md quotes.
 //!
 //! `cargo bench --bench roster -- --quick` (sample size) and
 //! `ROTA_BENCH_LARGE=1 cargo bench --bench roster -- --quick` (adds the 500-agent centre).
@@ -9,25 +11,52 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
-use rota_scheduler::roster::{schedule, synthetic, SolveOptions};
+use rota_data::config::CentreConfig;
+use rota_scheduler::roster::{
+    adapter, requirements, schedule, synthetic, Horizon, RosterProblem, SolveOptions, Weights,
+};
+
+/// The sample centre's week of 2026-11-16 with the requirements the demo computes.
+fn sample_week(file: &str) -> RosterProblem {
+    let config = CentreConfig::sample().expect("sample config");
+    let grid = config.grid();
+    let monday = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap_or_default();
+    let horizon = Horizon::new(grid.tz, monday, 7, grid.length.minutes()).expect("horizon");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/schedule")
+        .join(file);
+    let req = requirements::read_requirements(&path, &horizon).expect("requirements fixture");
+    adapter::problem_from_config(&config, horizon, &req, Weights::default())
+        .expect("sample problem")
+        .0
+}
 
 fn run(c: &mut Criterion, agents: usize, limit_s: f64) {
     let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
     let problem = synthetic::centre(agents, monday, 42).expect("synthetic centre is valid");
+    run_problem(c, &format!("week_{agents}_agents"), &problem, limit_s);
+}
+
+fn run_problem(c: &mut Criterion, name: &str, problem: &RosterProblem, limit_s: f64) {
+    let agents = problem.agents.len();
     let opts = SolveOptions {
         time_limit_s: limit_s,
         ..SolveOptions::default()
     };
     // one reported run with its figures
-    let r = schedule(&problem, &opts).expect("roster");
+    let started = std::time::Instant::now();
+    let r = schedule(problem, &opts).expect("roster");
     let s = &r.summary;
     println!(
-        "roster {agents} agents: {:.1} s (LP {:.1} s + MIP {:.1} s, {}), gap to LP bound {:.2} %, \
-         cost {:.0}, paid hours {:.1}, shortfall {:.2} agent-hours, binaries {} of {}",
-        s.solver.lp_seconds + s.solver.mip_seconds,
+        "roster {name} ({agents} agents): {:.1} s (LP {:.1} s + MIP {:.1} s, {}; allocation {} \
+         {:.1} s), gap to LP bound {:.2} %, cost {:.0}, paid hours {:.1}, shortfall {:.2} \
+         agent-hours, binaries {} of {}",
+        started.elapsed().as_secs_f64(),
         s.solver.lp_seconds,
         s.solver.mip_seconds,
         s.solver.strategy,
+        s.solver.allocation,
+        s.solver.allocation_seconds,
         100.0 * s.gap,
         s.paid_cost,
         s.paid_hours,
@@ -38,10 +67,19 @@ fn run(c: &mut Criterion, agents: usize, limit_s: f64) {
     let mut group = c.benchmark_group("roster");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs((limit_s as u64).max(10)));
-    group.bench_function(format!("week_{agents}_agents"), |b| {
-        b.iter(|| schedule(&problem, &opts).expect("roster"))
+    group.bench_function(name, |b| {
+        b.iter(|| schedule(problem, &opts).expect("roster"))
     });
     group.finish();
+}
+
+fn sample_centre_week(c: &mut Criterion) {
+    run_problem(
+        c,
+        "sample_week_2026_11_16",
+        &sample_week("sample_week_requirements.csv"),
+        30.0,
+    );
 }
 
 fn sample_sized(c: &mut Criterion) {
@@ -54,5 +92,5 @@ fn large(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, sample_sized, large);
+criterion_group!(benches, sample_centre_week, sample_sized, large);
 criterion_main!(benches);

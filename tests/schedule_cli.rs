@@ -140,3 +140,143 @@ fn shortfall_is_diagnosed_when_demand_exceeds_the_headcount() {
         .stdout(predicate::str::contains("Diagnosis:"))
         .stdout(predicate::str::contains("short"));
 }
+
+/// The sample configuration with `edit` applied, written to `dir/centre.toml`.
+fn edited_config(dir: &std::path::Path, edit: impl Fn(String) -> String) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(workspace_file("data/samples/centre.toml")).unwrap();
+    let edited = edit(text.clone());
+    assert_ne!(edited, text, "the edit must change the configuration");
+    let p = dir.join("centre.toml");
+    std::fs::write(&p, edited).unwrap();
+    p
+}
+
+fn schedule_cmd(config: &std::path::Path, req: &std::path::Path, out: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("rota").unwrap();
+    cmd.args(["schedule", "--config"])
+        .arg(config)
+        .arg("--requirements")
+        .arg(req)
+        .args(["--from", "2026-11-23", "--out-dir"])
+        .arg(out);
+    cmd
+}
+
+#[test]
+fn overlapping_leave_is_a_clear_configuration_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = edited_config(dir.path(), |t| {
+        t.replacen(
+            "leave = [{ from = 2026-11-16, to = 2026-11-18, label = \"annual leave\" }]",
+            "leave = [{ from = 2026-11-16, to = 2026-11-18 }, { from = 2026-11-18, to = 2026-11-20 }]",
+            1,
+        )
+    });
+    let req = requirements(dir.path(), 0.8);
+    schedule_cmd(&config, &req, &dir.path().join("out"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("centre.toml"))
+        .stderr(predicate::str::contains("overlaps leave"));
+}
+
+#[test]
+fn contract_hours_no_template_can_satisfy_are_an_error_naming_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    // part-time 20 h agents work 4 h weekday shifts or a 4.5 h Saturday, 5 days at most:
+    // 23 h a week is out of reach
+    let config = edited_config(dir.path(), |t| {
+        t.replacen(
+            "min_weekly_paid_hours = 20.0",
+            "min_weekly_paid_hours = 23.0",
+            1,
+        )
+    });
+    let req = requirements(dir.path(), 0.8);
+    schedule_cmd(&config, &req, &dir.path().join("out"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "contracts.part_time_20.min_weekly_paid_hours",
+        ))
+        .stderr(predicate::str::contains("cannot be reached"));
+}
+
+#[test]
+fn a_channel_nobody_is_skilled_for_is_diagnosed_and_the_rest_is_rostered() {
+    let dir = tempfile::tempdir().unwrap();
+    // nobody keeps the reception skill
+    let config = edited_config(dir.path(), |t| {
+        t.replace(
+            "skills = [\"reception\", \"voice\"]",
+            "skills = [\"voice\"]",
+        )
+        .replace(
+            "skills = [\"voice\", \"chat\", \"email\", \"social\", \"reception\"]",
+            "skills = [\"voice\", \"chat\", \"email\", \"social\"]",
+        )
+    });
+    let req = requirements(dir.path(), 0.8);
+    let out = dir.path().join("out");
+    schedule_cmd(&config, &req, &out)
+        .args(["--days", "1", "--time-limit-s", "60"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("nobody is skilled for reception"))
+        .stdout(predicate::str::contains("gap to bound"));
+    assert!(out.join("shifts.csv").exists());
+}
+
+#[test]
+fn a_time_limit_too_short_for_any_roster_is_a_clear_error_not_an_endless_solve() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = requirements(dir.path(), 0.8);
+    let started = std::time::Instant::now();
+    schedule_cmd(
+        &workspace_file("data/samples/centre.toml"),
+        &req,
+        &dir.path().join("out"),
+    )
+    .args(["--time-limit-s", "0.5"])
+    .assert()
+    .failure()
+    .stderr(predicate::str::contains("time limit"))
+    .stderr(predicate::str::contains("raise --time-limit-s"));
+    // the limit bounds every solver call (each gets at least 1 s): far below a full solve
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+}
+
+#[test]
+fn specialists_only_restricts_agents_to_their_primary_skill() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = requirements(dir.path(), 0.8);
+    let out = dir.path().join("out");
+    schedule_cmd(&workspace_file("data/samples/centre.toml"), &req, &out)
+        .args(["--days", "1", "--specialists-only"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("specialists only"));
+    // NH044 lists voice first: under --specialists-only every activity of NH044 is voice
+    let acts = std::fs::read_to_string(out.join("activities.csv")).unwrap();
+    for line in acts.lines().filter(|l| l.starts_with("NH044,")) {
+        assert!(
+            line.ends_with(",voice") || line.ends_with(',') || !line.contains(",work,"),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn invalid_time_limit_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = requirements(dir.path(), 0.8);
+    schedule_cmd(
+        &workspace_file("data/samples/centre.toml"),
+        &req,
+        &dir.path().join("out"),
+    )
+    .args(["--time-limit-s", "0"])
+    .assert()
+    .failure()
+    .stderr(predicate::str::contains("--time-limit-s"));
+}

@@ -59,6 +59,7 @@ fn live(h: &Horizon, name: &str, n: f64, from: u32, to: u32) -> ChannelPlan {
         mode: ChannelMode::Live,
         shortfall_weight: 1.0,
         requirement: req,
+        worked: None,
     }
 }
 
@@ -304,6 +305,7 @@ fn rest_rule_forces_a_second_agent() {
         mode: ChannelMode::Live,
         shortfall_weight: 1.0,
         requirement: req,
+        worked: None,
     }];
     let templates = vec![
         fixed_template("late", hm(14, 0), 8, vec![]),
@@ -403,6 +405,7 @@ fn deferred_work_is_done_within_its_response_target() {
         },
         shortfall_weight: 0.5,
         requirement: work,
+        worked: None,
     }];
     let templates = vec![fixed_template("late_morning", hm(10, 0), 4, vec![])];
     let agents = vec![agent("E1", 10.0, &["email"])];
@@ -537,4 +540,68 @@ proptest! {
         prop_assert!(v.is_empty(), "{:#?}", v);
         prop_assert!(r.summary.bound <= r.summary.objective + 1e-6 * r.summary.objective.abs().max(1.0));
     }
+}
+
+/// One agent, two days, a 4-hour template starting 07:00-10:00 on the hour; the requirement is
+/// one agent in `day0` hours on Monday and `day1` hours on Tuesday.
+fn two_day_problem(day0: (u32, u32), day1: (u32, u32), shift_change: f64) -> RosterProblem {
+    use chrono::Timelike;
+    let h = horizon(2);
+    let req = (0..h.n_intervals())
+        .map(|t| {
+            let hour = h.instant(t).hour();
+            let (from, to) = if h.day_of_interval(t) == 0 {
+                day0
+            } else {
+                day1
+            };
+            if hour >= from && hour < to {
+                1.0
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let channels = vec![ChannelPlan {
+        name: ch("voice"),
+        mode: ChannelMode::Live,
+        shortfall_weight: 1.0,
+        requirement: req,
+        worked: None,
+    }];
+    let mut t = fixed_template("flex4", hm(7, 0), 4, vec![]);
+    t.latest_start = hm(10, 0);
+    t.step_minutes = 60;
+    let weights = Weights {
+        shift_change_per_hour: shift_change,
+        ..Weights::default()
+    };
+    RosterProblem::new(
+        h,
+        channels,
+        vec![t],
+        vec![agent("A", 10.0, &["voice"])],
+        weights,
+    )
+    .unwrap()
+}
+
+#[test]
+fn shift_change_penalty_keeps_start_times_and_is_counted_in_the_objective() {
+    // Tuesday can start at any hour 07-10: with the penalty it keeps Monday's 07:00
+    let p = two_day_problem((7, 9), (10, 11), 1.0);
+    let r = schedule(&p, &opts()).unwrap();
+    assert_valid(&p, &r);
+    let starts: Vec<_> = r.shifts.iter().map(|s| s.start.time()).collect();
+    assert_eq!(starts, vec![hm(7, 0), hm(7, 0)], "{:?}", r.shifts);
+    // forced change (Monday 07:00, Tuesday 10:00): 3 hours at the weight, in the objective
+    let forced = |w: f64| {
+        let p = two_day_problem((7, 9), (10, 14), w);
+        let r = schedule(&p, &opts()).unwrap();
+        assert_valid(&p, &r);
+        assert!(r.summary.bound <= r.summary.objective + 1e-6);
+        r.summary.objective
+    };
+    let (without, with) = (forced(0.0), forced(2.0));
+    assert!((with - without - 6.0).abs() < 1e-6, "{without} {with}");
 }

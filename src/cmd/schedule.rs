@@ -36,11 +36,22 @@ pub struct Args {
     /// Penalty per agent-hour of shortfall before the channel's priority factor.
     #[arg(long, default_value_t = Weights::DEFAULT_SHORTFALL)]
     pub shortfall_weight: f64,
+    /// Penalty per hour of difference between an agent's start times on consecutive working days
+    /// (0 = off, the default; see docs/ROSTER.md for its cost in solve time).
+    #[arg(long, default_value_t = Weights::DEFAULT_SHIFT_CHANGE)]
+    pub shift_change_weight: f64,
+    /// Restrict every agent to their primary skill (the first listed): the specialists-only side
+    /// of the multi-skilling comparison.
+    #[arg(long)]
+    pub specialists_only: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     if !(args.time_limit_s.is_finite() && args.time_limit_s > 0.0) {
         anyhow::bail!("--time-limit-s must be a positive number of seconds");
+    }
+    if !(args.shift_change_weight.is_finite() && args.shift_change_weight >= 0.0) {
+        anyhow::bail!("--shift-change-weight must be >= 0");
     }
     if !(args.mip_gap.is_finite() && args.mip_gap >= 0.0) {
         anyhow::bail!("--mip-gap must be >= 0");
@@ -52,9 +63,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let req = requirements::read_requirements(&args.requirements, &horizon)?;
     let weights = Weights {
         shortfall_per_agent_hour: args.shortfall_weight,
+        shift_change_per_hour: args.shift_change_weight,
         ..Weights::default()
     };
-    let (problem, notes) = adapter::problem_from_config(&config, horizon, &req, weights)?;
+    let (mut problem, mut notes) = adapter::problem_from_config(&config, horizon, &req, weights)?;
+    if args.specialists_only {
+        problem = adapter::specialists_only(&config, &problem)?;
+        notes.push("specialists only: every agent works their primary skill only".into());
+    }
     let opts = SolveOptions {
         time_limit_s: args.time_limit_s,
         mip_rel_gap: args.mip_gap,
@@ -82,7 +98,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         s.shifts
     );
     println!("  paid cost      {cur} {:.2}", s.paid_cost);
+    let required: f64 = s.channels.iter().map(|c| c.required_hours).sum();
+    let worked: f64 = s.channels.iter().map(|c| c.scheduled_hours).sum();
     println!("  paid hours     {:.2}", s.paid_hours);
+    println!(
+        "  worked hours   {worked:.2} on channels; sum of requirements {required:.2} agent-hours \
+         (the lower bound; paid/required {:.3})",
+        if required > 0.0 {
+            s.paid_hours / required
+        } else {
+            0.0
+        }
+    );
     println!(
         "  objective      {:.2} (cost + shortfall and over-coverage penalties)",
         s.objective
@@ -98,11 +125,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     );
     println!("  gap to bound   {:.2} %", 100.0 * s.gap);
     println!(
-        "  solver         {} {} | LP {:.1} s, MIP {:.1} s | {} variables ({} binary of {}), {} constraints",
+        "  solver         {} {} | LP {:.1} s, MIP {:.1} s, allocation ({}) {:.1} s | {} variables ({} binary of {}), {} constraints",
         s.solver.strategy,
         s.solver.mip_status,
         s.solver.lp_seconds,
         s.solver.mip_seconds,
+        s.solver.allocation,
+        s.solver.allocation_seconds,
         s.solver.variables,
         s.solver.binaries,
         s.solver.full_binaries,

@@ -4,8 +4,8 @@
 //! * channels: live kinds (inbound, walk-in, chat) need `required_agents` per interval; deferred
 //!   channels become a backlog flow whose workload is `offered x AHT / interval` (or
 //!   `required_agents` when the file has no offered/AHT), due within the response target. A target
-//!   counted in worked hours only is converted to elapsed time with the channel's share of open
-//!   hours in the week (`within_hours x 168 / open hours per week`), an average, not exact per item.
+//!   counted in worked hours only ("24 working hours") runs only in the channel's worked hours
+//!   (its `hours`, closed days excluded): [`ChannelPlan::worked`]; otherwise in elapsed time.
 //! * shortfall weight factor per channel from its routing priority `p` (lower = more important):
 //!   `f = 2 / (1 + p/10)` (priority 1 -> 1.82, default 10 -> 1.0, 30 -> 0.5); deferred channels
 //!   get half of that, because their work can still be done late.
@@ -97,19 +97,17 @@ pub fn problem_from_config(
             ));
         }
         let factor = priority_factor(ch.priority(), ch.kind());
-        let (mode, requirement) = if ch.kind().is_deferred() {
-            let hours = ch
-                .targets()
-                .response()
-                .map(|r| {
-                    let open_h = f64::from(ch.hours().minutes_per_week()) / 60.0;
-                    if r.working_hours_only() && open_h > 0.0 {
-                        (r.within_hours() * 168.0 / open_h).min(24.0 * 7.0)
-                    } else {
-                        r.within_hours()
-                    }
-                })
-                .unwrap_or(24.0);
+        let (mode, requirement, worked) = if ch.kind().is_deferred() {
+            // a target in working hours runs only while the backlog is worked (the channel's
+            // hours, closed days excluded): ChannelPlan::worked
+            let response = ch.targets().response();
+            let in_worked_hours = response.is_some_and(|r| r.working_hours_only());
+            let hours = response.map_or(24.0, |r| r.within_hours());
+            let worked = in_worked_hours.then(|| {
+                (0..n_t)
+                    .map(|t| config.is_worked_at(ch, &horizon.instant(t)))
+                    .collect::<Vec<bool>>()
+            });
             let work = req
                 .workload
                 .get(&name)
@@ -121,11 +119,13 @@ pub fn problem_from_config(
                     response_minutes: (hours * 60.0).round().max(f64::from(interval)) as u32,
                 },
                 work,
+                worked,
             )
         } else {
             (
                 ChannelMode::Live,
                 required.cloned().unwrap_or_else(|| vec![0.0; n_t]),
+                None,
             )
         };
         channels.push(ChannelPlan {
@@ -133,6 +133,7 @@ pub fn problem_from_config(
             mode,
             shortfall_weight: factor,
             requirement,
+            worked,
         });
     }
 
@@ -275,4 +276,38 @@ pub fn problem_from_config(
     }
     let problem = RosterProblem::new(horizon, channels, templates, agents, weights)?;
     Ok((problem, notes))
+}
+
+/// The same week with every agent restricted to their primary skill (the first one listed in the
+/// configuration: "skills: channel names, main skill first"), and to the templates that skill
+/// allows (a template's `required_skills` must all be kept). This is the "specialists only"
+/// side of the multi-skilling comparison (`rota schedule --specialists-only`, docs/ROSTER.md):
+/// the same people, contracts and demand, each working one channel.
+pub fn specialists_only(
+    config: &CentreConfig,
+    problem: &RosterProblem,
+) -> Result<RosterProblem, RosterError> {
+    let mut agents = problem.agents.clone();
+    for agent in &mut agents {
+        let Some(primary) = agent.skills.first().cloned() else {
+            continue;
+        };
+        agent.skills = vec![primary.clone()];
+        if let Some(list) = &mut agent.allowed_templates {
+            list.retain(|name| {
+                config
+                    .shift_templates()
+                    .iter()
+                    .find(|t| t.name() == name)
+                    .is_none_or(|t| t.required_skills().iter().all(|s| *s == primary))
+            });
+        }
+    }
+    RosterProblem::new(
+        problem.horizon.clone(),
+        problem.channels.clone(),
+        problem.templates.clone(),
+        agents,
+        problem.weights,
+    )
 }

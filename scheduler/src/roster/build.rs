@@ -1,6 +1,10 @@
 //! From the programme's solution to a roster: break placement, channel allocation per agent and
 //! interval, coverage and the objective of the result.
 //!
+//! The breaks and channels here are the greedy post-pass: [`super::allocate`]'s allocation MIP
+//! usually beats it (it sees the deferred backlog), and [`super::schedule`] writes whichever of
+//! the two scores the lower objective. [`coverage`] and [`shifts_and_activities`] serve both.
+//!
 //! **Breaks.** The programme places breaks implicitly and in aggregate (`rho[g,o,b,q]` in
 //! `model::coverage`, continuous). The post-pass turns that into whole breaks per agent, one at a
 //! time (narrowest window first): the slot with the most unused `rho` quota of the agent's group,
@@ -191,12 +195,12 @@ pub fn allocate_channels(
         .filter(|&c| problem.channels[c].mode != ChannelMode::Live)
         .collect();
     // per deferred channel: FIFO queue of (deadline interval, agent-intervals of work)
-    let deadline_of = |c: usize, t: usize| match problem.channels[c].mode {
-        ChannelMode::Deferred { response_minutes } => {
-            t + (response_minutes / problem.horizon.interval_minutes()).max(1) as usize
-        }
-        ChannelMode::Live => t,
-    };
+    let deadlines: Vec<Vec<usize>> = problem
+        .channels
+        .iter()
+        .map(|ch| ch.deadlines(problem.horizon.interval_minutes()))
+        .collect();
+    let deadline_of = |c: usize, t: usize| deadlines[c][t];
     let mut queues: Vec<std::collections::VecDeque<(usize, f64)>> =
         vec![std::collections::VecDeque::new(); problem.channels.len()];
     let mut out: Assignment = vec![vec![None; n_t]; n_a];
@@ -358,16 +362,12 @@ pub fn coverage(problem: &RosterProblem, assignment: &Assignment) -> Coverage {
                     idle[c] += (scheduled[c][t] - ch.requirement[t]).max(0.0);
                 }
             }
-            ChannelMode::Deferred { response_minutes } => {
-                let d = (response_minutes / h.interval_minutes()).max(1) as usize;
+            ChannelMode::Deferred { .. } => {
+                let not_due = ch.not_yet_due(h.interval_minutes());
                 let mut backlog = 0.0;
-                let mut window = 0.0;
                 for t in 0..n_t {
                     let r = ch.requirement[t];
-                    window += r;
-                    if t >= d {
-                        window -= ch.requirement[t - d];
-                    }
+                    let window = not_due[t];
                     backlog += r;
                     let handled = scheduled[c][t].min(backlog);
                     idle[c] += scheduled[c][t] - handled;
@@ -532,6 +532,7 @@ mod tests {
             mode: ChannelMode::Live,
             shortfall_weight: weight,
             requirement: req,
+            worked: None,
         }
     }
 

@@ -236,9 +236,14 @@ pub fn explain_shortfall(
                     fmt_agents(peak)
                 ),
                 ChannelMode::Deferred { response_minutes } => format!(
-                    "up to {:.1} agent-intervals of work past the {} h response target",
+                    "up to {:.1} agent-intervals of work past the {} h {}response target",
                     peak,
-                    hours(response_minutes)
+                    hours(response_minutes),
+                    if ch.worked.is_some() {
+                        "(working hours) "
+                    } else {
+                        ""
+                    }
                 ),
             };
             let why = if skilled.is_empty() {

@@ -7,10 +7,11 @@
 //!    work (availability, leave, allowed templates).
 //! 2. [`diagnose::check_contracts`]: contracts no combination of shifts can satisfy are an error;
 //!    [`diagnose::uncoverable`] lists requirements nobody can cover.
-//! 3. [`solve::solve_programme`]: the LP relaxation (lower bound), then the MIP of
-//!    [`model`] under a time limit.
-//! 4. [`build`]: breaks placed at the quietest slot of their windows, agents matched to channels
-//!    per interval, coverage recomputed.
+//! 3. [`solve::solve_programme`]: the LP relaxation (lower bound), then the tour MIP of
+//!    [`model`] under three quarters of the time limit.
+//! 4. [`allocate`]: with the shifts fixed, whole breaks and whole agents per channel and interval
+//!    by a second MIP; [`build`]'s greedy post-pass is the fallback (the lower objective wins);
+//!    coverage recomputed.
 //! 5. The summary states paid cost, hours, the objective and its gap to the best bound.
 //!
 //! ```no_run
@@ -23,6 +24,7 @@
 //! ```
 
 pub mod adapter;
+pub mod allocate;
 pub mod build;
 pub mod check;
 pub mod diagnose;
@@ -59,19 +61,49 @@ pub fn schedule(problem: &RosterProblem, opts: &SolveOptions) -> Result<Roster, 
         return Err(RosterError::Infeasible(conflicts));
     }
     let mut diagnosis = diagnose::uncoverable(problem, &options);
-    let (mut sol, stats) = solve::solve_programme(problem, &options, opts)?;
-    let placed = build::place_breaks(problem, &options, &mut sol)?;
+    let started = std::time::Instant::now();
+    // the tour MIP gets three quarters of the time limit, the allocation stage the rest
+    let tour_opts = SolveOptions {
+        time_limit_s: opts.time_limit_s * 0.75,
+        ..*opts
+    };
+    let (sol, mut stats) = solve::solve_programme(problem, &options, &tour_opts)?;
+
+    // whole breaks and channels: the greedy post-pass, then the allocation MIP; keep the better
+    let mut heuristic_sol = sol.clone();
+    let placed = build::place_breaks(problem, &options, &mut heuristic_sol)?;
     let assignment = build::allocate_channels(problem, &options, &placed);
-    let build::Coverage {
-        rows: coverage,
+    let mut best = evaluate(problem, &options, placed, assignment);
+    stats.heuristic_objective = best.objective;
+    let left = opts.time_limit_s - started.elapsed().as_secs_f64();
+    if let Some(alloc) = allocate::exact_allocation(problem, &options, &sol, opts, left)? {
+        stats.allocation_seconds = alloc.seconds;
+        stats.allocation_status = alloc.status.clone();
+        let exact = evaluate(problem, &options, alloc.placed, alloc.assignment);
+        tracing::info!(
+            heuristic = best.objective,
+            exact = exact.objective,
+            mip = alloc.objective,
+            "allocation stage"
+        );
+        if exact.objective <= best.objective {
+            stats.allocation = "mip".into();
+            best = exact;
+        }
+    }
+    let Evaluated {
+        placed,
+        assignment,
+        coverage,
         shortfall,
-        idle,
-    } = build::coverage(problem, &assignment);
+        paid_cost,
+        objective,
+        channels,
+    } = best;
     let (shifts, activities) =
         build::shifts_and_activities(problem, &options, &placed, &assignment);
 
     let n_c = problem.channels.len();
-    let hours = f64::from(problem.horizon.interval_minutes()) / 60.0;
     let sched = |c: usize, t: usize| coverage[t * n_c + c].scheduled;
     let mut known: std::collections::BTreeSet<String> = diagnosis.iter().cloned().collect();
     for line in diagnose::explain_shortfall(problem, &options, &shortfall, &sched) {
@@ -79,7 +111,65 @@ pub fn schedule(problem: &RosterProblem, opts: &SolveOptions) -> Result<Roster, 
             diagnosis.push(line);
         }
     }
+    let paid_hours: f64 = shifts.iter().map(|s| s.paid_hours).sum();
+    let bound = stats.best_bound();
+    let gap = if objective.abs() > 1e-9 {
+        ((objective - bound) / objective.abs()).max(0.0)
+    } else {
+        0.0
+    };
+    let summary = RosterSummary {
+        paid_cost,
+        paid_hours,
+        shifts: shifts.len(),
+        agents_rostered: placed
+            .iter()
+            .map(|p| p.agent)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        objective,
+        bound,
+        gap,
+        channels,
+        solver: stats,
+    };
+    Ok(Roster {
+        summary,
+        shifts,
+        activities,
+        coverage,
+        diagnosis,
+    })
+}
 
+/// A whole-agent roster (shifts, breaks, channels) with its coverage and objective.
+struct Evaluated {
+    placed: Vec<build::PlacedShift>,
+    assignment: build::Assignment,
+    coverage: Vec<CoverageRow>,
+    shortfall: Vec<Vec<f64>>,
+    paid_cost: f64,
+    objective: f64,
+    channels: Vec<ChannelSummary>,
+}
+
+/// The objective of a whole-agent roster, term for term the programme's (paid cost, tiered live
+/// shortfall, overdue deferred backlog, over-coverage and idle capacity), so that the LP bound of
+/// the programme bounds it.
+fn evaluate(
+    problem: &RosterProblem,
+    options: &options::OptionSet,
+    placed: Vec<build::PlacedShift>,
+    assignment: build::Assignment,
+) -> Evaluated {
+    let build::Coverage {
+        rows: coverage,
+        shortfall,
+        idle,
+    } = build::coverage(problem, &assignment);
+    let n_c = problem.channels.len();
+    let hours = f64::from(problem.horizon.interval_minutes()) / 60.0;
+    let sched = |c: usize, t: usize| coverage[t * n_c + c].scheduled;
     let paid_cost: f64 = placed
         .iter()
         .map(|p| {
@@ -87,7 +177,6 @@ pub fn schedule(problem: &RosterProblem, opts: &SolveOptions) -> Result<Roster, 
                 / 60.0
         })
         .sum();
-    let paid_hours: f64 = shifts.iter().map(|s| s.paid_hours).sum();
     let w = problem.weights;
     let mut penalty = 0.0;
     let mut channels = Vec::new();
@@ -119,33 +208,23 @@ pub fn schedule(problem: &RosterProblem, opts: &SolveOptions) -> Result<Roster, 
             intervals_short: shortfall[c].iter().filter(|s| **s > 1e-6).count(),
         });
     }
-    let objective = paid_cost + penalty;
-    let bound = stats.best_bound();
-    let gap = if objective.abs() > 1e-9 {
-        ((objective - bound) / objective.abs()).max(0.0)
-    } else {
-        0.0
-    };
-    let summary = RosterSummary {
-        paid_cost,
-        paid_hours,
-        shifts: shifts.len(),
-        agents_rostered: placed
+    // start-time changes between consecutive working days (model::shift_change)
+    let mut worked: Vec<Vec<usize>> = vec![Vec::new(); problem.agents.len()];
+    for p in &placed {
+        worked[p.agent].push(p.option);
+    }
+    penalty += w.shift_change_per_hour.max(0.0)
+        * worked
             .iter()
-            .map(|p| p.agent)
-            .collect::<std::collections::BTreeSet<_>>()
-            .len(),
-        objective,
-        bound,
-        gap,
-        channels,
-        solver: stats,
-    };
-    Ok(Roster {
-        summary,
-        shifts,
-        activities,
+            .map(|os| model::shift_change::start_changes_hours(options, os))
+            .sum::<f64>();
+    Evaluated {
+        placed,
+        assignment,
         coverage,
-        diagnosis,
-    })
+        shortfall,
+        paid_cost,
+        objective: paid_cost + penalty,
+        channels,
+    }
 }

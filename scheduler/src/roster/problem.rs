@@ -134,7 +134,8 @@ pub enum ChannelMode {
     /// Deferred work (email, social): workload may be handled any time between its arrival and its
     /// response deadline, `response_minutes` later (a backlog flow).
     Deferred {
-        /// Response target in minutes of elapsed time.
+        /// Response target in minutes: of elapsed time, or of the channel's worked hours when
+        /// [`ChannelPlan::worked`] is given.
         response_minutes: u32,
     },
 }
@@ -151,6 +152,69 @@ pub struct ChannelPlan {
     /// Live: required agents per interval. Deferred: workload per interval in agent-intervals
     /// (offered x AHT / interval length), i.e. the agents needed if it were handled at once.
     pub requirement: Vec<f64>,
+    /// Deferred channels whose response target counts worked hours only ("24 working hours"):
+    /// per interval, whether the backlog is worked then (the channel's hours). The response clock
+    /// runs only in these intervals, so email arriving on Saturday is due 24 worked hours after
+    /// Monday's opening, not on Sunday. `None`: the target runs in elapsed time.
+    pub worked: Option<Vec<bool>>,
+}
+
+impl ChannelPlan {
+    /// Deferred channels: `deadline[s]`, the first interval at which work arriving in interval
+    /// `s` is overdue (`s + D` in elapsed time; with [`ChannelPlan::worked`], the interval after
+    /// `D` worked intervals have passed since `s`). `n_intervals` or more: not due within the
+    /// horizon. Non-decreasing in `s`. Live channels: `deadline[s] = s`.
+    pub fn deadlines(&self, interval_minutes: u32) -> Vec<usize> {
+        let n = self.requirement.len();
+        let ChannelMode::Deferred { response_minutes } = self.mode else {
+            return (0..n).collect();
+        };
+        let d = (response_minutes / interval_minutes.max(1)).max(1) as usize;
+        match &self.worked {
+            None => (0..n).map(|s| s + d).collect(),
+            Some(worked) => {
+                // open[t] = worked intervals in 0..t; deadline(s) = min t > s with
+                // open[t+1] - open[s+1] >= d
+                let mut open = vec![0usize; n + 1];
+                for t in 0..n {
+                    open[t + 1] = open[t] + usize::from(worked.get(t).copied().unwrap_or(false));
+                }
+                let mut t = 0usize;
+                (0..n)
+                    .map(|s| {
+                        t = t.max(s + 1);
+                        while t < n && open[t + 1] - open[s + 1] < d {
+                            t += 1;
+                        }
+                        if t < n {
+                            t
+                        } else {
+                            n + d
+                        }
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// Deferred channels: per interval `t`, the workload that has arrived by `t` and is not yet
+    /// due (`sum r[s]` over `s <= t` with `deadline[s] > t`): the backlog that may still wait.
+    pub fn not_yet_due(&self, interval_minutes: u32) -> Vec<f64> {
+        let deadline = self.deadlines(interval_minutes);
+        let n = self.requirement.len();
+        let mut out = Vec::with_capacity(n);
+        let (mut window, mut first) = (0.0, 0usize);
+        for t in 0..n {
+            window += self.requirement[t];
+            // deadlines are non-decreasing: the due arrivals are a prefix
+            while first <= t && deadline[first] <= t {
+                window -= self.requirement[first];
+                first += 1;
+            }
+            out.push(if first > t { 0.0 } else { window.max(0.0) });
+        }
+        out
+    }
 }
 
 /// A break placed inside a shift: `minutes` long, starting between `earliest_offset` and
@@ -409,6 +473,9 @@ pub struct Weights {
     pub shortfall_per_agent_hour: f64,
     /// Penalty per agent-hour of over-coverage (idle capacity).
     pub over_per_agent_hour: f64,
+    /// Penalty per hour of difference between an agent's start times on consecutive working days
+    /// (`model::shift_change`).
+    pub shift_change_per_hour: f64,
 }
 
 impl Weights {
@@ -416,6 +483,10 @@ impl Weights {
     pub const DEFAULT_SHORTFALL: f64 = 200.0;
     /// Default over-coverage penalty: 0.5 per agent-hour.
     pub const DEFAULT_OVER: f64 = 0.5;
+    /// Default shift-change penalty: off. At 0.5 per hour of start-time difference the LP-guided
+    /// MIP keeps more options and slows down several times over (docs/ROSTER.md), so the
+    /// penalty is opt-in (`rota schedule --shift-change-weight 0.5`).
+    pub const DEFAULT_SHIFT_CHANGE: f64 = 0.0;
 }
 
 impl Default for Weights {
@@ -423,6 +494,7 @@ impl Default for Weights {
         Self {
             shortfall_per_agent_hour: Self::DEFAULT_SHORTFALL,
             over_per_agent_hour: Self::DEFAULT_OVER,
+            shift_change_per_hour: Self::DEFAULT_SHIFT_CHANGE,
         }
     }
 }
@@ -479,6 +551,16 @@ impl RosterProblem {
             }
             if !(c.shortfall_weight.is_finite() && c.shortfall_weight >= 0.0) {
                 errors.push(format!("channel {}: shortfall weight must be >= 0", c.name));
+            }
+            if let Some(w) = &c.worked {
+                if w.len() != horizon.n_intervals() {
+                    errors.push(format!(
+                        "channel {}: {} worked-hours flags for {} intervals",
+                        c.name,
+                        w.len(),
+                        horizon.n_intervals()
+                    ));
+                }
             }
         }
         let mut tnames = BTreeSet::new();
@@ -589,5 +671,45 @@ pub(crate) fn hours(minutes: u32) -> String {
         format!("{}", h.round())
     } else {
         format!("{h:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deferred(req: Vec<f64>, worked: Option<Vec<bool>>, minutes: u32) -> ChannelPlan {
+        ChannelPlan {
+            name: ChannelName::parse("email").unwrap(),
+            mode: ChannelMode::Deferred {
+                response_minutes: minutes,
+            },
+            shortfall_weight: 1.0,
+            requirement: req,
+            worked,
+        }
+    }
+
+    #[test]
+    fn elapsed_deadlines_run_on_the_clock() {
+        // 60-minute intervals, 2-hour target
+        let ch = deferred(vec![1.0, 2.0, 0.0, 4.0, 0.0], None, 120);
+        assert_eq!(ch.deadlines(60), vec![2, 3, 4, 5, 6]);
+        // not yet due at t: arrivals in (t-2, t]
+        assert_eq!(ch.not_yet_due(60), vec![1.0, 3.0, 2.0, 4.0, 4.0]);
+    }
+
+    #[test]
+    fn working_hour_deadlines_stop_while_the_channel_is_not_worked() {
+        // worked in intervals 0, 1, 4, 5 only (a closed night in 2..4); 2 worked hours
+        let worked = vec![true, true, false, false, true, true];
+        let ch = deferred(vec![1.0, 1.0, 1.0, 1.0, 1.0, 1.0], Some(worked), 120);
+        // arrival 0: worked 1, 4 -> due at 4; arrival 1: 4, 5 -> 5; arrivals 2, 3: 4, 5 -> 5;
+        // arrival 4: 5 and then the horizon ends -> never due here
+        let d = ch.deadlines(60);
+        assert_eq!(&d[..4], &[4, 5, 5, 5]);
+        assert!(d[4] >= 6 && d[5] >= 6);
+        // at t = 4 arrival 0 is due; at t = 5 arrivals 0..=3 are due
+        assert_eq!(ch.not_yet_due(60), vec![1.0, 2.0, 3.0, 4.0, 4.0, 2.0]);
     }
 }

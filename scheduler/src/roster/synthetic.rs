@@ -194,6 +194,7 @@ pub fn centre(n_agents: usize, monday: NaiveDate, seed: u64) -> Result<RosterPro
                     demand(n, at.weekday(), at.time(), scale)
                 })
                 .collect(),
+            worked: None,
         })
         .collect();
     let all_day = Some((NaiveTime::MIN, NaiveTime::MIN));

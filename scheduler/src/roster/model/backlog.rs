@@ -6,8 +6,12 @@
 //! ```text
 //! h[c,t] + u[c,t] = sum_g z[g,c,t]                      capacity used or idle (u >= 0)
 //! B[c,t] = B[c,t-1] + r[c,t] - h[c,t],   B[c,-1] = 0       backlog (B >= 0: no work before it arrives)
-//! B[c,t] <= sum_{t-D_c < s <= t} r[c,s] + l[c,t]          only work not yet due may wait
+//! B[c,t] <= sum_{s <= t, deadline(s) > t} r[c,s] + l[c,t]  only work not yet due may wait
 //! ```
+//!
+//! `deadline(s) = s + D_c` in elapsed time, or, for a target in worked hours ("24 working
+//! hours"), the interval after `D_c` of the channel's worked intervals have passed
+//! ([`crate::roster::ChannelPlan::deadlines`]).
 //!
 //! `l[c,t]` (overdue agent-intervals still waiting at `t`) is penalised with the channel's shortfall
 //! weight for every interval it stays overdue, and idle capacity `u` with the over-coverage weight.
@@ -27,18 +31,13 @@ pub fn add(m: &mut RosterModel<'_>) {
     let base = problem.weights.shortfall_per_agent_hour;
     let over_w = problem.weights.over_per_agent_hour;
     for (c, ch) in problem.channels.iter().enumerate() {
-        let ChannelMode::Deferred { response_minutes } = ch.mode else {
+        let ChannelMode::Deferred { .. } = ch.mode else {
             continue;
         };
-        let d_int = (response_minutes / len).max(1) as usize;
+        let not_due = ch.not_yet_due(len);
         let mut prev_backlog: Option<good_lp::Variable> = None;
-        let mut window_sum = 0.0;
-        for t in 0..n_t {
+        for (t, &window_sum) in not_due.iter().enumerate().take(n_t) {
             let r = ch.requirement[t];
-            window_sum += r;
-            if t >= d_int {
-                window_sum -= ch.requirement[t - d_int];
-            }
             let cap: Expression = (0..m.groups.len())
                 .flat_map(|g| {
                     m.z[g][t]

@@ -101,7 +101,7 @@ pub fn capacity(m: &mut RosterModel<'_>) -> Vec<Vec<Expression>> {
                 let mut sum = Expression::default();
                 let mut slots = Vec::new();
                 for q in b.earliest..=b.latest {
-                    let rho = m.nonneg();
+                    let rho = m.allocation();
                     sum += rho.var;
                     slots.push((q, rho));
                     for wt in wg.iter_mut().take((q + b.len).min(opt.last)).skip(q) {
@@ -131,7 +131,7 @@ pub fn add(m: &mut RosterModel<'_>) {
             }
             let mut sum = Expression::default();
             for &c in &skills {
-                let z = m.nonneg();
+                let z = m.allocation();
                 sum += z.var;
                 m.z[g][t].push((c, z));
             }

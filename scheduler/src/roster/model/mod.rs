@@ -18,7 +18,8 @@
 //! Submodules: [`assignment`] (one shift a day, fixed shifts, group counts), [`contracts`]
 //! (weekly hours, days worked, consecutive days, weekend day off), [`rest`] (minimum rest between
 //! shifts), [`coverage`] (allocation of skill groups to live channels), [`backlog`] (deferred
-//! channels as a backlog flow), [`objective`] (paid cost and penalties).
+//! channels as a backlog flow), [`shift_change`] (start-time changes between consecutive days),
+//! [`objective`] (paid cost and penalties).
 
 pub mod assignment;
 pub mod backlog;
@@ -26,6 +27,7 @@ pub mod contracts;
 pub mod coverage;
 pub mod objective;
 pub mod rest;
+pub mod shift_change;
 
 use good_lp::{Constraint, Expression, ProblemVariables, Variable, VariableDefinition};
 
@@ -62,6 +64,9 @@ pub struct RosterModel<'a> {
     pub options: &'a OptionSet,
     /// Relax binaries to [0,1] (the LP relaxation).
     pub relaxed: bool,
+    /// Break starts `rho` and channel allocations `z` are integers (the allocation stage, where
+    /// the shifts are fixed and every agent-interval must go to exactly one activity).
+    pub integral_allocation: bool,
     vars: ProblemVariables,
     /// The constraints added so far.
     pub constraints: Vec<Constraint>,
@@ -89,12 +94,25 @@ impl<'a> RosterModel<'a> {
     /// Builds the complete programme (all constraint families and the objective).
     #[tracing::instrument(skip_all, fields(relaxed))]
     pub fn build(problem: &'a RosterProblem, options: &'a OptionSet, relaxed: bool) -> Self {
+        Self::build_with(problem, options, relaxed, false)
+    }
+
+    /// Builds the complete programme; with `integral_allocation` the break starts `rho` and the
+    /// channel allocations `z` are integer variables (see [`RosterModel::integral_allocation`]).
+    pub fn build_with(
+        problem: &'a RosterProblem,
+        options: &'a OptionSet,
+        relaxed: bool,
+        integral_allocation: bool,
+    ) -> Self {
         let mut m = Self::empty(problem, options, relaxed);
+        m.integral_allocation = integral_allocation;
         assignment::add(&mut m);
         contracts::add(&mut m);
         rest::add(&mut m);
         coverage::add(&mut m);
         backlog::add(&mut m);
+        shift_change::add(&mut m);
         objective::add_cost(&mut m);
         m
     }
@@ -123,6 +141,7 @@ impl<'a> RosterModel<'a> {
             problem,
             options,
             relaxed,
+            integral_allocation: false,
             vars: ProblemVariables::new(),
             constraints: Vec::new(),
             objective: Expression::default(),
@@ -157,6 +176,16 @@ impl<'a> RosterModel<'a> {
     /// A non-negative continuous variable.
     pub fn nonneg(&mut self) -> Col {
         self.var(good_lp::variable().min(0.0))
+    }
+
+    /// A non-negative allocation variable (`rho`, `z`): integer in the allocation stage,
+    /// continuous otherwise.
+    pub fn allocation(&mut self) -> Col {
+        if self.integral_allocation {
+            self.var(good_lp::variable().integer().min(0.0))
+        } else {
+            self.nonneg()
+        }
     }
 
     /// Adds a constraint.
