@@ -1,7 +1,15 @@
-//! End-to-end tests of the HTTP service: start the real `rota serve` on a random port and talk HTTP.
+//! End-to-end tests of the HTTP service: start the real `rota serve` on a random port with a
+//! temporary database and talk HTTP to it (no mocks of our own code).
 
 use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const WRITE: &str = "write-token-for-tests-0123456789";
+const READ: &str = "read-token-for-tests-0123456789";
 
 /// A running `rota serve` on 127.0.0.1:<random port>, killed when dropped.
 struct Server {
@@ -10,9 +18,15 @@ struct Server {
 }
 
 impl Server {
-    fn start() -> Self {
+    fn start(db: &Path, extra: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_rota"))
-            .args(["serve", "--bind", "127.0.0.1:0", "--workers", "1"])
+            .args(["serve", "--bind", "127.0.0.1:0", "--workers", "2", "--db"])
+            .arg(db)
+            .args(extra)
+            .env("ROTA_API_TOKENS", WRITE)
+            .env("ROTA_API_READ_TOKENS", READ)
+            .env_remove("ROTA_BIND")
+            .env_remove("ROTA_DB")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -33,6 +47,12 @@ impl Server {
     fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
+
+    /// Hard stop (SIGKILL): nothing gets a chance to flush, which is what a restart test needs.
+    fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl Drop for Server {
@@ -45,50 +65,179 @@ impl Drop for Server {
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_global(Some(std::time::Duration::from_secs(30)))
+        .timeout_global(Some(Duration::from_secs(120)))
         .build()
         .into()
 }
 
-#[test]
-fn health_and_ready_answer_on_a_random_port() {
-    let server = Server::start();
-    let http = agent();
-    for (path, status) in [("/health", "ok"), ("/ready", "ready")] {
-        let mut resp = http.get(&server.url(path)).call().expect("request");
-        assert_eq!(resp.status(), 200, "{path}");
-        let body: serde_json::Value = resp.body_mut().read_json().expect("json body");
-        assert_eq!(body["status"], status, "{path}: {body}");
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// `GET` with a token; returns (status, body text).
+fn get(server: &Server, path: &str, token: Option<&str>) -> (u16, String) {
+    let mut req = agent().get(&server.url(path));
+    if let Some(t) = token {
+        req = req.header("authorization", &format!("Bearer {t}"));
+    }
+    let mut resp = req.call().expect("request");
+    let status = resp.status().as_u16();
+    (status, resp.body_mut().read_to_string().unwrap_or_default())
+}
+
+fn get_json(server: &Server, path: &str) -> Value {
+    let (status, body) = get(server, path, Some(WRITE));
+    assert_eq!(status, 200, "GET {path}: {body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
+}
+
+/// `POST` JSON with the write token; returns (status, JSON body).
+fn post_json(server: &Server, path: &str, body: &Value) -> (u16, Value) {
+    let mut resp = agent()
+        .post(&server.url(path))
+        .header("authorization", &format!("Bearer {WRITE}"))
+        .send_json(body)
+        .expect("request");
+    let status = resp.status().as_u16();
+    let text = resp.body_mut().read_to_string().unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+fn post_bytes(server: &Server, path: &str, content_type: &str, body: &[u8]) -> (u16, Value) {
+    let mut resp = agent()
+        .post(&server.url(path))
+        .header("authorization", &format!("Bearer {WRITE}"))
+        .header("content-type", content_type)
+        .send(body)
+        .expect("request");
+    let status = resp.status().as_u16();
+    let text = resp.body_mut().read_to_string().unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+fn create_sample_centre(server: &Server) -> i64 {
+    let (status, toml) = get(server, "/v1/samples/centre.toml", Some(READ));
+    assert_eq!(status, 200);
+    let (status, centre) = post_json(server, "/v1/centres", &json!({ "config_toml": toml }));
+    assert_eq!(status, 201, "{centre}");
+    assert_eq!(centre["name"], "Northmoor Homes");
+    centre["id"].as_i64().expect("centre id")
+}
+
+/// Polls a job until it leaves queued/running; panics after `limit`.
+fn wait_job(server: &Server, id: i64, limit: Duration) -> Value {
+    let start = Instant::now();
+    let mut last_progress = 0.0;
+    loop {
+        let job = get_json(server, &format!("/v1/jobs/{id}"));
+        let status = job["status"].as_str().unwrap_or("").to_string();
+        let progress = job["progress"].as_f64().expect("progress");
+        assert!((0.0..=1.0).contains(&progress), "{job}");
+        if status == "running" {
+            assert!(
+                progress >= last_progress - 1e-9,
+                "progress went back: {job}"
+            );
+            last_progress = progress;
+        }
+        if status != "queued" && status != "running" {
+            return job;
+        }
+        assert!(
+            start.elapsed() < limit,
+            "job {id} still {status} after {limit:?}: {job}"
+        );
+        std::thread::sleep(Duration::from_millis(250));
     }
 }
 
+fn wait_status(server: &Server, id: i64, want: &str) {
+    let start = Instant::now();
+    while get_json(server, &format!("/v1/jobs/{id}"))["status"] != want {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "job {id} never {want}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn assert_problem(status: u16, body: &Value, want: u16, context: &str) {
+    assert_eq!(status, want, "{context}: {body}");
+    assert_eq!(
+        body["status"], want,
+        "{context}: not a problem document: {body}"
+    );
+    assert!(
+        body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "{context}: {body}"
+    );
+}
+
 #[test]
-fn unknown_route_is_404() {
-    let server = Server::start();
+fn health_and_ready_answer_without_a_token() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("rota.db"), &[]);
+    for (path, status) in [("/health", "ok"), ("/ready", "ready")] {
+        let mut resp = agent().get(&server.url(path)).call().expect("request");
+        assert_eq!(resp.status(), 200, "{path}");
+        assert!(resp.headers().contains_key("x-request-id"), "{path}");
+        let body: Value = resp.body_mut().read_json().expect("json body");
+        assert_eq!(body["status"], status, "{path}: {body}");
+    }
+    // A sane incoming request id is kept, so a proxy's id follows the request.
     let resp = agent()
-        .get(&server.url("/no-such-thing"))
+        .get(&server.url("/health"))
+        .header("x-request-id", "abc-123")
         .call()
         .expect("request");
-    assert_eq!(resp.status(), 404);
+    assert_eq!(
+        resp.headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok()),
+        Some("abc-123")
+    );
+}
+
+#[test]
+fn serving_without_a_token_configured_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_rota"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("rota.db"))
+        .env_remove("ROTA_API_TOKENS")
+        .output()
+        .expect("run rota serve");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ROTA_API_TOKENS"), "{err}");
 }
 
 #[test]
 fn erlang_endpoint_matches_the_reference_and_rejects_bad_input() {
-    let server = Server::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("rota.db"), &[]);
     let http = agent();
     // Reference case M2 (shared/reference/queueing_reference.csv): Erlang C, 200 calls an hour,
     // AHT 180 s, 14 agents, t = 20 s -> P(wait) 0.17413193359505, SL 0.888350019179467.
+    // A viewer's read token may use the calculator: it changes nothing.
     let mut resp = http
         .post(&server.url("/v1/staffing/erlang"))
-        .send_json(serde_json::json!({
+        .header("authorization", &format!("Bearer {READ}"))
+        .send_json(json!({
             "model": "c", "calls_per_hour": 200.0, "aht_s": 180.0, "agents": 14, "threshold_s": 20.0
         }))
         .expect("request");
     assert_eq!(resp.status(), 200);
-    let body: serde_json::Value = resp.body_mut().read_json().expect("json");
+    let body: Value = resp.body_mut().read_json().expect("json");
     assert_eq!(body["n_agents"], 14);
-    let rel =
-        |got: &serde_json::Value, want: f64| (got.as_f64().expect("number") - want).abs() / want;
+    let rel = |got: &Value, want: f64| (got.as_f64().expect("number") - want).abs() / want;
     assert!(rel(&body["p_wait"], 0.17413193359505) < 1e-9, "{body}");
     assert!(
         rel(&body["sl_served_within_t"], 0.888350019179467) < 1e-9,
@@ -96,31 +245,506 @@ fn erlang_endpoint_matches_the_reference_and_rejects_bad_input() {
     );
 
     // AHT 0 is a 422 problem, not a 500.
-    let mut resp = http
-        .post(&server.url("/v1/staffing/erlang"))
-        .send_json(
-            serde_json::json!({"model": "c", "calls_per_hour": 100.0, "aht_s": 0.0, "agents": 8}),
-        )
-        .expect("request");
-    assert_eq!(resp.status(), 422);
-    assert_eq!(
-        resp.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/problem+json")
+    let (status, problem) = post_json(
+        &server,
+        "/v1/staffing/erlang",
+        &json!({"model": "c", "calls_per_hour": 100.0, "aht_s": 0.0, "agents": 8}),
     );
-    let problem: serde_json::Value = resp.body_mut().read_json().expect("json");
+    assert_problem(status, &problem, 422, "AHT 0");
     let detail = problem["detail"].as_str().unwrap_or("").to_lowercase();
     assert!(
         detail.contains("aht") || detail.contains("handle"),
         "{problem}"
     );
 
-    // Malformed JSON is a 400 problem.
+    // Malformed JSON is a 400 problem with the problem content type.
     let resp = http
         .post(&server.url("/v1/staffing/erlang"))
+        .header("authorization", &format!("Bearer {READ}"))
         .header("content-type", "application/json")
         .send("{not json")
         .expect("request");
     assert_eq!(resp.status(), 400);
+    assert_eq!(
+        resp.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/problem+json")
+    );
+}
+
+/// The whole flow over HTTP: sample centre -> upload history -> forecast -> requirements ->
+/// schedule -> simulate -> roster files; then a hard restart loses nothing that was acknowledged,
+/// and the job that was running is reported failed, not lost.
+#[test]
+fn full_flow_then_restart_keeps_everything() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("rota.db");
+    let server = Server::start(&db, &["--job-workers", "1"]);
+
+    let centre = create_sample_centre(&server);
+    let history = std::fs::read(repo("data/samples/history.csv.gz")).expect("sample history");
+    let (status, uploaded) = post_bytes(
+        &server,
+        &format!("/v1/centres/{centre}/histories?filename=history.csv.gz"),
+        "application/gzip",
+        &history,
+    );
+    assert_eq!(status, 201, "{uploaded}");
+    let history_id = uploaded["history"]["id"].as_i64().expect("history id");
+    assert_eq!(uploaded["history"]["last_day"], "2026-11-15");
+    let channels: Vec<&str> = uploaded["summary"]["channels"]
+        .as_array()
+        .expect("channels")
+        .iter()
+        .filter_map(|c| c["channel"].as_str())
+        .collect();
+    assert!(channels.contains(&"voice"), "{channels:?}");
+    assert!(uploaded["summary_text"]
+        .as_str()
+        .unwrap_or("")
+        .contains("voice"));
+
+    // Forecast job.
+    let (status, job) = post_json(
+        &server,
+        &format!("/v1/centres/{centre}/forecasts"),
+        &json!({"history_id": history_id, "first_day": "2026-11-16", "days": 7}),
+    );
+    assert_eq!(status, 202, "{job}");
+    let job = wait_job(
+        &server,
+        job["id"].as_i64().expect("id"),
+        Duration::from_secs(300),
+    );
+    assert_eq!(job["status"], "succeeded", "{job}");
+    let forecast_id = job["result_id"].as_i64().expect("forecast id");
+    let (status, forecast_csv) = get(
+        &server,
+        &format!("/v1/forecasts/{forecast_id}/forecast.csv"),
+        Some(READ),
+    );
+    assert_eq!(status, 200);
+    let mut lines = forecast_csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("interval_start,channel,offered_mean,offered_p10,offered_p50,offered_p90,aht_seconds")
+    );
+    assert!(
+        lines.count() >= 7 * 96,
+        "{} forecast rows",
+        forecast_csv.lines().count()
+    );
+    assert!(forecast_csv.contains("2026-11-16T09:00:00+00:00,voice,"));
+
+    // Stateless staffing on the downloaded forecast: nothing stored, same answer as a set.
+    let (status, stateless) = post_bytes(
+        &server,
+        &format!("/v1/staffing/requirements?centre_id={centre}"),
+        "text/csv",
+        forecast_csv.as_bytes(),
+    );
+    assert_eq!(status, 200, "{stateless}");
+    let (status, set) = post_json(
+        &server,
+        &format!("/v1/forecasts/{forecast_id}/requirements"),
+        &json!({}),
+    );
+    assert_eq!(status, 201, "{set}");
+    assert_eq!(stateless["summary"], set["summary"]);
+    let set_id = set["id"].as_i64().expect("set id");
+
+    // Schedule job (short solver limit: the debug build is slow and the test checks plumbing).
+    let (status, job) = post_json(
+        &server,
+        &format!("/v1/centres/{centre}/schedules"),
+        &json!({"requirement_set_id": set_id, "time_limit_s": 20}),
+    );
+    assert_eq!(status, 202, "{job}");
+    let job = wait_job(
+        &server,
+        job["id"].as_i64().expect("id"),
+        Duration::from_secs(300),
+    );
+    assert_eq!(job["status"], "succeeded", "{job}");
+    let roster_id = job["result_id"].as_i64().expect("roster id");
+    let roster = get_json(&server, &format!("/v1/rosters/{roster_id}"));
+    assert!(
+        roster["summary"]["summary"]["shifts"].as_u64().unwrap_or(0) > 0,
+        "{roster}"
+    );
+
+    // Simulation job: KPIs against targets.
+    let (status, job) = post_json(
+        &server,
+        &format!("/v1/rosters/{roster_id}/simulations"),
+        &json!({"replications": 4, "seed": 3}),
+    );
+    assert_eq!(status, 202, "{job}");
+    let job = wait_job(
+        &server,
+        job["id"].as_i64().expect("id"),
+        Duration::from_secs(300),
+    );
+    assert_eq!(job["status"], "succeeded", "{job}");
+    let sim_id = job["result_id"].as_i64().expect("simulation id");
+    let sim = get_json(&server, &format!("/v1/simulations/{sim_id}"));
+    let kpis = sim["kpis"].as_array().expect("kpis");
+    let voice_abandon = kpis
+        .iter()
+        .find(|k| k["channel"] == "voice" && k["kpi"] == "abandon_rate")
+        .unwrap_or_else(|| panic!("no voice abandon rate: {sim}"));
+    assert_eq!(voice_abandon["target"], 0.1);
+    let rate = voice_abandon["value"].as_f64().expect("value");
+    assert!((0.0..=1.0).contains(&rate), "{voice_abandon}");
+    assert!(sim["all_targets_met"].is_boolean());
+
+    // The planner's files.
+    let mut files = Vec::new();
+    for (name, header) in [
+        (
+            "shifts.csv",
+            "agent_id,agent_name,date,start,end,paid_hours,breaks",
+        ),
+        ("activities.csv", "agent_id,start,end,activity,channel"),
+        ("coverage.csv", "interval_start,channel"),
+    ] {
+        let (status, text) = get(
+            &server,
+            &format!("/v1/rosters/{roster_id}/{name}"),
+            Some(READ),
+        );
+        assert_eq!(status, 200, "{name}");
+        assert!(
+            text.starts_with(header),
+            "{name}: {}",
+            &text[..text.len().min(200)]
+        );
+        assert!(text.lines().count() > 10, "{name} has too few rows");
+        files.push((name, text));
+    }
+    assert!(files[0].1.contains("2026-11-16T"), "shifts in the week");
+
+    // A long schedule keeps the only job worker busy; a forecast queued behind it is cancelled at
+    // once; then the server dies hard while the schedule is running.
+    let (_, long) = post_json(
+        &server,
+        &format!("/v1/centres/{centre}/schedules"),
+        &json!({"requirement_set_id": set_id, "time_limit_s": 600}),
+    );
+    let long_id = long["id"].as_i64().expect("id");
+    wait_status(&server, long_id, "running");
+    let (_, queued) = post_json(
+        &server,
+        &format!("/v1/centres/{centre}/forecasts"),
+        &json!({"history_id": history_id, "first_day": "2026-11-23", "days": 1}),
+    );
+    let queued_id = queued["id"].as_i64().expect("id");
+    assert_eq!(queued["status"], "queued", "{queued}");
+    let (status, cancelled) =
+        post_json(&server, &format!("/v1/jobs/{queued_id}/cancel"), &json!({}));
+    assert_eq!(status, 202, "{cancelled}");
+    assert_eq!(cancelled["status"], "cancelled", "{cancelled}");
+    let (status, again) = post_json(&server, &format!("/v1/jobs/{queued_id}/cancel"), &json!({}));
+    assert_problem(status, &again, 409, "cancelling a finished job");
+    server.kill();
+
+    let server = Server::start(&db, &[]);
+    let centres = get_json(&server, "/v1/centres");
+    assert_eq!(centres.as_array().map(Vec::len), Some(1), "{centres}");
+    let histories = get_json(&server, &format!("/v1/centres/{centre}/histories"));
+    assert_eq!(histories[0]["id"], history_id);
+    let (_, csv_after) = get(
+        &server,
+        &format!("/v1/forecasts/{forecast_id}/forecast.csv"),
+        Some(READ),
+    );
+    assert_eq!(
+        csv_after, forecast_csv,
+        "forecast changed across the restart"
+    );
+    for (name, text) in &files {
+        let (status, after) = get(
+            &server,
+            &format!("/v1/rosters/{roster_id}/{name}"),
+            Some(READ),
+        );
+        assert_eq!(status, 200);
+        assert_eq!(&after, text, "{name} changed across the restart");
+    }
+    assert_eq!(
+        get_json(&server, &format!("/v1/simulations/{sim_id}"))["kpis"],
+        sim["kpis"]
+    );
+    assert_eq!(
+        get_json(&server, &format!("/v1/requirements/{set_id}"))["summary"],
+        set["summary"]
+    );
+    let long_after = get_json(&server, &format!("/v1/jobs/{long_id}"));
+    assert_eq!(long_after["status"], "failed", "{long_after}");
+    assert_eq!(long_after["error"], "interrupted by restart");
+    assert_eq!(
+        get_json(&server, &format!("/v1/jobs/{queued_id}"))["status"],
+        "cancelled"
+    );
+    let jobs = get_json(&server, &format!("/v1/centres/{centre}/jobs"));
+    assert_eq!(jobs.as_array().map(Vec::len), Some(5), "{jobs}");
+}
+
+/// Every operation that changes data refuses a missing, wrong or read-only token; every other
+/// `/v1` operation refuses a missing token. The operations come from the OpenAPI document, so a
+/// new endpoint is covered without editing this test.
+#[test]
+fn every_write_endpoint_needs_a_write_token() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("rota.db"), &[]);
+    let (status, doc) = get(&server, "/openapi.json", None);
+    assert_eq!(status, 200);
+    let doc: Value = serde_json::from_str(&doc).expect("openapi json");
+    let mut writes = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        let concrete = path.replace("{id}", "1").replace("{file}", "shifts.csv");
+        for method in item.as_object().expect("path item").keys() {
+            let public = matches!(path.as_str(), "/health" | "/ready");
+            let compute = path.starts_with("/v1/staffing/");
+            let write = method != "get" && !compute;
+            let tokens: &[(Option<&str>, u16)] = if public {
+                &[]
+            } else if write {
+                writes += 1;
+                &[
+                    (None, 401),
+                    (Some("not-a-valid-token-at-all"), 401),
+                    (Some(READ), 403),
+                ]
+            } else {
+                &[(None, 401), (Some("not-a-valid-token-at-all"), 401)]
+            };
+            for (token, want) in tokens {
+                let mut req = ureq::http::Request::builder()
+                    .method(method.to_uppercase().as_str())
+                    .uri(server.url(&concrete))
+                    .header("content-type", "application/json");
+                if let Some(t) = token {
+                    req = req.header("authorization", format!("Bearer {t}"));
+                }
+                let req = req.body("{}".to_string()).expect("request");
+                let mut resp = agent().run(req).expect("send");
+                let body: Value = resp.body_mut().read_json().unwrap_or(Value::Null);
+                assert_eq!(
+                    resp.status().as_u16(),
+                    *want,
+                    "{method} {path} with {token:?}: {body}"
+                );
+                assert_eq!(
+                    body["status"], *want,
+                    "{method} {path}: problem body {body}"
+                );
+            }
+        }
+    }
+    assert!(writes >= 8, "only {writes} write operations documented");
+    // The read token reads.
+    let (status, _) = get(&server, "/v1/centres", Some(READ));
+    assert_eq!(status, 200);
+    // Static assets are login-free.
+    for path in [
+        "/",
+        "/static/app.js",
+        "/static/charts.js",
+        "/static/app.css",
+        "/docs",
+    ] {
+        assert_eq!(get(&server, path, None).0, 200, "{path}");
+    }
+}
+
+#[test]
+fn bad_input_gets_a_4xx_problem_naming_the_field_or_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("rota.db"), &["--max-body-mb", "1"]);
+    let centre = create_sample_centre(&server);
+
+    // Oversized upload.
+    let big = vec![b'a'; 2 * 1024 * 1024];
+    let (status, body) = post_bytes(
+        &server,
+        &format!("/v1/centres/{centre}/histories"),
+        "text/csv",
+        &big,
+    );
+    assert_problem(status, &body, 413, "2 MB upload with a 1 MB limit");
+    // Oversized JSON.
+    let huge = json!({ "config_toml": "x".repeat(2 * 1024 * 1024) });
+    let (status, body) = post_json(&server, "/v1/centres", &huge);
+    assert_problem(status, &body, 413, "2 MB JSON with a 1 MB limit");
+
+    // Malformed JSON, unknown field, missing field.
+    let (status, body) = post_bytes(
+        &server,
+        "/v1/centres",
+        "application/json",
+        b"{\"config_toml\": ",
+    );
+    assert_problem(status, &body, 400, "truncated JSON");
+    let (status, body) = post_json(
+        &server,
+        &format!("/v1/centres/{centre}/forecasts"),
+        &json!({"history_id": 1, "first_day": "2026-11-16", "dayz": 7}),
+    );
+    assert_problem(status, &body, 400, "unknown field");
+    assert!(
+        body["detail"].as_str().unwrap_or("").contains("dayz"),
+        "{body}"
+    );
+    let (status, body) = post_json(
+        &server,
+        &format!("/v1/centres/{centre}/forecasts"),
+        &json!({"history_id": 1, "first_day": "16/11/2026"}),
+    );
+    assert_problem(status, &body, 400, "bad date");
+
+    // Invalid configuration: the line is named.
+    let (status, body) = post_json(
+        &server,
+        "/v1/centres",
+        &json!({"name": "Broken", "config_toml": "[centre]\nname = \"x\"\ninterval_minutes = \"fifteen\"\n"}),
+    );
+    assert_problem(status, &body, 422, "invalid configuration");
+    assert_eq!(body["field"], "config_toml");
+    assert!(
+        body["detail"].as_str().unwrap_or("").contains(":3:"),
+        "{body}"
+    );
+    // Duplicate name.
+    let (_, toml) = get(&server, "/v1/samples/centre.toml", Some(READ));
+    let (status, body) = post_json(&server, "/v1/centres", &json!({"config_toml": toml}));
+    assert_problem(status, &body, 409, "duplicate centre");
+
+    // A history with a bad row: the line is named.
+    let csv = "interval_start,channel,offered,handled,abandoned,aht_seconds\n\
+               2026-11-09T09:00:00+00:00,voice,10,9,1,400\n\
+               2026-11-09T09:15:00+00:00,voice,lots,9,1,400\n";
+    let (status, body) = post_bytes(
+        &server,
+        &format!("/v1/centres/{centre}/histories?filename=bad.csv"),
+        "text/csv",
+        csv.as_bytes(),
+    );
+    assert_problem(status, &body, 422, "bad history row");
+    let errors = body["errors"].to_string();
+    assert!(errors.contains("bad.csv:3"), "{body}");
+    // A forecast CSV with a bad row, to the stateless staffing endpoint.
+    let forecast =
+        "interval_start,channel,offered_mean,offered_p10,offered_p50,offered_p90,aht_seconds\n\
+                    2026-11-16T09:00:00+00:00,voice,10,8,10,12,oops\n";
+    let (status, body) = post_bytes(
+        &server,
+        &format!("/v1/staffing/requirements?centre_id={centre}"),
+        "text/csv",
+        forecast.as_bytes(),
+    );
+    assert_problem(status, &body, 422, "bad forecast row");
+    assert!(
+        body.to_string().contains("line 2") || body.to_string().contains(":2"),
+        "{body}"
+    );
+
+    // Ids and ranges.
+    let (status, body) = get(&server, "/v1/centres/abc", Some(READ));
+    let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    assert_problem(status, &body, 400, "non-numeric id");
+    let (status, body) = get(&server, "/v1/rosters/999/shifts.csv", Some(READ));
+    let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    assert_problem(status, &body, 404, "missing roster");
+    let (status, body) = post_json(
+        &server,
+        &format!("/v1/centres/{centre}/forecasts"),
+        &json!({"history_id": 1, "first_day": "2026-11-16", "days": 0}),
+    );
+    assert_problem(status, &body, 422, "zero days");
+    assert_eq!(body["field"], "days");
+    let (status, body) = post_json(
+        &server,
+        &format!("/v1/centres/{centre}/forecasts"),
+        &json!({"history_id": 77, "first_day": "2026-11-16"}),
+    );
+    assert_problem(status, &body, 404, "unknown history");
+    assert_eq!(body["field"], "history_id");
+    let (status, body) = post_json(
+        &server,
+        &format!("/v1/staffing/requirements?centre_id={centre}&quantile=p99"),
+        &json!({}),
+    );
+    assert!((400..500).contains(&status), "{status}: {body}");
+    let (status, body) = post_json(
+        &server,
+        "/v1/rosters/1/simulations",
+        &json!({"replications": 0}),
+    );
+    assert_problem(status, &body, 422, "zero replications");
+}
+
+#[test]
+fn openapi_document_validates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("rota.db"), &[]);
+    let (status, text) = get(&server, "/openapi.json", None);
+    assert_eq!(status, 200);
+    let spec = oas3::from_json(&text).expect("a valid OpenAPI document");
+    let version = spec.validate_version().expect("supported version");
+    assert_eq!(version.major, 3);
+    let ops: Vec<_> = spec.operations().collect();
+    assert!(ops.len() >= 25, "{} operations", ops.len());
+    let mut ids = std::collections::BTreeSet::new();
+    for (path, method, op) in &ops {
+        assert!(
+            !op.responses.as_ref().is_none_or(|r| r.is_empty()),
+            "{method} {path}: no responses"
+        );
+        if let Some(id) = &op.operation_id {
+            assert!(ids.insert(id.clone()), "duplicate operationId {id}");
+        }
+    }
+    // Every $ref points at a component that exists.
+    let doc: Value = serde_json::from_str(&text).expect("json");
+    let mut refs = Vec::new();
+    fn collect(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    if k == "$ref" {
+                        out.extend(x.as_str().map(str::to_string));
+                    } else {
+                        collect(x, out);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| collect(x, out)),
+            _ => {}
+        }
+    }
+    collect(&doc, &mut refs);
+    assert!(!refs.is_empty());
+    for r in refs {
+        let pointer = r
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("external ref {r}"));
+        assert!(doc.pointer(pointer).is_some(), "dangling $ref {r}");
+    }
+    // The routes the dashboard uses are documented.
+    for p in [
+        "/v1/centres/{id}/histories",
+        "/v1/centres/{id}/forecasts",
+        "/v1/centres/{id}/schedules",
+        "/v1/rosters/{id}/{file}",
+        "/v1/rosters/{id}/simulations",
+        "/v1/jobs/{id}/cancel",
+    ] {
+        assert!(doc["paths"].get(p).is_some(), "{p} not documented");
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
 }

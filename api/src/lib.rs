@@ -1,15 +1,30 @@
 //! # rota-api: Rota's HTTP service for contact-centre managers
 //!
-//! An actix-web application that exposes the library crates over HTTP: health and readiness probes,
-//! the stateless Erlang calculator (the same calculation as `rota erlang`), and validation of an
-//! uploaded interval history (the same checks and summary as `rota data check`). It adds no modelling
-//! of its own: handlers parse the request, call `rota-data` / `rota-scheduler` and serialise the answer.
+//! An actix-web application that exposes the library crates over HTTP and stores what managers
+//! upload and what Rota computes in SQLite: centres (their configuration), uploaded histories,
+//! forecasts, requirement sets, rosters, simulation runs and background jobs. It adds no modelling
+//! of its own: handlers parse the request, call `rota-data` / `rota-forecasting` /
+//! `rota-scheduler` (through [`work`]) and serialise the answer. Forecasts, schedules and
+//! simulations run as background [`jobs`] with progress and cancellation.
+//!
+//! - [`config`]: layered settings (defaults, TOML file, `ROTA_*` environment).
+//! - [`db`]: SQLite storage (WAL, one transaction per write, numbered migrations).
+//! - [`auth`]: bearer tokens (write and read-only), compared in constant time.
+//! - [`telemetry`]: a request id and a tracing span per request.
+//! - [`routes`]: the `/v1` API, `/openapi.json`, `/docs` and the dashboard at `/`.
 //!
 //! [`startup::run`] takes an already-bound [`std::net::TcpListener`], so tests and `rota serve` can
 //! bind port 0 and read the real address back (the zero2prod pattern).
 
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod jobs;
 pub mod problem;
 pub mod routes;
 pub mod startup;
+pub mod telemetry;
+pub mod work;
 
-pub use startup::{run, serve_blocking, ApiSettings};
+pub use config::ServiceConfig;
+pub use startup::{prepare, run, serve_blocking, StartError};

@@ -1,54 +1,111 @@
 //! Building the actix-web server around an already-bound listener.
 
 use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::{dev::Server, middleware, web, App, HttpServer};
 
-use crate::routes;
+use crate::auth::{require_token, Tokens};
+use crate::config::{ConfigError, ServiceConfig};
+use crate::db::{Db, DbError};
+use crate::jobs::JobRunner;
+use crate::problem::{json_error_handler, path_error_handler, query_error_handler};
+use crate::routes::{self, AppState};
 
-/// Limits and settings of one running service.
-#[derive(Debug, Clone)]
-pub struct ApiSettings {
-    /// Largest accepted request body in bytes (uploads of history CSVs included).
-    pub max_body_bytes: usize,
-    /// Worker threads; `None` lets actix choose (one per core).
-    pub workers: Option<usize>,
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The configuration is not usable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The database could not be opened or migrated.
+    #[error("database {path}: {source}")]
+    Db {
+        /// The file.
+        path: String,
+        /// Why.
+        source: DbError,
+    },
+    /// The HTTP server failed.
+    #[error("HTTP server: {0}")]
+    Io(#[from] std::io::Error),
 }
 
-impl Default for ApiSettings {
-    fn default() -> Self {
-        Self {
-            // Two years of 15-minute history for five channels is ~15 MB as plain CSV.
-            max_body_bytes: 64 * 1024 * 1024,
-            workers: None,
-        }
+/// Opens the database, records jobs a previous process left unfinished as failed, and starts the
+/// job workers.
+pub fn prepare(config: ServiceConfig) -> Result<AppState, StartError> {
+    config.validate()?;
+    let db_err = |source| StartError::Db {
+        path: config.db.display().to_string(),
+        source,
+    };
+    let db = Db::open(&config.db).map_err(db_err)?;
+    let interrupted = db.fail_interrupted_jobs().map_err(db_err)?;
+    if interrupted > 0 {
+        tracing::warn!(
+            jobs = interrupted,
+            "jobs left unfinished by the previous run marked failed"
+        );
     }
+    let jobs = Arc::new(JobRunner::start(db.clone(), config.job_workers));
+    Ok(AppState {
+        db,
+        jobs,
+        config: Arc::new(config),
+    })
 }
 
 /// Start the service on `listener`. The returned [`Server`] runs until stopped; actix handles
-/// SIGINT/SIGTERM with a graceful shutdown (in-flight requests finish).
-pub fn run(listener: TcpListener, settings: ApiSettings) -> std::io::Result<Server> {
-    let max_body = settings.max_body_bytes;
+/// SIGINT/SIGTERM with a graceful shutdown (in-flight requests get up to 10 s to finish).
+pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let max_body = state.config.max_body_bytes();
+    let tokens = web::Data::new(Tokens::new(&state.config.tokens, &state.config.read_tokens));
+    let workers = state.config.workers;
+    let data = web::Data::new(state);
     let mut server = HttpServer::new(move || {
         App::new()
-            .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms").log_target("rota_api::access"))
+            // Order: the last `wrap` runs first, so every request (refused ones too) gets an id.
+            .wrap(middleware::from_fn(require_token))
+            .wrap(middleware::from_fn(crate::telemetry::request_span))
+            .app_data(tokens.clone())
+            .app_data(data.clone())
             .app_data(web::PayloadConfig::new(max_body))
             .app_data(
                 web::JsonConfig::default()
-                    .limit(max_body)
-                    .error_handler(crate::problem::json_error_handler),
+                    .limit(max_body.min(4 << 20))
+                    .error_handler(json_error_handler),
             )
+            .app_data(web::QueryConfig::default().error_handler(query_error_handler))
+            .app_data(web::PathConfig::default().error_handler(path_error_handler))
             .configure(routes::configure)
+            .default_service(web::to(not_found))
     })
+    .shutdown_timeout(10)
     .listen(listener)?;
-    if let Some(workers) = settings.workers {
+    if let Some(workers) = workers {
         server = server.workers(workers);
     }
     Ok(server.run())
 }
 
+async fn not_found(
+    req: actix_web::HttpRequest,
+) -> Result<actix_web::HttpResponse, crate::problem::Problem> {
+    Err(crate::problem::Problem::new(
+        actix_web::http::StatusCode::NOT_FOUND,
+        "Not found",
+        format!("no route {} {}", req.method(), req.path()),
+    ))
+}
+
 /// Run the service on `listener` until it is shut down (Ctrl-C / SIGTERM), blocking the calling
-/// thread. This is what `rota serve` calls; it owns the async runtime so the CLI does not need one.
-pub fn serve_blocking(listener: TcpListener, settings: ApiSettings) -> std::io::Result<()> {
-    actix_web::rt::System::new().block_on(async move { run(listener, settings)?.await })
+/// thread: this is what `rota serve` calls (it owns the async runtime so the CLI needs none).
+/// After the HTTP server stops, running jobs are asked to cancel and given 10 s to record it.
+pub fn serve_blocking(listener: TcpListener, config: ServiceConfig) -> Result<(), StartError> {
+    let state = prepare(config)?;
+    let jobs = Arc::clone(&state.jobs);
+    let result = actix_web::rt::System::new().block_on(async move { run(listener, state)?.await });
+    jobs.shutdown(Duration::from_secs(10));
+    result.map_err(StartError::from)
 }

@@ -1,35 +1,65 @@
-//! `rota serve`: the HTTP service for managers (see the `rota-api` crate).
+//! `rota serve`: the HTTP service for managers (see the `rota-api` crate): JSON API under `/v1`,
+//! the dashboard at `/`, the OpenAPI document at `/openapi.json`.
 
 use std::net::TcpListener;
+use std::path::PathBuf;
 
 use anyhow::Context;
 
 /// Start Rota's HTTP service.
+///
+/// Settings are layered: defaults, then the service configuration file (--config), then the
+/// environment (ROTA_BIND, ROTA_DB, ROTA_MAX_BODY_MB, ROTA_WORKERS, ROTA_JOB_WORKERS,
+/// ROTA_SCHEDULE_TIME_LIMIT_S, ROTA_API_TOKENS, ROTA_API_READ_TOKENS), then these flags.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Address to listen on; port 0 picks a free port (the bound address is printed).
-    #[arg(long, env = "ROTA_BIND", default_value = "127.0.0.1:8080")]
-    pub bind: String,
-    /// Largest accepted request body, in megabytes.
-    #[arg(long, env = "ROTA_MAX_BODY_MB", default_value_t = 64)]
-    pub max_body_mb: usize,
-    /// Worker threads (default: one per core).
-    #[arg(long, env = "ROTA_WORKERS")]
+    /// Service configuration (TOML: bind, db, max_body_mb, workers, job_workers,
+    /// schedule_time_limit_s, tokens, read_tokens).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// SQLite database file (created if missing) [default: rota.db].
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// Address to listen on; port 0 picks a free port (the bound address is printed)
+    /// [default: 127.0.0.1:8080].
+    #[arg(long)]
+    pub bind: Option<String>,
+    /// Largest accepted request body, in megabytes [default: 64].
+    #[arg(long)]
+    pub max_body_mb: Option<usize>,
+    /// HTTP worker threads [default: one per core].
+    #[arg(long)]
     pub workers: Option<usize>,
+    /// Background job threads (forecasts, schedules, simulations) [default: 1].
+    #[arg(long)]
+    pub job_workers: Option<usize>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let listener =
-        TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
+    let mut config = rota_api::ServiceConfig::load(args.config.as_deref())?;
+    if let Some(v) = args.db {
+        config.db = v;
+    }
+    if let Some(v) = args.bind {
+        config.bind = v;
+    }
+    if let Some(v) = args.max_body_mb {
+        config.max_body_mb = v;
+    }
+    if args.workers.is_some() {
+        config.workers = args.workers;
+    }
+    if let Some(v) = args.job_workers {
+        config.job_workers = v;
+    }
+    config.validate()?;
+    let listener = TcpListener::bind(&config.bind)
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
     let addr = listener
         .local_addr()
         .context("cannot read the bound address")?;
     // The first line on stdout is the address, so scripts and tests can find a port-0 server.
     println!("rota: listening on http://{addr}");
-    tracing::info!(%addr, "rota serve started");
-    let settings = rota_api::ApiSettings {
-        max_body_bytes: args.max_body_mb.saturating_mul(1024 * 1024),
-        workers: args.workers,
-    };
-    rota_api::serve_blocking(listener, settings).context("the HTTP service stopped with an error")
+    tracing::info!(%addr, db = %config.db.display(), "rota serve started");
+    rota_api::serve_blocking(listener, config).context("the HTTP service stopped")
 }

@@ -1,0 +1,316 @@
+//! Service configuration, layered: built-in defaults, then a TOML file, then environment variables
+//! (`ROTA_*`), then command-line flags (applied by `rota serve`). Later layers win.
+//!
+//! ```toml
+//! # rota-serve.toml
+//! bind = "127.0.0.1:8080"
+//! db = "/var/lib/rota/rota.db"
+//! max_body_mb = 64
+//! job_workers = 1
+//! schedule_time_limit_s = 60
+//! tokens = ["a-long-random-write-token"]
+//! read_tokens = ["a-long-random-viewer-token"]
+//! ```
+//!
+//! Environment: `ROTA_BIND`, `ROTA_DB`, `ROTA_MAX_BODY_MB`, `ROTA_WORKERS`, `ROTA_JOB_WORKERS`,
+//! `ROTA_SCHEDULE_TIME_LIMIT_S`, `ROTA_API_TOKENS` and `ROTA_API_READ_TOKENS` (comma-separated).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Shortest token accepted: a bearer token is a password, and short ones can be guessed.
+pub const MIN_TOKEN_LEN: usize = 16;
+
+/// A configuration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read the service configuration {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML for this schema.
+    #[error("{path}: {message}")]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// The TOML parser's message (names the key and line).
+        message: String,
+    },
+    /// An environment variable has a value of the wrong kind.
+    #[error("environment variable {name}={value:?}: {expected}")]
+    Env {
+        /// The variable.
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// What was expected.
+        expected: &'static str,
+    },
+    /// A value is out of range.
+    #[error("{field}: {reason}")]
+    Invalid {
+        /// The setting.
+        field: &'static str,
+        /// Why it is refused.
+        reason: String,
+    },
+}
+
+/// The service settings once every layer is applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceConfig {
+    /// Listen address (`host:port`; port 0 picks a free port).
+    pub bind: String,
+    /// SQLite database file.
+    pub db: PathBuf,
+    /// Largest request body in megabytes (history uploads included).
+    pub max_body_mb: usize,
+    /// HTTP worker threads (`None`: one per core).
+    pub workers: Option<usize>,
+    /// Background job threads (forecasts, schedules, simulations run one per thread).
+    pub job_workers: usize,
+    /// Default solver time limit of a schedule job, seconds.
+    pub schedule_time_limit_s: f64,
+    /// Tokens that may read and write.
+    pub tokens: Vec<String>,
+    /// Tokens that may only read (viewers).
+    pub read_tokens: Vec<String>,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            db: PathBuf::from("rota.db"),
+            // Two years of 15-minute history for five channels is ~15 MB as plain CSV.
+            max_body_mb: 64,
+            workers: None,
+            job_workers: 1,
+            schedule_time_limit_s: 60.0,
+            tokens: Vec::new(),
+            read_tokens: Vec::new(),
+        }
+    }
+}
+
+/// The file layer: every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLayer {
+    bind: Option<String>,
+    db: Option<PathBuf>,
+    max_body_mb: Option<usize>,
+    workers: Option<usize>,
+    job_workers: Option<usize>,
+    schedule_time_limit_s: Option<f64>,
+    tokens: Option<Vec<String>>,
+    read_tokens: Option<Vec<String>>,
+}
+
+impl ServiceConfig {
+    /// Defaults, then `file` (if any), then the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_with_env(file, &|name| std::env::var(name).ok())
+    }
+
+    /// [`ServiceConfig::load`] with an explicit environment (for tests).
+    pub fn load_with_env(
+        file: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let mut c = Self::default();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let layer: FileLayer = toml::from_str(&text).map_err(|e| ConfigError::Syntax {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
+            c.apply_file(layer);
+        }
+        c.apply_env(env)?;
+        Ok(c)
+    }
+
+    fn apply_file(&mut self, l: FileLayer) {
+        if let Some(v) = l.bind {
+            self.bind = v;
+        }
+        if let Some(v) = l.db {
+            self.db = v;
+        }
+        if let Some(v) = l.max_body_mb {
+            self.max_body_mb = v;
+        }
+        if l.workers.is_some() {
+            self.workers = l.workers;
+        }
+        if let Some(v) = l.job_workers {
+            self.job_workers = v;
+        }
+        if let Some(v) = l.schedule_time_limit_s {
+            self.schedule_time_limit_s = v;
+        }
+        if let Some(v) = l.tokens {
+            self.tokens = v;
+        }
+        if let Some(v) = l.read_tokens {
+            self.read_tokens = v;
+        }
+    }
+
+    fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        fn number<T: std::str::FromStr>(
+            name: &'static str,
+            value: String,
+        ) -> Result<T, ConfigError> {
+            value.trim().parse().map_err(|_| ConfigError::Env {
+                name,
+                value,
+                expected: "a number",
+            })
+        }
+        let list = |v: String| -> Vec<String> {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        if let Some(v) = env("ROTA_BIND") {
+            self.bind = v;
+        }
+        if let Some(v) = env("ROTA_DB") {
+            self.db = PathBuf::from(v);
+        }
+        if let Some(v) = env("ROTA_MAX_BODY_MB") {
+            self.max_body_mb = number("ROTA_MAX_BODY_MB", v)?;
+        }
+        if let Some(v) = env("ROTA_WORKERS") {
+            self.workers = Some(number("ROTA_WORKERS", v)?);
+        }
+        if let Some(v) = env("ROTA_JOB_WORKERS") {
+            self.job_workers = number("ROTA_JOB_WORKERS", v)?;
+        }
+        if let Some(v) = env("ROTA_SCHEDULE_TIME_LIMIT_S") {
+            self.schedule_time_limit_s = number("ROTA_SCHEDULE_TIME_LIMIT_S", v)?;
+        }
+        if let Some(v) = env("ROTA_API_TOKENS") {
+            self.tokens = list(v);
+        }
+        if let Some(v) = env("ROTA_API_READ_TOKENS") {
+            self.read_tokens = list(v);
+        }
+        Ok(())
+    }
+
+    /// Checks the settings can be served: at least one write token (nothing is served without
+    /// one), tokens long enough, sane limits.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.tokens.is_empty() {
+            return Err(ConfigError::Invalid {
+                field: "tokens",
+                reason: "no write token configured: set ROTA_API_TOKENS (comma-separated) or \
+                         `tokens = [...]` in the service configuration"
+                    .into(),
+            });
+        }
+        for (field, list) in [("tokens", &self.tokens), ("read_tokens", &self.read_tokens)] {
+            for t in list {
+                if t.len() < MIN_TOKEN_LEN || t.chars().any(|c| c.is_whitespace()) {
+                    return Err(ConfigError::Invalid {
+                        field,
+                        reason: format!(
+                            "every token must be at least {MIN_TOKEN_LEN} characters without \
+                             spaces (one is {} characters)",
+                            t.len()
+                        ),
+                    });
+                }
+            }
+        }
+        if self.max_body_mb == 0 {
+            return Err(ConfigError::Invalid {
+                field: "max_body_mb",
+                reason: "must be at least 1".into(),
+            });
+        }
+        if self.job_workers == 0 {
+            return Err(ConfigError::Invalid {
+                field: "job_workers",
+                reason: "must be at least 1".into(),
+            });
+        }
+        if !(self.schedule_time_limit_s.is_finite() && self.schedule_time_limit_s > 0.0) {
+            return Err(ConfigError::Invalid {
+                field: "schedule_time_limit_s",
+                reason: "must be a positive number of seconds".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Largest body in bytes.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_mb.saturating_mul(1024 * 1024)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_apply_in_order_defaults_file_env() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("serve.toml");
+        std::fs::write(
+            &file,
+            "bind = \"0.0.0.0:9000\"\nmax_body_mb = 8\ntokens = [\"file-token-0123456789\"]\n",
+        )
+        .expect("write");
+        let env = |name: &str| match name {
+            "ROTA_MAX_BODY_MB" => Some("4".to_string()),
+            "ROTA_API_READ_TOKENS" => Some("viewer-token-0123456789, other-viewer-012345".into()),
+            _ => None,
+        };
+        let c = ServiceConfig::load_with_env(Some(&file), &env).expect("load");
+        assert_eq!(c.bind, "0.0.0.0:9000", "file beats default");
+        assert_eq!(c.max_body_mb, 4, "env beats file");
+        assert_eq!(c.tokens, vec!["file-token-0123456789"]);
+        assert_eq!(c.read_tokens.len(), 2);
+        assert_eq!(c.db, PathBuf::from("rota.db"), "default kept");
+        c.validate().expect("valid");
+    }
+
+    #[test]
+    fn bad_layers_are_named() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("serve.toml");
+        std::fs::write(&file, "bnd = 1\n").expect("write");
+        let err = ServiceConfig::load_with_env(Some(&file), &|_| None).expect_err("unknown key");
+        assert!(err.to_string().contains("bnd"), "{err}");
+        let err = ServiceConfig::load_with_env(None, &|n| {
+            (n == "ROTA_JOB_WORKERS").then(|| "two".to_string())
+        })
+        .expect_err("not a number");
+        assert!(err.to_string().contains("ROTA_JOB_WORKERS"), "{err}");
+    }
+
+    #[test]
+    fn serving_needs_a_long_write_token() {
+        let mut c = ServiceConfig::default();
+        assert!(c.validate().is_err());
+        c.tokens = vec!["short".into()];
+        assert!(c.validate().is_err());
+        c.tokens = vec!["long-enough-token-123".into()];
+        c.validate().expect("valid");
+    }
+}

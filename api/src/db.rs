@@ -1,0 +1,1214 @@
+//! SQLite storage: centres, uploaded histories, forecasts, requirement sets, rosters, simulation
+//! runs and job states.
+//!
+//! One file (or `:memory:`), opened in WAL mode with `synchronous = FULL`, so every write that the
+//! service acknowledged survives a crash or restart. Each write is one transaction. Migrations are a
+//! numbered list of SQL scripts applied in order and recorded in `PRAGMA user_version`.
+//!
+//! The connection sits behind a mutex: SQLite serialises writers anyway, and the service's writes
+//! are few and small next to the solver work they record. Callers run these methods off the async
+//! workers (`web::block` or a job thread), never on them.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A storage failure (not the user's fault: the service answers 500 and logs it).
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// SQLite reported an error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored JSON document could not be read back.
+    #[error("stored document is corrupt: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The database was written by a newer Rota.
+    #[error("the database schema version {found} is newer than this Rota understands ({known})")]
+    TooNew {
+        /// Version in the file.
+        found: i64,
+        /// Latest version this build knows.
+        known: i64,
+    },
+    /// A previous panic while holding the connection.
+    #[error("the database connection was poisoned by an earlier failure")]
+    Poisoned,
+}
+
+/// The schema, one script per version. Never edit a published script: append a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: the whole first schema.
+    "CREATE TABLE centres (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        config_toml TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE histories (
+        id INTEGER PRIMARY KEY,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        filename TEXT NOT NULL,
+        uploaded_at TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        records INTEGER NOT NULL,
+        first_day TEXT,
+        last_day TEXT,
+        content BLOB NOT NULL,
+        summary_json TEXT NOT NULL,
+        summary_text TEXT NOT NULL,
+        recent_json TEXT NOT NULL
+    );
+    CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        status TEXT NOT NULL,
+        progress REAL NOT NULL,
+        message TEXT NOT NULL,
+        params_json TEXT NOT NULL,
+        result_id INTEGER,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT
+    );
+    CREATE TABLE forecasts (
+        id INTEGER PRIMARY KEY,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        history_id INTEGER NOT NULL REFERENCES histories(id),
+        job_id INTEGER REFERENCES jobs(id),
+        first_day TEXT NOT NULL,
+        days INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        models_json TEXT NOT NULL,
+        csv TEXT NOT NULL
+    );
+    CREATE TABLE requirement_sets (
+        id INTEGER PRIMARY KEY,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        forecast_id INTEGER NOT NULL REFERENCES forecasts(id),
+        quantile TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        summary_json TEXT NOT NULL,
+        csv TEXT NOT NULL
+    );
+    CREATE TABLE rosters (
+        id INTEGER PRIMARY KEY,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        requirement_set_id INTEGER NOT NULL REFERENCES requirement_sets(id),
+        job_id INTEGER REFERENCES jobs(id),
+        first_day TEXT NOT NULL,
+        days INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        summary_json TEXT NOT NULL,
+        roster_json TEXT NOT NULL,
+        shifts_csv TEXT NOT NULL,
+        activities_csv TEXT NOT NULL,
+        coverage_csv TEXT NOT NULL
+    );
+    CREATE TABLE simulations (
+        id INTEGER PRIMARY KEY,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        roster_id INTEGER NOT NULL REFERENCES rosters(id),
+        job_id INTEGER REFERENCES jobs(id),
+        created_at TEXT NOT NULL,
+        report_json TEXT NOT NULL
+    );
+    CREATE INDEX histories_centre ON histories(centre_id);
+    CREATE INDEX forecasts_centre ON forecasts(centre_id);
+    CREATE INDEX rosters_centre ON rosters(centre_id);
+    CREATE INDEX jobs_centre ON jobs(centre_id);",
+    // 2: the per-interval simulated KPIs as a file.
+    "ALTER TABLE simulations ADD COLUMN intervals_csv TEXT NOT NULL DEFAULT '';",
+];
+
+/// Now, as stored: RFC 3339 UTC.
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// The service's database handle (cheap to clone).
+#[derive(Clone)]
+pub struct Db {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Db")
+    }
+}
+
+/// A centre as listed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CentreRow {
+    /// Centre id.
+    pub id: i64,
+    /// Unique name.
+    pub name: String,
+    /// The configuration (TOML), as stored.
+    pub config_toml: String,
+    /// Created (UTC).
+    pub created_at: String,
+    /// Last configuration update (UTC).
+    pub updated_at: String,
+}
+
+/// An uploaded history as listed (without its content).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HistoryRow {
+    /// History id.
+    pub id: i64,
+    /// Centre.
+    pub centre_id: i64,
+    /// File name given at upload.
+    pub filename: String,
+    /// Uploaded (UTC).
+    pub uploaded_at: String,
+    /// Size of the upload in bytes.
+    pub bytes: i64,
+    /// Interval records read.
+    pub records: i64,
+    /// First local day with data.
+    pub first_day: Option<String>,
+    /// Last local day with data.
+    pub last_day: Option<String>,
+}
+
+/// Job states.
+pub mod status {
+    /// Waiting for a worker.
+    pub const QUEUED: &str = "queued";
+    /// Being worked on.
+    pub const RUNNING: &str = "running";
+    /// Finished with a result.
+    pub const SUCCEEDED: &str = "succeeded";
+    /// Finished with an error.
+    pub const FAILED: &str = "failed";
+    /// Stopped at the user's request.
+    pub const CANCELLED: &str = "cancelled";
+}
+
+/// A background job as stored.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct JobRow {
+    /// Job id.
+    pub id: i64,
+    /// `forecast`, `schedule` or `simulation`.
+    pub kind: String,
+    /// Centre.
+    pub centre_id: i64,
+    /// `queued`, `running`, `succeeded`, `failed` or `cancelled`.
+    pub status: String,
+    /// Progress 0..1.
+    pub progress: f64,
+    /// The current step, in words.
+    pub message: String,
+    /// The request that created the job.
+    #[schema(value_type = Object)]
+    pub params: serde_json::Value,
+    /// Id of the result (forecast, roster or simulation), once succeeded.
+    pub result_id: Option<i64>,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// Created (UTC).
+    pub created_at: String,
+    /// Started (UTC).
+    pub started_at: Option<String>,
+    /// Finished (UTC).
+    pub finished_at: Option<String>,
+}
+
+/// A stored forecast (without the CSV).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ForecastRow {
+    /// Forecast id.
+    pub id: i64,
+    /// Centre.
+    pub centre_id: i64,
+    /// History it was made from.
+    pub history_id: i64,
+    /// Job that made it.
+    pub job_id: Option<i64>,
+    /// First local day forecast.
+    pub first_day: String,
+    /// Days forecast.
+    pub days: i64,
+    /// Created (UTC).
+    pub created_at: String,
+    /// Model selected per channel with its backtest scores.
+    #[schema(value_type = Object)]
+    pub models: serde_json::Value,
+}
+
+/// A stored requirement set (without the CSV).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RequirementSetRow {
+    /// Requirement set id.
+    pub id: i64,
+    /// Centre.
+    pub centre_id: i64,
+    /// Forecast it was computed from.
+    pub forecast_id: i64,
+    /// Forecast figure planned for (`mean`, `p10`, `p50`, `p90`).
+    pub quantile: String,
+    /// Created (UTC).
+    pub created_at: String,
+    /// Per-channel totals (offered, required agent-hours, peak, abandon rate, service level).
+    #[schema(value_type = Object)]
+    pub summary: serde_json::Value,
+}
+
+/// A stored roster (headline figures; files are separate endpoints).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RosterRow {
+    /// Roster id.
+    pub id: i64,
+    /// Centre.
+    pub centre_id: i64,
+    /// Requirement set rostered against.
+    pub requirement_set_id: i64,
+    /// Job that made it.
+    pub job_id: Option<i64>,
+    /// First local day.
+    pub first_day: String,
+    /// Days.
+    pub days: i64,
+    /// Created (UTC).
+    pub created_at: String,
+    /// Paid cost, hours, objective, bound, gap, per-channel shortfall, solver statistics, diagnosis.
+    #[schema(value_type = Object)]
+    pub summary: serde_json::Value,
+}
+
+/// A stored simulation run.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SimulationRow {
+    /// Simulation id.
+    pub id: i64,
+    /// Centre.
+    pub centre_id: i64,
+    /// Roster simulated.
+    pub roster_id: i64,
+    /// Job that ran it.
+    pub job_id: Option<i64>,
+    /// Created (UTC).
+    pub created_at: String,
+    /// Whether every channel met every target (at the 95% level where conclusive).
+    pub all_targets_met: bool,
+    /// One row per channel and KPI: simulated mean with its 95% bounds, the target and whether
+    /// it is met.
+    #[schema(value_type = Vec<Object>)]
+    pub kpis: serde_json::Value,
+    /// The full report (per-day and per-week KPIs, verdict with missed intervals; the
+    /// per-interval KPIs are in `intervals.csv`).
+    #[schema(value_type = Object)]
+    pub report: serde_json::Value,
+}
+
+/// The three roster files a planner downloads (and the full roster JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RosterFile {
+    /// `shifts.csv`.
+    Shifts,
+    /// `activities.csv`.
+    Activities,
+    /// `coverage.csv`.
+    Coverage,
+    /// `roster.json`.
+    Json,
+}
+
+impl RosterFile {
+    fn column(self) -> &'static str {
+        match self {
+            RosterFile::Shifts => "shifts_csv",
+            RosterFile::Activities => "activities_csv",
+            RosterFile::Coverage => "coverage_csv",
+            RosterFile::Json => "roster_json",
+        }
+    }
+}
+
+/// What a finished roster job stores.
+#[derive(Debug, Clone)]
+pub struct NewRoster {
+    /// Centre.
+    pub centre_id: i64,
+    /// Requirement set.
+    pub requirement_set_id: i64,
+    /// Job.
+    pub job_id: i64,
+    /// First local day.
+    pub first_day: String,
+    /// Days.
+    pub days: i64,
+    /// Summary JSON.
+    pub summary_json: String,
+    /// Whole roster JSON.
+    pub roster_json: String,
+    /// shifts.csv.
+    pub shifts_csv: String,
+    /// activities.csv.
+    pub activities_csv: String,
+    /// coverage.csv.
+    pub coverage_csv: String,
+}
+
+/// What an upload stores.
+#[derive(Debug, Clone)]
+pub struct NewHistory {
+    /// Centre.
+    pub centre_id: i64,
+    /// File name given.
+    pub filename: String,
+    /// Raw bytes as uploaded (CSV or CSV.gz).
+    pub content: Vec<u8>,
+    /// Records read.
+    pub records: i64,
+    /// First local day.
+    pub first_day: Option<String>,
+    /// Last local day.
+    pub last_day: Option<String>,
+    /// Summary as JSON.
+    pub summary_json: String,
+    /// Summary as the `rota data check` text.
+    pub summary_text: String,
+    /// Recent offered per channel and interval (for the dashboard chart).
+    pub recent_json: String,
+}
+
+fn json(text: &str) -> Result<serde_json::Value, DbError> {
+    Ok(serde_json::from_str(text)?)
+}
+
+impl Db {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// `:memory:` gives a private in-memory database (tests).
+    pub fn open(path: &Path) -> Result<Self, DbError> {
+        let conn = Connection::open(path)?;
+        Self::init(conn)
+    }
+
+    fn init(mut conn: Connection) -> Result<Self, DbError> {
+        // WAL: readers do not block the writer; FULL sync: an acknowledged commit is on disk.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        migrate(&mut conn)?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, Connection>, DbError> {
+        self.conn.lock().map_err(|_| DbError::Poisoned)
+    }
+
+    /// Runs `f` in one transaction, committed when it returns `Ok`.
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        let mut conn = self.lock()?;
+        let tx = conn.transaction()?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// The schema version in the file.
+    pub fn schema_version(&self) -> Result<i64, DbError> {
+        Ok(self
+            .lock()?
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Readiness: the database answers a query.
+    pub fn ping(&self) -> Result<(), DbError> {
+        self.lock()?
+            .query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?;
+        Ok(())
+    }
+
+    /// Jobs left queued or running by a previous process are marked failed: nobody is working on
+    /// them any more, and silently dropping them would hide that the work was lost.
+    pub fn fail_interrupted_jobs(&self) -> Result<usize, DbError> {
+        self.write(|tx| {
+            Ok(tx.execute(
+                "UPDATE jobs SET status = ?1, error = 'interrupted by restart', finished_at = ?2
+                 WHERE status IN (?3, ?4)",
+                params![status::FAILED, now(), status::QUEUED, status::RUNNING],
+            )?)
+        })
+    }
+
+    // ---------------------------------------------------------------- centres
+
+    /// Stores a new centre; `None` when the name is taken.
+    pub fn insert_centre(&self, name: &str, config_toml: &str) -> Result<Option<i64>, DbError> {
+        self.write(|tx| {
+            let taken: Option<i64> = tx
+                .query_row("SELECT id FROM centres WHERE name = ?1", [name], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if taken.is_some() {
+                return Ok(None);
+            }
+            let t = now();
+            tx.execute(
+                "INSERT INTO centres (name, config_toml, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?3)",
+                params![name, config_toml, t],
+            )?;
+            Ok(Some(tx.last_insert_rowid()))
+        })
+    }
+
+    /// Replaces a centre's configuration; `false` when there is no such centre.
+    pub fn update_centre_config(&self, id: i64, config_toml: &str) -> Result<bool, DbError> {
+        self.write(|tx| {
+            Ok(tx.execute(
+                "UPDATE centres SET config_toml = ?1, updated_at = ?2 WHERE id = ?3",
+                params![config_toml, now(), id],
+            )? == 1)
+        })
+    }
+
+    /// One centre.
+    pub fn centre(&self, id: i64) -> Result<Option<CentreRow>, DbError> {
+        Ok(self
+            .lock()?
+            .query_row(
+                "SELECT id, name, config_toml, created_at, updated_at FROM centres WHERE id = ?1",
+                [id],
+                centre_row,
+            )
+            .optional()?)
+    }
+
+    /// All centres, by id.
+    pub fn centres(&self) -> Result<Vec<CentreRow>, DbError> {
+        let conn = self.lock()?;
+        let mut st = conn.prepare(
+            "SELECT id, name, config_toml, created_at, updated_at FROM centres ORDER BY id",
+        )?;
+        let rows = st.query_map([], centre_row)?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    // ---------------------------------------------------------------- histories
+
+    /// Stores an uploaded history.
+    pub fn insert_history(&self, h: &NewHistory) -> Result<i64, DbError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO histories (centre_id, filename, uploaded_at, bytes, records, first_day,
+                   last_day, content, summary_json, summary_text, recent_json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    h.centre_id,
+                    h.filename,
+                    now(),
+                    h.content.len() as i64,
+                    h.records,
+                    h.first_day,
+                    h.last_day,
+                    h.content,
+                    h.summary_json,
+                    h.summary_text,
+                    h.recent_json
+                ],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    /// Histories of a centre, newest first.
+    pub fn histories(&self, centre_id: i64) -> Result<Vec<HistoryRow>, DbError> {
+        let conn = self.lock()?;
+        let mut st = conn.prepare(
+            "SELECT id, centre_id, filename, uploaded_at, bytes, records, first_day, last_day
+             FROM histories WHERE centre_id = ?1 ORDER BY id DESC",
+        )?;
+        let rows = st
+            .query_map([centre_id], history_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    /// One history's listing row.
+    pub fn history(&self, id: i64) -> Result<Option<HistoryRow>, DbError> {
+        Ok(self
+            .lock()?
+            .query_row(
+                "SELECT id, centre_id, filename, uploaded_at, bytes, records, first_day, last_day
+                 FROM histories WHERE id = ?1",
+                [id],
+                history_row,
+            )
+            .optional()?)
+    }
+
+    /// One history's summary (JSON, text) and recent series (JSON).
+    pub fn history_details(
+        &self,
+        id: i64,
+    ) -> Result<Option<(serde_json::Value, String, serde_json::Value)>, DbError> {
+        let row: Option<(String, String, String)> = self
+            .lock()?
+            .query_row(
+                "SELECT summary_json, summary_text, recent_json FROM histories WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        row.map(|(s, t, r)| Ok((json(&s)?, t, json(&r)?)))
+            .transpose()
+    }
+
+    /// One history's uploaded bytes.
+    pub fn history_content(&self, id: i64) -> Result<Option<(String, Vec<u8>)>, DbError> {
+        Ok(self
+            .lock()?
+            .query_row(
+                "SELECT filename, content FROM histories WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    // ---------------------------------------------------------------- jobs
+
+    /// Records a new queued job.
+    pub fn insert_job(
+        &self,
+        kind: &str,
+        centre_id: i64,
+        params: &serde_json::Value,
+    ) -> Result<i64, DbError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO jobs (kind, centre_id, status, progress, message, params_json, created_at)
+                 VALUES (?1, ?2, ?3, 0, 'queued', ?4, ?5)",
+                params![kind, centre_id, status::QUEUED, params.to_string(), now()],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    /// Marks a queued job running; `false` if it is no longer queued (cancelled meanwhile).
+    pub fn start_job(&self, id: i64) -> Result<bool, DbError> {
+        self.write(|tx| {
+            Ok(tx.execute(
+                "UPDATE jobs SET status = ?1, started_at = ?2, message = 'started'
+                 WHERE id = ?3 AND status = ?4",
+                params![status::RUNNING, now(), id, status::QUEUED],
+            )? == 1)
+        })
+    }
+
+    /// Progress of a running job.
+    pub fn job_progress(&self, id: i64, progress: f64, message: &str) -> Result<(), DbError> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE jobs SET progress = ?1, message = ?2 WHERE id = ?3 AND status = ?4",
+                params![progress.clamp(0.0, 1.0), message, id, status::RUNNING],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// A job's end: `succeeded` with a result id, `failed` with an error or `cancelled`.
+    pub fn finish_job(
+        &self,
+        id: i64,
+        final_status: &str,
+        result_id: Option<i64>,
+        error: Option<&str>,
+    ) -> Result<(), DbError> {
+        self.write(|tx| {
+            let progress = if final_status == status::SUCCEEDED {
+                1.0
+            } else {
+                -1.0
+            };
+            tx.execute(
+                "UPDATE jobs SET status = ?1, result_id = ?2, error = ?3, finished_at = ?4,
+                   progress = CASE WHEN ?5 >= 0 THEN ?5 ELSE progress END, message = ?1
+                 WHERE id = ?6",
+                params![final_status, result_id, error, now(), progress, id],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Marks a queued job cancelled at once; returns the job's status after the call.
+    pub fn cancel_queued_job(&self, id: i64) -> Result<Option<String>, DbError> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE jobs SET status = ?1, finished_at = ?2, message = ?1
+                 WHERE id = ?3 AND status = ?4",
+                params![status::CANCELLED, now(), id, status::QUEUED],
+            )?;
+            Ok(tx
+                .query_row("SELECT status FROM jobs WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?)
+        })
+    }
+
+    /// One job.
+    pub fn job(&self, id: i64) -> Result<Option<JobRow>, DbError> {
+        let row = self
+            .lock()?
+            .query_row(&format!("{JOB_SELECT} WHERE id = ?1"), [id], raw_job_row)
+            .optional()?;
+        row.map(job_row).transpose()
+    }
+
+    /// Jobs of a centre, newest first (at most 100).
+    pub fn jobs(&self, centre_id: i64) -> Result<Vec<JobRow>, DbError> {
+        let conn = self.lock()?;
+        let mut st = conn.prepare(&format!(
+            "{JOB_SELECT} WHERE centre_id = ?1 ORDER BY id DESC LIMIT 100"
+        ))?;
+        let raw: Vec<RawJob> = st
+            .query_map([centre_id], raw_job_row)?
+            .collect::<Result<_, _>>()?;
+        raw.into_iter().map(job_row).collect()
+    }
+
+    // ---------------------------------------------------------------- forecasts
+
+    /// Stores a forecast and marks its job succeeded, in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert_forecast(
+        &self,
+        centre_id: i64,
+        history_id: i64,
+        job_id: i64,
+        first_day: &str,
+        days: i64,
+        models_json: &str,
+        csv: &str,
+    ) -> Result<i64, DbError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO forecasts (centre_id, history_id, job_id, first_day, days, created_at,
+                   models_json, csv)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    centre_id,
+                    history_id,
+                    job_id,
+                    first_day,
+                    days,
+                    now(),
+                    models_json,
+                    csv
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            succeed(tx, job_id, id)?;
+            Ok(id)
+        })
+    }
+
+    /// One forecast (without CSV).
+    pub fn forecast(&self, id: i64) -> Result<Option<ForecastRow>, DbError> {
+        let row = self
+            .lock()?
+            .query_row(
+                "SELECT id, centre_id, history_id, job_id, first_day, days, created_at, models_json
+                 FROM forecasts WHERE id = ?1",
+                [id],
+                raw_forecast_row,
+            )
+            .optional()?;
+        row.map(forecast_row).transpose()
+    }
+
+    /// Forecasts of a centre, newest first.
+    pub fn forecasts(&self, centre_id: i64) -> Result<Vec<ForecastRow>, DbError> {
+        let conn = self.lock()?;
+        let mut st = conn.prepare(
+            "SELECT id, centre_id, history_id, job_id, first_day, days, created_at, models_json
+             FROM forecasts WHERE centre_id = ?1 ORDER BY id DESC",
+        )?;
+        let raw: Vec<_> = st
+            .query_map([centre_id], raw_forecast_row)?
+            .collect::<Result<_, _>>()?;
+        raw.into_iter().map(forecast_row).collect()
+    }
+
+    /// A forecast's CSV.
+    pub fn forecast_csv(&self, id: i64) -> Result<Option<String>, DbError> {
+        Ok(self
+            .lock()?
+            .query_row("SELECT csv FROM forecasts WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    // ---------------------------------------------------------------- requirement sets
+
+    /// Stores a requirement set.
+    pub fn insert_requirement_set(
+        &self,
+        centre_id: i64,
+        forecast_id: i64,
+        quantile: &str,
+        summary_json: &str,
+        csv: &str,
+    ) -> Result<i64, DbError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO requirement_sets (centre_id, forecast_id, quantile, created_at,
+                   summary_json, csv)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![centre_id, forecast_id, quantile, now(), summary_json, csv],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    /// One requirement set (without CSV).
+    pub fn requirement_set(&self, id: i64) -> Result<Option<RequirementSetRow>, DbError> {
+        let row: Option<(i64, i64, i64, String, String, String)> = self
+            .lock()?
+            .query_row(
+                "SELECT id, centre_id, forecast_id, quantile, created_at, summary_json
+                 FROM requirement_sets WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(|(id, centre_id, forecast_id, quantile, created_at, s)| {
+            Ok(RequirementSetRow {
+                id,
+                centre_id,
+                forecast_id,
+                quantile,
+                created_at,
+                summary: json(&s)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// A requirement set's CSV.
+    pub fn requirement_csv(&self, id: i64) -> Result<Option<String>, DbError> {
+        Ok(self
+            .lock()?
+            .query_row(
+                "SELECT csv FROM requirement_sets WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    // ---------------------------------------------------------------- rosters
+
+    /// Stores a roster and marks its job succeeded, in one transaction.
+    pub fn insert_roster(&self, r: &NewRoster) -> Result<i64, DbError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO rosters (centre_id, requirement_set_id, job_id, first_day, days,
+                   created_at, summary_json, roster_json, shifts_csv, activities_csv, coverage_csv)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    r.centre_id,
+                    r.requirement_set_id,
+                    r.job_id,
+                    r.first_day,
+                    r.days,
+                    now(),
+                    r.summary_json,
+                    r.roster_json,
+                    r.shifts_csv,
+                    r.activities_csv,
+                    r.coverage_csv
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            succeed(tx, r.job_id, id)?;
+            Ok(id)
+        })
+    }
+
+    /// One roster's headline figures.
+    pub fn roster(&self, id: i64) -> Result<Option<RosterRow>, DbError> {
+        let row = self
+            .lock()?
+            .query_row(
+                "SELECT id, centre_id, requirement_set_id, job_id, first_day, days, created_at,
+                   summary_json FROM rosters WHERE id = ?1",
+                [id],
+                raw_roster_row,
+            )
+            .optional()?;
+        row.map(roster_row).transpose()
+    }
+
+    /// Rosters of a centre, newest first.
+    pub fn rosters(&self, centre_id: i64) -> Result<Vec<RosterRow>, DbError> {
+        let conn = self.lock()?;
+        let mut st = conn.prepare(
+            "SELECT id, centre_id, requirement_set_id, job_id, first_day, days, created_at,
+               summary_json FROM rosters WHERE centre_id = ?1 ORDER BY id DESC",
+        )?;
+        let raw: Vec<_> = st
+            .query_map([centre_id], raw_roster_row)?
+            .collect::<Result<_, _>>()?;
+        raw.into_iter().map(roster_row).collect()
+    }
+
+    /// One of a roster's files.
+    pub fn roster_file(&self, id: i64, file: RosterFile) -> Result<Option<String>, DbError> {
+        Ok(self
+            .lock()?
+            .query_row(
+                &format!("SELECT {} FROM rosters WHERE id = ?1", file.column()),
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    // ---------------------------------------------------------------- simulations
+
+    /// Stores a simulation report and marks its job succeeded, in one transaction.
+    pub fn insert_simulation(
+        &self,
+        centre_id: i64,
+        roster_id: i64,
+        job_id: i64,
+        report_json: &str,
+        intervals_csv: &str,
+    ) -> Result<i64, DbError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO simulations (centre_id, roster_id, job_id, created_at, report_json,
+                   intervals_csv)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    centre_id,
+                    roster_id,
+                    job_id,
+                    now(),
+                    report_json,
+                    intervals_csv
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            succeed(tx, job_id, id)?;
+            Ok(id)
+        })
+    }
+
+    /// One simulation run.
+    pub fn simulation(&self, id: i64) -> Result<Option<SimulationRow>, DbError> {
+        let row: Option<(i64, i64, i64, Option<i64>, String, String)> = self
+            .lock()?
+            .query_row(
+                "SELECT id, centre_id, roster_id, job_id, created_at, report_json
+                 FROM simulations WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(|(id, centre_id, roster_id, job_id, created_at, stored)| {
+            let mut stored = json(&stored)?;
+            Ok(SimulationRow {
+                id,
+                centre_id,
+                roster_id,
+                job_id,
+                created_at,
+                all_targets_met: stored["all_targets_met"].as_bool().unwrap_or(false),
+                kpis: stored["kpis"].take(),
+                report: stored["report"].take(),
+            })
+        })
+        .transpose()
+    }
+
+    /// A simulation's per-interval KPIs (CSV).
+    pub fn simulation_csv(&self, id: i64) -> Result<Option<String>, DbError> {
+        Ok(self
+            .lock()?
+            .query_row(
+                "SELECT intervals_csv FROM simulations WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The forecast behind a roster (roster -> requirement set -> forecast).
+    pub fn roster_forecast_id(&self, roster_id: i64) -> Result<Option<i64>, DbError> {
+        Ok(self
+            .lock()?
+            .query_row(
+                "SELECT q.forecast_id FROM rosters r JOIN requirement_sets q
+                   ON q.id = r.requirement_set_id WHERE r.id = ?1",
+                [roster_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}
+
+fn succeed(tx: &Transaction<'_>, job_id: i64, result_id: i64) -> Result<(), DbError> {
+    tx.execute(
+        "UPDATE jobs SET status = ?1, result_id = ?2, progress = 1, message = ?1, finished_at = ?3
+         WHERE id = ?4",
+        params![status::SUCCEEDED, result_id, now(), job_id],
+    )?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), DbError> {
+    let known = MIGRATIONS.len() as i64;
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > known {
+        return Err(DbError::TooNew {
+            found: current,
+            known,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+        tracing::info!(version = i + 1, "database migrated");
+    }
+    Ok(())
+}
+
+fn centre_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CentreRow> {
+    Ok(CentreRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        config_toml: r.get(2)?,
+        created_at: r.get(3)?,
+        updated_at: r.get(4)?,
+    })
+}
+
+fn history_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRow> {
+    Ok(HistoryRow {
+        id: r.get(0)?,
+        centre_id: r.get(1)?,
+        filename: r.get(2)?,
+        uploaded_at: r.get(3)?,
+        bytes: r.get(4)?,
+        records: r.get(5)?,
+        first_day: r.get(6)?,
+        last_day: r.get(7)?,
+    })
+}
+
+const JOB_SELECT: &str = "SELECT id, kind, centre_id, status, progress, message, params_json,
+    result_id, error, created_at, started_at, finished_at FROM jobs";
+
+type RawJob = (JobRow, String);
+
+fn raw_job_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawJob> {
+    Ok((
+        JobRow {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            centre_id: r.get(2)?,
+            status: r.get(3)?,
+            progress: r.get(4)?,
+            message: r.get(5)?,
+            params: serde_json::Value::Null,
+            result_id: r.get(7)?,
+            error: r.get(8)?,
+            created_at: r.get(9)?,
+            started_at: r.get(10)?,
+            finished_at: r.get(11)?,
+        },
+        r.get(6)?,
+    ))
+}
+
+fn job_row((mut row, params): RawJob) -> Result<JobRow, DbError> {
+    row.params = json(&params)?;
+    Ok(row)
+}
+
+type RawForecast = (ForecastRow, String);
+
+fn raw_forecast_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawForecast> {
+    Ok((
+        ForecastRow {
+            id: r.get(0)?,
+            centre_id: r.get(1)?,
+            history_id: r.get(2)?,
+            job_id: r.get(3)?,
+            first_day: r.get(4)?,
+            days: r.get(5)?,
+            created_at: r.get(6)?,
+            models: serde_json::Value::Null,
+        },
+        r.get(7)?,
+    ))
+}
+
+fn forecast_row((mut row, models): RawForecast) -> Result<ForecastRow, DbError> {
+    row.models = json(&models)?;
+    Ok(row)
+}
+
+type RawRoster = (RosterRow, String);
+
+fn raw_roster_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRoster> {
+    Ok((
+        RosterRow {
+            id: r.get(0)?,
+            centre_id: r.get(1)?,
+            requirement_set_id: r.get(2)?,
+            job_id: r.get(3)?,
+            first_day: r.get(4)?,
+            days: r.get(5)?,
+            created_at: r.get(6)?,
+            summary: serde_json::Value::Null,
+        },
+        r.get(7)?,
+    ))
+}
+
+fn roster_row((mut row, summary): RawRoster) -> Result<RosterRow, DbError> {
+    row.summary = json(&summary)?;
+    Ok(row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_db() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = Db::open(&dir.path().join("rota.db")).expect("open");
+        (dir, db)
+    }
+
+    #[test]
+    fn migrations_run_once_and_reopen_keeps_data() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("rota.db");
+        {
+            let db = Db::open(&path).expect("open");
+            assert_eq!(
+                db.schema_version().expect("version"),
+                MIGRATIONS.len() as i64
+            );
+            assert!(db
+                .insert_centre("North", "x = 1")
+                .expect("insert")
+                .is_some());
+        }
+        let db = Db::open(&path).expect("reopen");
+        let centres = db.centres().expect("list");
+        assert_eq!(centres.len(), 1);
+        assert_eq!(centres[0].name, "North");
+    }
+
+    #[test]
+    fn duplicate_centre_names_are_refused() {
+        let (_dir, db) = temp_db();
+        assert!(db.insert_centre("North", "a").expect("insert").is_some());
+        assert!(db.insert_centre("North", "b").expect("insert").is_none());
+    }
+
+    #[test]
+    fn interrupted_jobs_are_failed_not_lost() {
+        let (_dir, db) = temp_db();
+        let c = db.insert_centre("North", "a").expect("insert").expect("id");
+        let queued = db
+            .insert_job("forecast", c, &serde_json::json!({}))
+            .expect("job");
+        let running = db
+            .insert_job("schedule", c, &serde_json::json!({}))
+            .expect("job");
+        assert!(db.start_job(running).expect("start"));
+        let done = db
+            .insert_job("forecast", c, &serde_json::json!({}))
+            .expect("job");
+        assert!(db.start_job(done).expect("start"));
+        db.finish_job(done, status::FAILED, None, Some("bad"))
+            .expect("finish");
+        assert_eq!(db.fail_interrupted_jobs().expect("fail"), 2);
+        for id in [queued, running] {
+            let job = db.job(id).expect("read").expect("exists");
+            assert_eq!(job.status, status::FAILED);
+            assert_eq!(job.error.as_deref(), Some("interrupted by restart"));
+        }
+        assert_eq!(
+            db.job(done)
+                .expect("read")
+                .expect("exists")
+                .error
+                .as_deref(),
+            Some("bad")
+        );
+    }
+
+    #[test]
+    fn a_cancelled_queued_job_never_starts() {
+        let (_dir, db) = temp_db();
+        let c = db.insert_centre("North", "a").expect("insert").expect("id");
+        let id = db
+            .insert_job("forecast", c, &serde_json::json!({}))
+            .expect("job");
+        assert_eq!(
+            db.cancel_queued_job(id).expect("cancel").as_deref(),
+            Some(status::CANCELLED)
+        );
+        assert!(!db.start_job(id).expect("start"));
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("rota.db");
+        {
+            let conn = Connection::open(&path).expect("open");
+            conn.pragma_update(None, "user_version", 99).expect("set");
+        }
+        assert!(matches!(
+            Db::open(&path),
+            Err(DbError::TooNew { found: 99, .. })
+        ));
+    }
+}

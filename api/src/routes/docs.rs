@@ -1,0 +1,124 @@
+//! The OpenAPI document (generated from the handlers' annotations by `utoipa`), a docs page that
+//! renders it without any CDN, and the dashboard's static files (embedded in the binary, so
+//! `rota serve` works from any directory).
+
+use actix_web::{web, HttpResponse};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{centres, forecasts, histories, jobs, rosters, simulations, staffing, Health};
+use crate::db::{
+    CentreRow, ForecastRow, HistoryRow, JobRow, RequirementSetRow, RosterRow, SimulationRow,
+};
+use crate::problem::Problem;
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Rota API",
+        description = "Workforce management for contact centres: history -> forecast -> \
+            staffing requirements -> roster -> simulation. Every /v1 endpoint needs \
+            `Authorization: Bearer <token>`; writes need a write token. Errors are \
+            application/problem+json (RFC 9457) naming the field and reason.",
+        license(name = "Apache-2.0")
+    ),
+    paths(
+        super::health, super::ready,
+        centres::sample_config, centres::list, centres::create, centres::get, centres::update,
+        histories::upload, histories::list, histories::get, histories::recent,
+        forecasts::create, forecasts::list, forecasts::get, forecasts::csv,
+        staffing::erlang, staffing::stateless_requirements, staffing::create_requirement_set,
+        staffing::get_requirement_set, staffing::requirement_csv,
+        rosters::create, rosters::list, rosters::get, rosters::file,
+        jobs::get, jobs::list, jobs::cancel,
+        simulations::create, simulations::get, simulations::csv,
+    ),
+    components(schemas(
+        Problem, Health, CentreRow, HistoryRow, JobRow, ForecastRow, RequirementSetRow,
+        RosterRow, SimulationRow, centres::CreateCentre, centres::UpdateCentre,
+        histories::HistoryDetails, forecasts::CreateForecast, staffing::Requirements,
+        staffing::CreateRequirementSet, rosters::CreateSchedule, simulations::CreateSimulation,
+    )),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "service", description = "Probes"),
+        (name = "centres", description = "Centres and their configuration"),
+        (name = "histories", description = "Uploaded interval histories"),
+        (name = "forecasts", description = "Forecast jobs and files"),
+        (name = "staffing", description = "Erlang calculator and staffing requirements"),
+        (name = "schedules", description = "Schedule jobs, rosters and their files"),
+        (name = "jobs", description = "Background job status, progress and cancellation"),
+        (name = "simulations", description = "Simulated KPIs of a roster against targets"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// `GET /openapi.json`.
+pub async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(openapi())
+}
+
+const DOCS_HTML: &str = include_str!("../../static/docs.html");
+const INDEX_HTML: &str = include_str!("../../static/index.html");
+const APP_JS: &str = include_str!("../../static/app.js");
+const CHARTS_JS: &str = include_str!("../../static/charts.js");
+const APP_CSS: &str = include_str!("../../static/app.css");
+
+/// `GET /docs`: the operations of `/openapi.json`, rendered by a small local script.
+pub async fn docs_page() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(DOCS_HTML)
+}
+
+/// `GET /`: the dashboard.
+pub async fn index() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(INDEX_HTML)
+}
+
+/// `GET /static/{file}`: the dashboard's scripts and style sheet.
+pub async fn static_file(name: web::Path<String>) -> HttpResponse {
+    let (body, kind) = match name.as_str() {
+        "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
+        "charts.js" => (CHARTS_JS, "text/javascript; charset=utf-8"),
+        "app.css" => (APP_CSS, "text/css; charset=utf-8"),
+        _ => {
+            return Problem::new(
+                actix_web::http::StatusCode::NOT_FOUND,
+                "Not found",
+                "no such static file",
+            )
+            .into_response()
+        }
+    };
+    HttpResponse::Ok()
+        .content_type(kind)
+        .insert_header(("cache-control", "no-cache"))
+        .body(body)
+}
+
+impl Problem {
+    fn into_response(self) -> HttpResponse {
+        actix_web::ResponseError::error_response(&self)
+    }
+}

@@ -1,0 +1,167 @@
+//! Forecasts: made from a stored history by a background job (model selection by backtest,
+//! P10/P50/P90 and AHT per channel and interval, as `rota forecast`).
+
+use actix_web::{http::header, web, HttpResponse};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{blocking, centre_or_404, csv_file, AppState};
+use crate::db::{ForecastRow, JobRow};
+use crate::jobs::JobFailure;
+use crate::problem::Problem;
+use crate::work::{self, parse_config, read_history_bytes};
+
+/// Longest forecast horizon accepted, days.
+pub const MAX_FORECAST_DAYS: usize = 28;
+
+/// A forecast request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateForecast {
+    /// The stored history to forecast from.
+    pub history_id: i64,
+    /// First local date to forecast (YYYY-MM-DD).
+    #[schema(value_type = String, format = Date, example = "2026-11-16")]
+    pub first_day: NaiveDate,
+    /// Days to forecast (1-28, default 7).
+    pub days: Option<usize>,
+}
+
+/// Start a forecast job.
+#[utoipa::path(post, operation_id = "forecasts_create", path = "/v1/centres/{id}/forecasts", tag = "forecasts",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Centre id")),
+    request_body = CreateForecast,
+    responses(
+        (status = 202, description = "Queued; poll the job", body = JobRow),
+        (status = 404, description = "No such centre or history", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 422, description = "Invalid request (field named)", body = Problem,
+            content_type = "application/problem+json")))]
+pub async fn create(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: web::Json<CreateForecast>,
+) -> Result<HttpResponse, Problem> {
+    let centre_id = id.into_inner();
+    let body = body.into_inner();
+    let days = body.days.unwrap_or(7);
+    if !(1..=MAX_FORECAST_DAYS).contains(&days) {
+        return Err(Problem::invalid(
+            "days",
+            format!("days must be 1-{MAX_FORECAST_DAYS}"),
+        ));
+    }
+    let st = state.clone();
+    let job = blocking(move || {
+        let db = st.db.clone();
+        let centre = centre_or_404(&db, centre_id)?;
+        let history = db
+            .history(body.history_id)?
+            .filter(|h| h.centre_id == centre_id)
+            .ok_or_else(|| {
+                Problem::not_found("history of this centre", body.history_id)
+                    .with_field("history_id")
+            })?;
+        parse_config(&centre.config_toml, "stored configuration")?;
+        let params = serde_json::json!({
+            "history_id": history.id, "first_day": body.first_day, "days": days,
+        });
+        let first_day = body.first_day;
+        let history_id = history.id;
+        let config_toml = centre.config_toml;
+        let jdb = db.clone();
+        let id = st.jobs.submit(
+            "forecast",
+            centre_id,
+            &params,
+            Box::new(move |ctx| {
+                ctx.progress(0.02, "reading the history");
+                let config = parse_config(&config_toml, "stored configuration")?;
+                let (filename, content) = jdb
+                    .history_content(history_id)?
+                    .ok_or_else(|| JobFailure::Failed("the history was deleted".into()))?;
+                let (history, _) = read_history_bytes(&config, &filename, &content)?;
+                ctx.check_cancelled()?;
+                let out = work::forecast(ctx, &config, &history, first_day, days)?;
+                ctx.check_cancelled()?;
+                jdb.insert_forecast(
+                    centre_id,
+                    history_id,
+                    ctx.id,
+                    &first_day.to_string(),
+                    days as i64,
+                    &out.models.to_string(),
+                    &out.csv,
+                )?;
+                Ok(())
+            }),
+        )?;
+        db.job(id)?.ok_or_else(|| Problem::not_found("job", id))
+    })
+    .await?;
+    Ok(accepted(job))
+}
+
+/// 202 with the job and its location.
+pub fn accepted(job: JobRow) -> HttpResponse {
+    HttpResponse::Accepted()
+        .insert_header((header::LOCATION, format!("/v1/jobs/{}", job.id)))
+        .json(job)
+}
+
+/// Forecasts of a centre, newest first.
+#[utoipa::path(get, operation_id = "forecasts_list", path = "/v1/centres/{id}/forecasts", tag = "forecasts",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Centre id")),
+    responses((status = 200, description = "Forecasts", body = Vec<ForecastRow>),
+        (status = 404, description = "No such centre", body = Problem,
+            content_type = "application/problem+json")))]
+pub async fn list(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, Problem> {
+    let id = id.into_inner();
+    let db = state.db.clone();
+    let rows = blocking(move || {
+        centre_or_404(&db, id)?;
+        Ok(db.forecasts(id)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(rows))
+}
+
+/// One forecast: horizon and the model chosen per channel with its backtest scores.
+#[utoipa::path(get, operation_id = "forecasts_get", path = "/v1/forecasts/{id}", tag = "forecasts", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Forecast id")),
+    responses((status = 200, description = "The forecast", body = ForecastRow),
+        (status = 404, description = "No such forecast", body = Problem,
+            content_type = "application/problem+json")))]
+pub async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, Problem> {
+    let id = id.into_inner();
+    let db = state.db.clone();
+    let row = blocking(move || {
+        db.forecast(id)?
+            .ok_or_else(|| Problem::not_found("forecast", id))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(row))
+}
+
+/// The forecast file: interval_start, channel, offered_mean, offered_p10, offered_p50,
+/// offered_p90, aht_seconds.
+#[utoipa::path(get, operation_id = "forecasts_csv", path = "/v1/forecasts/{id}/forecast.csv", tag = "forecasts",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Forecast id")),
+    responses((status = 200, description = "Forecast CSV", body = String,
+            content_type = "text/csv"),
+        (status = 404, description = "No such forecast", body = Problem,
+            content_type = "application/problem+json")))]
+pub async fn csv(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, Problem> {
+    let id = id.into_inner();
+    let db = state.db.clone();
+    let text = blocking(move || {
+        db.forecast_csv(id)?
+            .ok_or_else(|| Problem::not_found("forecast", id))
+    })
+    .await?;
+    Ok(csv_file(&format!("forecast-{id}.csv"), text))
+}

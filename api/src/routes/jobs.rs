@@ -1,0 +1,70 @@
+//! Jobs: poll status and progress, cancel.
+
+use actix_web::{web, HttpResponse};
+
+use super::{blocking, centre_or_404, AppState};
+use crate::db::{status, JobRow};
+use crate::problem::Problem;
+
+/// One job: status, progress (0..1), current step, result id or error.
+#[utoipa::path(get, operation_id = "jobs_get", path = "/v1/jobs/{id}", tag = "jobs", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Job id")),
+    responses((status = 200, description = "The job", body = JobRow),
+        (status = 404, description = "No such job", body = Problem,
+            content_type = "application/problem+json")))]
+pub async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, Problem> {
+    let id = id.into_inner();
+    let db = state.db.clone();
+    let job = blocking(move || db.job(id)?.ok_or_else(|| Problem::not_found("job", id))).await?;
+    Ok(HttpResponse::Ok().json(job))
+}
+
+/// Jobs of a centre, newest first (at most 100).
+#[utoipa::path(get, operation_id = "jobs_list", path = "/v1/centres/{id}/jobs", tag = "jobs", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Centre id")),
+    responses((status = 200, description = "Jobs", body = Vec<JobRow>),
+        (status = 404, description = "No such centre", body = Problem,
+            content_type = "application/problem+json")))]
+pub async fn list(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, Problem> {
+    let id = id.into_inner();
+    let db = state.db.clone();
+    let jobs = blocking(move || {
+        centre_or_404(&db, id)?;
+        Ok(db.jobs(id)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(jobs))
+}
+
+/// Cancel a job: a queued job is cancelled at once; a running one stops at its next step (a solve
+/// in progress runs to its time limit and its result is discarded). Finished jobs are a 409.
+#[utoipa::path(post, operation_id = "jobs_cancel", path = "/v1/jobs/{id}/cancel", tag = "jobs", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Job id")),
+    responses((status = 202, description = "Cancellation requested (or done)", body = JobRow),
+        (status = 404, description = "No such job", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 409, description = "The job has finished", body = Problem,
+            content_type = "application/problem+json")))]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, Problem> {
+    let id = id.into_inner();
+    let st = state.clone();
+    let job = blocking(move || {
+        let job = st
+            .db
+            .job(id)?
+            .ok_or_else(|| Problem::not_found("job", id))?;
+        if ![status::QUEUED, status::RUNNING].contains(&job.status.as_str()) {
+            return Err(Problem::conflict(format!(
+                "job {id} has already finished ({})",
+                job.status
+            )));
+        }
+        st.jobs.cancel(id)?;
+        st.db.job(id)?.ok_or_else(|| Problem::not_found("job", id))
+    })
+    .await?;
+    Ok(HttpResponse::Accepted().json(job))
+}
