@@ -1,0 +1,140 @@
+//! The report as a printed table and as CSV.
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use super::PerformanceReport;
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or_else(|| "-".into(), |v| format!("{:.1}%", 100.0 * v))
+}
+
+fn signed_pct(x: Option<f64>) -> String {
+    x.map_or_else(|| "-".into(), |v| format!("{:+.1}%", 100.0 * v))
+}
+
+fn num(x: Option<f64>, digits: usize) -> String {
+    x.map_or_else(|| "-".into(), |v| format!("{v:.digits$}"))
+}
+
+/// Seconds, or hours for the long response times of deferred channels.
+pub(crate) fn duration(x: Option<f64>) -> String {
+    match x {
+        None => "-".into(),
+        Some(v) if v >= 3600.0 => format!("{:.1} h", v / 3600.0),
+        Some(v) => format!("{v:.0} s"),
+    }
+}
+
+/// One line per channel and week.
+pub fn render_table(r: &PerformanceReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Performance of {} from {} to {} (weeks start on the configured day; SL is estimated)",
+        r.centre, r.from, r.to
+    );
+    let _ = writeln!(
+        out,
+        "{:<10} {:<10} {:>4} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>9} {:>9} {:>8}",
+        "channel",
+        "week",
+        "days",
+        "offered",
+        "handled",
+        "abandon",
+        "ASA",
+        "SL est",
+        "AHT",
+        "fc WAPE",
+        "fc bias",
+        "staffed h",
+        "req. h",
+        "staff/req"
+    );
+    for w in &r.rows {
+        let _ = writeln!(
+            out,
+            "{:<10} {:<10} {:>4} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>9} {:>9} {:>8}",
+            w.channel,
+            w.week_start.to_string(),
+            w.days,
+            w.offered,
+            w.handled.map_or_else(|| "-".into(), |h| h.to_string()),
+            pct(w.abandon_rate),
+            duration(w.asa_seconds),
+            pct(w.service_level),
+            num(w.aht_seconds, 0),
+            pct(w.forecast_wape),
+            signed_pct(w.forecast_bias),
+            num(w.staffed_hours, 0),
+            num(w.required_hours, 0),
+            pct(w.staffing_ratio()),
+        );
+    }
+    for c in &r.channels {
+        let mut t = Vec::new();
+        if let Some(a) = c.max_abandon_rate {
+            t.push(format!("abandon <= {:.0}%", 100.0 * a));
+        }
+        if let Some(a) = c.max_asa_seconds {
+            t.push(format!("ASA <= {a:.0} s"));
+        }
+        if let Some(s) = &c.service_level_text {
+            t.push(format!("SL {s}"));
+        }
+        if !t.is_empty() {
+            let _ = writeln!(out, "targets {}: {}", c.channel, t.join(", "));
+        }
+    }
+    for n in &r.notes {
+        let _ = writeln!(out, "note: {n}");
+    }
+    out
+}
+
+/// CSV, one row per channel and week: `channel, week_start, days, offered, handled, abandon_rate,
+/// asa_seconds, service_level_est, aht_seconds, forecast_offered, forecast_wape, forecast_bias,
+/// staffed_agent_hours, required_agent_hours, staffed_over_required` (empty = not available).
+pub fn write_csv<W: Write>(r: &PerformanceReport, w: W) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(w);
+    w.write_record([
+        "channel",
+        "week_start",
+        "days",
+        "offered",
+        "handled",
+        "abandon_rate",
+        "asa_seconds",
+        "service_level_est",
+        "aht_seconds",
+        "forecast_offered",
+        "forecast_wape",
+        "forecast_bias",
+        "staffed_agent_hours",
+        "required_agent_hours",
+        "staffed_over_required",
+    ])?;
+    let o = |x: Option<f64>, d: usize| x.map(|v| format!("{v:.d$}")).unwrap_or_default();
+    for x in &r.rows {
+        w.write_record([
+            x.channel.clone(),
+            x.week_start.to_string(),
+            x.days.to_string(),
+            x.offered.to_string(),
+            x.handled.map(|h| h.to_string()).unwrap_or_default(),
+            o(x.abandon_rate, 6),
+            o(x.asa_seconds, 1),
+            o(x.service_level, 6),
+            o(x.aht_seconds, 1),
+            o(x.forecast_offered, 1),
+            o(x.forecast_wape, 6),
+            o(x.forecast_bias, 6),
+            o(x.staffed_hours, 2),
+            o(x.required_hours, 2),
+            o(x.staffing_ratio(), 6),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! `rota report`: per channel and week — offered, handled, abandon rate, ASA, service level, AHT,
+//! forecast accuracy and staffing against requirement — printed, as CSV and as a self-contained
+//! HTML page with charts.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chrono::{Duration, NaiveDate};
+use rota_data::config::CentreConfig;
+use rota_data::ingest::{read_history, IngestOptions};
+use rota_scheduler::report::{build_report, render_html, render_table, write_csv, ReportOptions};
+
+/// Weekly performance per channel from history.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Interval history (CSV or CSV.gz).
+    #[arg(long)]
+    pub history: PathBuf,
+    /// Centre configuration (TOML): channels, targets, week start.
+    #[arg(long)]
+    pub config: PathBuf,
+    /// First local date (default: 13 weeks before --to).
+    #[arg(long)]
+    pub from: Option<NaiveDate>,
+    /// Last local date, inclusive (default: the last day of the history).
+    #[arg(long)]
+    pub to: Option<NaiveDate>,
+    /// Skip the forecast-accuracy columns (one forecast per week otherwise).
+    #[arg(long)]
+    pub no_forecast_accuracy: bool,
+    /// Write the table as CSV here.
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// Write the self-contained HTML page here.
+    #[arg(long)]
+    pub html: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let config = CentreConfig::load(&args.config)
+        .with_context(|| format!("reading the centre configuration {}", args.config.display()))?;
+    let history = read_history(&args.history, &IngestOptions::from_config(&config))
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("reading the history {}", args.history.display()))?;
+    let to = match args.to {
+        Some(d) => d,
+        None => history.span().context("the history is empty")?.last_date(),
+    };
+    let from = args.from.unwrap_or(to - Duration::days(7 * 13 - 1));
+    let opts = ReportOptions {
+        from,
+        to,
+        forecast_accuracy: !args.no_forecast_accuracy,
+    };
+    let report = build_report(&history, &config, &opts, &|line| eprintln!("  {line}"))?;
+    print!("{}", render_table(&report));
+    if let Some(path) = &args.csv {
+        let f =
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        write_csv(&report, f).with_context(|| format!("writing {}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
+    if let Some(path) = &args.html {
+        std::fs::write(path, render_html(&report))
+            .with_context(|| format!("writing {}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
