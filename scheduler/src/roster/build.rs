@@ -363,17 +363,22 @@ pub fn coverage(problem: &RosterProblem, assignment: &Assignment) -> Coverage {
                 }
             }
             ChannelMode::Deferred { .. } => {
-                let not_due = ch.not_yet_due(h.interval_minutes());
+                // the week as a steady state (see `model::backlog`): run it twice from an empty
+                // backlog and report the second pass, which starts from what the first left
+                let not_due = ch.not_yet_due_steady(h.interval_minutes());
                 let mut backlog = 0.0;
-                for t in 0..n_t {
-                    let r = ch.requirement[t];
-                    let window = not_due[t];
-                    backlog += r;
-                    let handled = scheduled[c][t].min(backlog);
-                    idle[c] += scheduled[c][t] - handled;
-                    backlog -= handled;
-                    let overdue: f64 = backlog - window;
-                    short[c][t] = if overdue > 1e-9 { overdue } else { 0.0 };
+                for pass in 0..2 {
+                    for t in 0..n_t {
+                        let r = ch.requirement[t];
+                        backlog += r;
+                        let handled = scheduled[c][t].min(backlog);
+                        backlog -= handled;
+                        if pass == 1 {
+                            idle[c] += scheduled[c][t] - handled;
+                            let overdue: f64 = backlog - not_due[t];
+                            short[c][t] = if overdue > 1e-9 { overdue } else { 0.0 };
+                        }
+                    }
                 }
             }
         }

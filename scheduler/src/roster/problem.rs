@@ -215,6 +215,26 @@ impl ChannelPlan {
         }
         out
     }
+
+    /// [`ChannelPlan::not_yet_due`] for a week that repeats: the horizon is the steady state of
+    /// its own pattern, so work that arrived late in the *previous* (identical) week and is not
+    /// yet due on Monday morning may also be waiting. Computed on the horizon laid twice end to
+    /// end, second copy kept.
+    ///
+    /// Why: without it a roster may leave every message that arrives after Wednesday for "next
+    /// week" (due beyond the horizon, so never counted), and schedule a fraction of the email
+    /// workload with no overdue work reported, while the centre's backlog grows week on week.
+    pub fn not_yet_due_steady(&self, interval_minutes: u32) -> Vec<f64> {
+        let n = self.requirement.len();
+        let twice = ChannelPlan {
+            name: self.name.clone(),
+            mode: self.mode,
+            shortfall_weight: self.shortfall_weight,
+            requirement: self.requirement.repeat(2),
+            worked: self.worked.as_ref().map(|w| w.repeat(2)),
+        };
+        twice.not_yet_due(interval_minutes).split_off(n)
+    }
 }
 
 /// A break placed inside a shift: `minutes` long, starting between `earliest_offset` and
@@ -711,5 +731,14 @@ mod tests {
         assert!(d[4] >= 6 && d[5] >= 6);
         // at t = 4 arrival 0 is due; at t = 5 arrivals 0..=3 are due
         assert_eq!(ch.not_yet_due(60), vec![1.0, 2.0, 3.0, 4.0, 4.0, 2.0]);
+    }
+
+    #[test]
+    fn steady_state_windows_include_last_weeks_late_arrivals() {
+        // 60-minute intervals, 2-hour target: at t = 0 the arrival of the previous copy's last
+        // interval (4.0 at t = 4) is still within its target
+        let ch = deferred(vec![1.0, 2.0, 0.0, 0.0, 4.0], None, 120);
+        assert_eq!(ch.not_yet_due(60), vec![1.0, 3.0, 2.0, 0.0, 4.0]);
+        assert_eq!(ch.not_yet_due_steady(60), vec![5.0, 3.0, 2.0, 0.0, 4.0]);
     }
 }

@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use good_lp::{Constraint, Expression, ProblemVariables, SolverModel};
-use highs::{HighsModelStatus, HighsSolutionStatus};
+use highs::HighsModelStatus;
 use serde::Serialize;
 
 use super::error::RosterError;
@@ -180,7 +180,12 @@ pub(crate) fn run_highs(
         }
         _ => {}
     }
-    if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
+    // `primal_solution_status()` of the highs crate panics when HiGHS leaves the info unset
+    // (-1, seen on tiny models presolve solves outright): read the raw value, and trust an
+    // Optimal model status (2 = kSolutionStatusFeasible)
+    let has_solution = status == HighsModelStatus::Optimal
+        || solved.int_info_value(c"primal_solution_status") == Ok(2);
+    if !has_solution {
         return Err(RosterError::Solver(format!(
             "no roster found within the time limit of {} s (HiGHS status {status:?}); raise \
              --time-limit-s",
