@@ -1,73 +1,28 @@
 //! End-to-end tests of the HTTP service: start the real `rota serve` on a random port with a
 //! temporary database and talk HTTP to it (no mocks of our own code).
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use common::Server;
+
 const WRITE: &str = "write-token-for-tests-0123456789";
 const READ: &str = "read-token-for-tests-0123456789";
 
-/// A running `rota serve` on 127.0.0.1:<random port>, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
 impl Server {
-    fn start(db: &Path, extra: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rota"))
-            .args(["serve", "--bind", "127.0.0.1:0", "--workers", "2", "--db"])
-            .arg(db)
-            .args(extra)
-            .env("ROTA_API_TOKENS", WRITE)
-            .env("ROTA_API_READ_TOKENS", READ)
-            .env_remove("ROTA_BIND")
-            .env_remove("ROTA_DB")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn rota serve");
-        let stdout = child.stdout.take().expect("stdout piped");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read the listening line");
-        let base = line
-            .trim()
-            .strip_prefix("rota: listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line from rota serve: {line:?}"))
-            .to_string();
-        Server { child, base }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, path)
-    }
-
-    /// Hard stop (SIGKILL): nothing gets a chance to flush, which is what a restart test needs.
-    fn kill(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    /// `rota serve` with this file's write and read tokens.
+    fn with_tokens(db: &Path, extra: &[&str]) -> Self {
+        Server::start(db, WRITE, Some(READ), extra)
     }
 }
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(120)))
-        .build()
-        .into()
+    common::agent(Duration::from_secs(120))
 }
 
 fn repo(path: &str) -> PathBuf {
@@ -93,11 +48,27 @@ fn get_json(server: &Server, path: &str) -> Value {
 
 /// `POST` JSON with the write token; returns (status, JSON body).
 fn post_json(server: &Server, path: &str, body: &Value) -> (u16, Value) {
-    let mut resp = agent()
-        .post(&server.url(path))
-        .header("authorization", &format!("Bearer {WRITE}"))
-        .send_json(body)
-        .expect("request");
+    answer(
+        agent()
+            .post(&server.url(path))
+            .header("authorization", &format!("Bearer {WRITE}"))
+            .send_json(body),
+    )
+}
+
+fn post_bytes(server: &Server, path: &str, content_type: &str, body: &[u8]) -> (u16, Value) {
+    answer(
+        agent()
+            .post(&server.url(path))
+            .header("authorization", &format!("Bearer {WRITE}"))
+            .header("content-type", content_type)
+            .send(body),
+    )
+}
+
+/// (status, JSON body, or the body as a JSON string when it is not JSON).
+fn answer(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16, Value) {
+    let mut resp = resp.expect("request");
     let status = resp.status().as_u16();
     let text = resp.body_mut().read_to_string().unwrap_or_default();
     (
@@ -106,19 +77,18 @@ fn post_json(server: &Server, path: &str, body: &Value) -> (u16, Value) {
     )
 }
 
-fn post_bytes(server: &Server, path: &str, content_type: &str, body: &[u8]) -> (u16, Value) {
-    let mut resp = agent()
-        .post(&server.url(path))
-        .header("authorization", &format!("Bearer {WRITE}"))
-        .header("content-type", content_type)
-        .send(body)
-        .expect("request");
-    let status = resp.status().as_u16();
-    let text = resp.body_mut().read_to_string().unwrap_or_default();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+/// Starts a job (`POST path` with `body`, answered 202), waits for it to succeed and returns the
+/// id of its result.
+fn run_job(server: &Server, path: &str, body: &Value) -> i64 {
+    let (status, job) = post_json(server, path, body);
+    assert_eq!(status, 202, "{job}");
+    let job = wait_job(
+        server,
+        job["id"].as_i64().expect("id"),
+        Duration::from_secs(300),
+    );
+    assert_eq!(job["status"], "succeeded", "{job}");
+    job["result_id"].as_i64().expect("result id")
 }
 
 fn create_sample_centre(server: &Server) -> i64 {
@@ -183,7 +153,7 @@ fn assert_problem(status: u16, body: &Value, want: u16, context: &str) {
 #[test]
 fn health_and_ready_answer_without_a_token() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(&dir.path().join("rota.db"), &[]);
+    let server = Server::with_tokens(&dir.path().join("rota.db"), &[]);
     for (path, status) in [("/health", "ok"), ("/ready", "ready")] {
         let mut resp = agent().get(&server.url(path)).call().expect("request");
         assert_eq!(resp.status(), 200, "{path}");
@@ -222,7 +192,7 @@ fn serving_without_a_token_configured_is_refused() {
 #[test]
 fn erlang_endpoint_matches_the_reference_and_rejects_bad_input() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(&dir.path().join("rota.db"), &[]);
+    let server = Server::with_tokens(&dir.path().join("rota.db"), &[]);
     let http = agent();
     // Reference case M2 (shared/reference/queueing_reference.csv): Erlang C, 200 calls an hour,
     // AHT 180 s, 14 agents, t = 20 s -> P(wait) 0.17413193359505, SL 0.888350019179467.
@@ -280,7 +250,7 @@ fn erlang_endpoint_matches_the_reference_and_rejects_bad_input() {
 fn full_flow_then_restart_keeps_everything() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("rota.db");
-    let server = Server::start(&db, &["--job-workers", "1"]);
+    let server = Server::with_tokens(&db, &["--job-workers", "1"]);
 
     let centre = create_sample_centre(&server);
     let history = std::fs::read(repo("data/samples/history.csv.gz")).expect("sample history");
@@ -306,19 +276,11 @@ fn full_flow_then_restart_keeps_everything() {
         .contains("voice"));
 
     // Forecast job.
-    let (status, job) = post_json(
+    let forecast_id = run_job(
         &server,
         &format!("/v1/centres/{centre}/forecasts"),
         &json!({"history_id": history_id, "first_day": "2026-11-16", "days": 7}),
     );
-    assert_eq!(status, 202, "{job}");
-    let job = wait_job(
-        &server,
-        job["id"].as_i64().expect("id"),
-        Duration::from_secs(300),
-    );
-    assert_eq!(job["status"], "succeeded", "{job}");
-    let forecast_id = job["result_id"].as_i64().expect("forecast id");
     let (status, forecast_csv) = get(
         &server,
         &format!("/v1/forecasts/{forecast_id}/forecast.csv"),
@@ -355,19 +317,11 @@ fn full_flow_then_restart_keeps_everything() {
     let set_id = set["id"].as_i64().expect("set id");
 
     // Schedule job (short solver limit: the debug build is slow and the test checks plumbing).
-    let (status, job) = post_json(
+    let roster_id = run_job(
         &server,
         &format!("/v1/centres/{centre}/schedules"),
         &json!({"requirement_set_id": set_id, "time_limit_s": 20}),
     );
-    assert_eq!(status, 202, "{job}");
-    let job = wait_job(
-        &server,
-        job["id"].as_i64().expect("id"),
-        Duration::from_secs(300),
-    );
-    assert_eq!(job["status"], "succeeded", "{job}");
-    let roster_id = job["result_id"].as_i64().expect("roster id");
     let roster = get_json(&server, &format!("/v1/rosters/{roster_id}"));
     assert!(
         roster["summary"]["summary"]["shifts"].as_u64().unwrap_or(0) > 0,
@@ -375,19 +329,11 @@ fn full_flow_then_restart_keeps_everything() {
     );
 
     // Simulation job: KPIs against targets.
-    let (status, job) = post_json(
+    let sim_id = run_job(
         &server,
         &format!("/v1/rosters/{roster_id}/simulations"),
         &json!({"replications": 4, "seed": 3}),
     );
-    assert_eq!(status, 202, "{job}");
-    let job = wait_job(
-        &server,
-        job["id"].as_i64().expect("id"),
-        Duration::from_secs(300),
-    );
-    assert_eq!(job["status"], "succeeded", "{job}");
-    let sim_id = job["result_id"].as_i64().expect("simulation id");
     let sim = get_json(&server, &format!("/v1/simulations/{sim_id}"));
     let kpis = sim["kpis"].as_array().expect("kpis");
     let voice_abandon = kpis
@@ -449,7 +395,7 @@ fn full_flow_then_restart_keeps_everything() {
     assert_problem(status, &again, 409, "cancelling a finished job");
     server.kill();
 
-    let server = Server::start(&db, &[]);
+    let server = Server::with_tokens(&db, &[]);
     let centres = get_json(&server, "/v1/centres");
     assert_eq!(centres.as_array().map(Vec::len), Some(1), "{centres}");
     let histories = get_json(&server, &format!("/v1/centres/{centre}/histories"));
@@ -497,7 +443,7 @@ fn full_flow_then_restart_keeps_everything() {
 #[test]
 fn every_write_endpoint_needs_a_write_token() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(&dir.path().join("rota.db"), &[]);
+    let server = Server::with_tokens(&dir.path().join("rota.db"), &[]);
     let (status, doc) = get(&server, "/openapi.json", None);
     assert_eq!(status, 200);
     let doc: Value = serde_json::from_str(&doc).expect("openapi json");
@@ -562,7 +508,7 @@ fn every_write_endpoint_needs_a_write_token() {
 #[test]
 fn bad_input_gets_a_4xx_problem_naming_the_field_or_line() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(&dir.path().join("rota.db"), &["--max-body-mb", "1"]);
+    let server = Server::with_tokens(&dir.path().join("rota.db"), &["--max-body-mb", "1"]);
     let centre = create_sample_centre(&server);
 
     // Oversized upload.
@@ -688,7 +634,7 @@ fn bad_input_gets_a_4xx_problem_naming_the_field_or_line() {
 #[test]
 fn openapi_document_validates() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(&dir.path().join("rota.db"), &[]);
+    let server = Server::with_tokens(&dir.path().join("rota.db"), &[]);
     let (status, text) = get(&server, "/openapi.json", None);
     assert_eq!(status, 200);
     let spec = oas3::from_json(&text).expect("a valid OpenAPI document");

@@ -7,12 +7,15 @@
 //! Needs `chromium` and `chromium-driver` (Debian packages; `ROTA_CHROMIUM` / `ROTA_CHROMEDRIVER`
 //! override the paths). Without them the test FAILS, unless `ROTA_SKIP_BROWSER_TESTS=1` is set.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+
+use common::Server;
 
 const WRITE: &str = "write-token-for-browser-0123456789";
 
@@ -26,34 +29,7 @@ impl Drop for Proc {
 }
 
 fn http() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(60)))
-        .build()
-        .into()
-}
-
-fn start_server(db: &Path) -> (Proc, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rota"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--workers", "2", "--db"])
-        .arg(db)
-        .env("ROTA_API_TOKENS", WRITE)
-        .env_remove("ROTA_BIND")
-        .env_remove("ROTA_DB")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn rota serve");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("listening line");
-    let base = line
-        .trim()
-        .strip_prefix("rota: listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_string();
-    (Proc(child), base)
+    common::agent(Duration::from_secs(60))
 }
 
 fn find_tool(env: &str, candidates: &[&str]) -> Option<PathBuf> {
@@ -270,11 +246,11 @@ fn dashboard_runs_the_flow_and_renders_charts_and_roster() {
         );
     };
     let dir = tempfile::tempdir().expect("tempdir");
-    let (_server, base) = start_server(&dir.path().join("rota.db"));
+    let server = Server::start(&dir.path().join("rota.db"), WRITE, None, &[]);
     let browser = Browser::start(&chromium, &driver, &dir.path().join("profile"));
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
 
-    browser.goto(&format!("{base}/"));
+    browser.goto(&server.url("/"));
     assert_eq!(browser.js("return document.title;"), "Rota dashboard");
     browser.type_into("#token", WRITE);
     browser.click("#token-save");

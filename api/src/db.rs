@@ -12,7 +12,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -422,6 +422,46 @@ impl Db {
         Ok(out)
     }
 
+    /// The one row `sql` (with `?1` = `id`) selects, mapped by `map`; `None` when there is none.
+    fn query_one<T>(
+        &self,
+        sql: &str,
+        id: i64,
+        map: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>, DbError> {
+        Ok(self.lock()?.query_row(sql, [id], map).optional()?)
+    }
+
+    /// One stored file (a text column) of the row `id` of `table`. Table and column names are
+    /// this module's constants, never user input.
+    fn file(&self, table: &str, column: &str, id: i64) -> Result<Option<String>, DbError> {
+        self.query_one(
+            &format!("SELECT {column} FROM {table} WHERE id = ?1"),
+            id,
+            |r| r.get(0),
+        )
+    }
+
+    /// The stored row `id` of `T`'s table.
+    fn one<T: Stored>(&self, id: i64) -> Result<Option<T>, DbError> {
+        self.query_one(&format!("{} WHERE id = ?1", T::SELECT), id, T::read)?
+            .map(T::finish)
+            .transpose()
+    }
+
+    /// The rows of `T`'s table that `filter` (a `WHERE`/`ORDER BY` tail, with `?1` = `param`
+    /// when it names one) selects.
+    fn list<T: Stored>(
+        &self,
+        filter: &str,
+        param: impl rusqlite::Params,
+    ) -> Result<Vec<T>, DbError> {
+        let conn = self.lock()?;
+        let mut st = conn.prepare(&format!("{} {filter}", T::SELECT))?;
+        let raw: Vec<T::Raw> = st.query_map(param, T::read)?.collect::<Result<_, _>>()?;
+        raw.into_iter().map(T::finish).collect()
+    }
+
     /// The schema version in the file.
     pub fn schema_version(&self) -> Result<i64, DbError> {
         Ok(self
@@ -483,24 +523,12 @@ impl Db {
 
     /// One centre.
     pub fn centre(&self, id: i64) -> Result<Option<CentreRow>, DbError> {
-        Ok(self
-            .lock()?
-            .query_row(
-                "SELECT id, name, config_toml, created_at, updated_at FROM centres WHERE id = ?1",
-                [id],
-                centre_row,
-            )
-            .optional()?)
+        self.one(id)
     }
 
     /// All centres, by id.
     pub fn centres(&self) -> Result<Vec<CentreRow>, DbError> {
-        let conn = self.lock()?;
-        let mut st = conn.prepare(
-            "SELECT id, name, config_toml, created_at, updated_at FROM centres ORDER BY id",
-        )?;
-        let rows = st.query_map([], centre_row)?.collect::<Result<_, _>>()?;
-        Ok(rows)
+        self.list("ORDER BY id", [])
     }
 
     // ---------------------------------------------------------------- histories
@@ -532,28 +560,12 @@ impl Db {
 
     /// Histories of a centre, newest first.
     pub fn histories(&self, centre_id: i64) -> Result<Vec<HistoryRow>, DbError> {
-        let conn = self.lock()?;
-        let mut st = conn.prepare(
-            "SELECT id, centre_id, filename, uploaded_at, bytes, records, first_day, last_day
-             FROM histories WHERE centre_id = ?1 ORDER BY id DESC",
-        )?;
-        let rows = st
-            .query_map([centre_id], history_row)?
-            .collect::<Result<_, _>>()?;
-        Ok(rows)
+        self.list(NEWEST_OF_CENTRE, [centre_id])
     }
 
     /// One history's listing row.
     pub fn history(&self, id: i64) -> Result<Option<HistoryRow>, DbError> {
-        Ok(self
-            .lock()?
-            .query_row(
-                "SELECT id, centre_id, filename, uploaded_at, bytes, records, first_day, last_day
-                 FROM histories WHERE id = ?1",
-                [id],
-                history_row,
-            )
-            .optional()?)
+        self.one(id)
     }
 
     /// One history's summary (JSON, text) and recent series (JSON).
@@ -561,28 +573,22 @@ impl Db {
         &self,
         id: i64,
     ) -> Result<Option<(serde_json::Value, String, serde_json::Value)>, DbError> {
-        let row: Option<(String, String, String)> = self
-            .lock()?
-            .query_row(
-                "SELECT summary_json, summary_text, recent_json FROM histories WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
+        let row: Option<(String, String, String)> = self.query_one(
+            "SELECT summary_json, summary_text, recent_json FROM histories WHERE id = ?1",
+            id,
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
         row.map(|(s, t, r)| Ok((json(&s)?, t, json(&r)?)))
             .transpose()
     }
 
     /// One history's uploaded bytes.
     pub fn history_content(&self, id: i64) -> Result<Option<(String, Vec<u8>)>, DbError> {
-        Ok(self
-            .lock()?
-            .query_row(
-                "SELECT filename, content FROM histories WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?)
+        self.query_one(
+            "SELECT filename, content FROM histories WHERE id = ?1",
+            id,
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     // ---------------------------------------------------------------- jobs
@@ -666,23 +672,12 @@ impl Db {
 
     /// One job.
     pub fn job(&self, id: i64) -> Result<Option<JobRow>, DbError> {
-        let row = self
-            .lock()?
-            .query_row(&format!("{JOB_SELECT} WHERE id = ?1"), [id], raw_job_row)
-            .optional()?;
-        row.map(job_row).transpose()
+        self.one(id)
     }
 
     /// Jobs of a centre, newest first (at most 100).
     pub fn jobs(&self, centre_id: i64) -> Result<Vec<JobRow>, DbError> {
-        let conn = self.lock()?;
-        let mut st = conn.prepare(&format!(
-            "{JOB_SELECT} WHERE centre_id = ?1 ORDER BY id DESC LIMIT 100"
-        ))?;
-        let raw: Vec<RawJob> = st
-            .query_map([centre_id], raw_job_row)?
-            .collect::<Result<_, _>>()?;
-        raw.into_iter().map(job_row).collect()
+        self.list(&format!("{NEWEST_OF_CENTRE} LIMIT 100"), [centre_id])
     }
 
     // ---------------------------------------------------------------- forecasts
@@ -723,39 +718,17 @@ impl Db {
 
     /// One forecast (without CSV).
     pub fn forecast(&self, id: i64) -> Result<Option<ForecastRow>, DbError> {
-        let row = self
-            .lock()?
-            .query_row(
-                "SELECT id, centre_id, history_id, job_id, first_day, days, created_at, models_json
-                 FROM forecasts WHERE id = ?1",
-                [id],
-                raw_forecast_row,
-            )
-            .optional()?;
-        row.map(forecast_row).transpose()
+        self.one(id)
     }
 
     /// Forecasts of a centre, newest first.
     pub fn forecasts(&self, centre_id: i64) -> Result<Vec<ForecastRow>, DbError> {
-        let conn = self.lock()?;
-        let mut st = conn.prepare(
-            "SELECT id, centre_id, history_id, job_id, first_day, days, created_at, models_json
-             FROM forecasts WHERE centre_id = ?1 ORDER BY id DESC",
-        )?;
-        let raw: Vec<_> = st
-            .query_map([centre_id], raw_forecast_row)?
-            .collect::<Result<_, _>>()?;
-        raw.into_iter().map(forecast_row).collect()
+        self.list(NEWEST_OF_CENTRE, [centre_id])
     }
 
     /// A forecast's CSV.
     pub fn forecast_csv(&self, id: i64) -> Result<Option<String>, DbError> {
-        Ok(self
-            .lock()?
-            .query_row("SELECT csv FROM forecasts WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        self.file("forecasts", "csv", id)
     }
 
     // ---------------------------------------------------------------- requirement sets
@@ -782,47 +755,12 @@ impl Db {
 
     /// One requirement set (without CSV).
     pub fn requirement_set(&self, id: i64) -> Result<Option<RequirementSetRow>, DbError> {
-        let row: Option<(i64, i64, i64, String, String, String)> = self
-            .lock()?
-            .query_row(
-                "SELECT id, centre_id, forecast_id, quantile, created_at, summary_json
-                 FROM requirement_sets WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                    ))
-                },
-            )
-            .optional()?;
-        row.map(|(id, centre_id, forecast_id, quantile, created_at, s)| {
-            Ok(RequirementSetRow {
-                id,
-                centre_id,
-                forecast_id,
-                quantile,
-                created_at,
-                summary: json(&s)?,
-            })
-        })
-        .transpose()
+        self.one(id)
     }
 
     /// A requirement set's CSV.
     pub fn requirement_csv(&self, id: i64) -> Result<Option<String>, DbError> {
-        Ok(self
-            .lock()?
-            .query_row(
-                "SELECT csv FROM requirement_sets WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?)
+        self.file("requirement_sets", "csv", id)
     }
 
     // ---------------------------------------------------------------- rosters
@@ -856,41 +794,17 @@ impl Db {
 
     /// One roster's headline figures.
     pub fn roster(&self, id: i64) -> Result<Option<RosterRow>, DbError> {
-        let row = self
-            .lock()?
-            .query_row(
-                "SELECT id, centre_id, requirement_set_id, job_id, first_day, days, created_at,
-                   summary_json FROM rosters WHERE id = ?1",
-                [id],
-                raw_roster_row,
-            )
-            .optional()?;
-        row.map(roster_row).transpose()
+        self.one(id)
     }
 
     /// Rosters of a centre, newest first.
     pub fn rosters(&self, centre_id: i64) -> Result<Vec<RosterRow>, DbError> {
-        let conn = self.lock()?;
-        let mut st = conn.prepare(
-            "SELECT id, centre_id, requirement_set_id, job_id, first_day, days, created_at,
-               summary_json FROM rosters WHERE centre_id = ?1 ORDER BY id DESC",
-        )?;
-        let raw: Vec<_> = st
-            .query_map([centre_id], raw_roster_row)?
-            .collect::<Result<_, _>>()?;
-        raw.into_iter().map(roster_row).collect()
+        self.list(NEWEST_OF_CENTRE, [centre_id])
     }
 
     /// One of a roster's files.
     pub fn roster_file(&self, id: i64, file: RosterFile) -> Result<Option<String>, DbError> {
-        Ok(self
-            .lock()?
-            .query_row(
-                &format!("SELECT {} FROM rosters WHERE id = ?1", file.column()),
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?)
+        self.file("rosters", file.column(), id)
     }
 
     // ---------------------------------------------------------------- simulations
@@ -926,63 +840,22 @@ impl Db {
 
     /// One simulation run.
     pub fn simulation(&self, id: i64) -> Result<Option<SimulationRow>, DbError> {
-        let row: Option<(i64, i64, i64, Option<i64>, String, String)> = self
-            .lock()?
-            .query_row(
-                "SELECT id, centre_id, roster_id, job_id, created_at, report_json
-                 FROM simulations WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                    ))
-                },
-            )
-            .optional()?;
-        row.map(|(id, centre_id, roster_id, job_id, created_at, stored)| {
-            let mut stored = json(&stored)?;
-            Ok(SimulationRow {
-                id,
-                centre_id,
-                roster_id,
-                job_id,
-                created_at,
-                all_targets_met: stored["all_targets_met"].as_bool().unwrap_or(false),
-                kpis: stored["kpis"].take(),
-                report: stored["report"].take(),
-            })
-        })
-        .transpose()
+        self.one(id)
     }
 
     /// A simulation's per-interval KPIs (CSV).
     pub fn simulation_csv(&self, id: i64) -> Result<Option<String>, DbError> {
-        Ok(self
-            .lock()?
-            .query_row(
-                "SELECT intervals_csv FROM simulations WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?)
+        self.file("simulations", "intervals_csv", id)
     }
 
     /// The forecast behind a roster (roster -> requirement set -> forecast).
     pub fn roster_forecast_id(&self, roster_id: i64) -> Result<Option<i64>, DbError> {
-        Ok(self
-            .lock()?
-            .query_row(
-                "SELECT q.forecast_id FROM rosters r JOIN requirement_sets q
-                   ON q.id = r.requirement_set_id WHERE r.id = ?1",
-                [roster_id],
-                |r| r.get(0),
-            )
-            .optional()?)
+        self.query_one(
+            "SELECT q.forecast_id FROM rosters r JOIN requirement_sets q
+               ON q.id = r.requirement_set_id WHERE r.id = ?1",
+            roster_id,
+            |r| r.get(0),
+        )
     }
 }
 
@@ -1014,37 +887,68 @@ fn migrate(conn: &mut Connection) -> Result<(), DbError> {
     Ok(())
 }
 
-fn centre_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CentreRow> {
-    Ok(CentreRow {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        config_toml: r.get(2)?,
-        created_at: r.get(3)?,
-        updated_at: r.get(4)?,
-    })
+/// The tail of a centre's listing: newest first.
+const NEWEST_OF_CENTRE: &str = "WHERE centre_id = ?1 ORDER BY id DESC";
+
+/// A listed row type: how it is selected and read. Rows with a JSON column read it as text in
+/// [`Stored::read`] (inside rusqlite's callback) and parse it in [`Stored::finish`], so a corrupt
+/// document is a [`DbError::Json`].
+trait Stored: Sized {
+    /// `SELECT <columns in read's order> FROM <table>`, without a `WHERE`.
+    const SELECT: &'static str;
+    /// What [`Stored::read`] gives before the JSON is parsed.
+    type Raw;
+    /// Reads the columns of one row.
+    fn read(r: &Row<'_>) -> rusqlite::Result<Self::Raw>;
+    /// Parses what `read` left as text.
+    fn finish(raw: Self::Raw) -> Result<Self, DbError>;
 }
 
-fn history_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRow> {
-    Ok(HistoryRow {
-        id: r.get(0)?,
-        centre_id: r.get(1)?,
-        filename: r.get(2)?,
-        uploaded_at: r.get(3)?,
-        bytes: r.get(4)?,
-        records: r.get(5)?,
-        first_day: r.get(6)?,
-        last_day: r.get(7)?,
-    })
+impl Stored for CentreRow {
+    const SELECT: &'static str =
+        "SELECT id, name, config_toml, created_at, updated_at FROM centres";
+    type Raw = Self;
+    fn read(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(CentreRow {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            config_toml: r.get(2)?,
+            created_at: r.get(3)?,
+            updated_at: r.get(4)?,
+        })
+    }
+    fn finish(raw: Self) -> Result<Self, DbError> {
+        Ok(raw)
+    }
 }
 
-const JOB_SELECT: &str = "SELECT id, kind, centre_id, status, progress, message, params_json,
-    result_id, error, created_at, started_at, finished_at FROM jobs";
+impl Stored for HistoryRow {
+    const SELECT: &'static str = "SELECT id, centre_id, filename, uploaded_at, bytes, records,
+        first_day, last_day FROM histories";
+    type Raw = Self;
+    fn read(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(HistoryRow {
+            id: r.get(0)?,
+            centre_id: r.get(1)?,
+            filename: r.get(2)?,
+            uploaded_at: r.get(3)?,
+            bytes: r.get(4)?,
+            records: r.get(5)?,
+            first_day: r.get(6)?,
+            last_day: r.get(7)?,
+        })
+    }
+    fn finish(raw: Self) -> Result<Self, DbError> {
+        Ok(raw)
+    }
+}
 
-type RawJob = (JobRow, String);
-
-fn raw_job_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawJob> {
-    Ok((
-        JobRow {
+impl Stored for JobRow {
+    const SELECT: &'static str = "SELECT id, kind, centre_id, status, progress, message,
+        result_id, error, created_at, started_at, finished_at, params_json FROM jobs";
+    type Raw = (Self, String);
+    fn read(r: &Row<'_>) -> rusqlite::Result<Self::Raw> {
+        let row = JobRow {
             id: r.get(0)?,
             kind: r.get(1)?,
             centre_id: r.get(2)?,
@@ -1052,26 +956,26 @@ fn raw_job_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawJob> {
             progress: r.get(4)?,
             message: r.get(5)?,
             params: serde_json::Value::Null,
-            result_id: r.get(7)?,
-            error: r.get(8)?,
-            created_at: r.get(9)?,
-            started_at: r.get(10)?,
-            finished_at: r.get(11)?,
-        },
-        r.get(6)?,
-    ))
+            result_id: r.get(6)?,
+            error: r.get(7)?,
+            created_at: r.get(8)?,
+            started_at: r.get(9)?,
+            finished_at: r.get(10)?,
+        };
+        Ok((row, r.get(11)?))
+    }
+    fn finish((mut row, params): Self::Raw) -> Result<Self, DbError> {
+        row.params = json(&params)?;
+        Ok(row)
+    }
 }
 
-fn job_row((mut row, params): RawJob) -> Result<JobRow, DbError> {
-    row.params = json(&params)?;
-    Ok(row)
-}
-
-type RawForecast = (ForecastRow, String);
-
-fn raw_forecast_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawForecast> {
-    Ok((
-        ForecastRow {
+impl Stored for ForecastRow {
+    const SELECT: &'static str = "SELECT id, centre_id, history_id, job_id, first_day, days,
+        created_at, models_json FROM forecasts";
+    type Raw = (Self, String);
+    fn read(r: &Row<'_>) -> rusqlite::Result<Self::Raw> {
+        let row = ForecastRow {
             id: r.get(0)?,
             centre_id: r.get(1)?,
             history_id: r.get(2)?,
@@ -1080,21 +984,42 @@ fn raw_forecast_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawForecast> {
             days: r.get(5)?,
             created_at: r.get(6)?,
             models: serde_json::Value::Null,
-        },
-        r.get(7)?,
-    ))
+        };
+        Ok((row, r.get(7)?))
+    }
+    fn finish((mut row, models): Self::Raw) -> Result<Self, DbError> {
+        row.models = json(&models)?;
+        Ok(row)
+    }
 }
 
-fn forecast_row((mut row, models): RawForecast) -> Result<ForecastRow, DbError> {
-    row.models = json(&models)?;
-    Ok(row)
+impl Stored for RequirementSetRow {
+    const SELECT: &'static str = "SELECT id, centre_id, forecast_id, quantile, created_at,
+        summary_json FROM requirement_sets";
+    type Raw = (Self, String);
+    fn read(r: &Row<'_>) -> rusqlite::Result<Self::Raw> {
+        let row = RequirementSetRow {
+            id: r.get(0)?,
+            centre_id: r.get(1)?,
+            forecast_id: r.get(2)?,
+            quantile: r.get(3)?,
+            created_at: r.get(4)?,
+            summary: serde_json::Value::Null,
+        };
+        Ok((row, r.get(5)?))
+    }
+    fn finish((mut row, summary): Self::Raw) -> Result<Self, DbError> {
+        row.summary = json(&summary)?;
+        Ok(row)
+    }
 }
 
-type RawRoster = (RosterRow, String);
-
-fn raw_roster_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRoster> {
-    Ok((
-        RosterRow {
+impl Stored for RosterRow {
+    const SELECT: &'static str = "SELECT id, centre_id, requirement_set_id, job_id, first_day,
+        days, created_at, summary_json FROM rosters";
+    type Raw = (Self, String);
+    fn read(r: &Row<'_>) -> rusqlite::Result<Self::Raw> {
+        let row = RosterRow {
             id: r.get(0)?,
             centre_id: r.get(1)?,
             requirement_set_id: r.get(2)?,
@@ -1103,14 +1028,40 @@ fn raw_roster_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRoster> {
             days: r.get(5)?,
             created_at: r.get(6)?,
             summary: serde_json::Value::Null,
-        },
-        r.get(7)?,
-    ))
+        };
+        Ok((row, r.get(7)?))
+    }
+    fn finish((mut row, summary): Self::Raw) -> Result<Self, DbError> {
+        row.summary = json(&summary)?;
+        Ok(row)
+    }
 }
 
-fn roster_row((mut row, summary): RawRoster) -> Result<RosterRow, DbError> {
-    row.summary = json(&summary)?;
-    Ok(row)
+impl Stored for SimulationRow {
+    const SELECT: &'static str = "SELECT id, centre_id, roster_id, job_id, created_at,
+        report_json FROM simulations";
+    type Raw = (Self, String);
+    fn read(r: &Row<'_>) -> rusqlite::Result<Self::Raw> {
+        let row = SimulationRow {
+            id: r.get(0)?,
+            centre_id: r.get(1)?,
+            roster_id: r.get(2)?,
+            job_id: r.get(3)?,
+            created_at: r.get(4)?,
+            all_targets_met: false,
+            kpis: serde_json::Value::Null,
+            report: serde_json::Value::Null,
+        };
+        Ok((row, r.get(5)?))
+    }
+    /// The stored document holds the verdict, the KPI table and the full report side by side.
+    fn finish((mut row, stored): Self::Raw) -> Result<Self, DbError> {
+        let mut stored = json(&stored)?;
+        row.all_targets_met = stored["all_targets_met"].as_bool().unwrap_or(false);
+        row.kpis = stored["kpis"].take();
+        row.report = stored["report"].take();
+        Ok(row)
+    }
 }
 
 #[cfg(test)]
@@ -1196,6 +1147,159 @@ mod tests {
             Some(status::CANCELLED)
         );
         assert!(!db.start_job(id).expect("start"));
+    }
+
+    #[test]
+    fn every_stored_row_reads_back_one_and_listed() {
+        let (_dir, db) = temp_db();
+        let c = db.insert_centre("North", "a").expect("insert").expect("id");
+        let h = db
+            .insert_history(&NewHistory {
+                centre_id: c,
+                filename: "h.csv".into(),
+                content: b"abc".to_vec(),
+                records: 3,
+                first_day: Some("2026-11-01".into()),
+                last_day: None,
+                summary_json: r#"{"s":1}"#.into(),
+                summary_text: "text".into(),
+                recent_json: r#"{"r":2}"#.into(),
+            })
+            .expect("history");
+        let job = db
+            .insert_job("forecast", c, &serde_json::json!({"days": 7}))
+            .expect("job");
+        let f = db
+            .insert_forecast(c, h, job, "2026-11-16", 7, r#"{"m":3}"#, "f,csv")
+            .expect("forecast");
+        let q = db
+            .insert_requirement_set(c, f, "p50", r#"{"q":4}"#, "q,csv")
+            .expect("requirements");
+        let rjob = db
+            .insert_job("schedule", c, &serde_json::json!({}))
+            .expect("job");
+        let r = db
+            .insert_roster(&NewRoster {
+                centre_id: c,
+                requirement_set_id: q,
+                job_id: rjob,
+                first_day: "2026-11-16".into(),
+                days: 7,
+                summary_json: r#"{"gap":0.01}"#.into(),
+                roster_json: "{}".into(),
+                shifts_csv: "shifts".into(),
+                activities_csv: "activities".into(),
+                coverage_csv: "coverage".into(),
+            })
+            .expect("roster");
+        let sjob = db
+            .insert_job("simulation", c, &serde_json::json!({}))
+            .expect("job");
+        let report = r#"{"all_targets_met":true,"kpis":[1],"report":{"k":5}}"#;
+        let s = db
+            .insert_simulation(c, r, sjob, report, "intervals")
+            .expect("simulation");
+
+        assert_eq!(db.centre(c).expect("centre").expect("exists").name, "North");
+        let hist = db.history(h).expect("history").expect("exists");
+        assert_eq!((hist.bytes, hist.records), (3, 3));
+        assert_eq!(hist.first_day.as_deref(), Some("2026-11-01"));
+        assert_eq!(db.histories(c).expect("list").len(), 1);
+        let (summary, text, recent) = db.history_details(h).expect("details").expect("exists");
+        assert_eq!(
+            (summary["s"].as_i64(), text.as_str(), recent["r"].as_i64()),
+            (Some(1), "text", Some(2))
+        );
+        assert_eq!(
+            db.history_content(h).expect("content"),
+            Some(("h.csv".into(), b"abc".to_vec()))
+        );
+
+        let j = db.job(job).expect("job").expect("exists");
+        assert_eq!(
+            (j.kind.as_str(), j.status.as_str(), j.result_id),
+            ("forecast", status::SUCCEEDED, Some(f))
+        );
+        assert_eq!(j.params["days"], 7);
+        assert_eq!(
+            db.jobs(c)
+                .expect("jobs")
+                .iter()
+                .map(|j| j.id)
+                .collect::<Vec<_>>(),
+            [sjob, rjob, job]
+        );
+
+        let fr = db.forecast(f).expect("forecast").expect("exists");
+        assert_eq!(
+            (fr.history_id, fr.job_id, fr.days, fr.models["m"].as_i64()),
+            (h, Some(job), 7, Some(3))
+        );
+        assert_eq!(db.forecasts(c).expect("list")[0].id, f);
+        assert_eq!(db.forecast_csv(f).expect("csv").as_deref(), Some("f,csv"));
+
+        let qr = db.requirement_set(q).expect("set").expect("exists");
+        assert_eq!(
+            (
+                qr.forecast_id,
+                qr.quantile.as_str(),
+                qr.summary["q"].as_i64()
+            ),
+            (f, "p50", Some(4))
+        );
+        assert_eq!(
+            db.requirement_csv(q).expect("csv").as_deref(),
+            Some("q,csv")
+        );
+
+        let rr = db.roster(r).expect("roster").expect("exists");
+        assert_eq!(
+            (rr.requirement_set_id, rr.summary["gap"].as_f64()),
+            (q, Some(0.01))
+        );
+        assert_eq!(db.rosters(c).expect("list")[0].id, r);
+        for (file, text) in [
+            (RosterFile::Shifts, "shifts"),
+            (RosterFile::Activities, "activities"),
+            (RosterFile::Coverage, "coverage"),
+            (RosterFile::Json, "{}"),
+        ] {
+            assert_eq!(
+                db.roster_file(r, file).expect("file").as_deref(),
+                Some(text)
+            );
+        }
+        assert_eq!(db.roster_forecast_id(r).expect("forecast id"), Some(f));
+
+        let sr = db.simulation(s).expect("simulation").expect("exists");
+        assert!(sr.all_targets_met);
+        assert_eq!(
+            (sr.roster_id, sr.kpis[0].as_i64(), sr.report["k"].as_i64()),
+            (r, Some(1), Some(5))
+        );
+        assert_eq!(
+            db.simulation_csv(s).expect("csv").as_deref(),
+            Some("intervals")
+        );
+
+        assert!(db.forecast(f + 100).expect("read").is_none());
+        assert!(db.forecast_csv(f + 100).expect("read").is_none());
+        assert!(db.rosters(c + 100).expect("list").is_empty());
+    }
+
+    #[test]
+    fn a_corrupt_stored_document_is_a_json_error() {
+        let (_dir, db) = temp_db();
+        let c = db.insert_centre("North", "a").expect("insert").expect("id");
+        let job = db
+            .insert_job("forecast", c, &serde_json::json!({}))
+            .expect("job");
+        db.lock()
+            .expect("lock")
+            .execute("UPDATE jobs SET params_json = '{' WHERE id = ?1", [job])
+            .expect("corrupt");
+        assert!(matches!(db.job(job), Err(DbError::Json(_))));
+        assert!(matches!(db.jobs(c), Err(DbError::Json(_))));
     }
 
     #[test]

@@ -5,8 +5,9 @@ use actix_web::{http::header, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::common::stored_json;
 use super::{blocking, centre_or_404, AppState};
-use crate::db::CentreRow;
+use crate::db::{CentreRow, Db};
 use crate::problem::Problem;
 use crate::work::parse_config;
 
@@ -95,10 +96,7 @@ pub async fn create(
         (status = 404, description = "No such centre", body = Problem,
             content_type = "application/problem+json")))]
 pub async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, Problem> {
-    let id = id.into_inner();
-    let db = state.db.clone();
-    let row = blocking(move || centre_or_404(&db, id)).await?;
-    Ok(HttpResponse::Ok().json(row))
+    stored_json(&state, "centre", id.into_inner(), Db::centre).await
 }
 
 /// Replace a centre's configuration (validated first; stored forecasts and rosters keep the

@@ -1,18 +1,19 @@
 //! Forecasts: made from a stored history by a background job (model selection by backtest,
 //! P10/P50/P90 and AHT per channel and interval, as `rota forecast`).
 
-use actix_web::{http::header, web, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{blocking, centre_or_404, csv_file, AppState};
-use crate::db::{ForecastRow, JobRow};
+use super::common::{centre_list, queue_job, stored_csv, stored_json, NewJob};
+use super::{centre_or_404, AppState};
+use crate::db::{Db, ForecastRow, JobRow};
 use crate::jobs::JobFailure;
 use crate::problem::Problem;
 use crate::work::{self, parse_config, read_history_bytes};
 
-/// Longest forecast horizon accepted, days.
+/// Longest forecast horizon days.
 pub const MAX_FORECAST_DAYS: usize = 28;
 
 /// A forecast request.
@@ -53,8 +54,7 @@ pub async fn create(
             format!("days must be 1-{MAX_FORECAST_DAYS}"),
         ));
     }
-    let st = state.clone();
-    let job = blocking(move || {
+    queue_job(&state, move |st| {
         let db = st.db.clone();
         let centre = centre_or_404(&db, centre_id)?;
         let history = db
@@ -72,11 +72,11 @@ pub async fn create(
         let history_id = history.id;
         let config_toml = centre.config_toml;
         let jdb = db.clone();
-        let id = st.jobs.submit(
-            "forecast",
+        Ok(NewJob {
+            kind: "forecast",
             centre_id,
-            &params,
-            Box::new(move |ctx| {
+            params,
+            work: Box::new(move |ctx| {
                 ctx.progress(0.02, "reading the history");
                 let config = parse_config(&config_toml, "stored configuration")?;
                 let (filename, content) = jdb
@@ -97,18 +97,9 @@ pub async fn create(
                 )?;
                 Ok(())
             }),
-        )?;
-        db.job(id)?.ok_or_else(|| Problem::not_found("job", id))
+        })
     })
-    .await?;
-    Ok(accepted(job))
-}
-
-/// 202 with the job and its location.
-pub fn accepted(job: JobRow) -> HttpResponse {
-    HttpResponse::Accepted()
-        .insert_header((header::LOCATION, format!("/v1/jobs/{}", job.id)))
-        .json(job)
+    .await
 }
 
 /// Forecasts of a centre, newest first.
@@ -119,14 +110,7 @@ pub fn accepted(job: JobRow) -> HttpResponse {
         (status = 404, description = "No such centre", body = Problem,
             content_type = "application/problem+json")))]
 pub async fn list(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, Problem> {
-    let id = id.into_inner();
-    let db = state.db.clone();
-    let rows = blocking(move || {
-        centre_or_404(&db, id)?;
-        Ok(db.forecasts(id)?)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(rows))
+    centre_list(&state, id.into_inner(), Db::forecasts).await
 }
 
 /// One forecast: horizon and the model chosen per channel with its backtest scores.
@@ -136,14 +120,7 @@ pub async fn list(state: web::Data<AppState>, id: web::Path<i64>) -> Result<Http
         (status = 404, description = "No such forecast", body = Problem,
             content_type = "application/problem+json")))]
 pub async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, Problem> {
-    let id = id.into_inner();
-    let db = state.db.clone();
-    let row = blocking(move || {
-        db.forecast(id)?
-            .ok_or_else(|| Problem::not_found("forecast", id))
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(row))
+    stored_json(&state, "forecast", id.into_inner(), Db::forecast).await
 }
 
 /// The forecast file: interval_start, channel, offered_mean, offered_p10, offered_p50,
@@ -157,11 +134,6 @@ pub async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpR
             content_type = "application/problem+json")))]
 pub async fn csv(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, Problem> {
     let id = id.into_inner();
-    let db = state.db.clone();
-    let text = blocking(move || {
-        db.forecast_csv(id)?
-            .ok_or_else(|| Problem::not_found("forecast", id))
-    })
-    .await?;
-    Ok(csv_file(&format!("forecast-{id}.csv"), text))
+    let name = format!("forecast-{id}.csv");
+    stored_csv(&state, "forecast", id, &name, Db::forecast_csv).await
 }

@@ -5,8 +5,9 @@ use actix_web::{http::header, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::common::{centre_list, stored_json};
 use super::{blocking, centre_or_404, AppState};
-use crate::db::HistoryRow;
+use crate::db::{Db, HistoryRow};
 use crate::problem::{payload_problem, Problem};
 use crate::work::{ingest_history, parse_config};
 
@@ -134,7 +135,7 @@ pub async fn upload(
         .json(details))
 }
 
-fn details(db: &crate::db::Db, id: i64) -> Result<HistoryDetails, Problem> {
+fn details(db: &Db, id: i64) -> Result<HistoryDetails, Problem> {
     let history = db
         .history(id)?
         .ok_or_else(|| Problem::not_found("history", id))?;
@@ -156,14 +157,7 @@ fn details(db: &crate::db::Db, id: i64) -> Result<HistoryDetails, Problem> {
         (status = 404, description = "No such centre", body = Problem,
             content_type = "application/problem+json")))]
 pub async fn list(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, Problem> {
-    let id = id.into_inner();
-    let db = state.db.clone();
-    let rows = blocking(move || {
-        centre_or_404(&db, id)?;
-        Ok(db.histories(id)?)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(rows))
+    centre_list(&state, id.into_inner(), Db::histories).await
 }
 
 /// One history with its summary.
@@ -191,13 +185,8 @@ pub async fn recent(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Problem> {
-    let id = id.into_inner();
-    let db = state.db.clone();
-    let recent = blocking(move || {
-        db.history_details(id)?
-            .map(|(_, _, r)| r)
-            .ok_or_else(|| Problem::not_found("history", id))
+    stored_json(&state, "history", id.into_inner(), |db, id| {
+        Ok(db.history_details(id)?.map(|(_, _, recent)| recent))
     })
-    .await?;
-    Ok(HttpResponse::Ok().json(recent))
+    .await
 }

@@ -2,8 +2,9 @@
 
 use actix_web::{web, HttpResponse};
 
-use super::{blocking, centre_or_404, AppState};
-use crate::db::{status, JobRow};
+use super::common::{centre_list, stored_json};
+use super::{blocking, AppState};
+use crate::db::{status, Db, JobRow};
 use crate::problem::Problem;
 
 /// One job: status, progress (0..1), current step, result id or error.
@@ -13,10 +14,7 @@ use crate::problem::Problem;
         (status = 404, description = "No such job", body = Problem,
             content_type = "application/problem+json")))]
 pub async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, Problem> {
-    let id = id.into_inner();
-    let db = state.db.clone();
-    let job = blocking(move || db.job(id)?.ok_or_else(|| Problem::not_found("job", id))).await?;
-    Ok(HttpResponse::Ok().json(job))
+    stored_json(&state, "job", id.into_inner(), Db::job).await
 }
 
 /// Jobs of a centre, newest first (at most 100).
@@ -26,14 +24,7 @@ pub async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpR
         (status = 404, description = "No such centre", body = Problem,
             content_type = "application/problem+json")))]
 pub async fn list(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, Problem> {
-    let id = id.into_inner();
-    let db = state.db.clone();
-    let jobs = blocking(move || {
-        centre_or_404(&db, id)?;
-        Ok(db.jobs(id)?)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(jobs))
+    centre_list(&state, id.into_inner(), Db::jobs).await
 }
 
 /// Cancel a job: a queued job is cancelled at once; a running one stops at its next step (a solve

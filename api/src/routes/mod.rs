@@ -2,6 +2,7 @@
 //! workers, serialise. Everything under `/v1` needs a bearer token (see [`crate::auth`]).
 
 pub mod centres;
+pub mod common;
 pub mod docs;
 pub mod forecasts;
 pub mod histories;

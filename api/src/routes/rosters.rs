@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::forecasts::accepted;
-use super::{blocking, centre_or_404, csv_file, AppState};
-use crate::db::{JobRow, RosterFile, RosterRow};
+use super::common::{centre_list, queue_job, stored, stored_csv, stored_json, NewJob};
+use super::{centre_or_404, AppState};
+use crate::db::{Db, JobRow, RosterFile, RosterRow};
 use crate::jobs::JobFailure;
 use crate::problem::Problem;
 use crate::work::{self, parse_config};
@@ -60,8 +60,7 @@ pub async fn create(
     if body.days.is_some_and(|d| !(1..=28).contains(&d)) {
         return Err(Problem::invalid("days", "days must be 1-28"));
     }
-    let st = state.clone();
-    let job = blocking(move || {
+    queue_job(&state, move |st| {
         let db = st.db.clone();
         let centre = centre_or_404(&db, centre_id)?;
         let set = db
@@ -91,11 +90,11 @@ pub async fn create(
         let config_toml = centre.config_toml;
         let set_id = set.id;
         let jdb = db.clone();
-        let id = st.jobs.submit(
-            "schedule",
+        Ok(NewJob {
+            kind: "schedule",
             centre_id,
-            &params,
-            Box::new(move |ctx| {
+            params,
+            work: Box::new(move |ctx| {
                 let config = parse_config(&config_toml, "stored configuration")?;
                 let csv = jdb
                     .requirement_csv(set_id)?
@@ -115,11 +114,9 @@ pub async fn create(
                 })?;
                 Ok(())
             }),
-        )?;
-        db.job(id)?.ok_or_else(|| Problem::not_found("job", id))
+        })
     })
-    .await?;
-    Ok(accepted(job))
+    .await
 }
 
 /// Rosters of a centre, newest first.
@@ -130,14 +127,7 @@ pub async fn create(
         (status = 404, description = "No such centre", body = Problem,
             content_type = "application/problem+json")))]
 pub async fn list(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, Problem> {
-    let id = id.into_inner();
-    let db = state.db.clone();
-    let rows = blocking(move || {
-        centre_or_404(&db, id)?;
-        Ok(db.rosters(id)?)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(rows))
+    centre_list(&state, id.into_inner(), Db::rosters).await
 }
 
 /// One roster: paid cost and hours, objective, bound and gap, shortfall per channel, diagnosis.
@@ -147,14 +137,7 @@ pub async fn list(state: web::Data<AppState>, id: web::Path<i64>) -> Result<Http
         (status = 404, description = "No such roster", body = Problem,
             content_type = "application/problem+json")))]
 pub async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, Problem> {
-    let id = id.into_inner();
-    let db = state.db.clone();
-    let row = blocking(move || {
-        db.roster(id)?
-            .ok_or_else(|| Problem::not_found("roster", id))
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(row))
+    stored_json(&state, "roster", id.into_inner(), Db::roster).await
 }
 
 /// A roster file: `shifts.csv`, `activities.csv`, `coverage.csv` or `roster.json`.
@@ -188,16 +171,12 @@ pub async fn file(
             .with_field("file"))
         }
     };
-    let db = state.db.clone();
-    let text = blocking(move || {
-        db.roster_file(id, kind)?
-            .ok_or_else(|| Problem::not_found("roster", id))
-    })
-    .await?;
+    let read = move |db: &Db, id| db.roster_file(id, kind);
     if kind == RosterFile::Json {
+        let text = stored(&state, "roster", id, read).await?;
         return Ok(HttpResponse::Ok()
             .content_type("application/json")
             .body(text));
     }
-    Ok(csv_file(&name, text))
+    stored_csv(&state, "roster", id, &name, read).await
 }

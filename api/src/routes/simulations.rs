@@ -6,10 +6,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::forecasts::accepted;
+use super::common::{queue_job, stored_csv, stored_json, NewJob};
 use super::histories::optional_json;
-use super::{blocking, centre_or_404, csv_file, AppState};
-use crate::db::{JobRow, SimulationRow};
+use super::{centre_or_404, AppState};
+use crate::db::{Db, JobRow, SimulationRow};
 use crate::jobs::JobFailure;
 use crate::problem::Problem;
 use crate::work::{self, parse_config};
@@ -55,8 +55,7 @@ pub async fn create(
         ));
     }
     let seed = body.seed.unwrap_or(1);
-    let st = state.clone();
-    let job = blocking(move || {
+    queue_job(&state, move |st| {
         let db = st.db.clone();
         let roster = db
             .roster(roster_id)?
@@ -74,11 +73,11 @@ pub async fn create(
         let config_toml = centre.config_toml;
         let centre_id = centre.id;
         let jdb = db.clone();
-        let id = st.jobs.submit(
-            "simulation",
+        Ok(NewJob {
+            kind: "simulation",
             centre_id,
-            &params,
-            Box::new(move |ctx| {
+            params,
+            work: Box::new(move |ctx| {
                 let config = parse_config(&config_toml, "stored configuration")?;
                 let gone = || JobFailure::Failed("the roster or its forecast was deleted".into());
                 let forecast_id = jdb.roster_forecast_id(roster_id)?.ok_or_else(gone)?;
@@ -108,11 +107,9 @@ pub async fn create(
                 )?;
                 Ok(())
             }),
-        )?;
-        db.job(id)?.ok_or_else(|| Problem::not_found("job", id))
+        })
     })
-    .await?;
-    Ok(accepted(job))
+    .await
 }
 
 /// One simulation run: KPIs per channel against the targets.
@@ -123,14 +120,7 @@ pub async fn create(
         (status = 404, description = "No such simulation", body = Problem,
             content_type = "application/problem+json")))]
 pub async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, Problem> {
-    let id = id.into_inner();
-    let db = state.db.clone();
-    let row = blocking(move || {
-        db.simulation(id)?
-            .ok_or_else(|| Problem::not_found("simulation", id))
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(row))
+    stored_json(&state, "simulation", id.into_inner(), Db::simulation).await
 }
 
 /// Simulated KPIs per interval and channel (means and 95% bounds).
@@ -143,11 +133,6 @@ pub async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpR
             content_type = "application/problem+json")))]
 pub async fn csv(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, Problem> {
     let id = id.into_inner();
-    let db = state.db.clone();
-    let text = blocking(move || {
-        db.simulation_csv(id)?
-            .ok_or_else(|| Problem::not_found("simulation", id))
-    })
-    .await?;
-    Ok(csv_file(&format!("simulation-{id}-intervals.csv"), text))
+    let name = format!("simulation-{id}-intervals.csv");
+    stored_csv(&state, "simulation", id, &name, Db::simulation_csv).await
 }

@@ -6,9 +6,10 @@ use rota_scheduler::staffing::{erlang_calculator, ErlangRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::common::{stored_csv, stored_json};
 use super::histories::{optional_json, read_body};
 use super::{blocking, centre_or_404, csv_file, AppState};
-use crate::db::RequirementSetRow;
+use crate::db::{Db, RequirementSetRow};
 use crate::problem::Problem;
 use crate::work::{self, parse_config, parse_quantile, read_forecast};
 
@@ -172,14 +173,13 @@ pub async fn get_requirement_set(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Problem> {
-    let id = id.into_inner();
-    let db = state.db.clone();
-    let row = blocking(move || {
-        db.requirement_set(id)?
-            .ok_or_else(|| Problem::not_found("requirement set", id))
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(row))
+    stored_json(
+        &state,
+        "requirement set",
+        id.into_inner(),
+        Db::requirement_set,
+    )
+    .await
 }
 
 /// The requirements file (`rota staff` format).
@@ -195,11 +195,6 @@ pub async fn requirement_csv(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Problem> {
     let id = id.into_inner();
-    let db = state.db.clone();
-    let text = blocking(move || {
-        db.requirement_csv(id)?
-            .ok_or_else(|| Problem::not_found("requirement set", id))
-    })
-    .await?;
-    Ok(csv_file(&format!("requirements-{id}.csv"), text))
+    let name = format!("requirements-{id}.csv");
+    stored_csv(&state, "requirement set", id, &name, Db::requirement_csv).await
 }

@@ -1,0 +1,75 @@
+//! What the HTTP end-to-end tests share: the real `rota serve` on a random port with a temporary
+//! database, and an HTTP client that hands back 4xx/5xx answers instead of failing on them.
+//! Each test crate (`mod common;`) uses part of it.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A running `rota serve` on 127.0.0.1:<random port>, killed when dropped.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+}
+
+impl Server {
+    /// Starts `rota serve` on `db` with the write token `write` (and the read token `read`, when
+    /// given) plus `extra` arguments; returns once it prints the address it listens on.
+    pub fn start(db: &Path, write: &str, read: Option<&str>, extra: &[&str]) -> Self {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rota"));
+        cmd.args(["serve", "--bind", "127.0.0.1:0", "--workers", "2", "--db"])
+            .arg(db)
+            .args(extra)
+            .env("ROTA_API_TOKENS", write)
+            .env_remove("ROTA_BIND")
+            .env_remove("ROTA_DB")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        if let Some(read) = read {
+            cmd.env("ROTA_API_READ_TOKENS", read);
+        }
+        let mut child = cmd.spawn().expect("spawn rota serve");
+        let stdout = child.stdout.take().expect("stdout piped");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the listening line");
+        let base = line
+            .trim()
+            .strip_prefix("rota: listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line from rota serve: {line:?}"))
+            .to_string();
+        Server { child, base }
+    }
+
+    /// The full URL of `path` on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Hard stop (SIGKILL): nothing gets a chance to flush, which is what a restart test needs.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP client that returns error statuses as answers (the tests check them) and gives up on
+/// a request after `timeout`.
+pub fn agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(timeout))
+        .build()
+        .into()
+}
