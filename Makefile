@@ -8,7 +8,7 @@ SAMPLES := data/samples
 DEMO_DIR ?= rota-demo
 ROTA_RELEASE := target/release/rota
 
-.PHONY: all demo test lint fmt bench prereqs build release clean-demo
+.PHONY: all demo test lint fmt bench prereqs browser-prereqs build release clean-demo
 
 all: test
 
@@ -29,14 +29,33 @@ prereqs:
 	fi
 	@command -v $(CARGO) >/dev/null 2>&1 || { echo "make: cargo not found; install Rust from https://rustup.rs"; exit 1; }
 
+## browser-prereqs: Debian's Chromium and ChromeDriver, for the dashboard and HTML-report tests.
+## Set ROTA_SKIP_BROWSER_TESTS=1 to run the suite without a browser (those tests then say so).
+browser-prereqs:
+	@if [ -z "$$ROTA_SKIP_BROWSER_TESTS" ]; then \
+	  missing=""; \
+	  command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	  command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "make: installing missing system packages for the browser tests:$$missing"; \
+	    if command -v apt-get >/dev/null 2>&1; then \
+	      SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO="sudo"; \
+	      $$SUDO apt-get install -y $$missing || { $$SUDO apt-get update && $$SUDO apt-get install -y $$missing; }; \
+	    else \
+	      echo "make: please install$$missing (or set ROTA_SKIP_BROWSER_TESTS=1)"; exit 1; \
+	    fi; \
+	  fi; \
+	fi
+
 build: prereqs
 	$(CARGO) build
 
 release: prereqs
 	$(CARGO) build --release --bin rota
 
-## test: the whole suite (unit, property, reference, end-to-end tests of the CLI).
-test: prereqs
+## test: the whole suite (unit, property, reference, end-to-end tests of the CLI, the HTTP server
+## and the dashboard in headless Chromium).
+test: prereqs browser-prereqs
 	$(CARGO) test --workspace
 
 ## lint: formatting and clippy as CI expects them.
@@ -61,15 +80,41 @@ demo: release
 	@echo "== 1. The sample centre's history: $(SAMPLES)/history.csv.gz"
 	$(ROTA_RELEASE) data check $(SAMPLES)/history.csv.gz --config $(SAMPLES)/centre.toml
 	@echo
-	@echo "== 2. Next week's forecast per channel (model chosen by rolling-origin backtest)"
+	@echo "== 2. Last quarter's performance per channel and week (table; CSV and HTML in $(DEMO_DIR)/)"
+	$(ROTA_RELEASE) report --history $(SAMPLES)/history.csv.gz --config $(SAMPLES)/centre.toml \
+	  --csv $(DEMO_DIR)/report.csv --html $(DEMO_DIR)/report.html
+	@echo
+	@echo "== 3. Next week's forecast per channel (model chosen by rolling-origin backtest)"
 	$(ROTA_RELEASE) forecast --history $(SAMPLES)/history.csv.gz --config $(SAMPLES)/centre.toml \
 	  --from $(DEMO_FROM) --days $(DEMO_DAYS) --out $(DEMO_DIR)/forecast.csv
 	@echo
-	@echo "== 3. Required agents per channel and interval for the targets, beside the historic staffing"
+	@echo "== 4. Required agents per channel and interval for the targets, beside the historic staffing"
 	$(ROTA_RELEASE) staff --forecast $(DEMO_DIR)/forecast.csv --config $(SAMPLES)/centre.toml \
 	  --history $(SAMPLES)/history.csv.gz --out $(DEMO_DIR)/requirements.csv
 	@echo
-	@echo "Outputs in $(DEMO_DIR)/: forecast.csv, requirements.csv"
+	@echo "== 5. The week's roster: cost, paid hours, coverage per channel, gap to the LP bound"
+	$(ROTA_RELEASE) schedule --config $(SAMPLES)/centre.toml --requirements $(DEMO_DIR)/requirements.csv \
+	  --from $(DEMO_FROM) --days $(DEMO_DAYS) --time-limit-s 25 --out-dir $(DEMO_DIR)/roster
+	@echo
+	@echo "== 6. The scheduled week simulated (50 replications): KPIs against the targets"
+	$(ROTA_RELEASE) simulate --config $(SAMPLES)/centre.toml --forecast $(DEMO_DIR)/forecast.csv \
+	  --roster $(DEMO_DIR)/roster --replications 50 --seed 7 --out $(DEMO_DIR)/simulation.csv
+	@echo
+	@echo "== 7. What if? The shipped scenarios against today's baseline, side by side"
+	$(ROTA_RELEASE) scenario --config $(SAMPLES)/centre.toml --forecast $(DEMO_DIR)/forecast.csv \
+	  --scenario $(SAMPLES)/scenarios --time-limit-s 10 --replications 10 --out-dir $(DEMO_DIR)/scenarios
+	@printf '%s\n' '<!doctype html><html lang="en"><meta charset="utf-8"><title>Rota demo</title>' \
+	  '<body style="font-family:sans-serif;max-width:50em;margin:2em auto">' \
+	  '<h1>Rota demo: the sample centre, week of $(DEMO_FROM)</h1><ul>' \
+	  '<li><a href="report.html">Last quarter: performance per channel and week</a></li>' \
+	  '<li><a href="scenarios/scenarios.html">What-if scenarios side by side</a></li>' \
+	  '<li><a href="forecast.csv">forecast.csv</a>, <a href="requirements.csv">requirements.csv</a>,' \
+	  ' <a href="roster/shifts.csv">roster/shifts.csv</a>, <a href="roster/activities.csv">roster/activities.csv</a>,' \
+	  ' <a href="roster/coverage.csv">roster/coverage.csv</a>, <a href="simulation.csv">simulation.csv</a>,' \
+	  ' <a href="simulation.summary.csv">simulation.summary.csv</a></li></ul></body></html>' > $(DEMO_DIR)/index.html
+	@echo
+	@echo "Outputs in $(DEMO_DIR)/: index.html (start here), report.html, forecast.csv, requirements.csv,"
+	@echo "roster/, simulation.csv, simulation.summary.csv, scenarios/"
 
 clean-demo:
 	rm -rf $(DEMO_DIR)

@@ -36,7 +36,13 @@ enum Command {
     Forecast(cmd::forecast::Args),
     /// Rolling-origin backtest of every forecasting model against the baselines.
     Backtest(cmd::backtest::Args),
-    /// Start the HTTP service for managers (JSON API).
+    /// Replay a roster against demand in a discrete-event simulation; KPIs against targets.
+    Simulate(cmd::simulate::Args),
+    /// What-if scenarios side by side: volumes, AHT, skills, headcount, targets.
+    Scenario(cmd::scenario::Args),
+    /// Performance report per channel and week from history (table, CSV, HTML).
+    Report(cmd::report::Args),
+    /// Start the HTTP service for managers (JSON API and dashboard).
     Serve(cmd::serve::Args),
 }
 
@@ -59,6 +65,9 @@ fn main() -> ExitCode {
         Command::Schedule(args) => cmd::schedule::run(args),
         Command::Forecast(args) => cmd::forecast::run(args),
         Command::Backtest(args) => cmd::backtest::run(args),
+        Command::Simulate(args) => cmd::simulate::run(args),
+        Command::Scenario(args) => cmd::scenario::run(args),
+        Command::Report(args) => cmd::report::run(args),
         Command::Serve(args) => cmd::serve::run(args),
     };
     match result {
