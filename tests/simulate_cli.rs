@@ -205,3 +205,48 @@ fn zero_replications_is_an_error() {
         .failure()
         .stderr(predicate::str::contains("replications must be at least 1"));
 }
+
+/// The week's voice abandon rate from a summary file.
+fn week_voice_abandon(summary: &str) -> f64 {
+    let row = summary
+        .lines()
+        .find(|l| l.starts_with("week,voice,abandon_rate,"))
+        .expect("a week row for the voice abandon rate");
+    row.split(',').nth(3).unwrap().parse().unwrap()
+}
+
+#[test]
+fn shrinkage_is_on_by_default_and_can_be_switched_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, shrinkage: Option<&str>| {
+        let out = dir.path().join(format!("{name}.csv"));
+        let mut cmd = simulate(
+            &fixtures().join("roster"),
+            &fixtures().join("forecast.csv"),
+            &out,
+            5,
+        );
+        if let Some(s) = shrinkage {
+            cmd.args(["--shrinkage", s]);
+        }
+        cmd.assert().success();
+        fs::read_to_string(dir.path().join(format!("{name}.summary.csv"))).unwrap()
+    };
+    let default = run("default", None);
+    let configured = run("configured", Some("configured"));
+    let none = run("none", Some("none"));
+    assert_eq!(default, configured, "shrinkage is configured by default");
+    assert_eq!(none, run("none2", Some("none")), "same seed, same bytes");
+    // Fewer agents on the phones: more callers give up.
+    assert!(
+        week_voice_abandon(&configured) > week_voice_abandon(&none),
+        "configured {} vs none {}",
+        week_voice_abandon(&configured),
+        week_voice_abandon(&none)
+    );
+    rota()
+        .args(["simulate", "--shrinkage", "half"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--shrinkage"));
+}

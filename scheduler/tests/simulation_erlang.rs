@@ -11,7 +11,7 @@ use rota_data::config::CentreConfig;
 use rota_data::demand::{DemandRecord, DemandSeries};
 use rota_scheduler::simulation::{
     simulate, HandleTimeModel, PatienceModel, PlanActivity, PlanActivityKind, RosterPlan,
-    SimulationInput, SimulationOptions,
+    ShrinkageModel, SimulationInput, SimulationOptions,
 };
 use rota_scheduler::staffing::{evaluate, Patience, QueueInputs};
 
@@ -96,6 +96,8 @@ fn check(case: &Case) {
         seed: 11,
         handle_time: HandleTimeModel::Exponential,
         patience: [(voice.clone(), patience)].into_iter().collect(),
+        // Erlang C/A count every agent as available all the time: no shrinkage.
+        shrinkage: ShrinkageModel::None,
         ..Default::default()
     };
     let report = simulate(&input, &opts, |_, _| {}).unwrap();

@@ -8,7 +8,8 @@ use rota_data::config::CentreConfig;
 use rota_data::demand::{DemandRecord, DemandSeries};
 use rota_scheduler::simulation::{
     simulate, ArrivalProcess, ClosingPolicy, PatienceModel, PlanActivity, PlanActivityKind,
-    RosterPlan, Routing, SimulationError, SimulationInput, SimulationOptions, SimulationReport,
+    RosterPlan, Routing, ShrinkageModel, SimulationError, SimulationInput, SimulationOptions,
+    SimulationReport,
 };
 
 fn day() -> NaiveDate {
@@ -203,6 +204,8 @@ fn chat_concurrency_serves_two_at_once() {
         replications: 10,
         seed: 9,
         routing: Routing::Assigned,
+        // One agent: the mechanics of concurrency, not the configured shrinkage.
+        shrinkage: ShrinkageModel::None,
         ..Default::default()
     };
     let r = run(&demand(&[("chat", 3.0)]), acts, opts);
@@ -267,6 +270,7 @@ fn multi_skill_agents_take_other_channels_by_priority() {
         SimulationOptions {
             replications: 5,
             seed: 1,
+            shrinkage: ShrinkageModel::None,
             ..Default::default()
         },
     );
@@ -277,6 +281,7 @@ fn multi_skill_agents_take_other_channels_by_priority() {
             replications: 5,
             seed: 1,
             routing: Routing::Assigned,
+            shrinkage: ShrinkageModel::None,
             ..Default::default()
         },
     );

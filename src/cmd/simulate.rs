@@ -15,7 +15,7 @@ use rota_data::demand::DemandSeries;
 use rota_data::ingest::{read_history, IngestOptions};
 use rota_scheduler::simulation::{
     demand_from_history, simulate, ArrivalProcess, ClosingPolicy, HandleTimeModel, RosterPlan,
-    Routing, SimulationInput, SimulationOptions, DEFAULT_HANDLE_TIME_CV,
+    Routing, ShrinkageModel, SimulationInput, SimulationOptions, DEFAULT_HANDLE_TIME_CV,
 };
 
 /// Handle-time distribution.
@@ -43,6 +43,17 @@ pub enum RoutingArg {
     MultiSkill,
     /// Only the rostered channel.
     Assigned,
+}
+
+/// Shrinkage taken off the rostered agents.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ShrinkageArg {
+    /// The configured shrinkage of the channel each shift mostly works: sickness/absence as
+    /// whole-shift absence, the rest as off-phone intervals.
+    Configured,
+    /// None: agents work every rostered minute (use when the roster already contains the
+    /// shrinkage activities).
+    None,
 }
 
 /// Simulate a roster against demand and report the KPIs against the targets.
@@ -83,6 +94,10 @@ pub struct Args {
     /// Routing of free agents.
     #[arg(long, value_enum, default_value_t = RoutingArg::MultiSkill)]
     pub routing: RoutingArg,
+    /// Shrinkage (absence, training, meetings, ...) the roster was grossed up for but does not
+    /// place: taken off the agents at random in every replication, or not at all.
+    #[arg(long, value_enum, default_value_t = ShrinkageArg::Configured)]
+    pub shrinkage: ShrinkageArg,
 }
 
 /// `S.csv` -> `S.summary.csv`; other names get `.summary.csv` appended.
@@ -141,6 +156,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         routing: match args.routing {
             RoutingArg::MultiSkill => Routing::MultiSkill,
             RoutingArg::Assigned => Routing::Assigned,
+        },
+        shrinkage: match args.shrinkage {
+            ShrinkageArg::Configured => ShrinkageModel::Configured,
+            ShrinkageArg::None => ShrinkageModel::None,
         },
         ..Default::default()
     };

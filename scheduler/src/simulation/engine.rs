@@ -17,9 +17,14 @@ use rand_distr::{Distribution, Exp1, StandardNormal};
 use super::error::SimulationError;
 use super::input::SimulationInput;
 use super::SimulationOptions;
-use super::{ArrivalProcess, ClosingPolicy, HandleTimeModel, PatienceModel, Routing};
+use super::{
+    ArrivalProcess, ClosingPolicy, HandleTimeModel, PatienceModel, Routing, ShrinkageModel,
+};
 
 const NONE: u8 = u8::MAX;
+/// Change-list code of off-phone shrinkage time: unavailable like [`NONE`], but the time is owed in
+/// full (see [`Sim::change`]).
+const OFF: u8 = u8::MAX - 1;
 const NO_POS: u32 = u32::MAX;
 
 /// Patience as sampled.
@@ -45,13 +50,111 @@ pub(crate) struct ChanModel {
     pub response: Option<(f64, bool)>,
 }
 
+/// A gap between two activities of one agent at least this long (seconds) starts a new shift
+/// (day worked): activities within a shift follow each other without gaps, shifts are separated
+/// by the rest period.
+const SHIFT_GAP_S: f64 = 4.0 * 3600.0;
+
+/// One shift (day worked) of one agent and the shrinkage drawn on it in every replication.
+#[derive(Debug, Clone)]
+struct ShiftShrinkage {
+    /// Start and end of the shift, seconds from the horizon start.
+    start: f64,
+    end: f64,
+    /// Intervals in which the agent works (any channel) in this shift, ascending.
+    work_ivs: Vec<u32>,
+    /// Probability of unplanned absence for the whole shift.
+    absence_p: f64,
+    /// Share of the work intervals off-phone when present.
+    off_share: f64,
+}
+
 #[derive(Debug, Clone)]
 struct AgentModel {
     skills: u64,
     /// Live channels the agent is skilled in, lowest priority number first.
     overflow: Vec<u8>,
-    /// (time, channel worked or NONE), strictly increasing times.
+    /// (time, channel worked or NONE), strictly increasing times: the roster as planned.
     changes: Vec<(f64, u8)>,
+    /// Rostered periods (start, end, channel worked), sorted by start.
+    periods: Vec<(f64, f64, Option<usize>)>,
+    /// Shifts with their shrinkage (empty when shrinkage is off).
+    shifts: Vec<ShiftShrinkage>,
+}
+
+/// Absence probability and off-phone share (given present) of a shrinkage: absence = the
+/// activities named like sickness or absence (`sickness`, `unplanned_absence`, `sick_leave`, ...);
+/// the rest of the total is off-phone time, scaled by `1 / (1 − absence)` so that the expected
+/// available time is exactly `1 − total`. Without a breakdown the whole total is off-phone.
+pub(crate) fn split_shrinkage(s: &rota_data::config::Shrinkage) -> (f64, f64) {
+    let total = s.total().clamp(0.0, 1.0);
+    let absence: f64 = s
+        .activities()
+        .iter()
+        .filter(|(name, _)| {
+            let n = name.to_ascii_lowercase();
+            n.contains("sick") || n.contains("absen")
+        })
+        .map(|(_, v)| *v)
+        .sum::<f64>()
+        .clamp(0.0, total);
+    let off = if absence < 1.0 {
+        ((total - absence) / (1.0 - absence)).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (absence, off)
+}
+
+/// Periods with the channel worked as a change-list code (NONE: not working).
+fn codes(periods: &[(f64, f64, Option<usize>)]) -> Vec<(f64, f64, u8)> {
+    periods
+        .iter()
+        .map(|&(s, e, c)| (s, e, c.map(|c| c as u8).unwrap_or(NONE)))
+        .collect()
+}
+
+/// The change list of an agent's periods: (time, code) at each change of state.
+fn compile_changes(periods: &[(f64, f64, u8)]) -> Vec<(f64, u8)> {
+    let mut changes: Vec<(f64, u8)> = Vec::new();
+    let mut push = |t: f64, c: u8| {
+        if let Some(last) = changes.last_mut() {
+            if last.0 == t {
+                last.1 = c;
+                return;
+            }
+        }
+        changes.push((t, c));
+    };
+    for (k, &(s, e, c)) in periods.iter().enumerate() {
+        push(s, c);
+        let next_starts_at_end = periods.get(k + 1).is_some_and(|p| p.0 <= e);
+        if !next_starts_at_end {
+            push(e, NONE);
+        }
+    }
+    // Drop changes that repeat the current state.
+    let mut dedup: Vec<(f64, u8)> = Vec::with_capacity(changes.len());
+    let mut state = NONE;
+    for (t, c) in changes {
+        if c != state {
+            dedup.push((t, c));
+            state = c;
+        }
+    }
+    dedup
+}
+
+/// The shrinkage stream of replication `stream`: a ChaCha8 key derived from the seed (distinct from
+/// the main stream's key) with the replication's stream id, so that the arrivals, patience and
+/// handle times of a replication are the same with and without shrinkage.
+fn shrinkage_rng(seed: u64, stream: u64) -> ChaCha8Rng {
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&seed.to_le_bytes());
+    key[8..16].copy_from_slice(b"shrinkag");
+    let mut rng = ChaCha8Rng::from_seed(key);
+    rng.set_stream(stream);
+    rng
 }
 
 /// The compiled, read-only model shared by all replications.
@@ -78,6 +181,8 @@ pub(crate) struct Model {
     pub staffed: Vec<f64>,
     multi_skill: bool,
     replay: bool,
+    /// Shrinkage is drawn in every replication (configured and not zero).
+    shrinkage: bool,
     /// Deferred backlog at the start of every replication (see [`pilot_backlog`]).
     pub initial_backlog: Vec<Vec<Waiting>>,
 }
@@ -246,6 +351,10 @@ impl Model {
             worked_cum.push(cum);
         }
 
+        let chan_shrinkage: Vec<(f64, f64)> = channels
+            .iter()
+            .map(|ch| split_shrinkage(ch.shrinkage()))
+            .collect();
         let mut staffed = vec![0.0; n_ch * n_iv];
         let mut agents = Vec::with_capacity(input.agents.len());
         for tl in &input.agents {
@@ -263,23 +372,7 @@ impl Model {
                 .collect();
             let mut periods = tl.periods.clone();
             periods.sort_by(|a, b| a.0.total_cmp(&b.0));
-            let mut changes: Vec<(f64, u8)> = Vec::new();
-            let mut push = |t: f64, c: u8| {
-                if let Some(last) = changes.last_mut() {
-                    if last.0 == t {
-                        last.1 = c;
-                        return;
-                    }
-                }
-                changes.push((t, c));
-            };
-            for (k, &(s, e, ch)) in periods.iter().enumerate() {
-                let c = ch.map(|c| c as u8).unwrap_or(NONE);
-                push(s, c);
-                let next_starts_at_end = periods.get(k + 1).is_some_and(|p| p.0 <= e);
-                if !next_starts_at_end {
-                    push(e, NONE);
-                }
+            for &(s, e, ch) in &periods {
                 if let Some(c) = ch {
                     let v = &mut staffed[c * n_iv..(c + 1) * n_iv];
                     let mut t = s;
@@ -292,21 +385,24 @@ impl Model {
                     }
                 }
             }
-            // Drop changes that repeat the current state.
-            let mut dedup: Vec<(f64, u8)> = Vec::with_capacity(changes.len());
-            let mut state = NONE;
-            for (t, c) in changes {
-                if c != state {
-                    dedup.push((t, c));
-                    state = c;
-                }
-            }
+            let shifts = if opts.shrinkage == ShrinkageModel::Configured {
+                shifts_of(&periods, &chan_shrinkage, interval_s, n_iv)
+            } else {
+                Vec::new()
+            };
             agents.push(AgentModel {
                 skills,
                 overflow,
-                changes: dedup,
+                changes: compile_changes(&codes(&periods)),
+                periods,
+                shifts,
             });
         }
+        let shrinkage = agents.iter().any(|a| {
+            a.shifts
+                .iter()
+                .any(|s| s.absence_p > 0.0 || s.off_share > 0.0)
+        });
 
         Ok(Self {
             n_ch,
@@ -327,6 +423,7 @@ impl Model {
             staffed,
             multi_skill: opts.routing == Routing::MultiSkill,
             replay: opts.arrivals == ArrivalProcess::Replay,
+            shrinkage,
             initial_backlog: vec![Vec::new(); n_ch],
         })
     }
@@ -358,6 +455,58 @@ impl Model {
             to - from
         }
     }
+}
+
+/// The shifts of an agent's sorted periods with the shrinkage of the channel each mostly works
+/// (most work seconds; ties: first channel in the configuration).
+fn shifts_of(
+    periods: &[(f64, f64, Option<usize>)],
+    chan_shrinkage: &[(f64, f64)],
+    interval_s: f64,
+    n_iv: usize,
+) -> Vec<ShiftShrinkage> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < periods.len() {
+        let mut j = k + 1;
+        let mut end = periods[k].1;
+        while j < periods.len() && periods[j].0 - end < SHIFT_GAP_S {
+            end = end.max(periods[j].1);
+            j += 1;
+        }
+        let mut secs = vec![0.0; chan_shrinkage.len()];
+        let mut ivs: Vec<u32> = Vec::new();
+        for &(s, e, ch) in &periods[k..j] {
+            let Some(c) = ch else { continue };
+            secs[c] += e - s;
+            let first = (s / interval_s) as usize;
+            let last = ((e / interval_s).ceil() as usize).min(n_iv);
+            for i in first..last {
+                if ivs.last().is_none_or(|&l| (l as usize) < i) {
+                    ivs.push(i as u32);
+                }
+            }
+        }
+        let main = secs.iter().enumerate().filter(|(_, v)| **v > 0.0).fold(
+            None::<(usize, f64)>,
+            |best, (c, &v)| match best {
+                Some((_, bv)) if bv >= v => best,
+                _ => Some((c, v)),
+            },
+        );
+        if let Some((c, _)) = main {
+            let (absence_p, off_share) = chan_shrinkage[c];
+            out.push(ShiftShrinkage {
+                start: periods[k].0,
+                end,
+                work_ivs: ivs,
+                absence_p,
+                off_share,
+            });
+        }
+        k = j;
+    }
+    out
 }
 
 /// The service-level threshold of a channel: its service-level target's seconds, else its
@@ -423,6 +572,10 @@ struct AgentState {
     /// `overrun_into`.
     overrun_since: f64,
     overrun_into: u8,
+    /// Off-phone time started while the agent had contacts in hand: it starts when they are
+    /// finished and lasts `off_len` seconds.
+    off_pending: bool,
+    off_len: f64,
 }
 
 const K_ARRIVAL: u32 = 0;
@@ -467,12 +620,15 @@ struct Sim<'m> {
     /// Replay: (interval, remaining, previous uniform) per channel.
     replay: Vec<(usize, u32, f64)>,
     contacts: u64,
+    /// Per agent, the change list after this replication's shrinkage (empty: the roster as
+    /// planned, [`AgentModel::changes`]).
+    changes: Vec<Vec<(f64, u8)>>,
 }
 
 fn new_sim(m: &Model, seed: u64, stream: u64) -> Sim<'_> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(stream);
-    Sim {
+    let mut sim = Sim {
         m,
         rng,
         heap: BinaryHeap::with_capacity(256),
@@ -497,6 +653,8 @@ fn new_sim(m: &Model, seed: u64, stream: u64) -> Sim<'_> {
                 next_change: 0,
                 overrun_since: -1.0,
                 overrun_into: NONE,
+                off_pending: false,
+                off_len: 0.0,
             };
             m.agents.len()
         ],
@@ -505,7 +663,93 @@ fn new_sim(m: &Model, seed: u64, stream: u64) -> Sim<'_> {
             .map(|c| (0, m.count.get(c * m.n_iv).copied().unwrap_or(0), 0.0))
             .collect(),
         contacts: 0,
+        changes: Vec::new(),
+    };
+    if m.shrinkage {
+        sim.changes = draw_shrinkage(m, seed, stream, &mut sim.cells);
     }
+    sim
+}
+
+/// This replication's roster after shrinkage: per agent and shift, absence for the whole shift
+/// (probability `absence_p`), else `off_share` of the shift's work intervals off-phone, chosen
+/// uniformly without replacement; their count is `floor(x)` or `floor(x) + 1` with probability
+/// `x − floor(x)`, x = `off_share` × work intervals, so every work interval is off with probability
+/// exactly `off_share`. Work time taken off is removed from the logged-in time of its channel.
+fn draw_shrinkage(m: &Model, seed: u64, stream: u64, cells: &mut [Cell]) -> Vec<Vec<(f64, u8)>> {
+    let mut rng = shrinkage_rng(seed, stream);
+    let mut off: Vec<(f64, f64)> = Vec::new();
+    let mut pool: Vec<u32> = Vec::new();
+    let mut periods: Vec<(f64, f64, u8)> = Vec::new();
+    m.agents
+        .iter()
+        .map(|am| {
+            off.clear();
+            for sh in &am.shifts {
+                let u: f64 = rng.random();
+                if u < sh.absence_p {
+                    off.push((sh.start, sh.end));
+                    continue;
+                }
+                let n = sh.work_ivs.len();
+                let x = sh.off_share * n as f64;
+                let mut k = x.floor() as usize;
+                let frac: f64 = rng.random();
+                if frac < x - x.floor() {
+                    k += 1;
+                }
+                let k = k.min(n);
+                if k == 0 {
+                    continue;
+                }
+                pool.clear();
+                pool.extend_from_slice(&sh.work_ivs);
+                for j in 0..k {
+                    let r = rng.random_range(j..n);
+                    pool.swap(j, r);
+                }
+                let chosen = &mut pool[..k];
+                chosen.sort_unstable();
+                for &i in chosen.iter() {
+                    let s = f64::from(i) * m.interval_s;
+                    off.push((s, s + m.interval_s));
+                }
+            }
+            if off.is_empty() {
+                return am.changes.clone();
+            }
+            // `off` is sorted and disjoint (shifts in order, intervals sorted within a shift).
+            periods.clear();
+            for &(s, e, ch) in &am.periods {
+                let Some(c) = ch else {
+                    periods.push((s, e, NONE));
+                    continue;
+                };
+                let mut t = s;
+                for &(os, oe) in off.iter() {
+                    if os >= e {
+                        break;
+                    }
+                    if oe <= t {
+                        continue;
+                    }
+                    if os > t {
+                        periods.push((t, os, c as u8));
+                    }
+                    let (ps, pe) = (t.max(os), oe.min(e));
+                    periods.push((ps, pe, OFF));
+                    add_span(cells, c * m.n_iv, m.n_iv, m.interval_s, ps, pe, -1.0, |c| {
+                        &mut c.extra_staffed_s
+                    });
+                    t = pe;
+                }
+                if t < e {
+                    periods.push((t, e, c as u8));
+                }
+            }
+            compile_changes(&periods)
+        })
+        .collect()
 }
 
 /// Runs replication `rep` of the model with the stream `(seed, rep)`.
@@ -545,6 +789,15 @@ pub(crate) fn pilot_backlog(m: &Model, seed: u64) -> Vec<Vec<Waiting>> {
 }
 
 impl Sim<'_> {
+    /// Agent a's change list in this replication.
+    #[inline]
+    fn agent_changes(&self, a: usize) -> &[(f64, u8)] {
+        match self.changes.get(a) {
+            Some(v) => v,
+            None => &self.m.agents[a].changes,
+        }
+    }
+
     #[inline]
     fn push(&mut self, t: f64, kind: u32, id: u32) {
         self.seq += 1;
@@ -562,8 +815,8 @@ impl Sim<'_> {
                 self.push(t, K_ARRIVAL, c as u32);
             }
         }
-        for (a, am) in m.agents.iter().enumerate() {
-            if let Some(&(t, _)) = am.changes.first() {
+        for a in 0..m.agents.len() {
+            if let Some(&(t, _)) = self.agent_changes(a).first() {
                 self.push(t, K_CHANGE, a as u32);
             }
         }
@@ -914,17 +1167,53 @@ impl Sim<'_> {
         if self.agents[a].count == 0 {
             self.close_overrun(a, t);
             self.agents[a].holding = NONE;
+            if self.agents[a].off_pending {
+                // The owed off-phone time starts now; the agent comes back after all of it, but
+                // no later than the roster's next change after the return.
+                self.agents[a].off_pending = false;
+                let idx = self.agents[a].next_change as usize;
+                let len = self.agents[a].off_len;
+                let ch = self.agent_changes(a);
+                if ch.get(idx).is_some() {
+                    let cap = ch.get(idx + 1).map_or(f64::INFINITY, |x| x.0);
+                    let back = (t + len).min(cap).max(t);
+                    self.push(back, K_CHANGE, a as u32);
+                }
+            }
         }
         self.serve_agent(a, t);
     }
 
+    /// The roster's next change for agent a. Off-phone shrinkage time ([`OFF`]) that starts while
+    /// the agent has contacts in hand is owed in full: the return to work is pushed back by the
+    /// time spent finishing them (the training starts late rather than short), and that rostered
+    /// work time is not logged-in time.
     fn change(&mut self, a: usize, t: f64) {
         let m = self.m;
         let idx = self.agents[a].next_change as usize;
-        let (_, new) = m.agents[a].changes[idx];
+        let (ts, code) = self.agent_changes(a)[idx];
+        let new = if code == OFF { NONE } else { code };
         self.agents[a].next_change += 1;
-        if let Some(&(tn, _)) = m.agents[a].changes.get(idx + 1) {
-            self.push(tn, K_CHANGE, a as u32);
+        let next = self.agent_changes(a).get(idx + 1).map(|x| x.0);
+        if code == OFF && self.agents[a].count > 0 {
+            let st = &mut self.agents[a];
+            st.off_pending = true;
+            st.off_len = next.map_or(0.0, |tn| tn - ts);
+        } else if let Some(tn) = next {
+            self.push(tn.max(t), K_CHANGE, a as u32);
+        }
+        if t > ts && new != NONE {
+            // A return delayed by owed off-phone time: rostered on `new` but not available.
+            add_span(
+                &mut self.cells,
+                new as usize * m.n_iv,
+                m.n_iv,
+                m.interval_s,
+                ts,
+                t,
+                -1.0,
+                |c| &mut c.extra_staffed_s,
+            );
         }
         self.close_overrun(a, t);
         self.agents[a].assigned = new;
@@ -937,5 +1226,41 @@ impl Sim<'_> {
         if new != NONE {
             self.serve_agent(a, t);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rota_data::config::CentreConfig;
+
+    #[test]
+    fn shrinkage_splits_into_absence_and_off_phone_with_the_exact_expectation() {
+        let c = CentreConfig::from_toml_str(rota_data::config::SAMPLE_CENTRE_TOML, "centre.toml")
+            .expect("sample configuration");
+        // Voice: the centre's 18%, sickness 6%.
+        let (p, off) = split_shrinkage(c.channel("voice").expect("voice").shrinkage());
+        assert!((p - 0.06).abs() < 1e-12);
+        assert!((off - 0.12 / 0.94).abs() < 1e-12);
+        // Available = present × on-phone share = 1 − total.
+        assert!(((1.0 - p) * (1.0 - off) - (1.0 - 0.18)).abs() < 1e-12);
+        // Reception has its own: 21% incl. facilities 10%, sickness 6%.
+        let (p, off) = split_shrinkage(c.channel("reception").expect("reception").shrinkage());
+        assert!((p - 0.06).abs() < 1e-12);
+        assert!(((1.0 - p) * (1.0 - off) - (1.0 - 0.21)).abs() < 1e-12);
+        // A bare total is all off-phone time.
+        let (p, off) =
+            split_shrinkage(&rota_data::config::Shrinkage::from_total(0.25).expect("valid"));
+        assert_eq!(p, 0.0);
+        assert!((off - 0.25).abs() < 1e-12);
+    }
+
+    #[test]
+    fn off_phone_periods_compile_to_their_own_code() {
+        let periods = [(0.0, 900.0, 0u8), (900.0, 1800.0, OFF), (1800.0, 2700.0, 0)];
+        assert_eq!(
+            compile_changes(&periods),
+            vec![(0.0, 0), (900.0, OFF), (1800.0, 0), (2700.0, NONE)]
+        );
     }
 }

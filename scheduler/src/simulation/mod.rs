@@ -19,9 +19,27 @@
 //! * **Patience**: exponential with the channel's configured mean (Erlang A), or an empirical
 //!   distribution ([`PatienceModel::Empirical`]). Callers abandon when their patience runs out
 //!   before an agent takes them (FIFO per channel).
-//! * **Agents** follow the roster exactly: a `work` activity on channel c makes the agent available
-//!   for c; breaks, lunches and any other activity (training, meetings, ...) make them unavailable. A
-//!   contact in hand is finished first (the break starts late, the time counts as logged-in).
+//! * **Agents** follow the roster (less shrinkage, below): a `work` activity on channel c makes the
+//!   agent available for c; breaks, lunches and any other activity (training, meetings, ...) make
+//!   them unavailable. A contact in hand is finished first (the break starts late, the time counts
+//!   as logged-in).
+//! * **Shrinkage** ([`ShrinkageModel`], default on): the roster was built to requirements grossed
+//!   up by the configured shrinkage but does not place it, so each replication takes it off the
+//!   agents: per agent and shift, unplanned absence (the whole shift, with probability = the
+//!   `sickness`/absence share of the shrinkage of the channel the shift mostly works) and
+//!   off-phone time (`(total − absence) / (1 − absence)` of the shift's work intervals, whole
+//!   intervals chosen uniformly at random without replacement, the count rounded up or down by a
+//!   random draw so its expectation is exact). Expected available time is `(1 − total)` of the
+//!   rostered work time, as the staffing gross-up assumes. Why: the roster was built to
+//!   requirements grossed up by `1 / (1 − shrinkage)` but places none of it, so replaying every
+//!   agent for every work minute gives the plan more agents than it counted on. Off-phone time
+//!   that starts while the agent has a contact in hand starts when it is finished and is then
+//!   taken in full (the return to work moves back, up to the roster's next change). Time taken
+//!   off is not logged-in time. The draws come from a second ChaCha8 key derived from the seed,
+//!   with the replication's stream id: reproducible and independent of the thread count; with
+//!   [`ShrinkageModel::None`] (or a centre without shrinkage) nothing is drawn and the run is the
+//!   roster as planned. A roster whose activities already contain the shrinkage activities
+//!   (training, meetings, ...) double counts them with the default: use `None` there.
 //! * **Routing** ([`Routing`]): a free agent takes the oldest waiting contact of the channel the
 //!   roster assigns; with [`Routing::MultiSkill`] (default) an agent with nothing to do on that
 //!   channel takes the oldest waiting contact of another *live* channel they are skilled in, lowest
@@ -154,6 +172,27 @@ pub enum Routing {
     MultiSkill,
 }
 
+/// Whether the configured shrinkage is taken off the roster.
+///
+/// The roster is built to requirements grossed up by the shrinkage (`scheduled = required /
+/// (1 − shrinkage)`, `docs/STAFFING.md`) but does not place the shrinkage activities (sickness,
+/// training, meetings, 1:1s, admin, ...): an agent replayed for the whole of every work period is
+/// more agent than the plan counted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ShrinkageModel {
+    /// Each replication takes the shrinkage of the channel an agent mostly works in a shift (the
+    /// channel whose requirement was grossed up by it; [`rota_data::config::Channel::shrinkage`])
+    /// off that agent: with probability = its sickness/absence share the agent is absent the whole
+    /// shift; otherwise `(total − absence) / (1 − absence)` of the shift's work intervals, drawn
+    /// at random (the count rounded by a random draw), are off-phone. Expected available time is
+    /// `(1 − total)` of the rostered work time, exactly the staffing model's (default).
+    #[default]
+    Configured,
+    /// Agents are available for all of their rostered work periods (the roster already contains
+    /// the shrinkage activities, or the Erlang validation).
+    None,
+}
+
 /// Options of a simulation run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimulationOptions {
@@ -176,6 +215,9 @@ pub struct SimulationOptions {
     pub deferred_warmup: bool,
     /// Run replications in parallel (rayon); results are identical either way.
     pub parallel: bool,
+    /// Shrinkage taken off the rostered agents (unplanned absence and off-phone time); default
+    /// [`ShrinkageModel::Configured`].
+    pub shrinkage: ShrinkageModel,
 }
 
 impl Default for SimulationOptions {
@@ -190,6 +232,7 @@ impl Default for SimulationOptions {
             patience: BTreeMap::new(),
             deferred_warmup: true,
             parallel: true,
+            shrinkage: ShrinkageModel::default(),
         }
     }
 }
