@@ -7,20 +7,29 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
+use rota_scheduler::report::CSV_COLUMNS;
 
 fn workspace_file(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
+/// `rota report <args> --history <sample history> --config <sample centre>`, for the caller to add
+/// to.
+fn report_on_sample(args: &[&str]) -> Command {
+    let mut cmd = Command::cargo_bin("rota").unwrap();
+    cmd.arg("report")
+        .args(args)
+        .arg("--history")
+        .arg(workspace_file("data/samples/history.csv.gz"))
+        .arg("--config")
+        .arg(workspace_file("data/samples/centre.toml"));
+    cmd
+}
+
 fn report(dir: &Path, extra: &[&str]) -> (PathBuf, PathBuf, String) {
     let csv = dir.join("report.csv");
     let html = dir.join("report.html");
-    let out = Command::cargo_bin("rota")
-        .unwrap()
-        .args(["report", "--history"])
-        .arg(workspace_file("data/samples/history.csv.gz"))
-        .arg("--config")
-        .arg(workspace_file("data/samples/centre.toml"))
+    let out = report_on_sample(&[])
         .args(["--from", "2026-11-02", "--to", "2026-11-15"])
         .args(extra)
         .arg("--csv")
@@ -44,26 +53,7 @@ fn weekly_report_per_channel_with_forecast_accuracy_and_staffing() {
 
     let mut rdr = csv::Reader::from_path(&csv).unwrap();
     let headers = rdr.headers().unwrap().clone();
-    assert_eq!(
-        headers.iter().collect::<Vec<_>>(),
-        [
-            "channel",
-            "week_start",
-            "days",
-            "offered",
-            "handled",
-            "abandon_rate",
-            "asa_seconds",
-            "service_level_est",
-            "aht_seconds",
-            "forecast_offered",
-            "forecast_wape",
-            "forecast_bias",
-            "staffed_agent_hours",
-            "required_agent_hours",
-            "staffed_over_required"
-        ]
-    );
+    assert_eq!(headers.iter().collect::<Vec<_>>(), CSV_COLUMNS);
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 10, "5 channels x 2 weeks");
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
@@ -104,24 +94,14 @@ fn weekly_report_per_channel_with_forecast_accuracy_and_staffing() {
 
 #[test]
 fn report_range_errors_are_plain() {
-    Command::cargo_bin("rota")
-        .unwrap()
-        .args(["report", "--history"])
-        .arg(workspace_file("data/samples/history.csv.gz"))
-        .arg("--config")
-        .arg(workspace_file("data/samples/centre.toml"))
+    report_on_sample(&[])
         .args(["--from", "2026-11-15", "--to", "2026-11-01"])
         .assert()
         .failure()
         .stderr(predicate::str::contains(
             "the report range ends (2026-11-01) before it starts (2026-11-15)",
         ));
-    Command::cargo_bin("rota")
-        .unwrap()
-        .args(["report", "--no-forecast-accuracy", "--history"])
-        .arg(workspace_file("data/samples/history.csv.gz"))
-        .arg("--config")
-        .arg(workspace_file("data/samples/centre.toml"))
+    report_on_sample(&["--no-forecast-accuracy"])
         .args(["--from", "2030-01-01", "--to", "2030-01-31"])
         .assert()
         .failure()

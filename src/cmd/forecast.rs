@@ -5,10 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use rota_forecasting::adapter::{channel_series, demand_series};
+use rota_scheduler::scenario::forecast_history;
 
 use super::backtest::HistoryArgs;
-use rota_forecasting::pipeline::{forecast_channels, ForecastSettings};
 
 /// Forecast offered contacts and handle time per channel and interval.
 #[derive(Debug, clap::Args)]
@@ -32,22 +31,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         anyhow::bail!("--days must be at least 1");
     }
     let (history, calendar) = args.input.load()?;
-    let series = channel_series(&history, &calendar, &args.input.channels)?;
-    let inputs: Vec<_> = series
-        .into_iter()
-        .map(|s| {
-            let aht = calendar.configured_aht(s.channel());
-            (s, aht)
-        })
-        .collect();
-    let forecasts = forecast_channels(
-        &inputs,
+    let (forecasts, demand) = forecast_history(
+        &history,
+        &calendar,
+        &args.input.channels,
         args.from,
-        &|channel, first, n| calendar.days(channel, first, n),
         args.days,
-        &ForecastSettings::default(),
     )?;
-    let demand = demand_series(&forecasts, &history.grid())?;
     demand
         .write_csv(&args.out)
         .with_context(|| format!("writing forecast {}", args.out.display()))?;

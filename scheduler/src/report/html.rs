@@ -5,25 +5,49 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
-use super::table::duration;
-use super::{PerformanceReport, WeekRow};
+use super::format::{duration, esc, fixed, pct, signed_pct, HTML_NONE, TEXT_NONE};
+use super::{ChannelTargets, PerformanceReport, WeekRow};
 
 const PALETTE: [&str; 8] = [
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
 ];
 
-/// Escapes text for HTML element content and attribute values.
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 struct Series<'a> {
     name: &'a str,
     color: &'a str,
     values: Vec<Option<f64>>,
+}
+
+/// The colour of the channel at `index` in configuration order, the same in every chart.
+fn color(index: usize) -> &'static str {
+    PALETTE[index % PALETTE.len()]
+}
+
+/// One line per channel (`(index in configuration order, channel)`), the values week by week.
+fn channel_series<'a>(
+    channels: &[(usize, &'a ChannelTargets)],
+    values: &dyn Fn(&str) -> Vec<Option<f64>>,
+) -> Vec<Series<'a>> {
+    channels
+        .iter()
+        .map(|(i, c)| Series {
+            name: &c.channel,
+            color: color(*i),
+            values: values(&c.channel),
+        })
+        .collect()
+}
+
+/// The target line of the first live channel, when it has that target.
+fn first_target(
+    live: &[(usize, &ChannelTargets)],
+    target: &dyn Fn(&ChannelTargets) -> Option<f64>,
+    label: &dyn Fn(&str, f64) -> String,
+) -> Vec<(f64, String, &'static str)> {
+    live.first()
+        .and_then(|(i, c)| target(c).map(|t| (t, label(&c.channel, t), color(*i))))
+        .into_iter()
+        .collect()
 }
 
 const W: f64 = 560.0;
@@ -217,10 +241,6 @@ fn bar_line_chart(title: &str, rows: &[&WeekRow]) -> String {
     svg
 }
 
-fn pct(x: Option<f64>) -> String {
-    x.map_or_else(|| "–".into(), |v| format!("{:.1}%", 100.0 * v))
-}
-
 /// The whole page.
 pub fn render_html(r: &PerformanceReport) -> String {
     let mut weeks: Vec<NaiveDate> = r.rows.iter().map(|w| w.week_start).collect();
@@ -237,11 +257,10 @@ pub fn render_html(r: &PerformanceReport) -> String {
             })
             .collect()
     };
-    let color = |i: usize| PALETTE[i % PALETTE.len()];
-    let live: Vec<(usize, &super::ChannelTargets)> = r
-        .channels
+    let all: Vec<(usize, &ChannelTargets)> = r.channels.iter().enumerate().collect();
+    let live: Vec<(usize, &ChannelTargets)> = all
         .iter()
-        .enumerate()
+        .copied()
         .filter(|(_, c)| c.kind != "deferred")
         .collect();
 
@@ -303,7 +322,7 @@ footer {{ margin-top: 24px; color: #666; font-size: 12px; }}
             let _ = write!(
                 html,
                 r#"<div class="{class}">abandoned {}{}</div>"#,
-                pct(rate),
+                pct(rate, HTML_NONE),
                 c.max_abandon_rate
                     .map(|t| format!(" (target under {:.0}%)", 100.0 * t))
                     .unwrap_or_default()
@@ -314,83 +333,35 @@ footer {{ margin-top: 24px; color: #666; font-size: 12px; }}
     html.push_str("</div>");
 
     html.push_str("<h2>Service</h2><div class=\"charts\">");
-    let abandon: Vec<Series> = live
-        .iter()
-        .map(|(i, c)| Series {
-            name: &c.channel,
-            color: color(*i),
-            values: value_of(&c.channel, &|w| w.abandon_rate),
-        })
-        .collect();
-    let mut targets: Vec<(f64, String, &str)> = Vec::new();
-    if let Some((i, c)) = live.first() {
-        if let Some(t) = c.max_abandon_rate {
-            targets.push((
-                t,
-                format!("{} target {:.0}%", c.channel, 100.0 * t),
-                color(*i),
-            ));
-        }
-    }
     html.push_str(&line_chart(
         "Abandon rate per week",
         &weeks,
-        &abandon,
-        &targets,
+        &channel_series(&live, &|ch| value_of(ch, &|w| w.abandon_rate)),
+        &first_target(&live, &|c| c.max_abandon_rate, &|ch, t| {
+            format!("{ch} target {:.0}%", 100.0 * t)
+        }),
         &|v| format!("{:.0}%", 100.0 * v),
     ));
-    let asa: Vec<Series> = live
-        .iter()
-        .map(|(i, c)| Series {
-            name: &c.channel,
-            color: color(*i),
-            values: value_of(&c.channel, &|w| w.asa_seconds),
-        })
-        .collect();
-    let mut targets: Vec<(f64, String, &str)> = Vec::new();
-    if let Some((i, c)) = live.first() {
-        if let Some(t) = c.max_asa_seconds {
-            targets.push((t, format!("{} target {t:.0} s", c.channel), color(*i)));
-        }
-    }
     html.push_str(&line_chart(
         "Average speed of answer per week (seconds)",
         &weeks,
-        &asa,
-        &targets,
+        &channel_series(&live, &|ch| value_of(ch, &|w| w.asa_seconds)),
+        &first_target(&live, &|c| c.max_asa_seconds, &|ch, t| {
+            format!("{ch} target {t:.0} s")
+        }),
         &|v| format!("{v:.0}"),
     ));
-    let sl: Vec<Series> = r
-        .channels
-        .iter()
-        .enumerate()
-        .map(|(i, c)| Series {
-            name: &c.channel,
-            color: color(i),
-            values: value_of(&c.channel, &|w| w.service_level),
-        })
-        .collect();
     html.push_str(&line_chart(
         "Service level per week (estimated)",
         &weeks,
-        &sl,
+        &channel_series(&all, &|ch| value_of(ch, &|w| w.service_level)),
         &[],
         &|v| format!("{:.0}%", 100.0 * v),
     ));
-    let staffing: Vec<Series> = r
-        .channels
-        .iter()
-        .enumerate()
-        .map(|(i, c)| Series {
-            name: &c.channel,
-            color: color(i),
-            values: value_of(&c.channel, &|w| w.staffing_ratio()),
-        })
-        .collect();
     html.push_str(&line_chart(
         "Logged-in agent-hours against the requirement",
         &weeks,
-        &staffing,
+        &channel_series(&all, &|ch| value_of(ch, &|w| w.staffing_ratio())),
         &[(1.0, "requirement".into(), "#444")],
         &|v| format!("{:.0}%", 100.0 * v),
     ));
@@ -437,18 +408,19 @@ footer {{ margin-top: 24px; color: #666; font-size: 12px; }}
             w.week_start,
             w.days,
             w.offered,
-            w.handled.map_or_else(|| "–".into(), |h| h.to_string()),
+            w.handled.map_or_else(|| HTML_NONE.into(), |h| h.to_string()),
             if bad { " class=\"bad\"" } else { "" },
-            pct(w.abandon_rate),
-            duration(w.asa_seconds),
-            pct(w.service_level),
-            w.aht_seconds.map_or_else(|| "–".into(), |a| format!("{a:.0} s")),
-            w.forecast_offered.map_or_else(|| "–".into(), |f| format!("{f:.0}")),
-            pct(w.forecast_wape),
-            w.forecast_bias.map_or_else(|| "–".into(), |b| format!("{:+.1}%", 100.0 * b)),
-            w.staffed_hours.map_or_else(|| "–".into(), |h| format!("{h:.0}")),
-            w.required_hours.map_or_else(|| "–".into(), |h| format!("{h:.0}")),
-            pct(w.staffing_ratio()),
+            pct(w.abandon_rate, HTML_NONE),
+            // The plain-text table's ASA column, missing figures included.
+            duration(w.asa_seconds, TEXT_NONE),
+            pct(w.service_level, HTML_NONE),
+            w.aht_seconds.map_or_else(|| HTML_NONE.into(), |a| format!("{a:.0} s")),
+            fixed(w.forecast_offered, 0, HTML_NONE),
+            pct(w.forecast_wape, HTML_NONE),
+            signed_pct(w.forecast_bias, HTML_NONE),
+            fixed(w.staffed_hours, 0, HTML_NONE),
+            fixed(w.required_hours, 0, HTML_NONE),
+            pct(w.staffing_ratio(), HTML_NONE),
         );
     }
     html.push_str("</table>");
@@ -471,11 +443,6 @@ footer {{ margin-top: 24px; color: #666; font-size: 12px; }}
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(esc("<a href=\"x\">&"), "&lt;a href=&quot;x&quot;&gt;&amp;");
-    }
 
     #[test]
     fn nice_axis_maxima() {

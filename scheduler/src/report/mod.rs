@@ -21,6 +21,7 @@
 //!   backlog, before shrinkage, since logged-in agents are already net of it).
 
 mod build;
+pub(crate) mod format;
 mod html;
 mod table;
 
@@ -29,7 +30,7 @@ use serde::Serialize;
 
 pub use build::{build_report, ReportOptions};
 pub use html::render_html;
-pub use table::{render_table, write_csv};
+pub use table::{render_table, write_csv, CSV_COLUMNS};
 
 /// Why a report could not be built.
 #[derive(Debug, thiserror::Error)]

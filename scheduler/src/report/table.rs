@@ -3,28 +3,8 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
+use super::format::{duration, fixed, pct, signed_pct, TEXT_NONE as NONE};
 use super::PerformanceReport;
-
-fn pct(x: Option<f64>) -> String {
-    x.map_or_else(|| "-".into(), |v| format!("{:.1}%", 100.0 * v))
-}
-
-fn signed_pct(x: Option<f64>) -> String {
-    x.map_or_else(|| "-".into(), |v| format!("{:+.1}%", 100.0 * v))
-}
-
-fn num(x: Option<f64>, digits: usize) -> String {
-    x.map_or_else(|| "-".into(), |v| format!("{v:.digits$}"))
-}
-
-/// Seconds, or hours for the long response times of deferred channels.
-pub(crate) fn duration(x: Option<f64>) -> String {
-    match x {
-        None => "-".into(),
-        Some(v) if v >= 3600.0 => format!("{:.1} h", v / 3600.0),
-        Some(v) => format!("{v:.0} s"),
-    }
-}
 
 /// One line per channel and week.
 pub fn render_table(r: &PerformanceReport) -> String {
@@ -60,16 +40,16 @@ pub fn render_table(r: &PerformanceReport) -> String {
             w.week_start.to_string(),
             w.days,
             w.offered,
-            w.handled.map_or_else(|| "-".into(), |h| h.to_string()),
-            pct(w.abandon_rate),
-            duration(w.asa_seconds),
-            pct(w.service_level),
-            num(w.aht_seconds, 0),
-            pct(w.forecast_wape),
-            signed_pct(w.forecast_bias),
-            num(w.staffed_hours, 0),
-            num(w.required_hours, 0),
-            pct(w.staffing_ratio()),
+            w.handled.map_or_else(|| NONE.into(), |h| h.to_string()),
+            pct(w.abandon_rate, NONE),
+            duration(w.asa_seconds, NONE),
+            pct(w.service_level, NONE),
+            fixed(w.aht_seconds, 0, NONE),
+            pct(w.forecast_wape, NONE),
+            signed_pct(w.forecast_bias, NONE),
+            fixed(w.staffed_hours, 0, NONE),
+            fixed(w.required_hours, 0, NONE),
+            pct(w.staffing_ratio(), NONE),
         );
     }
     for c in &r.channels {
@@ -93,28 +73,32 @@ pub fn render_table(r: &PerformanceReport) -> String {
     out
 }
 
-/// CSV, one row per channel and week: `channel, week_start, days, offered, handled, abandon_rate,
-/// asa_seconds, service_level_est, aht_seconds, forecast_offered, forecast_wape, forecast_bias,
-/// staffed_agent_hours, required_agent_hours, staffed_over_required` (empty = not available).
+/// The header of the report CSV, in column order (the schema readers of the file rely on).
+pub const CSV_COLUMNS: [&str; 15] = [
+    "channel",
+    "week_start",
+    "days",
+    "offered",
+    "handled",
+    "abandon_rate",
+    "asa_seconds",
+    "service_level_est",
+    "aht_seconds",
+    "forecast_offered",
+    "forecast_wape",
+    "forecast_bias",
+    "staffed_agent_hours",
+    "required_agent_hours",
+    "staffed_over_required",
+];
+
+/// CSV, one row per channel and week, columns [`CSV_COLUMNS`]: `channel, week_start, days, offered,
+/// handled, abandon_rate, asa_seconds, service_level_est, aht_seconds, forecast_offered,
+/// forecast_wape, forecast_bias, staffed_agent_hours, required_agent_hours, staffed_over_required`
+/// (empty = not available).
 pub fn write_csv<W: Write>(r: &PerformanceReport, w: W) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(w);
-    w.write_record([
-        "channel",
-        "week_start",
-        "days",
-        "offered",
-        "handled",
-        "abandon_rate",
-        "asa_seconds",
-        "service_level_est",
-        "aht_seconds",
-        "forecast_offered",
-        "forecast_wape",
-        "forecast_bias",
-        "staffed_agent_hours",
-        "required_agent_hours",
-        "staffed_over_required",
-    ])?;
+    w.write_record(CSV_COLUMNS)?;
     let o = |x: Option<f64>, d: usize| x.map(|v| format!("{v:.d$}")).unwrap_or_default();
     for x in &r.rows {
         w.write_record([

@@ -337,6 +337,9 @@ pub struct Coverage {
     pub shortfall: Vec<Vec<f64>>,
     /// Idle agent-intervals per channel.
     pub idle: Vec<f64>,
+    /// Deferred channels: agent-intervals of work the week cannot absorb (the backlog grows by
+    /// this much every week; `e[c]` of `model::backlog`). Zero for live channels.
+    pub carried: Vec<f64>,
 }
 
 /// Computes the [`Coverage`] of an assignment.
@@ -354,6 +357,7 @@ pub fn coverage(problem: &RosterProblem, assignment: &Assignment) -> Coverage {
     }
     let mut short = vec![vec![0.0f64; n_t]; n_c];
     let mut idle = vec![0.0f64; n_c];
+    let mut carried = vec![0.0f64; n_c];
     for (c, ch) in problem.channels.iter().enumerate() {
         match ch.mode {
             ChannelMode::Live => {
@@ -367,7 +371,11 @@ pub fn coverage(problem: &RosterProblem, assignment: &Assignment) -> Coverage {
                 // backlog and report the second pass, which starts from what the first left
                 let not_due = ch.not_yet_due_steady(h.interval_minutes());
                 let mut backlog = 0.0;
+                let mut end_of_first = 0.0;
                 for pass in 0..2 {
+                    if pass == 1 {
+                        end_of_first = backlog;
+                    }
                     for t in 0..n_t {
                         let r = ch.requirement[t];
                         backlog += r;
@@ -380,6 +388,8 @@ pub fn coverage(problem: &RosterProblem, assignment: &Assignment) -> Coverage {
                         }
                     }
                 }
+                // growth of the backlog from one week to the next: work never absorbed
+                carried[c] = (backlog - end_of_first).max(0.0);
             }
         }
     }
@@ -400,6 +410,7 @@ pub fn coverage(problem: &RosterProblem, assignment: &Assignment) -> Coverage {
         rows,
         shortfall: short,
         idle,
+        carried,
     }
 }
 

@@ -166,6 +166,7 @@ fn evaluate(
         rows: coverage,
         shortfall,
         idle,
+        carried,
     } = build::coverage(problem, &assignment);
     let n_c = problem.channels.len();
     let hours = f64::from(problem.horizon.interval_minutes()) / 60.0;
@@ -185,14 +186,22 @@ fn evaluate(
             .map(|t| sched(c, t))
             .sum();
         let required: f64 = ch.requirement.iter().sum();
-        let short: f64 = shortfall[c].iter().sum();
+        // deferred work the week never absorbs counts as short too (model::backlog's `e`)
+        let short: f64 = shortfall[c].iter().sum::<f64>() + carried[c];
         let over = idle[c];
         // live channels: the same convex tiers per interval as the programme (model::coverage)
         let weighted_short = match ch.mode {
             ChannelMode::Live => (0..problem.horizon.n_intervals())
                 .map(|t| model::coverage::tiered_shortfall(ch.requirement[t], shortfall[c][t]))
                 .sum(),
-            ChannelMode::Deferred { .. } => short,
+            // overdue agent-intervals, plus carried work penalised as overdue for one whole
+            // response target, as in the programme
+            ChannelMode::Deferred { response_minutes } => {
+                let target_intervals = f64::from(
+                    (response_minutes / problem.horizon.interval_minutes().max(1)).max(1),
+                );
+                short - carried[c] + carried[c] * target_intervals
+            }
         };
         penalty += w.shortfall_per_agent_hour * ch.shortfall_weight * hours * weighted_short
             + w.over_per_agent_hour * hours * over;

@@ -1,5 +1,6 @@
 //! The forecast the scenarios share: the production forecasting pipeline (model chosen per channel
-//! by a rolling-origin backtest) run from history, exactly as `rota forecast` does.
+//! by a rolling-origin backtest) run from history. `rota forecast` calls [`forecast_history`] too,
+//! so the CLI, the scenarios and the report's forecast-accuracy weeks make the same forecast.
 
 use chrono::NaiveDate;
 use rota_data::config::CentreConfig;
@@ -26,7 +27,22 @@ pub fn forecast_from_history(
         .filter(|c| config.channel(c.as_str()).is_some())
         .map(|c| c.to_string())
         .collect();
-    let series = channel_series(history, &calendar, &configured)?;
+    forecast_history(history, &calendar, &configured, from, days)
+}
+
+/// Forecast `days` days from `from` for the `channels` of `history` (every channel when empty; an
+/// unknown name is an error listing the known ones) on `calendar`: per channel the model with the
+/// best rolling-origin backtest, the AHT from the history (or the calendar's configured AHT), and
+/// the forecast as a [`DemandSeries`] on the history's grid.
+#[tracing::instrument(level = "info", skip_all, fields(%from, days))]
+pub fn forecast_history(
+    history: &History,
+    calendar: &CentreCalendar,
+    channels: &[String],
+    from: NaiveDate,
+    days: usize,
+) -> Result<(Vec<ChannelForecast>, DemandSeries), ForecastError> {
+    let series = channel_series(history, calendar, channels)?;
     let inputs: Vec<_> = series
         .into_iter()
         .map(|s| {

@@ -4,13 +4,7 @@
 use std::fmt::Write as _;
 
 use super::run::{Comparison, Outcome};
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use crate::report::format::{duration, esc, pct, HTML_NONE};
 
 /// Horizontal bars, one per scenario, with an optional dashed target line.
 fn hbar_chart(
@@ -71,18 +65,6 @@ fn hbar_chart(
     svg
 }
 
-fn pct(x: Option<f64>) -> String {
-    x.map_or_else(|| "–".into(), |v| format!("{:.1}%", 100.0 * v))
-}
-
-fn secs(x: Option<f64>) -> String {
-    match x {
-        None => "–".into(),
-        Some(v) if v >= 3600.0 => format!("{:.1} h", v / 3600.0),
-        Some(v) => format!("{v:.0} s"),
-    }
-}
-
 /// The page: charts of required FTE and per live channel abandon rate and ASA by scenario, the
 /// full table, and which targets each scenario's roster misses.
 pub fn render_html(c: &Comparison) -> String {
@@ -130,16 +112,10 @@ th {{ background: #f3f3f3; }} td.l {{ text-align: left; }} tr.ch td {{ backgroun
         &|v| format!("{v:.1}"),
     ));
     let live: Vec<(String, String)> = c
-        .outcomes
-        .first()
-        .map(|o| {
-            o.channels
-                .iter()
-                .filter(|ch| ch.kind != "deferred")
-                .map(|ch| (ch.channel.clone(), ch.kind.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
+        .channel_kinds()
+        .into_iter()
+        .filter(|(_, kind)| kind != "deferred")
+        .collect();
     html.push_str("</div>");
     if c.outcomes.iter().any(|o| o.roster.is_some()) {
         html.push_str("<h2>Service the roster delivers</h2><div class=\"charts\">");
@@ -200,7 +176,7 @@ th {{ background: #f3f3f3; }} td.l {{ text-align: left; }} tr.ch td {{ backgroun
     row(&mut html, "roster paid hours", &|o| {
         o.roster
             .as_ref()
-            .map_or_else(|| "–".into(), |r| format!("{:.1}", r.paid_hours))
+            .map_or_else(|| HTML_NONE.into(), |r| format!("{:.1}", r.paid_hours))
     });
     row(
         &mut html,
@@ -208,20 +184,10 @@ th {{ background: #f3f3f3; }} td.l {{ text-align: left; }} tr.ch td {{ backgroun
         &|o| {
             o.roster
                 .as_ref()
-                .map_or_else(|| "–".into(), |r| format!("{:.0}", r.paid_cost))
+                .map_or_else(|| HTML_NONE.into(), |r| format!("{:.0}", r.paid_cost))
         },
     );
-    let channels: Vec<(String, String)> = c
-        .outcomes
-        .first()
-        .map(|o| {
-            o.channels
-                .iter()
-                .map(|ch| (ch.channel.clone(), ch.kind.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
-    for (ch, kind) in &channels {
+    for (ch, kind) in &c.channel_kinds() {
         let _ = write!(
             html,
             "<tr class=\"ch\"><td colspan=\"{}\">{} ({})</td></tr>",
@@ -231,32 +197,35 @@ th {{ background: #f3f3f3; }} td.l {{ text-align: left; }} tr.ch td {{ backgroun
         );
         let get = |o: &Outcome| o.channel(ch).cloned();
         row(&mut html, "offered", &|o| {
-            get(o).map_or_else(|| "–".into(), |x| format!("{:.0}", x.offered))
+            get(o).map_or_else(|| HTML_NONE.into(), |x| format!("{:.0}", x.offered))
         });
         row(&mut html, "AHT", &|o| {
-            get(o).map_or_else(|| "–".into(), |x| format!("{:.0} s", x.aht_seconds))
+            get(o).map_or_else(|| HTML_NONE.into(), |x| format!("{:.0} s", x.aht_seconds))
         });
         row(&mut html, "required FTE", &|o| {
-            get(o).map_or_else(|| "–".into(), |x| format!("{:.1}", x.required_fte))
+            get(o).map_or_else(|| HTML_NONE.into(), |x| format!("{:.1}", x.required_fte))
         });
         row(&mut html, "rostered / short hours", &|o| {
             get(o)
                 .and_then(|x| Some((x.rostered_hours?, x.shortfall_hours?)))
-                .map_or_else(|| "–".into(), |(r, s)| format!("{r:.0} / {s:.0}"))
+                .map_or_else(|| HTML_NONE.into(), |(r, s)| format!("{r:.0} / {s:.0}"))
         });
         if kind == "deferred" {
             row(&mut html, "within response target", &|o| {
-                pct(get(o).and_then(|x| x.kpis?.service_level))
+                pct(get(o).and_then(|x| x.kpis?.service_level), HTML_NONE)
             });
         } else {
             row(&mut html, "abandon rate", &|o| {
-                pct(get(o).and_then(|x| x.kpis).map(|k| k.abandon_rate))
+                pct(
+                    get(o).and_then(|x| x.kpis).map(|k| k.abandon_rate),
+                    HTML_NONE,
+                )
             });
             row(&mut html, "ASA", &|o| {
-                secs(get(o).and_then(|x| x.kpis?.asa_seconds))
+                duration(get(o).and_then(|x| x.kpis?.asa_seconds), HTML_NONE)
             });
             row(&mut html, "service level", &|o| {
-                pct(get(o).and_then(|x| x.kpis?.service_level))
+                pct(get(o).and_then(|x| x.kpis?.service_level), HTML_NONE)
             });
         }
     }

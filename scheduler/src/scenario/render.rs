@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use super::run::{Comparison, Outcome};
+use crate::report::format::{duration, pct, TEXT_NONE};
 
 fn col_name(name: &str, width: usize) -> String {
     if name.chars().count() <= width {
@@ -12,18 +13,6 @@ fn col_name(name: &str, width: usize) -> String {
         let mut s: String = name.chars().take(width - 1).collect();
         s.push('~');
         s
-    }
-}
-
-fn pct(x: f64) -> String {
-    format!("{:.1}%", 100.0 * x)
-}
-
-fn secs(x: f64) -> String {
-    if x >= 3600.0 {
-        format!("{:.1} h", x / 3600.0)
-    } else {
-        format!("{x:.0} s")
     }
 }
 
@@ -50,7 +39,7 @@ pub fn render_table(c: &Comparison) -> String {
         }
         out.push('\n');
     };
-    let dash = || "-".to_string();
+    let dash = || TEXT_NONE.to_string();
     row(&mut out, "agents (FTE)", &|o| {
         format!("{} ({:.1})", o.agents, o.headcount_fte)
     });
@@ -68,17 +57,7 @@ pub fn render_table(c: &Comparison) -> String {
             .as_ref()
             .map_or_else(dash, |r| format!("{:.0}", r.paid_cost))
     });
-    let channels: Vec<(String, String)> = c
-        .outcomes
-        .first()
-        .map(|o| {
-            o.channels
-                .iter()
-                .map(|ch| (ch.channel.clone(), ch.kind.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
-    for (name, kind) in &channels {
+    for (name, kind) in &c.channel_kinds() {
         let get = |o: &Outcome| o.channel(name).cloned();
         let deferred = kind == "deferred";
         let _ = writeln!(out, "{name} ({kind})");
@@ -98,35 +77,28 @@ pub fn render_table(c: &Comparison) -> String {
         });
         if deferred {
             row(&mut out, "  within response target", &|o| {
-                get(o)
-                    .and_then(|x| x.kpis?.service_level)
-                    .map_or_else(dash, pct)
+                pct(get(o).and_then(|x| x.kpis?.service_level), TEXT_NONE)
             });
             if c.outcomes
                 .iter()
                 .any(|o| get(o).and_then(|x| x.kpis?.asa_seconds).is_some())
             {
                 row(&mut out, "  mean response (worked)", &|o| {
-                    get(o)
-                        .and_then(|x| x.kpis?.asa_seconds)
-                        .map_or_else(dash, secs)
+                    duration(get(o).and_then(|x| x.kpis?.asa_seconds), TEXT_NONE)
                 });
             }
         } else {
             row(&mut out, "  abandon rate", &|o| {
-                get(o)
-                    .and_then(|x| x.kpis)
-                    .map_or_else(dash, |k| pct(k.abandon_rate))
+                pct(
+                    get(o).and_then(|x| x.kpis).map(|k| k.abandon_rate),
+                    TEXT_NONE,
+                )
             });
             row(&mut out, "  ASA", &|o| {
-                get(o)
-                    .and_then(|x| x.kpis?.asa_seconds)
-                    .map_or_else(dash, secs)
+                duration(get(o).and_then(|x| x.kpis?.asa_seconds), TEXT_NONE)
             });
             row(&mut out, "  service level", &|o| {
-                get(o)
-                    .and_then(|x| x.kpis?.service_level)
-                    .map_or_else(dash, pct)
+                pct(get(o).and_then(|x| x.kpis?.service_level), TEXT_NONE)
             });
         }
     }

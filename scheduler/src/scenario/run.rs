@@ -111,6 +111,10 @@ pub struct RosterOutcome {
     pub paid_cost: f64,
     /// Agents with at least one shift.
     pub agents_rostered: usize,
+    /// The roster's objective: paid cost plus shortfall and over-coverage penalties.
+    pub objective: f64,
+    /// Lower bound on the objective (LP relaxation of the full programme).
+    pub bound: f64,
     /// Relative gap of the roster's objective to its lower bound.
     pub gap: f64,
     /// HiGHS status of the MIP.
@@ -180,6 +184,20 @@ impl Comparison {
     /// The outcome named `name`.
     pub fn outcome(&self, name: &str) -> Option<&Outcome> {
         self.outcomes.iter().find(|o| o.name == name)
+    }
+
+    /// The channels of the baseline (the first outcome) as `(name, kind)` in configuration order:
+    /// the channel rows of the table and the page, the same for every outcome.
+    pub fn channel_kinds(&self) -> Vec<(String, String)> {
+        self.outcomes
+            .first()
+            .map(|o| {
+                o.channels
+                    .iter()
+                    .map(|ch| (ch.channel.clone(), ch.kind.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -465,6 +483,8 @@ fn roster_and_evaluate(
         paid_hours: s.paid_hours,
         paid_cost: s.paid_cost,
         agents_rostered: s.agents_rostered,
+        objective: s.objective,
+        bound: s.bound,
         gap: s.gap,
         status: s.solver.mip_status.clone(),
     });
