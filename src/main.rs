@@ -80,9 +80,12 @@ fn main() -> ExitCode {
 }
 
 /// One subscriber for the whole process, filtered by `RUST_LOG` (default: warnings only, so the
-/// printed reports stay clean). `ROTA_LOG_FORMAT=json` switches to structured JSON lines.
+/// printed reports stay clean; HiGHS's own "time limit reached" warnings are left out by default
+/// because the roster summary already states the solver status and gap).
+/// `ROTA_LOG_FORMAT=json` switches to structured JSON lines.
 fn init_tracing() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn,highs=error"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
