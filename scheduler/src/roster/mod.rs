@@ -186,8 +186,9 @@ fn evaluate(
             .map(|t| sched(c, t))
             .sum();
         let required: f64 = ch.requirement.iter().sum();
+        let overdue: f64 = shortfall[c].iter().sum();
         // deferred work the week never absorbs counts as short too (model::backlog's `e`)
-        let short: f64 = shortfall[c].iter().sum::<f64>() + carried[c];
+        let short = overdue + carried[c];
         let over = idle[c];
         // live channels: the same convex tiers per interval as the programme (model::coverage)
         let weighted_short = match ch.mode {
@@ -200,7 +201,7 @@ fn evaluate(
                 let target_intervals = f64::from(
                     (response_minutes / problem.horizon.interval_minutes().max(1)).max(1),
                 );
-                short - carried[c] + carried[c] * target_intervals
+                overdue + carried[c] * target_intervals
             }
         };
         penalty += w.shortfall_per_agent_hour * ch.shortfall_weight * hours * weighted_short
