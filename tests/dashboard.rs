@@ -237,7 +237,10 @@ fn dashboard_runs_the_flow_and_renders_charts_and_roster() {
     let driver = find_tool("ROTA_CHROMEDRIVER", &["/usr/bin/chromedriver"]);
     let (Some(chromium), Some(driver)) = (chromium, driver) else {
         if std::env::var("ROTA_SKIP_BROWSER_TESTS").as_deref() == Ok("1") {
-            eprintln!("SKIPPED: chromium/chromedriver not found and ROTA_SKIP_BROWSER_TESTS=1");
+            common::skip::skip(
+                "dashboard",
+                "chromium/chromedriver not found and ROTA_SKIP_BROWSER_TESTS=1",
+            );
             return;
         }
         panic!(

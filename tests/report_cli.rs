@@ -9,6 +9,9 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use rota_scheduler::report::CSV_COLUMNS;
 
+#[path = "common/skip.rs"]
+mod skip;
+
 fn workspace_file(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
@@ -118,7 +121,10 @@ fn html_report_renders_in_headless_chromium() {
         .find(|p| p.is_file());
     let Some(chromium) = chromium else {
         if std::env::var("ROTA_SKIP_BROWSER_TESTS").as_deref() == Ok("1") {
-            eprintln!("ROTA_SKIP_BROWSER_TESTS=1: skipping the Chromium screenshot test");
+            skip::skip(
+                "report_cli html_report_renders_in_headless_chromium",
+                "chromium not found and ROTA_SKIP_BROWSER_TESTS=1",
+            );
             return;
         }
         panic!(

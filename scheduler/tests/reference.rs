@@ -167,3 +167,45 @@ fn simulation_estimates_agree_with_exact_values() {
         }
     }
 }
+
+#[path = "../../tests/common/skip.rs"]
+mod skip;
+
+/// The reference values are copied into the repository so the crate tests without `shared/`; this
+/// keeps the copy honest. Where `shared/reference` sits beside the checkout (always under CI), every
+/// file of it must be in `tests/reference` byte for byte, so an updated reference cannot be missed.
+#[test]
+fn in_repo_reference_equals_shared_reference() {
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference");
+    let Ok(entries) = std::fs::read_dir(&shared) else {
+        skip::skip(
+            "reference in_repo_reference_equals_shared_reference",
+            &format!("{} not found", shared.display()),
+        );
+        return;
+    };
+    let mut compared = 0;
+    for entry in entries {
+        let path = entry.expect("list shared/reference").path();
+        if !path.is_file() {
+            continue;
+        }
+        let name = path.file_name().expect("file name");
+        let ours = reference_path(&name.to_string_lossy());
+        let theirs = std::fs::read(&path).expect("read shared reference file");
+        let mine = std::fs::read(&ours).unwrap_or_else(|e| {
+            panic!(
+                "{} is in shared/reference but not copied: {e}",
+                ours.display()
+            )
+        });
+        assert!(
+            mine == theirs,
+            "{} differs from {}: copy the shared reference again",
+            ours.display(),
+            path.display()
+        );
+        compared += 1;
+    }
+    assert!(compared >= 2, "shared/reference holds the queueing tables");
+}
