@@ -15,6 +15,30 @@ fn rota() -> Command {
     Command::cargo_bin("rota").expect("the rota binary is built")
 }
 
+/// The CRLF copy of `five_defects.csv` (what Excel and Windows exports write): every defect is
+/// reported on the same line and column as in the LF file, not one line early.
+#[test]
+fn crlf_line_endings_give_the_same_line_numbers() {
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/exports/five_defects_crlf.csv");
+    assert!(std::fs::read(&file)
+        .unwrap()
+        .windows(2)
+        .any(|w| w == b"\r\n"));
+    let out = rota().args(["data", "check"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for expected in [
+        "five_defects_crlf.csv:3:3: offered:",
+        "five_defects_crlf.csv:5:1: interval_start:",
+        "five_defects_crlf.csv:6:4: handled:",
+        "five_defects_crlf.csv:7:5: abandoned:",
+        "five_defects_crlf.csv:9:1: interval_start: duplicate interval: channel voice at 2026-11-23T10:30:00+00:00 is already on line 8",
+    ] {
+        assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
+    }
+}
+
 #[test]
 fn five_defects_are_all_reported_with_line_numbers() {
     let out = rota()

@@ -438,10 +438,12 @@ impl DemandSeries {
             path: path.to_path_buf(),
             problems,
         };
+        // Our own newline index gives the line numbers: csv's count is off by one on CRLF files.
+        let lines = crate::line_index::LineIndex::default();
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(true)
             .trim(csv::Trim::All)
-            .from_reader(reader);
+            .from_reader(lines.wrap(reader));
         let headers = rdr
             .headers()
             .map_err(|e| {
@@ -473,7 +475,7 @@ impl DemandSeries {
             let row = match result {
                 Ok(r) => r,
                 Err(e) => {
-                    let line = e.position().map(|p| p.line());
+                    let line = e.position().map(|p| lines.line_of(p.byte()));
                     problems.push(DemandProblem {
                         line,
                         column: None,
@@ -482,7 +484,7 @@ impl DemandSeries {
                     continue;
                 }
             };
-            let line = row.position().map_or(0, |p| p.line());
+            let line = row.position().map_or(0, |p| lines.line_of(p.byte()));
             let mut cell_problem = |col: &str, message: String| {
                 problems.push(DemandProblem {
                     line: Some(line),

@@ -64,6 +64,7 @@ use flate2::read::MultiGzDecoder;
 use crate::channel::ChannelName;
 use crate::grid::{IntervalGrid, IntervalLength, DEFAULT_TIME_ZONE};
 use crate::history::{History, HistoryRecord, IntervalCounts};
+use crate::line_index::LineIndex;
 
 /// At most this many diagnostics are kept; the rest are counted.
 pub const MAX_DIAGNOSTICS: usize = 200;
@@ -678,14 +679,16 @@ impl<'a> Reader<'a> {
     }
 
     fn run<S: Read>(mut self, source: S) -> Result<Ingested, HistoryErrors> {
+        // Line numbers come from our own newline index: csv's own count is off by one on CRLF.
+        let lines = LineIndex::default();
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(source);
+            .from_reader(lines.wrap(source));
         let mut record = csv::ByteRecord::new();
         // Header.
         let header_line = match csv.read_byte_record(&mut record) {
-            Ok(true) => record.position().map_or(1, |p| p.line()),
+            Ok(true) => record.position().map_or(1, |p| lines.line_of(p.byte())),
             Ok(false) => {
                 self.diags.push(
                     None,
@@ -729,7 +732,7 @@ impl<'a> Reader<'a> {
                     Err(e) => {
                         let line = e
                             .position()
-                            .map(|p| p.line())
+                            .map(|p| lines.line_of(p.byte()))
                             .or(Some(header_line + n_rows as u64 + 1));
                         self.diags
                             .push(line, None, read_error_message(&e, self.gzip));
@@ -739,7 +742,7 @@ impl<'a> Reader<'a> {
                 n_rows += 1;
                 let line = record
                     .position()
-                    .map_or(header_line + n_rows as u64, |p| p.line());
+                    .map_or(header_line + n_rows as u64, |p| lines.line_of(p.byte()));
                 if record.len() == 1
                     && record
                         .get(0)
