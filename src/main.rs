@@ -19,6 +19,8 @@ use tracing_subscriber::EnvFilter;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    output: cmd::output::Output,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,39 +57,86 @@ enum DataCommand {
 }
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     init_tracing();
     let cli = Cli::parse();
+    let out = cli.output;
     let result = match cli.command {
-        Command::Data(DataCommand::Check(args)) => cmd::data_check::run(args),
-        Command::Data(DataCommand::Generate(args)) => cmd::data_generate::run(args),
-        Command::Erlang(args) => cmd::erlang::run(args),
-        Command::Staff(args) => cmd::staff::run(args),
-        Command::Schedule(args) => cmd::schedule::run(args),
-        Command::Forecast(args) => cmd::forecast::run(args),
-        Command::Backtest(args) => cmd::backtest::run(args),
-        Command::Simulate(args) => cmd::simulate::run(args),
-        Command::Scenario(args) => cmd::scenario::run(args),
-        Command::Report(args) => cmd::report::run(args),
-        Command::Serve(args) => cmd::serve::run(args),
+        Command::Data(DataCommand::Check(args)) => cmd::data_check::run(args, out),
+        Command::Data(DataCommand::Generate(args)) => cmd::data_generate::run(args, out),
+        Command::Erlang(args) => cmd::erlang::run(args, out),
+        Command::Staff(args) => cmd::staff::run(args, out),
+        Command::Schedule(args) => cmd::schedule::run(args, out),
+        Command::Forecast(args) => cmd::forecast::run(args, out),
+        Command::Backtest(args) => cmd::backtest::run(args, out),
+        Command::Simulate(args) => cmd::simulate::run(args, out),
+        Command::Scenario(args) => cmd::scenario::run(args, out),
+        Command::Report(args) => cmd::report::run(args, out),
+        Command::Serve(args) => cmd::serve::run(args, out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", error_chain(&err));
             ExitCode::FAILURE
         }
     }
 }
 
+/// `rota ... | head` closes the pipe early; that is the reader's choice, not a failure. Rust ignores
+/// SIGPIPE, so the next `println!` panics with "failed printing to stdout: Broken pipe": end the
+/// process quietly with success instead, as `cat` or `grep` would. Every other panic keeps the
+/// default report.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
+/// The error and its causes, each said once: "context: cause: cause". A library error that already
+/// quotes its source in its own message (thiserror's `{0}` with `#[from]`) would otherwise repeat
+/// it, so a cause whose text is already in the message is left out.
+fn error_chain(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
 /// One subscriber for the whole process, filtered by `RUST_LOG` (default: warnings only, so the
 /// printed reports stay clean; HiGHS's own "time limit reached" warnings are left out by default
 /// because the roster summary already states the solver status and gap).
+/// Every long step runs in a span; each span is logged when it closes, with the time it took, so
+/// `RUST_LOG=info` shows where a command's time went. Colours only when stderr is a terminal, so a
+/// log file or a CI transcript stays plain text.
 /// `ROTA_LOG_FORMAT=json` switches to structured JSON lines.
 fn init_tracing() {
+    use std::io::IsTerminal;
+    use tracing_subscriber::fmt::format::FmtSpan;
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn,highs=error"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     if std::env::var("ROTA_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().init();

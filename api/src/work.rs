@@ -10,6 +10,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use rota_data::config::{CentreConfig, DemandQuantile};
 use rota_data::demand::DemandSeries;
+use rota_data::figures::HistoryFigures;
 use rota_data::history::History;
 use rota_data::ingest::{read_history_from, IngestOptions};
 use rota_data::summary::HistorySummary;
@@ -24,7 +25,6 @@ use rota_scheduler::simulation::{
 use rota_scheduler::staffing::{
     channel_demands, forecast_points, plan_requirements, summarise, write_staffing_csv,
 };
-use serde::Serialize;
 
 use crate::db::NewHistory;
 use crate::jobs::{JobContext, JobFailure};
@@ -147,26 +147,6 @@ pub fn read_history_bytes(
     Ok((ingested.history, ingested.report))
 }
 
-/// Per-channel figures of an uploaded history (what `rota data check` prints, as JSON).
-#[derive(Debug, Serialize)]
-struct ChannelFigures {
-    channel: String,
-    kind: Option<String>,
-    intervals: usize,
-    offered: u64,
-    handled: Option<u64>,
-    abandoned: Option<u64>,
-    abandon_rate: Option<f64>,
-    abandon_target: Option<f64>,
-    aht_seconds: Option<f64>,
-    asa_seconds: Option<f64>,
-    peak_weekday: Option<String>,
-    peak_interval: Option<String>,
-    missing_intervals: usize,
-    expected_intervals: usize,
-    outlier_days: Vec<NaiveDate>,
-}
-
 /// Reads an upload and prepares what is stored: counts, summary (JSON and text), recent series.
 pub fn ingest_history(
     config: &CentreConfig,
@@ -176,40 +156,9 @@ pub fn ingest_history(
 ) -> Result<NewHistory, WorkError> {
     let (history, report) = read_history_bytes(config, filename, &content)?;
     let summary = HistorySummary::of(&history, Some(config)).with_report(report);
-    let channels: Vec<ChannelFigures> = summary
-        .channels
-        .iter()
-        .map(|c| ChannelFigures {
-            channel: c.channel.as_str().to_string(),
-            kind: c.kind.map(|k| format!("{k:?}").to_lowercase()),
-            intervals: c.intervals,
-            offered: c.totals.offered,
-            handled: c.totals.handled,
-            abandoned: c.totals.abandoned,
-            abandon_rate: c.totals.abandon_rate,
-            abandon_target: c.abandon_target,
-            aht_seconds: c.totals.aht_seconds,
-            asa_seconds: c.totals.asa_seconds,
-            peak_weekday: c.peak_weekday.map(|w| w.to_string()),
-            peak_interval: c.peak_interval.map(|p| p.to_string()),
-            missing_intervals: c.gaps.missing,
-            expected_intervals: c.gaps.expected,
-            outlier_days: c.outliers.iter().map(|o| o.date).collect(),
-        })
-        .collect();
     let span = history.span();
-    let summary_json = serde_json::json!({
-        "interval_minutes": history.grid().length.minutes(),
-        "time_zone": history.grid().tz.name(),
-        "first_interval": span.as_ref().map(|s| s.first.to_rfc3339()),
-        "last_interval": span.as_ref().map(|s| s.last.to_rfc3339()),
-        "channels": channels,
-        "channels_without_history": summary
-            .channels_without_history
-            .iter()
-            .map(|c| c.as_str())
-            .collect::<Vec<_>>(),
-    });
+    let summary_json = serde_json::to_value(HistoryFigures::from(&summary))
+        .map_err(|e| WorkError::Internal(e.to_string()))?;
     Ok(NewHistory {
         centre_id,
         filename: filename.to_string(),

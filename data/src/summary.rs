@@ -1075,7 +1075,7 @@ mod tests {
 /// Agent-hours are `agents_staffed` (logged-in agents, as the platform reports them) times the
 /// interval length, summed; weeks are Monday-to-Sunday in the centre's local time and only complete
 /// weeks count, so a history ending mid-week does not understate the weekly figure.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StaffingDelivered {
     /// Channel.
     pub channel: ChannelName,

@@ -52,7 +52,8 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
+    super::output::no_json(&out, "backtest", "use --out FILE for the scores as CSV")?;
     let horizon_days = parse_horizon_days(&args.horizon)?;
     if args.origins == 0 {
         anyhow::bail!("--origins must be at least 1");
@@ -71,12 +72,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     );
     let results = backtest_channels(&series, &settings, &|| bar.inc(1))?;
     bar.finish_and_clear();
-    print!("{}", render_table(&results));
-    if let Some(out) = &args.out {
+    if out.text() {
+        print!("{}", render_table(&results));
+    }
+    if let Some(path) = &args.out {
         let file =
-            std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
-        write_csv(&results, file).with_context(|| format!("writing {}", out.display()))?;
-        println!("wrote {}", out.display());
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        write_csv(&results, file).with_context(|| format!("writing {}", path.display()))?;
+        if out.text() {
+            println!("wrote {}", path.display());
+        }
     }
     Ok(())
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use rota_data::config::CentreConfig;
+use rota_data::figures::HistoryFigures;
 use rota_data::grid::IntervalLength;
 use rota_data::ingest::{read_history_with_report, ColumnMapping, IngestOptions};
 use rota_data::summary::HistorySummary;
@@ -38,7 +39,7 @@ pub struct Args {
     pub timestamp_format: Option<String>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     let config = match &args.config {
         Some(path) => Some(CentreConfig::load(path)?),
         None => None,
@@ -66,8 +67,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Ok(ingested) => {
             let summary =
                 HistorySummary::of(&ingested.history, config.as_ref()).with_report(ingested.report);
-            print!("{summary}");
-            Ok(())
+            if out.text() {
+                print!("{summary}");
+            }
+            out.json(&HistoryFigures::from(&summary))
         }
         Err(errors) => {
             eprint!("{errors}");

@@ -19,7 +19,12 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
+    super::output::no_json(
+        &out,
+        "data generate",
+        "it writes centre.toml and history.csv.gz",
+    )?;
     let total = generate::months_in_span(generate::sample_first_day(), generate::sample_last_day());
     let bar = ProgressBar::new(total as u64);
     bar.set_style(
@@ -34,6 +39,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     .with_context(|| format!("generating the sample centre into {}", args.out.display()))?;
     bar.finish_and_clear();
     let f = SampleFigures::of(&history);
+    if !out.text() {
+        return Ok(());
+    }
     println!(
         "wrote {} and {}: {} rows, {} to {}, seed {}; voice {:.0} offered per weekday, {:.1}% abandoned (weekly {:.0}-{:.0}%), ASA {:.1} min",
         args.out.join(generate::CONFIG_FILE).display(),

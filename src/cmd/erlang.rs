@@ -3,7 +3,6 @@
 //! Parses the flags into an [`ErlangRequest`], runs [`erlang_calculator`] (the same function as the
 //! API's stateless staffing endpoint) and prints a table or JSON.
 
-use anyhow::Context;
 use clap::ValueEnum;
 use rota_scheduler::staffing::{
     erlang_calculator, CalculatorMode, ErlangModel, ErlangRequest, ErlangResponse,
@@ -66,12 +65,9 @@ pub struct Args {
     /// Target: largest occupancy, share (e.g. 0.9).
     #[arg(long)]
     pub max_occupancy: Option<f64>,
-    /// Print JSON instead of a table.
-    #[arg(long)]
-    pub json: bool,
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     let request = ErlangRequest {
         model: match args.model {
             Model::C => ErlangModel::C,
@@ -92,13 +88,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         max_occupancy: args.max_occupancy,
     };
     let answer = erlang_calculator(&request)?;
-    if args.json {
-        let json = serde_json::to_string_pretty(&answer).context("writing the answer as JSON")?;
-        println!("{json}");
-    } else {
+    if out.text() {
         print_table(&answer);
     }
-    Ok(())
+    out.json(&answer)
 }
 
 fn print_table(r: &ErlangResponse) {

@@ -6,16 +6,18 @@ use std::path::PathBuf;
 use anyhow::Context;
 use chrono::NaiveDate;
 use rota_scheduler::scenario::forecast_history;
+use serde::Serialize;
 
 use super::backtest::HistoryArgs;
+use super::output::thousands;
 
 /// Forecast offered contacts and handle time per channel and interval.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     pub input: HistoryArgs,
-    /// First local date to forecast (YYYY-MM-DD).
-    #[arg(long)]
+    /// First local date to forecast (YYYY-MM-DD or DD/MM/YYYY).
+    #[arg(long, value_parser = super::date::parse)]
     pub from: NaiveDate,
     /// Number of days to forecast.
     #[arg(long, default_value_t = 7)]
@@ -26,7 +28,7 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     if args.days == 0 {
         anyhow::bail!("--days must be at least 1");
     }
@@ -43,32 +45,92 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .with_context(|| format!("writing forecast {}", args.out.display()))?;
 
     let minutes = history.grid().length.minutes() as usize;
+    let mut summary = Vec::new();
     for f in &forecasts {
         let sel = f.backtest.selected_score();
-        println!(
-            "{}: model {} (backtest WAPE {:.1}%, P10-P90 coverage {:.0}%)",
-            f.channel,
-            f.model,
-            100.0 * sel.wape,
-            100.0 * sel.coverage
-        );
-        let totals: Vec<String> = f
-            .daily_totals()
-            .iter()
-            .map(|(d, t)| format!("{} {:.0}", d.format("%a %d %b"), t))
-            .collect();
-        println!("  daily offered: {}", totals.join(", "));
-        if let Some((date, slot, v)) = f.peak() {
+        let peak = f.peak().map(|(date, slot, v)| {
             let m = slot * minutes;
-            println!(
-                "  peak interval: {} {:02}:{:02} ({:.1} offered)",
-                date.format("%a %d %b"),
-                m / 60,
-                m % 60,
-                v
-            );
-        }
+            PeakFigure {
+                date,
+                time: format!("{:02}:{:02}", m / 60, m % 60),
+                offered: v,
+            }
+        });
+        summary.push(ChannelFigure {
+            channel: f.channel.to_string(),
+            model: f.model.to_string(),
+            backtest_wape: sel.wape,
+            backtest_p10_p90_coverage: sel.coverage,
+            daily_offered: f
+                .daily_totals()
+                .iter()
+                .map(|&(date, offered)| DayFigure { date, offered })
+                .collect(),
+            peak,
+        });
     }
-    println!("wrote {} intervals to {}", demand.len(), args.out.display());
-    Ok(())
+    if out.text() {
+        for f in &summary {
+            println!(
+                "{}: model {} (backtest WAPE {:.1}%, P10-P90 coverage {:.0}%)",
+                f.channel,
+                f.model,
+                100.0 * f.backtest_wape,
+                100.0 * f.backtest_p10_p90_coverage
+            );
+            let totals: Vec<String> = f
+                .daily_offered
+                .iter()
+                .map(|d| format!("{} {}", d.date.format("%a %d %b"), thousands(d.offered)))
+                .collect();
+            println!("  daily offered: {}", totals.join(", "));
+            if let Some(p) = &f.peak {
+                println!(
+                    "  peak interval: {} {} ({:.1} offered)",
+                    p.date.format("%a %d %b"),
+                    p.time,
+                    p.offered
+                );
+            }
+        }
+        println!("wrote {} intervals to {}", demand.len(), args.out.display());
+    }
+    out.json(&ForecastSummary {
+        intervals: demand.len(),
+        out: args.out.display().to_string(),
+        channels: summary,
+    })
+}
+
+/// What `rota forecast --json` prints: per channel the model chosen and the week's shape.
+#[derive(Serialize)]
+struct ForecastSummary {
+    intervals: usize,
+    out: String,
+    channels: Vec<ChannelFigure>,
+}
+
+#[derive(Serialize)]
+struct ChannelFigure {
+    channel: String,
+    model: String,
+    /// Weighted absolute percentage error of the chosen model in the backtest (fraction).
+    backtest_wape: f64,
+    /// Share of backtest actuals inside the P10-P90 band (fraction).
+    backtest_p10_p90_coverage: f64,
+    daily_offered: Vec<DayFigure>,
+    peak: Option<PeakFigure>,
+}
+
+#[derive(Serialize)]
+struct DayFigure {
+    date: NaiveDate,
+    offered: f64,
+}
+
+#[derive(Serialize)]
+struct PeakFigure {
+    date: NaiveDate,
+    time: String,
+    offered: f64,
 }

@@ -3,8 +3,10 @@
 pub mod backtest;
 pub mod data_check;
 pub mod data_generate;
+pub mod date;
 pub mod erlang;
 pub mod forecast;
+pub mod output;
 pub mod report;
 pub mod scenario;
 pub mod schedule;

@@ -20,10 +20,10 @@ pub struct Args {
     #[arg(long)]
     pub config: PathBuf,
     /// First local date (default: 13 weeks before --to).
-    #[arg(long)]
+    #[arg(long, value_parser = super::date::parse)]
     pub from: Option<NaiveDate>,
     /// Last local date, inclusive (default: the last day of the history).
-    #[arg(long)]
+    #[arg(long, value_parser = super::date::parse)]
     pub to: Option<NaiveDate>,
     /// Skip the forecast-accuracy columns (one forecast per week otherwise).
     #[arg(long)]
@@ -36,7 +36,8 @@ pub struct Args {
     pub html: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
+    super::output::no_json(&out, "report", "use --csv FILE for the table as CSV")?;
     let config = CentreConfig::load(&args.config)
         .with_context(|| format!("reading the centre configuration {}", args.config.display()))?;
     let history = read_history(&args.history, &IngestOptions::from_config(&config))
@@ -52,18 +53,28 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         to,
         forecast_accuracy: !args.no_forecast_accuracy,
     };
-    let report = build_report(&history, &config, &opts, &|line| eprintln!("  {line}"))?;
-    print!("{}", render_table(&report));
+    let report = build_report(&history, &config, &opts, &|line| {
+        if out.progress() {
+            eprintln!("  {line}")
+        }
+    })?;
+    if out.text() {
+        print!("{}", render_table(&report));
+    }
     if let Some(path) = &args.csv {
         let f =
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
         write_csv(&report, f).with_context(|| format!("writing {}", path.display()))?;
-        println!("wrote {}", path.display());
+        if out.text() {
+            println!("wrote {}", path.display());
+        }
     }
     if let Some(path) = &args.html {
         std::fs::write(path, render_html(&report))
             .with_context(|| format!("writing {}", path.display()))?;
-        println!("wrote {}", path.display());
+        if out.text() {
+            println!("wrote {}", path.display());
+        }
     }
     Ok(())
 }

@@ -37,7 +37,7 @@ pub struct Args {
     #[arg(long)]
     pub forecast: Option<PathBuf>,
     /// First local date to plan (default: the day after the history ends).
-    #[arg(long, requires = "history")]
+    #[arg(long, requires = "history", value_parser = super::date::parse)]
     pub from: Option<NaiveDate>,
     /// Days to plan (1-28).
     #[arg(long, default_value_t = 7, requires = "history")]
@@ -143,7 +143,7 @@ fn write_outputs(
     Ok(())
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     anyhow::ensure!(
         args.time_limit_s.is_finite() && args.time_limit_s > 0.0,
         "--time-limit-s must be a positive number of seconds"
@@ -182,7 +182,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         fte_hours_per_week: None,
         parallel: args.parallel,
     };
-    eprintln!(
+    let say = |line: &str| {
+        if out.progress() {
+            eprintln!("{line}")
+        }
+    };
+    say(&format!(
         "running the baseline and {} scenario(s){}",
         scenarios.len(),
         if opts.roster {
@@ -190,18 +195,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         } else {
             " (staffing only)".to_string()
         }
-    );
+    ));
     let cmp = compare(&config, &forecast, &scenarios, &opts, &|line| {
-        eprintln!("  {line}")
+        say(&format!("  {line}"))
     })?;
     let table = render_table(&cmp);
-    print!("{table}");
+    if out.text() {
+        print!("{table}");
+    }
     if let Some(dir) = &args.out_dir {
         write_outputs(dir, &table, &cmp, &forecast)?;
-        println!(
-            "wrote scenarios.txt, scenarios.csv, scenarios.json, scenarios.html, forecast.csv to {}",
-            dir.display()
-        );
+        if out.text() {
+            println!(
+                "wrote scenarios.txt, scenarios.csv, scenarios.json, scenarios.html, forecast.csv to {}",
+                dir.display()
+            );
+        }
     }
-    Ok(())
+    out.json(&cmp)
 }

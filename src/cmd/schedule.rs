@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use chrono::NaiveDate;
+use indicatif::{ProgressBar, ProgressStyle};
 use rota_data::config::CentreConfig;
+
+use super::output::thousands;
 use rota_scheduler::roster::{
     adapter, requirements, schedule, Horizon, RosterError, SolveOptions, Weights,
 };
@@ -18,8 +21,8 @@ pub struct Args {
     /// Staffing requirements CSV written by `rota staff`.
     #[arg(long)]
     pub requirements: PathBuf,
-    /// First local date of the roster (YYYY-MM-DD).
-    #[arg(long)]
+    /// First local date of the roster (YYYY-MM-DD or DD/MM/YYYY).
+    #[arg(long, value_parser = super::date::parse)]
     pub from: NaiveDate,
     /// Number of days to roster (1-28).
     #[arg(long, default_value_t = 7)]
@@ -46,7 +49,7 @@ pub struct Args {
     pub specialists_only: bool,
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     if !(args.time_limit_s.is_finite() && args.time_limit_s > 0.0) {
         anyhow::bail!("--time-limit-s must be a positive number of seconds");
     }
@@ -76,7 +79,27 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         mip_rel_gap: args.mip_gap,
         ..SolveOptions::default()
     };
-    let roster = match schedule(&problem, &opts) {
+    // The solve runs for up to its time limit; say so, with the elapsed time, rather than sit
+    // silent (HiGHS reports no progress we could show between its phases).
+    let spinner = if out.progress() {
+        ProgressBar::new_spinner()
+    } else {
+        ProgressBar::hidden()
+    };
+    spinner.set_style(
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed} of at most {prefix})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    spinner.set_prefix(format!("{:.0} s", args.time_limit_s));
+    spinner.set_message(format!(
+        "building the roster: {} people, {} days",
+        problem.agents.len(),
+        args.days
+    ));
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let solved = schedule(&problem, &opts);
+    spinner.finish_and_clear();
+    let roster = match solved {
         Ok(r) => r,
         Err(RosterError::Infeasible(lines)) => {
             anyhow::bail!(
@@ -87,68 +110,105 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Err(e) => return Err(e.into()),
     };
     roster.write_dir(&args.out_dir)?;
+    let last = args.from + chrono::Duration::days(i64::from(args.days) - 1);
+    if out.text() {
+        print_roster(&args, &config, &roster, &notes, out.verbose);
+    }
+    out.json(&serde_json::json!({
+        "from": args.from,
+        "to": last,
+        "out_dir": args.out_dir.display().to_string(),
+        "summary": roster.summary,
+        "notes": notes,
+        "diagnosis": roster.diagnosis,
+    }))
+}
 
+/// The roster in a planner's words: people, shifts, hours, cost and the hours short per channel.
+/// The programme's own figures (objective, bounds, solver statistics) only with `--verbose`.
+fn print_roster(
+    args: &Args,
+    config: &CentreConfig,
+    roster: &rota_scheduler::roster::Roster,
+    notes: &[String],
+    verbose: bool,
+) {
     let s = &roster.summary;
     let cur = config.centre().currency();
+    let last = args.from + chrono::Duration::days(i64::from(args.days) - 1);
     println!(
-        "Roster {} to {} ({} agents rostered, {} shifts)",
-        args.from,
-        args.from + chrono::Duration::days(i64::from(args.days) - 1),
+        "Roster {} to {}: {} people on {} shifts, {} paid hours, cost {cur} {}",
+        args.from.format("%a %d %b %Y"),
+        last.format("%a %d %b %Y"),
         s.agents_rostered,
-        s.shifts
+        s.shifts,
+        thousands(s.paid_hours),
+        thousands(s.paid_cost)
     );
-    println!("  paid cost      {cur} {:.2}", s.paid_cost);
     let required: f64 = s.channels.iter().map(|c| c.required_hours).sum();
     let worked: f64 = s.channels.iter().map(|c| c.scheduled_hours).sum();
-    println!("  paid hours     {:.2}", s.paid_hours);
+    if required > 0.0 {
+        println!(
+            "  {} hours on channels, against {} hours the targets need ({:.0}%)",
+            thousands(worked),
+            thousands(required),
+            100.0 * worked / required
+        );
+    }
+    println!("  channel      needed h  rostered h    short h  intervals short");
+    for c in &s.channels {
+        println!(
+            "  {:<12} {:>8}  {:>10} {:>10}  {:>15}",
+            c.channel.as_str(),
+            thousands(c.required_hours),
+            thousands(c.scheduled_hours),
+            if c.shortfall_hours > 0.0 && c.shortfall_hours < 0.5 {
+                "<1".to_string()
+            } else {
+                thousands(c.shortfall_hours)
+            },
+            c.intervals_short
+        );
+    }
     println!(
-        "  worked hours   {worked:.2} on channels; sum of requirements {required:.2} agent-hours \
-         (the lower bound; paid/required {:.3})",
-        if required > 0.0 {
-            s.paid_hours / required
-        } else {
-            0.0
-        }
-    );
-    println!(
-        "  objective      {:.2} (cost + shortfall and over-coverage penalties)",
-        s.objective
-    );
-    println!(
-        "  lower bound    {:.2} (LP relaxation of the full programme{})",
-        s.bound,
-        if s.solver.mip_bound.is_finite() {
-            format!(", MIP dual bound {:.2}", s.solver.mip_bound)
+        "  quality: at most {:.1}% from the best roster these people and rules allow{}",
+        100.0 * s.gap,
+        if s.solver.mip_status.contains("TimeLimit") {
+            format!(" (stopped at the {:.0} s time limit)", args.time_limit_s)
         } else {
             String::new()
         }
     );
-    println!("  gap to bound   {:.2} %", 100.0 * s.gap);
-    println!(
-        "  solver         {} {} | LP {:.1} s, MIP {:.1} s, allocation ({}) {:.1} s | {} variables ({} binary of {}), {} constraints",
-        s.solver.strategy,
-        s.solver.mip_status,
-        s.solver.lp_seconds,
-        s.solver.mip_seconds,
-        s.solver.allocation,
-        s.solver.allocation_seconds,
-        s.solver.variables,
-        s.solver.binaries,
-        s.solver.full_binaries,
-        s.solver.constraints
-    );
-    println!("  channel      required h  scheduled h  shortfall h  short intervals");
-    for c in &s.channels {
+    if verbose {
         println!(
-            "  {:<12} {:>10.2}  {:>11.2}  {:>11.2}  {:>15}",
-            c.channel.as_str(),
-            c.required_hours,
-            c.scheduled_hours,
-            c.shortfall_hours,
-            c.intervals_short
+            "  objective      {:.2} (cost + shortfall and over-coverage penalties)",
+            s.objective
+        );
+        println!(
+            "  lower bound    {:.2} (LP relaxation of the full programme{})",
+            s.bound,
+            if s.solver.mip_bound.is_finite() {
+                format!(", MIP dual bound {:.2}", s.solver.mip_bound)
+            } else {
+                String::new()
+            }
+        );
+        println!("  gap to bound   {:.2} %", 100.0 * s.gap);
+        println!(
+            "  solver         {} {} | LP {:.1} s, MIP {:.1} s, allocation ({}) {:.1} s | {} variables ({} binary of {}), {} constraints",
+            s.solver.strategy,
+            s.solver.mip_status,
+            s.solver.lp_seconds,
+            s.solver.mip_seconds,
+            s.solver.allocation,
+            s.solver.allocation_seconds,
+            s.solver.variables,
+            s.solver.binaries,
+            s.solver.full_binaries,
+            s.solver.constraints
         );
     }
-    for n in &notes {
+    for n in notes {
         println!("  note: {n}");
     }
     if !roster.diagnosis.is_empty() {
@@ -161,5 +221,4 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         "Wrote shifts.csv, activities.csv, coverage.csv, roster.json to {}",
         args.out_dir.display()
     );
-    Ok(())
 }

@@ -35,7 +35,8 @@ pub struct Args {
     pub job_workers: Option<usize>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
+    super::output::no_json(&out, "serve", "the service answers JSON over HTTP")?;
     let mut config = rota_api::ServiceConfig::load(args.config.as_deref())?;
     if let Some(v) = args.db {
         config.db = v;

@@ -109,7 +109,7 @@ fn summary_path(out: &Path) -> PathBuf {
     }
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     let config = CentreConfig::load(&args.config)
         .with_context(|| format!("reading the configuration {}", args.config.display()))?;
     let roster = RosterPlan::read_dir(&args.roster, &config)
@@ -163,7 +163,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         },
         ..Default::default()
     };
-    let bar = ProgressBar::new(u64::from(args.replications));
+    let bar = if out.progress() {
+        ProgressBar::new(u64::from(args.replications))
+    } else {
+        ProgressBar::hidden()
+    };
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} replications ({eta} left)")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -174,13 +178,25 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     report.write_csv(&args.out)?;
     let summary = summary_path(&args.out);
     report.write_summary_csv(&summary)?;
-    print!("{}", report.render_table());
-    println!(
-        "Wrote {} and {} ({} contacts simulated)",
-        args.out.display(),
-        summary.display(),
-        report.total_contacts
-    );
+    if out.text() {
+        print!("{}", report.render_table());
+        println!(
+            "Wrote {} and {} ({} contacts simulated)",
+            args.out.display(),
+            summary.display(),
+            report.total_contacts
+        );
+    }
+    if out.json {
+        // The per-interval KPIs are in the CSV; the JSON is the summary: days, week, verdict.
+        let mut doc = serde_json::to_value(&report)?;
+        if let Some(obj) = doc.as_object_mut() {
+            obj.remove("intervals");
+            obj.insert("out".into(), args.out.display().to_string().into());
+            obj.insert("summary_out".into(), summary.display().to_string().into());
+        }
+        out.json(&doc)?;
+    }
     Ok(())
 }
 

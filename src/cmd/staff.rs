@@ -65,7 +65,7 @@ pub struct Args {
     pub history_weeks: usize,
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub fn run(args: Args, output: super::output::Output) -> anyhow::Result<()> {
     let config = CentreConfig::load(&args.config)
         .with_context(|| format!("reading the centre configuration {}", args.config.display()))?;
     let grid = config.grid();
@@ -100,18 +100,32 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     write_staffing_csv(&rows, BufWriter::new(out))
         .with_context(|| format!("writing {}", args.out.display()))?;
     let summary = summarise(&rows, interval_s);
-    print_summary(&summary, args.evaluate, quantile);
-    if let Some(path) = &args.history {
-        let history = read_history(path, &IngestOptions::from_config(&config))
-            .with_context(|| format!("reading the history {}", path.display()))?;
-        print_delivered(
-            &summary,
-            &StaffingDelivered::last_weeks(&history, args.history_weeks),
-            forecast_days(&forecast),
-        );
+    if output.text() {
+        print_summary(&summary, args.evaluate, quantile);
     }
-    println!("wrote {} rows to {}", rows.len(), args.out.display());
-    Ok(())
+    let delivered = match &args.history {
+        Some(path) => {
+            let history = read_history(path, &IngestOptions::from_config(&config))
+                .with_context(|| format!("reading the history {}", path.display()))?;
+            let delivered = StaffingDelivered::last_weeks(&history, args.history_weeks);
+            if output.text() {
+                print_delivered(&summary, &delivered, forecast_days(&forecast));
+            }
+            Some(delivered)
+        }
+        None => None,
+    };
+    if output.text() {
+        println!("wrote {} rows to {}", rows.len(), args.out.display());
+    }
+    output.json(&serde_json::json!({
+        "evaluate": args.evaluate,
+        "forecast_quantile": quantile.as_str(),
+        "rows": rows.len(),
+        "out": args.out.display().to_string(),
+        "channels": summary,
+        "historic_staffing": delivered,
+    }))
 }
 
 fn print_summary(summary: &[ChannelSummary], evaluate: bool, quantile: DemandQuantile) {
