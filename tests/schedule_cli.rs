@@ -54,8 +54,11 @@ fn schedules_the_sample_week_and_writes_every_file() {
         .arg(&out)
         .assert()
         .success()
-        .stdout(predicate::str::contains("paid cost      GBP"))
-        .stdout(predicate::str::contains("gap to bound"))
+        // A planner's words by default: people, hours, cost; the solver's figures only on request.
+        .stdout(predicate::str::contains("paid hours, cost GBP"))
+        .stdout(predicate::str::contains("quality: at most"))
+        .stdout(predicate::str::contains("objective").not())
+        .stdout(predicate::str::contains("variables").not())
         .stdout(predicate::str::contains("voice"))
         .stdout(predicate::str::contains("reception"));
     let shifts = std::fs::read_to_string(out.join("shifts.csv")).unwrap();
@@ -219,11 +222,39 @@ fn a_channel_nobody_is_skilled_for_is_diagnosed_and_the_rest_is_rostered() {
     let req = requirements(dir.path(), 0.8);
     let out = dir.path().join("out");
     schedule_cmd(&config, &req, &out)
-        .args(["--days", "1", "--time-limit-s", "60"])
+        .args(["--days", "1", "--time-limit-s", "60", "--verbose"])
         .assert()
         .success()
         .stdout(predicate::str::contains("nobody is skilled for reception"))
         .stdout(predicate::str::contains("gap to bound"));
+    assert!(out.join("shifts.csv").exists());
+}
+
+/// `--json` prints one JSON document with the roster's figures; `--quiet` prints nothing; both
+/// still write the roster files.
+#[test]
+fn json_and_quiet_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = requirements(dir.path(), 0.8);
+    let out = dir.path().join("json");
+    let run = schedule_cmd(&workspace_file("data/samples/centre.toml"), &req, &out)
+        .args(["--days", "1", "--time-limit-s", "30", "--json"])
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&run.stdout).expect("stdout is JSON");
+    assert!(doc["summary"]["shifts"].as_u64().unwrap() > 0, "{doc}");
+    assert!(doc["summary"]["paid_hours"].as_f64().unwrap() > 0.0);
+    assert_eq!(doc["from"], "2026-11-23");
+    assert!(doc["summary"]["channels"].as_array().unwrap().len() >= 4);
+    assert!(out.join("shifts.csv").exists());
+
+    let out = dir.path().join("quiet");
+    schedule_cmd(&workspace_file("data/samples/centre.toml"), &req, &out)
+        .args(["--days", "1", "--time-limit-s", "30", "--quiet"])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_empty());
     assert!(out.join("shifts.csv").exists());
 }
 
@@ -256,14 +287,44 @@ fn specialists_only_restricts_agents_to_their_primary_skill() {
         .assert()
         .success()
         .stdout(predicate::str::contains("specialists only"));
-    // NH044 lists voice first: under --specialists-only every activity of NH044 is voice
-    let acts = std::fs::read_to_string(out.join("activities.csv")).unwrap();
-    for line in acts.lines().filter(|l| l.starts_with("NH044,")) {
+    // Every work line names a channel, and it is the agent's first-listed skill.
+    let config = rota_data::config::CentreConfig::load(workspace_file("data/samples/centre.toml"))
+        .expect("the sample centre loads");
+    let mut reader = csv::Reader::from_path(out.join("activities.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (agent_col, kind_col, channel_col) = (col("agent_id"), col("activity"), col("channel"));
+    let mut multi_skilled_work_lines = 0;
+    for (i, row) in reader.records().enumerate() {
+        let row = row.unwrap();
+        if &row[kind_col] != "work" {
+            continue;
+        }
+        let line = i + 2;
+        let agent = config
+            .agents()
+            .iter()
+            .find(|a| a.id() == &row[agent_col])
+            .unwrap_or_else(|| panic!("activities.csv:{line}: unknown agent {}", &row[agent_col]));
         assert!(
-            line.ends_with(",voice") || line.ends_with(',') || !line.contains(",work,"),
-            "{line}"
+            !row[channel_col].is_empty(),
+            "activities.csv:{line}: work without a channel"
         );
+        assert_eq!(
+            &row[channel_col],
+            agent.skills()[0].as_str(),
+            "activities.csv:{line}: {} works beyond their first-listed skill",
+            agent.id()
+        );
+        if agent.skills().len() > 1 {
+            multi_skilled_work_lines += 1;
+        }
     }
+    // The check above means something only if multi-skilled agents did work.
+    assert!(
+        multi_skilled_work_lines > 0,
+        "no multi-skilled agent has a work line, so --specialists-only was not exercised"
+    );
 }
 
 #[test]

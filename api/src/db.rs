@@ -479,11 +479,24 @@ impl Db {
     /// Jobs left queued or running by a previous process are marked failed: nobody is working on
     /// them any more, and silently dropping them would hide that the work was lost.
     pub fn fail_interrupted_jobs(&self) -> Result<usize, DbError> {
+        self.fail_unfinished_jobs("interrupted by restart")
+    }
+
+    /// Marks every queued or running job failed with `reason`: at start-up for what a killed
+    /// process left behind, and at a graceful stop for what did not finish within the grace period
+    /// (so the job list tells the truth before the process is gone, not only after a restart).
+    pub fn fail_unfinished_jobs(&self, reason: &str) -> Result<usize, DbError> {
         self.write(|tx| {
             Ok(tx.execute(
-                "UPDATE jobs SET status = ?1, error = 'interrupted by restart', finished_at = ?2
+                "UPDATE jobs SET status = ?1, error = ?5, finished_at = ?2
                  WHERE status IN (?3, ?4)",
-                params![status::FAILED, now(), status::QUEUED, status::RUNNING],
+                params![
+                    status::FAILED,
+                    now(),
+                    status::QUEUED,
+                    status::RUNNING,
+                    reason
+                ],
             )?)
         })
     }
@@ -841,6 +854,12 @@ impl Db {
     /// One simulation run.
     pub fn simulation(&self, id: i64) -> Result<Option<SimulationRow>, DbError> {
         self.one(id)
+    }
+
+    /// The simulations of a roster, newest first, so a run made through the API or the page is
+    /// found again after a reload.
+    pub fn roster_simulations(&self, roster_id: i64) -> Result<Vec<SimulationRow>, DbError> {
+        self.list("WHERE roster_id = ?1 ORDER BY id DESC", [roster_id])
     }
 
     /// A simulation's per-interval KPIs (CSV).

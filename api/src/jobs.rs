@@ -199,12 +199,25 @@ impl JobRunner {
             .lock()
             .map(|mut w| w.drain(..).collect())
             .unwrap_or_default();
+        let mut unfinished = false;
         for h in handles {
             while !h.is_finished() && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(50));
+                std::thread::sleep(Duration::from_millis(20));
             }
             if h.is_finished() {
                 let _ = h.join();
+            } else {
+                unfinished = true;
+            }
+        }
+        // A solve in progress cannot be interrupted; rather than keep the service from stopping,
+        // its job is recorded as interrupted now and the process may exit.
+        if unfinished {
+            match self.db.fail_unfinished_jobs("interrupted by shutdown") {
+                Ok(n) => tracing::warn!(jobs = n, "jobs still running at shutdown marked failed"),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot record the jobs interrupted by shutdown")
+                }
             }
         }
     }

@@ -57,7 +57,7 @@ pub fn prepare(config: ServiceConfig) -> Result<AppState, StartError> {
 }
 
 /// Start the service on `listener`. The returned [`Server`] runs until stopped; actix handles
-/// SIGINT/SIGTERM with a graceful shutdown (in-flight requests get up to 10 s to finish).
+/// SIGINT/SIGTERM with a graceful shutdown (in-flight requests get up to 1 s to finish).
 pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let max_body = state.config.max_body_bytes();
     let tokens = web::Data::new(Tokens::new(&state.config.tokens, &state.config.read_tokens));
@@ -81,7 +81,10 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .configure(routes::configure)
             .default_service(web::to(not_found))
     })
-    .shutdown_timeout(10)
+    // Requests still in flight (and idle keep-alive connections, which actix counts as open) get
+    // one second after SIGTERM: with the job grace below, an idle service stops within 2 s, as a
+    // process supervisor or `docker stop` expects.
+    .shutdown_timeout(1)
     .listen(listener)?;
     if let Some(workers) = workers {
         server = server.workers(workers);
@@ -101,11 +104,12 @@ async fn not_found(
 
 /// Run the service on `listener` until it is shut down (Ctrl-C / SIGTERM), blocking the calling
 /// thread: this is what `rota serve` calls (it owns the async runtime so the CLI needs none).
-/// After the HTTP server stops, running jobs are asked to cancel and given 10 s to record it.
+/// After the HTTP server stops, running jobs are asked to cancel and given 0.8 s to record it;
+/// those still running (a solve cannot be interrupted) are then marked "interrupted by shutdown".
 pub fn serve_blocking(listener: TcpListener, config: ServiceConfig) -> Result<(), StartError> {
     let state = prepare(config)?;
     let jobs = Arc::clone(&state.jobs);
     let result = actix_web::rt::System::new().block_on(async move { run(listener, state)?.await });
-    jobs.shutdown(Duration::from_secs(10));
+    jobs.shutdown(Duration::from_millis(800));
     result.map_err(StartError::from)
 }

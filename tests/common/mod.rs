@@ -8,6 +8,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+pub mod skip;
+
 /// A running `rota serve` on 127.0.0.1:<random port>, killed when dropped.
 pub struct Server {
     child: Child,
@@ -48,6 +50,30 @@ impl Server {
     /// The full URL of `path` on this server.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
+    }
+
+    /// Graceful stop: SIGTERM, as a process supervisor sends it. Waits up to `limit` for the
+    /// process to exit and returns how long it took, or `None` if it was still running (it is then
+    /// killed when dropped).
+    pub fn terminate(mut self, limit: Duration) -> Option<Duration> {
+        let start = std::time::Instant::now();
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success(), "kill -TERM failed");
+        while start.elapsed() < limit {
+            if self
+                .child
+                .try_wait()
+                .expect("wait for rota serve")
+                .is_some()
+            {
+                return Some(start.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
     }
 
     /// Hard stop (SIGKILL): nothing gets a chance to flush, which is what a restart test needs.

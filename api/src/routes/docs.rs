@@ -32,7 +32,7 @@ use crate::problem::Problem;
         staffing::get_requirement_set, staffing::requirement_csv,
         rosters::create, rosters::list, rosters::get, rosters::file,
         jobs::get, jobs::list, jobs::cancel,
-        simulations::create, simulations::get, simulations::csv,
+        simulations::create, simulations::list, simulations::get, simulations::csv,
     ),
     components(schemas(
         Problem, Health, CentreRow, HistoryRow, JobRow, ForecastRow, RequirementSetRow,

@@ -13,7 +13,7 @@ pub mod staffing;
 
 use std::sync::Arc;
 
-use actix_web::{http::StatusCode, web, HttpResponse};
+use actix_web::{guard, http::StatusCode, web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -62,68 +62,125 @@ pub fn csv_file(name: &str, body: String) -> HttpResponse {
         .body(body)
 }
 
-/// Register every route of the service.
+/// A `GET` route that also answers `HEAD` (same status and headers; actix-http leaves out the body
+/// of an answer to `HEAD`), so a client or proxy can check a download without fetching it.
+fn get() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
+/// The resource at `path`, answering a method it does not serve with 405 and an `Allow` header
+/// naming the ones it does (`allow`, e.g. "GET, HEAD, POST"), as RFC 9110 asks, instead of a 404
+/// that would suggest the path does not exist.
+fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move |req: actix_web::HttpRequest| async move {
+        let problem = Problem::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Method not allowed",
+            format!("{} {}: this path accepts {allow}", req.method(), req.path()),
+        );
+        let mut resp = actix_web::ResponseError::error_response(&problem);
+        resp.headers_mut().insert(
+            actix_web::http::header::ALLOW,
+            actix_web::http::header::HeaderValue::from_static(allow),
+        );
+        resp
+    }))
+}
+
+const READ_ONLY: &str = "GET, HEAD";
+const READ_WRITE: &str = "GET, HEAD, POST";
+const READ_REPLACE: &str = "GET, HEAD, PUT";
+const WRITE_ONLY: &str = "POST";
+
+/// Register every route of the service. Each path is one resource listing its methods, so a wrong
+/// method gets 405 with `Allow`, and every `GET` answers `HEAD` too.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health", web::get().to(health))
-        .route("/ready", web::get().to(ready))
-        .route("/openapi.json", web::get().to(docs::openapi_json))
-        .route("/docs", web::get().to(docs::docs_page))
-        .route("/", web::get().to(docs::index))
-        .route("/index.html", web::get().to(docs::index))
-        .route("/static/{file}", web::get().to(docs::static_file))
+    cfg.service(resource("/health", READ_ONLY).route(get().to(health)))
+        .service(resource("/ready", READ_ONLY).route(get().to(ready)))
+        .service(resource("/openapi.json", READ_ONLY).route(get().to(docs::openapi_json)))
+        .service(resource("/docs", READ_ONLY).route(get().to(docs::docs_page)))
+        .service(resource("/", READ_ONLY).route(get().to(docs::index)))
+        .service(resource("/index.html", READ_ONLY).route(get().to(docs::index)))
+        .service(resource("/static/{file}", READ_ONLY).route(get().to(docs::static_file)))
         .service(
             web::scope("/v1")
-                .route("/staffing/erlang", web::post().to(staffing::erlang))
-                .route(
-                    "/staffing/requirements",
-                    web::post().to(staffing::stateless_requirements),
+                .service(
+                    resource("/staffing/erlang", WRITE_ONLY)
+                        .route(web::post().to(staffing::erlang)),
                 )
-                .route(
-                    "/samples/centre.toml",
-                    web::get().to(centres::sample_config),
+                .service(
+                    resource("/staffing/requirements", WRITE_ONLY)
+                        .route(web::post().to(staffing::stateless_requirements)),
                 )
-                .route("/centres", web::get().to(centres::list))
-                .route("/centres", web::post().to(centres::create))
-                .route("/centres/{id}", web::get().to(centres::get))
-                .route("/centres/{id}", web::put().to(centres::update))
-                .route("/centres/{id}/histories", web::get().to(histories::list))
-                .route("/centres/{id}/histories", web::post().to(histories::upload))
-                .route("/centres/{id}/forecasts", web::get().to(forecasts::list))
-                .route("/centres/{id}/forecasts", web::post().to(forecasts::create))
-                .route("/centres/{id}/schedules", web::post().to(rosters::create))
-                .route("/centres/{id}/rosters", web::get().to(rosters::list))
-                .route("/centres/{id}/jobs", web::get().to(jobs::list))
-                .route("/histories/{id}", web::get().to(histories::get))
-                .route("/histories/{id}/recent", web::get().to(histories::recent))
-                .route("/forecasts/{id}", web::get().to(forecasts::get))
-                .route(
-                    "/forecasts/{id}/forecast.csv",
-                    web::get().to(forecasts::csv),
+                .service(
+                    resource("/samples/centre.toml", READ_ONLY)
+                        .route(get().to(centres::sample_config)),
                 )
-                .route(
-                    "/forecasts/{id}/requirements",
-                    web::post().to(staffing::create_requirement_set),
+                .service(
+                    resource("/centres", READ_WRITE)
+                        .route(get().to(centres::list))
+                        .route(web::post().to(centres::create)),
                 )
-                .route(
-                    "/requirements/{id}",
-                    web::get().to(staffing::get_requirement_set),
+                .service(
+                    resource("/centres/{id}", READ_REPLACE)
+                        .route(get().to(centres::get))
+                        .route(web::put().to(centres::update)),
                 )
-                .route(
-                    "/requirements/{id}/requirements.csv",
-                    web::get().to(staffing::requirement_csv),
+                .service(
+                    resource("/centres/{id}/histories", READ_WRITE)
+                        .route(get().to(histories::list))
+                        .route(web::post().to(histories::upload)),
                 )
-                .route("/jobs/{id}", web::get().to(jobs::get))
-                .route("/jobs/{id}/cancel", web::post().to(jobs::cancel))
-                .route("/rosters/{id}", web::get().to(rosters::get))
-                .route("/rosters/{id}/{file}", web::get().to(rosters::file))
-                .route(
-                    "/rosters/{id}/simulations",
-                    web::post().to(simulations::create),
+                .service(
+                    resource("/centres/{id}/forecasts", READ_WRITE)
+                        .route(get().to(forecasts::list))
+                        .route(web::post().to(forecasts::create)),
                 )
-                .route("/simulations/{id}", web::get().to(simulations::get))
-                .route(
-                    "/simulations/{id}/intervals.csv",
-                    web::get().to(simulations::csv),
+                .service(
+                    resource("/centres/{id}/schedules", WRITE_ONLY)
+                        .route(web::post().to(rosters::create)),
+                )
+                .service(
+                    resource("/centres/{id}/rosters", READ_ONLY).route(get().to(rosters::list)),
+                )
+                .service(resource("/centres/{id}/jobs", READ_ONLY).route(get().to(jobs::list)))
+                .service(resource("/histories/{id}", READ_ONLY).route(get().to(histories::get)))
+                .service(
+                    resource("/histories/{id}/recent", READ_ONLY)
+                        .route(get().to(histories::recent)),
+                )
+                .service(resource("/forecasts/{id}", READ_ONLY).route(get().to(forecasts::get)))
+                .service(
+                    resource("/forecasts/{id}/forecast.csv", READ_ONLY)
+                        .route(get().to(forecasts::csv)),
+                )
+                .service(
+                    resource("/forecasts/{id}/requirements", WRITE_ONLY)
+                        .route(web::post().to(staffing::create_requirement_set)),
+                )
+                .service(
+                    resource("/requirements/{id}", READ_ONLY)
+                        .route(get().to(staffing::get_requirement_set)),
+                )
+                .service(
+                    resource("/requirements/{id}/requirements.csv", READ_ONLY)
+                        .route(get().to(staffing::requirement_csv)),
+                )
+                .service(resource("/jobs/{id}", READ_ONLY).route(get().to(jobs::get)))
+                .service(
+                    resource("/jobs/{id}/cancel", WRITE_ONLY).route(web::post().to(jobs::cancel)),
+                )
+                .service(resource("/rosters/{id}", READ_ONLY).route(get().to(rosters::get)))
+                .service(
+                    resource("/rosters/{id}/simulations", READ_WRITE)
+                        .route(get().to(simulations::list))
+                        .route(web::post().to(simulations::create)),
+                )
+                .service(resource("/rosters/{id}/{file}", READ_ONLY).route(get().to(rosters::file)))
+                .service(resource("/simulations/{id}", READ_ONLY).route(get().to(simulations::get)))
+                .service(
+                    resource("/simulations/{id}/intervals.csv", READ_ONLY)
+                        .route(get().to(simulations::csv)),
                 ),
         );
 }

@@ -27,6 +27,25 @@ pub struct CreateSimulation {
     pub seed: Option<u64>,
 }
 
+/// The simulations of a roster, newest first (404 when there is no such roster).
+#[utoipa::path(get, operation_id = "simulations_list", path = "/v1/rosters/{id}/simulations", tag = "simulations",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Roster id")),
+    responses((status = 200, description = "Simulations of the roster", body = Vec<SimulationRow>),
+        (status = 404, description = "No such roster", body = Problem,
+            content_type = "application/problem+json")))]
+pub async fn list(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, Problem> {
+    let roster_id = id.into_inner();
+    let db = state.db.clone();
+    let rows = super::blocking(move || {
+        db.roster(roster_id)?
+            .ok_or_else(|| Problem::not_found("roster", roster_id))?;
+        Ok(db.roster_simulations(roster_id)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(rows))
+}
+
 /// Start a simulation job for a roster.
 #[utoipa::path(post, operation_id = "simulations_create", path = "/v1/rosters/{id}/simulations", tag = "simulations",
     security(("bearer" = [])),
