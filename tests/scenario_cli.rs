@@ -63,15 +63,6 @@ fn live_abandon(o: &Value) -> f64 {
     ab / off
 }
 
-fn total_shortfall(o: &Value) -> f64 {
-    o["channels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| f(&c["shortfall_hours"]))
-        .sum()
-}
-
 #[test]
 fn shipped_scenarios_move_staffing_the_right_way_and_by_the_right_amount() {
     let dir = tempfile::tempdir().unwrap();
@@ -80,7 +71,7 @@ fn shipped_scenarios_move_staffing_the_right_way_and_by_the_right_amount() {
         .args(["--from", "2026-11-16", "--days", "2"])
         .arg("--scenario")
         .arg(workspace_file("data/samples/scenarios"))
-        .args(["--replications", "5", "--time-limit-s", "10", "--out-dir"])
+        .args(["--replications", "5", "--time-limit-s", "30", "--out-dir"])
         .arg(&out)
         .assert()
         .success()
@@ -163,11 +154,16 @@ fn shipped_scenarios_move_staffing_the_right_way_and_by_the_right_amount() {
     assert!(f(&pool["required_fte"]) <= f(&base["required_fte"]) + 1e-9);
     assert!(f(&pool["roster"]["paid_hours"]) <= f(&base["roster"]["paid_hours"]) + 0.5);
     // Pooled agents can do everything the specialists could, so the pooled programme's LP bound
-    // is no higher, and its roster's objective (cost + weighted shortfall, what the roster
-    // minimises) is within the pooled gap of the specialists' roster: objective_p <=
-    // bound_p / (1 - gap_p) <= bound_s / (1 - gap_p) <= objective_s / (1 - gap_p). Raw shortfall
-    // hours are not compared: the objective weighs them by channel priority and depth.
+    // is no higher, and its optimum (cost + weighted shortfall, what the roster minimises) is no
+    // higher either. Both solves must have had the time they need (stopped at the MIP gap, not at
+    // the time limit); then the pooled roster's objective may exceed the specialists' by at most
+    // a fixed 1% (the MIP gap plus the allocation stage), a bound that does not widen when the
+    // solver does worse. Raw shortfall hours are not compared: the objective weighs them by
+    // channel priority and depth, so trading an hour of social for an hour of voice is a gain.
     let (pr, br) = (&pool["roster"], &base["roster"]);
+    for (name, r) in [("pooled", pr), ("specialists", br)] {
+        assert_eq!(r["status"], "Optimal", "{name} roster stopped early: {r}");
+    }
     assert!(
         f(&pr["bound"]) <= f(&br["bound"]) * (1.0 + 1e-6) + 1e-6,
         "pooled LP bound {} above the specialists' {}",
@@ -175,16 +171,10 @@ fn shipped_scenarios_move_staffing_the_right_way_and_by_the_right_amount() {
         f(&br["bound"])
     );
     assert!(
-        f(&pr["objective"]) <= f(&br["objective"]) / (1.0 - f(&pr["gap"])) * (1.0 + 1e-6),
-        "pooled objective {} vs specialists {} (pooled gap {})",
+        f(&pr["objective"]) <= f(&br["objective"]) * 1.01,
+        "pooled objective {} vs specialists {}",
         f(&pr["objective"]),
-        f(&br["objective"]),
-        f(&pr["gap"])
-    );
-    eprintln!(
-        "pooled shortfall {:.1} h vs specialists {:.1} h",
-        total_shortfall(pool),
-        total_shortfall(base)
+        f(&br["objective"])
     );
     assert!(
         live_abandon(pool) <= live_abandon(base) + 0.01,
