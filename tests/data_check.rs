@@ -222,3 +222,55 @@ fn the_bundled_sample_checks_and_shows_weekly_abandon_and_the_monday_peak() {
         "Monday peak expected: {voice_day}"
     );
 }
+
+fn export(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/exports")
+        .join(name)
+}
+
+/// A CMS-style interval report: separate `Date` (UK) and `Interval` ("08:00-08:30") columns,
+/// `Queue`, `Calls Offered`, Windows line endings. Read without any mapping.
+#[test]
+fn cms_report_with_date_and_interval_columns_is_read() {
+    let out = rota()
+        .args(["data", "check", "--json"])
+        .arg(export("cms_date_interval.csv"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["interval_minutes"], 30);
+    assert_eq!(doc["first_interval"], "2026-11-16T08:00:00+00:00");
+    let offered = |ch: &str| {
+        doc["channels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["channel"] == ch)
+            .map(|c| c["offered"].as_u64().unwrap())
+    };
+    assert_eq!(offered("voice"), Some(91));
+    assert_eq!(offered("chat"), Some(19));
+}
+
+/// Date and time columns under other names, mapped on the command line; a bad time is reported
+/// on its own line and column.
+#[test]
+fn mapped_date_and_time_columns_and_a_bad_time_are_named() {
+    let out = rota()
+        .args(["data", "check", "--column", "date=Day", "--column", "time=Slot"])
+        .arg(export("split_date_time_mapped.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for expected in [
+        "split_date_time_mapped.csv:5:4: Volume: expected a whole number",
+        "split_date_time_mapped.csv:6:2: Slot: expected a time of day such as 08:00",
+    ] {
+        assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
+    }
+    assert_eq!(stderr.matches("split_date_time_mapped.csv:").count(), 2, "{stderr}");
+}

@@ -88,11 +88,16 @@ pub enum Field {
     AsaSeconds,
     /// Mean agents logged in on the channel.
     AgentsStaffed,
+    /// The date, when the export splits the interval start into a date and a time column
+    /// (CMS-style reports: `Date`, `Interval`); ISO or UK `DD/MM/YYYY`.
+    Date,
+    /// The time of day with [`Field::Date`]: a start (`08:00`) or a range (`08:00-08:30`).
+    Time,
 }
 
 impl Field {
     /// Every field, in the canonical column order.
-    pub const ALL: [Field; 8] = [
+    pub const ALL: [Field; 10] = [
         Field::IntervalStart,
         Field::Channel,
         Field::Offered,
@@ -101,6 +106,8 @@ impl Field {
         Field::AhtSeconds,
         Field::AsaSeconds,
         Field::AgentsStaffed,
+        Field::Date,
+        Field::Time,
     ];
 
     /// The canonical column name (as Rota writes it).
@@ -114,12 +121,16 @@ impl Field {
             Field::AhtSeconds => "aht_seconds",
             Field::AsaSeconds => "asa_seconds",
             Field::AgentsStaffed => "agents_staffed",
+            Field::Date => "date",
+            Field::Time => "time",
         }
     }
 
-    /// True for the three columns every export must have.
+    /// True for the columns every export must have by name. The interval start is required too,
+    /// but may come as one timestamp column or as a date and a time column, so the header check
+    /// asks for it separately.
     pub fn is_required(self) -> bool {
-        matches!(self, Field::IntervalStart | Field::Channel | Field::Offered)
+        matches!(self, Field::Channel | Field::Offered)
     }
 
     /// Header names recognised without any mapping (normalised: lowercase, words joined by `_`).
@@ -195,6 +206,8 @@ impl Field {
                 "agents_logged_in",
                 "logged_in_agents",
             ],
+            Field::Date => &["date", "day", "interval_date", "report_date"],
+            Field::Time => &["time", "time_interval", "interval_time", "time_of_day"],
         }
     }
 
@@ -647,7 +660,7 @@ struct Reader<'a> {
 
 /// Column positions of the fields in the file (0-based) and their header names.
 struct Columns {
-    pos: [Option<usize>; 8],
+    pos: [Option<usize>; 10],
     names: Vec<String>,
 }
 
@@ -706,10 +719,13 @@ impl<'a> Reader<'a> {
         let Some(columns) = self.resolve_header(&record, header_line) else {
             return Err(self.fail());
         };
-        self.diags.ts_column = columns.get(Field::IntervalStart).map(|i| {
-            let (index, name) = columns.label(i);
-            (index, name.to_string())
-        });
+        self.diags.ts_column = columns
+            .get(Field::IntervalStart)
+            .or(columns.get(Field::Date))
+            .map(|i| {
+                let (index, name) = columns.label(i);
+                (index, name.to_string())
+            });
         let ignored_columns: Vec<String> = columns
             .names
             .iter()
@@ -799,7 +815,7 @@ impl<'a> Reader<'a> {
             })
             .collect();
         let normalised: Vec<String> = names.iter().map(|n| normalise_header(n)).collect();
-        let mut pos: [Option<usize>; 8] = [None; 8];
+        let mut pos: [Option<usize>; 10] = [None; 10];
         let mut ok = true;
         for field in Field::ALL {
             let mapped = self.options.columns.header_for(field);
@@ -871,7 +887,56 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        if !self.timestamp_columns(&mut pos, &names, line) {
+            ok = false;
+        }
         ok.then_some(Columns { pos, names })
+    }
+
+    /// Where the interval start comes from: one timestamp column, or a date column and a time
+    /// column. CMS reports head them `Date` and `Interval`, and `Interval` is also a name for a
+    /// whole timestamp, so with a date column present the interval column is read as the time.
+    /// A lone `Date` column holding whole timestamps is read as the interval start. False (with
+    /// the problem recorded) when there is no usable combination.
+    fn timestamp_columns(
+        &mut self,
+        pos: &mut [Option<usize>; 10],
+        names: &[String],
+        line: u64,
+    ) -> bool {
+        let (start, date, time) = (
+            Field::IntervalStart as usize,
+            Field::Date as usize,
+            Field::Time as usize,
+        );
+        match (pos[start], pos[date], pos[time]) {
+            (_, Some(_), Some(_)) => pos[start] = None,
+            (Some(s), Some(_), None) => {
+                pos[time] = Some(s);
+                pos[start] = None;
+            }
+            (None, Some(d), None) => {
+                pos[start] = Some(d);
+                pos[date] = None;
+            }
+            (Some(_), None, _) => pos[time] = None,
+            (None, None, _) => {
+                self.diags.push(
+                    Some(line),
+                    None,
+                    format!(
+                        "missing required column interval_start; expected a column named one of: {} \
+                         (or a date column and a time column, e.g. Date and Interval; map yours with \
+                         --column interval_start=NAME, or --column date=NAME --column time=NAME, or \
+                         [history.columns] in the config); found columns: {}",
+                        Field::IntervalStart.builtin_aliases().join(", "),
+                        names.join(", ")
+                    ),
+                );
+                return false;
+            }
+        }
+        true
     }
 
     fn cell<'r>(
@@ -917,11 +982,38 @@ impl<'a> Reader<'a> {
             None => None,
         };
 
-        // Timestamp.
-        let ts_col = columns.get(Field::IntervalStart)?;
-        let start = match self.cell(record, line, columns, ts_col) {
-            Some(s) => self.parse_start(s, channel.map(|c| c.1), line, columns.label(ts_col)),
-            None => None,
+        // Timestamp: one column, or a date and a time column.
+        let start = match (columns.get(Field::Date), columns.get(Field::Time)) {
+            (Some(d), Some(t)) => {
+                let time = match self.cell(record, line, columns, t) {
+                    Some(s) => match time_of_day(s) {
+                        Ok(time) => Some(time),
+                        Err(m) => {
+                            self.diags.push(Some(line), Some(columns.label(t)), m);
+                            None
+                        }
+                    },
+                    None => None,
+                };
+                match (self.cell(record, line, columns, d), time) {
+                    (Some(date), Some(time)) => self.parse_start(
+                        &format!("{date} {time}"),
+                        channel.map(|c| c.1),
+                        line,
+                        columns.label(d),
+                    ),
+                    _ => None,
+                }
+            }
+            _ => {
+                let ts_col = columns.get(Field::IntervalStart)?;
+                match self.cell(record, line, columns, ts_col) {
+                    Some(s) => {
+                        self.parse_start(s, channel.map(|c| c.1), line, columns.label(ts_col))
+                    }
+                    None => None,
+                }
+            }
         };
 
         // Counts.
@@ -1766,6 +1858,34 @@ enum Stamp {
     Fixed(DateTime<FixedOffset>),
 }
 
+/// The start of a time-of-day cell as `HH:MM[:SS]`: `08:00`, `8:00`, `08:00:00`, or the start of a
+/// range `08:00-08:30` / `08:00 - 08:30` / `08:00 to 08:30`, as CMS interval reports write them.
+fn time_of_day(s: &str) -> Result<String, String> {
+    let start = s
+        .split(['-', '\u{2013}'])
+        .next()
+        .unwrap_or(s)
+        .split(" to ")
+        .next()
+        .unwrap_or(s)
+        .trim();
+    let parts: Vec<&str> = start.split(':').collect();
+    let number = |p: &str, max: u32| {
+        p.len() <= 2 && !p.is_empty() && p.parse::<u32>().is_ok_and(|v| v <= max)
+    };
+    let ok = matches!(parts.len(), 2 | 3)
+        && number(parts[0], 23)
+        && parts[1].len() == 2
+        && number(parts[1], 59)
+        && (parts.len() == 2 || (parts[2].len() == 2 && number(parts[2], 59)));
+    if !ok {
+        return Err(format!(
+            "expected a time of day such as 08:00 or an interval such as 08:00-08:30, found {s:?}"
+        ));
+    }
+    Ok(format!("{:0>2}:{}", parts[0], parts[1..].join(":")))
+}
+
 fn parse_timestamp(s: &str, format: Option<&str>) -> Result<Stamp, String> {
     if let Some(fmt) = format {
         let with_offset = fmt.contains("%z")
@@ -2051,18 +2171,10 @@ mod tests {
             &m15(),
         );
         assert_eq!(e.len(), 3, "{e:?}");
-        assert!(
-            e[0].starts_with("t.csv:1: missing required column interval_start"),
-            "{e:?}"
-        );
-        assert!(
-            e[1].starts_with("t.csv:1: missing required column channel"),
-            "{e:?}"
-        );
-        assert!(
-            e[2].starts_with("t.csv:1: missing required column offered"),
-            "{e:?}"
-        );
+        for column in ["interval_start", "channel", "offered"] {
+            let want = format!("t.csv:1: missing required column {column}");
+            assert!(e.iter().any(|m| m.starts_with(&want)), "{want} in {e:?}");
+        }
         let e = errs("", &m15());
         assert!(e[0].contains("empty"), "{e:?}");
         let e = errs("interval_start,channel,offered\n", &m15());

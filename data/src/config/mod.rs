@@ -2050,6 +2050,10 @@ pub struct HistoryColumns {
     pub asa_seconds: String,
     /// Agents logged in on the channel.
     pub agents_staffed: String,
+    /// The date, for exports that split the interval start into a date and a time column.
+    pub date: String,
+    /// The time of day (a start or a range such as `08:00-08:30`), with `date`.
+    pub time: String,
 }
 
 impl Default for HistoryColumns {
@@ -2063,13 +2067,15 @@ impl Default for HistoryColumns {
             aht_seconds: "aht_seconds".into(),
             asa_seconds: "asa_seconds".into(),
             agents_staffed: "agents_staffed".into(),
+            date: "date".into(),
+            time: "time".into(),
         }
     }
 }
 
 impl HistoryColumns {
     /// `(field, header)` pairs in the canonical field order.
-    pub fn pairs(&self) -> [(&'static str, &str); 8] {
+    pub fn pairs(&self) -> [(&'static str, &str); 10] {
         [
             ("interval_start", &self.interval_start),
             ("channel", &self.channel),
@@ -2079,6 +2085,8 @@ impl HistoryColumns {
             ("aht_seconds", &self.aht_seconds),
             ("asa_seconds", &self.asa_seconds),
             ("agents_staffed", &self.agents_staffed),
+            ("date", &self.date),
+            ("time", &self.time),
         ]
     }
 }
@@ -2119,7 +2127,7 @@ impl HistoryMapping {
     fn from_raw(ctx: &mut Ctx, raw: &RawHistory, channels: &BTreeSet<ChannelName>) -> Self {
         let mut columns = HistoryColumns::default();
         if let Some(c) = &raw.columns {
-            let slots: [(&str, &Option<String>, &mut String); 8] = [
+            let slots: [(&str, &Option<String>, &mut String); 10] = [
                 (
                     "interval_start",
                     &c.interval_start,
@@ -2136,6 +2144,8 @@ impl HistoryMapping {
                     &c.agents_staffed,
                     &mut columns.agents_staffed,
                 ),
+                ("date", &c.date, &mut columns.date),
+                ("time", &c.time, &mut columns.time),
             ];
             for (f, v, slot) in slots {
                 if let Some(v) = v {
@@ -2198,6 +2208,10 @@ impl HistoryMapping {
                 aht_seconds: Some(c.aht_seconds.clone()),
                 asa_seconds: Some(c.asa_seconds.clone()),
                 agents_staffed: Some(c.agents_staffed.clone()),
+                // Written only when mapped, so configurations that never split date and time
+                // read and write as before.
+                date: (c.date != "date").then(|| c.date.clone()),
+                time: (c.time != "time").then(|| c.time.clone()),
             }),
             channel_aliases: (!self.channel_aliases.is_empty()).then(|| {
                 self.channel_aliases

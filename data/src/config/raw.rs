@@ -333,6 +333,10 @@ pub struct RawColumns {
     pub asa_seconds: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agents_staffed: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
 }
 
 thread_local! {
