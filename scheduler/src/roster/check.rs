@@ -27,7 +27,11 @@ pub struct Violation {
 }
 
 /// Checks every contract rule, availability, leave, skills, rest, breaks and the coverage figures
-/// of `roster` against `problem`. An empty result means the roster is valid.
+/// (exactly one row per channel and interval, agreeing with the activities) of `roster` against
+/// `problem`. An empty result means the roster is valid.
+///
+/// Every violation goes through the one `push` closure below; `scripts/mutate-checker.sh` patches
+/// its first line to switch single rules off and confirm `tests/roster_checker.rs` notices.
 pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> {
     let mut v = Vec::new();
     let tz = problem.horizon.tz();
@@ -447,7 +451,9 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
             }
         }
     }
-    // coverage rows agree with the activities
+    // coverage rows agree with the activities; count them per (channel, interval) as well, since
+    // a roster that drops or repeats rows would otherwise pass: the missing ones are never compared
+    let mut rows_seen = vec![vec![0u32; n_t]; problem.channels.len()];
     for row in &roster.coverage {
         let (Some(c), Some(t)) = (
             problem.channel_index(&row.channel),
@@ -463,6 +469,7 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
             );
             continue;
         };
+        rows_seen[c][t] += 1;
         if (scheduled[c][t] - row.scheduled).abs() > 1e-6 {
             push(
                 "coverage",
@@ -489,6 +496,38 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
                     ),
                 );
             }
+        }
+    }
+    // A roster writes one row for every channel, live or deferred, in every interval of the
+    // horizon (`build::coverage`), and planners read coverage.csv as complete. One violation per
+    // channel and kind keeps a wholesale loss of rows readable.
+    for (c, ch) in problem.channels.iter().enumerate() {
+        let at = |t: usize| problem.horizon.instant(t).fixed_offset();
+        let missing: Vec<usize> = (0..n_t).filter(|&t| rows_seen[c][t] == 0).collect();
+        if let Some(&t) = missing.first() {
+            push(
+                "coverage",
+                None,
+                format!(
+                    "{}: no coverage row for {} of {n_t} intervals (first {})",
+                    ch.name,
+                    missing.len(),
+                    at(t)
+                ),
+            );
+        }
+        let repeated: Vec<usize> = (0..n_t).filter(|&t| rows_seen[c][t] > 1).collect();
+        if let Some(&t) = repeated.first() {
+            push(
+                "coverage",
+                None,
+                format!(
+                    "{}: repeated coverage rows for {} of {n_t} intervals (first {})",
+                    ch.name,
+                    repeated.len(),
+                    at(t)
+                ),
+            );
         }
     }
     v
