@@ -274,3 +274,42 @@ fn mapped_date_and_time_columns_and_a_bad_time_are_named() {
     }
     assert_eq!(stderr.matches("split_date_time_mapped.csv:").count(), 2, "{stderr}");
 }
+
+/// Rows in the hour the clocks skip: rejected by default (each named), left out with `drop`,
+/// read an hour later with `shift`.
+#[test]
+fn rows_in_the_skipped_spring_hour_error_drop_or_shift() {
+    let file = export("dst_skipped_hour.csv");
+    let out = rota().args(["data", "check"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for line in [4, 5] {
+        let want = format!("dst_skipped_hour.csv:{line}:1: interval_start: local time");
+        assert!(stderr.contains(&want), "missing {want:?} in:\n{stderr}");
+    }
+    assert!(stderr.contains("--on-missing-local-time"), "{stderr}");
+
+    let offered = |mode: &str| {
+        let out = rota()
+            .args(["data", "check", "--json", "--on-missing-local-time", mode])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (
+            doc["channels"][0]["offered"].as_u64().unwrap(),
+            doc["channels"][0]["intervals"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(offered("drop"), (3 + 4 + 7 + 8, 4));
+    assert_eq!(offered("shift"), (3 + 4 + 5 + 6 + 7 + 8, 6));
+    rota()
+        .args(["data", "check", "--on-missing-local-time", "drop"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "2 row(s) in the hour the clocks skip in spring: left out",
+        ));
+}

@@ -294,6 +294,20 @@ impl ColumnMapping {
     }
 }
 
+/// What to do with a row stamped in the hour the clocks skip in spring (it names no real time in
+/// the centre's zone): usually a file from a centre in another zone, or an export that does not
+/// know about summer time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MissingLocalTime {
+    /// Reject the file, naming every such row (the default: nothing is guessed).
+    #[default]
+    Error,
+    /// Leave those rows out; the summary says how many.
+    Drop,
+    /// Read them one hour later, as the clock on the wall would have shown.
+    Shift,
+}
+
 /// How to read a history file.
 ///
 /// Without a channel list every channel found in the file is accepted (labels are lowercased and
@@ -316,6 +330,8 @@ pub struct IngestOptions {
     /// A `chrono` format for timestamps (e.g. `%d.%m.%Y %H:%M`), tried before the built-in forms;
     /// with `%z` or `%:z` it carries an offset, otherwise it is local time.
     pub timestamp_format: Option<String>,
+    /// Rows in the skipped spring hour.
+    pub missing_local_time: MissingLocalTime,
 }
 
 impl IngestOptions {
@@ -345,6 +361,7 @@ impl IngestOptions {
                 .collect(),
             columns,
             timestamp_format: mapping.timestamp_format().map(str::to_string),
+            missing_local_time: MissingLocalTime::Error,
         }
     }
 }
@@ -447,6 +464,9 @@ pub struct IngestReport {
     pub ignored_columns: Vec<String>,
     /// True when the interval length was inferred from the timestamps.
     pub interval_inferred: bool,
+    /// Rows in the skipped spring hour that were left out (`MissingLocalTime::Drop`) or moved
+    /// an hour later (`Shift`), with what was done.
+    pub missing_local_times: Option<(MissingLocalTime, usize)>,
 }
 
 /// A history with the report of how it was read.
@@ -656,6 +676,8 @@ struct Reader<'a> {
     channel_lookup: HashMap<String, ChannelSlot>,
     /// How often each ambiguous local time was seen per export label (DST fold rule).
     fold_seen: HashMap<(u32, NaiveDateTime), u32>,
+    /// Rows in the skipped spring hour, dropped or shifted as the options say.
+    missing_local: usize,
 }
 
 /// Column positions of the fields in the file (0-based) and their header names.
@@ -684,6 +706,7 @@ impl<'a> Reader<'a> {
             channel_names: Vec::new(),
             channel_lookup: HashMap::new(),
             fold_seen: HashMap::new(),
+            missing_local: 0,
         }
     }
 
@@ -796,6 +819,8 @@ impl<'a> Reader<'a> {
                     gzip: self.gzip,
                     channels,
                     ignored_columns,
+                    missing_local_times: (self.missing_local > 0)
+                        .then_some((self.options.missing_local_time, self.missing_local)),
                     interval_inferred: inferred,
                 },
             }),
@@ -1198,12 +1223,22 @@ impl<'a> Reader<'a> {
                     *seen += 1;
                     Some(if *seen == 1 { early } else { late })
                 }
+                LocalResult::None if self.options.missing_local_time != MissingLocalTime::Error => {
+                    self.missing_local += 1;
+                    match self.options.missing_local_time {
+                        MissingLocalTime::Shift => self
+                            .tz
+                            .from_local_datetime(&(naive + chrono::Duration::hours(1)))
+                            .earliest(),
+                        _ => None,
+                    }
+                }
                 LocalResult::None => {
                     self.diags.push(
                         Some(line),
                         Some(col),
                         format!(
-                            "local time {} does not exist in {} (the clocks go forward); expected a time outside the skipped hour, or an offset",
+                            "local time {} does not exist in {} (the clocks go forward); expected a time outside the skipped hour, or an offset (--on-missing-local-time drop|shift to leave such rows out or read them an hour later)",
                             naive.format("%Y-%m-%d %H:%M"),
                             self.tz
                         ),

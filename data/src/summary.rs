@@ -591,6 +591,16 @@ impl fmt::Display for HistorySummary {
                     ""
                 }
             )?;
+            if let Some((what, n)) = src.missing_local_times {
+                let done = match what {
+                    crate::ingest::MissingLocalTime::Shift => "read one hour later",
+                    _ => "left out",
+                };
+                writeln!(
+                    f,
+                    "           {n} row(s) in the hour the clocks skip in spring: {done}"
+                )?;
+            }
             if !src.ignored_columns.is_empty() {
                 writeln!(
                     f,

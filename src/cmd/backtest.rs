@@ -34,6 +34,28 @@ pub struct HistoryArgs {
     /// Only these channels (repeatable; default: all).
     #[arg(long = "channel")]
     pub channels: Vec<String>,
+    /// Rows stamped in the hour the clocks skip in spring: reject the file naming them (error),
+    /// leave them out (drop), or read them an hour later (shift).
+    #[arg(long, value_enum, default_value_t = OnMissingLocalTime::Error)]
+    pub on_missing_local_time: OnMissingLocalTime,
+}
+
+/// `--on-missing-local-time`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnMissingLocalTime {
+    Error,
+    Drop,
+    Shift,
+}
+
+impl From<OnMissingLocalTime> for rota_data::ingest::MissingLocalTime {
+    fn from(v: OnMissingLocalTime) -> Self {
+        match v {
+            OnMissingLocalTime::Error => Self::Error,
+            OnMissingLocalTime::Drop => Self::Drop,
+            OnMissingLocalTime::Shift => Self::Shift,
+        }
+    }
 }
 
 /// Rolling-origin backtest of every forecasting model against the baselines.
@@ -106,6 +128,7 @@ impl HistoryArgs {
             self.interval,
             self.tz,
             self.holidays,
+            self.on_missing_local_time.into(),
         )
     }
 }
@@ -116,8 +139,9 @@ fn load(
     interval: Option<IntervalLength>,
     tz: Option<chrono_tz::Tz>,
     holidays: Holidays,
+    missing_local_time: rota_data::ingest::MissingLocalTime,
 ) -> anyhow::Result<(rota_data::history::History, CentreCalendar)> {
-    let (options, calendar) = match config {
+    let (mut options, calendar) = match config {
         Some(path) => {
             let config = CentreConfig::load(path)
                 .with_context(|| format!("reading configuration {}", path.display()))?;
@@ -136,6 +160,7 @@ fn load(
             CentreCalendar::england_and_wales(),
         ),
     };
+    options.missing_local_time = missing_local_time;
     let mut calendar = calendar;
     calendar.bank_holidays = holidays == Holidays::EnglandAndWales;
     let history = read_history(history, &options)

@@ -37,6 +37,10 @@ pub struct Args {
     /// A chrono format for timestamps in a form Rota does not recognise, e.g. `%d.%m.%Y %H:%M`.
     #[arg(long, value_name = "FORMAT")]
     pub timestamp_format: Option<String>,
+    /// Rows stamped in the hour the clocks skip in spring: reject the file naming them (error),
+    /// leave them out (drop), or read them an hour later (shift).
+    #[arg(long, value_enum, default_value_t = super::backtest::OnMissingLocalTime::Error)]
+    pub on_missing_local_time: super::backtest::OnMissingLocalTime,
 }
 
 pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
@@ -63,6 +67,7 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         columns.parse_assignment(c).context("--column")?;
     }
     options.columns = columns;
+    options.missing_local_time = args.on_missing_local_time.into();
     match read_history_with_report(&args.file, &options) {
         Ok(ingested) => {
             let summary =
