@@ -2467,7 +2467,7 @@ mod tests {
         let e = errs(csv, &m15());
         assert_eq!(
             e,
-            vec!["t.csv:3:1: interval_start: local time 2026-03-29 01:30 does not exist in Europe/London (the clocks go forward); expected a time outside the skipped hour, or an offset"]
+            vec!["t.csv:3:1: interval_start: local time 2026-03-29 01:30 does not exist in Europe/London (the clocks go forward); expected a time outside the skipped hour, or an offset (--on-missing-local-time drop|shift to leave such rows out or read them an hour later)"]
         );
     }
 
