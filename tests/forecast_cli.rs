@@ -214,3 +214,46 @@ fn forecast_with_the_sample_configuration_uses_its_hours_grid_and_events() {
         .unwrap();
     assert!(night.contains(",voice,0,0,0,0,"), "{night}");
 }
+
+/// Without a configuration, a weekday the export never has contacts on (its rows simply missing,
+/// as many exports leave closed days out) is closed in the forecast: exactly zero, not a few calls
+/// smoothed over from the weekdays.
+#[test]
+fn weekdays_missing_from_every_recent_week_are_forecast_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full.csv");
+    write_history(&full, 10);
+    let text = std::fs::read_to_string(&full).unwrap();
+    let weekdays_only: String = text
+        .lines()
+        .filter(|l| {
+            let Ok(d) = chrono::NaiveDate::parse_from_str(l.get(..10).unwrap_or(""), "%Y-%m-%d")
+            else {
+                return true; // the header
+            };
+            use chrono::Datelike;
+            d.weekday().num_days_from_monday() < 5
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let history = dir.path().join("weekdays.csv");
+    std::fs::write(&history, weekdays_only).unwrap();
+    let out = dir.path().join("forecast.csv");
+    rota()
+        .args(["forecast", "--history"])
+        .arg(&history)
+        .args(["--from", "2026-08-10", "--days", "7", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let mut weekend = 0;
+    for r in reader.records() {
+        let r = r.unwrap();
+        if r[0].starts_with("2026-08-15") || r[0].starts_with("2026-08-16") {
+            weekend += 1;
+            assert_eq!(&r[2], "0", "a closed weekend is forecast as zero: {r:?}");
+        }
+    }
+    assert_eq!(weekend, 2 * 2 * 24, "weekend rows for both channels");
+}

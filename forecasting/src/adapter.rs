@@ -96,6 +96,58 @@ impl CentreCalendar {
         }
     }
 
+    /// Without a configuration, the weekdays a channel never takes a contact on are closed: a
+    /// weekday with no offered contact in any of the last `weeks` complete weeks of its history
+    /// (missing rows count as none, as exports often leave closed days out). Otherwise a model
+    /// smoothing across weekdays forecasts a few Saturday calls for a centre that is shut on
+    /// Saturdays. A channel with fewer than `weeks` weeks of history learns nothing.
+    pub fn learn_closed_weekdays(&mut self, history: &History, weeks: usize) {
+        use chrono::Datelike;
+        let spd = slots_per_day(&history.grid());
+        for channel in history.channels() {
+            let records = history.channel_records(&channel);
+            let (Some(first), Some(last)) = (records.first(), records.last()) else {
+                continue;
+            };
+            let tz = history.grid().tz;
+            let first_day = first.interval_start().with_timezone(&tz).date_naive();
+            let last_day = last.interval_start().with_timezone(&tz).date_naive();
+            // The last complete Monday-to-Sunday weeks.
+            let end = last_day
+                - chrono::Duration::days(i64::from(
+                    (last_day.weekday().num_days_from_monday() + 1) % 7,
+                ));
+            let start = end - chrono::Duration::days(7 * weeks as i64 - 1);
+            if weeks == 0 || start < first_day {
+                continue;
+            }
+            let mut offered = [0u64; 7];
+            for r in records {
+                let date = r.interval_start().with_timezone(&tz).date_naive();
+                if date >= start && date <= end {
+                    offered[date.weekday().num_days_from_monday() as usize] +=
+                        u64::from(r.offered());
+                }
+            }
+            if offered.iter().all(|&o| o == 0) {
+                continue;
+            }
+            let default = self.default.clone();
+            let cal = self
+                .channels
+                .entry(channel.as_str().to_string())
+                .or_insert(default);
+            let slots = cal
+                .open_slots
+                .get_or_insert_with(|| std::array::from_fn(|_| vec![true; spd]));
+            for (w, &o) in offered.iter().enumerate() {
+                if o == 0 {
+                    slots[w] = vec![false; spd];
+                }
+            }
+        }
+    }
+
     fn channel(&self, channel: &str) -> &ChannelCalendar {
         self.channels.get(channel).unwrap_or(&self.default)
     }
@@ -352,6 +404,49 @@ pub fn demand_series(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weekdays_without_contacts_in_recent_weeks_are_learned_closed() {
+        use rota_data::grid::IntervalLength;
+        use rota_data::history::{HistoryRecord, IntervalCounts};
+        let tz = chrono_tz::Europe::London;
+        let grid = IntervalGrid::new(IntervalLength::M60, tz);
+        let voice = ChannelName::parse("voice").unwrap();
+        let mut records = Vec::new();
+        // Six weeks from Monday 5 October 2026, Monday to Friday 09:00-12:00 only.
+        for day in NaiveDate::from_ymd_opt(2026, 10, 5)
+            .unwrap()
+            .iter_days()
+            .take(42)
+        {
+            use chrono::{Datelike, TimeZone};
+            if day.weekday().num_days_from_monday() >= 5 {
+                continue;
+            }
+            for hour in 9..12 {
+                let t = tz
+                    .from_local_datetime(&day.and_hms_opt(hour, 0, 0).unwrap())
+                    .unwrap();
+                records.push(
+                    HistoryRecord::new(t, voice.clone(), IntervalCounts::offered(5)).unwrap(),
+                );
+            }
+        }
+        let history = History::new(grid, records).unwrap();
+        let mut cal = CentreCalendar::england_and_wales();
+        cal.learn_closed_weekdays(&history, 4);
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let saturday = cal.day("voice", d(11, 21));
+        assert!(saturday.open_slots.unwrap().iter().all(|open| !open));
+        let sunday = cal.day("voice", d(11, 22));
+        assert!(sunday.open_slots.unwrap().iter().all(|open| !open));
+        let monday = cal.day("voice", d(11, 16));
+        assert!(monday.open_slots.unwrap().iter().all(|&open| open));
+        // With more weeks asked for than the history holds, nothing is learned.
+        let mut cal = CentreCalendar::england_and_wales();
+        cal.learn_closed_weekdays(&history, 10);
+        assert!(cal.day("voice", d(11, 21)).open_slots.is_none());
+    }
 
     #[test]
     fn sample_configuration_gives_closures_hours_events_and_aht() {

@@ -166,5 +166,9 @@ fn load(
     let history = read_history(history, &options)
         .map_err(|e| anyhow::anyhow!("{e}"))
         .with_context(|| format!("reading history {}", history.display()))?;
+    if config.is_none() {
+        // No opening hours are known: a weekday empty in each of the last 4 weeks is closed.
+        calendar.learn_closed_weekdays(&history, 4);
+    }
     Ok((history, calendar))
 }
