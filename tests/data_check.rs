@@ -260,7 +260,14 @@ fn cms_report_with_date_and_interval_columns_is_read() {
 #[test]
 fn mapped_date_and_time_columns_and_a_bad_time_are_named() {
     let out = rota()
-        .args(["data", "check", "--column", "date=Day", "--column", "time=Slot"])
+        .args([
+            "data",
+            "check",
+            "--column",
+            "date=Day",
+            "--column",
+            "time=Slot",
+        ])
         .arg(export("split_date_time_mapped.csv"))
         .output()
         .unwrap();
@@ -270,9 +277,16 @@ fn mapped_date_and_time_columns_and_a_bad_time_are_named() {
         "split_date_time_mapped.csv:5:4: Volume: expected a whole number",
         "split_date_time_mapped.csv:6:2: Slot: expected a time of day such as 08:00",
     ] {
-        assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
     }
-    assert_eq!(stderr.matches("split_date_time_mapped.csv:").count(), 2, "{stderr}");
+    assert_eq!(
+        stderr.matches("split_date_time_mapped.csv:").count(),
+        2,
+        "{stderr}"
+    );
 }
 
 /// Rows in the hour the clocks skip: rejected by default (each named), left out with `drop`,
@@ -295,7 +309,11 @@ fn rows_in_the_skipped_spring_hour_error_drop_or_shift() {
             .arg(&file)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         (
             doc["channels"][0]["offered"].as_u64().unwrap(),
