@@ -331,3 +331,47 @@ fn rows_in_the_skipped_spring_hour_error_drop_or_shift() {
             "2 row(s) in the hour the clocks skip in spring: left out",
         ));
 }
+
+/// An AHT column in milliseconds: read as seconds it is implausible and each such line is warned
+/// about with the fix; with `--aht-unit ms` it reads as 9-10 minutes and nothing is warned.
+#[test]
+fn aht_in_milliseconds_is_warned_about_and_read_with_its_unit() {
+    let file = export("aht_milliseconds.csv");
+    let out = rota()
+        .args(["data", "check", "--json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(
+            "aht_milliseconds.csv:2:5: AHT: handle time \"540000\" = 150.0 hours is implausible"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--aht-unit ms"), "{stderr}");
+    assert_eq!(stderr.matches("is implausible").count(), 3, "{stderr}");
+
+    let out = rota()
+        .args(["data", "check", "--json", "--aht-unit", "ms"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let aht = doc["channels"][0]["aht_seconds"].as_f64().unwrap();
+    assert!((500.0..=600.0).contains(&aht), "AHT {aht} s");
+
+    rota()
+        .args(["data", "check", "--aht-unit", "hours"])
+        .arg(&file)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("expected s, ms, min or h:mm:ss"));
+}

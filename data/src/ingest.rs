@@ -308,6 +308,66 @@ pub enum MissingLocalTime {
     Shift,
 }
 
+/// The unit of plain numbers in the AHT column. Exports differ: most write seconds, some
+/// milliseconds (a 150-hour handle time if read as seconds), some minutes. `mm:ss` / `h:mm:ss`
+/// text is read as a duration whatever the unit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(into = "&'static str")]
+pub enum AhtUnit {
+    /// Seconds (the default).
+    #[default]
+    Seconds,
+    /// Milliseconds.
+    Milliseconds,
+    /// Minutes (decimals allowed: 7.5 = 7 min 30 s).
+    Minutes,
+    /// Only `[h:]mm:ss` text; a plain number is an error.
+    Clock,
+}
+
+impl AhtUnit {
+    /// Parses `s`, `ms`, `min` or `h:mm:ss` (as written in `--aht-unit` and `[history] aht_unit`).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "s" | "sec" | "secs" | "seconds" => Some(Self::Seconds),
+            "ms" | "millis" | "milliseconds" => Some(Self::Milliseconds),
+            "min" | "mins" | "minutes" => Some(Self::Minutes),
+            "h:mm:ss" | "hh:mm:ss" | "mm:ss" | "clock" => Some(Self::Clock),
+            _ => None,
+        }
+    }
+
+    /// The name written in `[history] aht_unit` (and in JSON).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Seconds => "s",
+            Self::Milliseconds => "ms",
+            Self::Minutes => "min",
+            Self::Clock => "h:mm:ss",
+        }
+    }
+
+    /// Seconds per unit of a plain number (`None` for [`AhtUnit::Clock`]).
+    fn seconds_per_unit(self) -> Option<f64> {
+        match self {
+            Self::Seconds => Some(1.0),
+            Self::Milliseconds => Some(0.001),
+            Self::Minutes => Some(60.0),
+            Self::Clock => None,
+        }
+    }
+}
+
+impl From<AhtUnit> for &'static str {
+    fn from(u: AhtUnit) -> Self {
+        u.as_str()
+    }
+}
+
+/// Handle times outside this range (seconds) are almost certainly a unit mistake (milliseconds or
+/// minutes read as seconds) and are warned about, naming the file and line.
+pub const PLAUSIBLE_AHT_SECONDS: std::ops::RangeInclusive<f64> = 5.0..=7200.0;
+
 /// How to read a history file.
 ///
 /// Without a channel list every channel found in the file is accepted (labels are lowercased and
@@ -332,6 +392,8 @@ pub struct IngestOptions {
     pub timestamp_format: Option<String>,
     /// Rows in the skipped spring hour.
     pub missing_local_time: MissingLocalTime,
+    /// Unit of plain numbers in the AHT column.
+    pub aht_unit: AhtUnit,
 }
 
 impl IngestOptions {
@@ -362,6 +424,7 @@ impl IngestOptions {
             columns,
             timestamp_format: mapping.timestamp_format().map(str::to_string),
             missing_local_time: MissingLocalTime::Error,
+            aht_unit: mapping.aht_unit(),
         }
     }
 }
@@ -678,6 +741,8 @@ struct Reader<'a> {
     fold_seen: HashMap<(u32, NaiveDateTime), u32>,
     /// Rows in the skipped spring hour, dropped or shifted as the options say.
     missing_local: usize,
+    /// Handle times outside the plausible range (warned about).
+    implausible_aht: usize,
 }
 
 /// Column positions of the fields in the file (0-based) and their header names.
@@ -707,6 +772,7 @@ impl<'a> Reader<'a> {
             channel_lookup: HashMap::new(),
             fold_seen: HashMap::new(),
             missing_local: 0,
+            implausible_aht: 0,
         }
     }
 
@@ -809,6 +875,13 @@ impl<'a> Reader<'a> {
         let (history, channels, inferred) = self.build(rows);
         if !self.diags.is_empty() {
             return Err(self.fail());
+        }
+        if self.implausible_aht > 5 {
+            tracing::warn!(
+                "{}: {} handle times in all are outside 5 s to 2 h",
+                self.file.display(),
+                self.implausible_aht
+            );
         }
         match history {
             Some(history) => Ok(Ingested {
@@ -1080,8 +1153,20 @@ impl<'a> Reader<'a> {
                 ok = false;
                 continue;
             };
-            match parse_average(s, duration) {
-                Ok(v) => *slot = v,
+            let parsed = if f == Field::AhtSeconds {
+                parse_aht(s, self.options.aht_unit)
+            } else {
+                parse_average(s, duration)
+            };
+            match parsed {
+                Ok(v) => {
+                    if f == Field::AhtSeconds {
+                        if let Some(aht) = v.filter(|a| *a > 0.0) {
+                            self.check_plausible_aht(aht, s, line, columns.label(i));
+                        }
+                    }
+                    *slot = v
+                }
                 Err(m) => {
                     self.diags.push(Some(line), Some(columns.label(i)), m);
                     ok = false;
@@ -1194,6 +1279,30 @@ impl<'a> Reader<'a> {
             None => format!(
                 "channel {label:?} is not a usable channel name; expected letters, digits, '_' or '-' (at most 64)"
             ),
+        }
+    }
+
+    /// Warns (through the log, which every command shows by default) about a handle time outside
+    /// [`PLAUSIBLE_AHT_SECONDS`]: the first few with file and line, then how many in all.
+    fn check_plausible_aht(&mut self, aht: f64, cell: &str, line: u64, col: (usize, &str)) {
+        if PLAUSIBLE_AHT_SECONDS.contains(&aht) {
+            return;
+        }
+        self.implausible_aht += 1;
+        if self.implausible_aht <= 5 {
+            tracing::warn!(
+                "{}:{line}:{}: {}: handle time {cell:?} = {} is implausible (expected 5 s to 2 h); \
+                 is the AHT column in milliseconds or minutes? Say so with --aht-unit ms|min or \
+                 [history] aht_unit",
+                self.file.display(),
+                col.0,
+                col.1,
+                if aht >= 3600.0 {
+                    format!("{:.1} hours", aht / 3600.0)
+                } else {
+                    format!("{aht:.1} s")
+                }
+            );
         }
     }
 
@@ -1843,6 +1952,26 @@ fn parse_count(s: &str, required: bool) -> Result<Option<u32>, String> {
 }
 
 /// An average: a finite number >= 0; for durations also `mm:ss` or `h:mm:ss`.
+/// An AHT cell in `unit`, as seconds.
+fn parse_aht(s: &str, unit: AhtUnit) -> Result<Option<f64>, String> {
+    if is_missing(s) || s.contains(':') || unit == AhtUnit::Seconds {
+        return parse_average(s, true);
+    }
+    match unit.seconds_per_unit() {
+        Some(k) => parse_average(s, false)
+            .map(|v| v.map(|v| v * k))
+            .map_err(|_| {
+                format!(
+                    "expected a handle time in {} (a number >= 0) or mm:ss / h:mm:ss, found {s:?}",
+                    unit.as_str()
+                )
+            }),
+        None => Err(format!(
+            "expected a handle time as mm:ss or h:mm:ss (the configured unit), found {s:?}"
+        )),
+    }
+}
+
 fn parse_average(s: &str, duration: bool) -> Result<Option<f64>, String> {
     if is_missing(s) {
         return Ok(None);

@@ -38,6 +38,16 @@ pub struct HistoryArgs {
     /// leave them out (drop), or read them an hour later (shift).
     #[arg(long, value_enum, default_value_t = OnMissingLocalTime::Error)]
     pub on_missing_local_time: OnMissingLocalTime,
+    /// Unit of plain numbers in the AHT column: s, ms, min or h:mm:ss (default: the
+    /// configuration's `[history] aht_unit`, else seconds).
+    #[arg(long, value_parser = parse_aht_unit)]
+    pub aht_unit: Option<rota_data::ingest::AhtUnit>,
+}
+
+/// `--aht-unit`.
+pub fn parse_aht_unit(s: &str) -> Result<rota_data::ingest::AhtUnit, String> {
+    rota_data::ingest::AhtUnit::parse(s)
+        .ok_or_else(|| format!("`{s}` is not an AHT unit: expected s, ms, min or h:mm:ss"))
 }
 
 /// `--on-missing-local-time`.
@@ -129,6 +139,7 @@ impl HistoryArgs {
             self.tz,
             self.holidays,
             self.on_missing_local_time.into(),
+            self.aht_unit,
         )
     }
 }
@@ -140,6 +151,7 @@ fn load(
     tz: Option<chrono_tz::Tz>,
     holidays: Holidays,
     missing_local_time: rota_data::ingest::MissingLocalTime,
+    aht_unit: Option<rota_data::ingest::AhtUnit>,
 ) -> anyhow::Result<(rota_data::history::History, CentreCalendar)> {
     let (mut options, calendar) = match config {
         Some(path) => {
@@ -161,6 +173,9 @@ fn load(
         ),
     };
     options.missing_local_time = missing_local_time;
+    if let Some(unit) = aht_unit {
+        options.aht_unit = unit;
+    }
     let mut calendar = calendar;
     calendar.bank_holidays = holidays == Holidays::EnglandAndWales;
     let history = read_history(history, &options)

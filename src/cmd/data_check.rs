@@ -41,6 +41,10 @@ pub struct Args {
     /// leave them out (drop), or read them an hour later (shift).
     #[arg(long, value_enum, default_value_t = super::backtest::OnMissingLocalTime::Error)]
     pub on_missing_local_time: super::backtest::OnMissingLocalTime,
+    /// Unit of plain numbers in the AHT column: s, ms, min or h:mm:ss (default: the
+    /// configuration's `[history] aht_unit`, else seconds).
+    #[arg(long, value_parser = super::backtest::parse_aht_unit)]
+    pub aht_unit: Option<rota_data::ingest::AhtUnit>,
 }
 
 pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
@@ -68,6 +72,9 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     }
     options.columns = columns;
     options.missing_local_time = args.on_missing_local_time.into();
+    if let Some(unit) = args.aht_unit {
+        options.aht_unit = unit;
+    }
     match read_history_with_report(&args.file, &options) {
         Ok(ingested) => {
             let summary =

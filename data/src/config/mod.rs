@@ -2098,6 +2098,7 @@ pub struct HistoryMapping {
     columns: HistoryColumns,
     channel_aliases: BTreeMap<String, ChannelName>,
     timestamp_format: Option<String>,
+    aht_unit: crate::ingest::AhtUnit,
 }
 
 impl HistoryMapping {
@@ -2122,6 +2123,10 @@ impl HistoryMapping {
     /// A `chrono` strftime format for the timestamp column (e.g. `%d/%m/%Y %H:%M`).
     pub fn timestamp_format(&self) -> Option<&str> {
         self.timestamp_format.as_deref()
+    }
+    /// Unit of plain numbers in the export's AHT column (`aht_unit = "ms"`; default seconds).
+    pub fn aht_unit(&self) -> crate::ingest::AhtUnit {
+        self.aht_unit
     }
 
     fn from_raw(ctx: &mut Ctx, raw: &RawHistory, channels: &BTreeSet<ChannelName>) -> Self {
@@ -2188,10 +2193,23 @@ impl HistoryMapping {
                 );
             }
         }
+        let aht_unit = match &raw.aht_unit {
+            None => crate::ingest::AhtUnit::Seconds,
+            Some(u) => crate::ingest::AhtUnit::parse(u).unwrap_or_else(|| {
+                ctx.err(
+                    "history.aht_unit",
+                    format!(
+                        "{u:?} is not an AHT unit; expected \"s\", \"ms\", \"min\" or \"h:mm:ss\""
+                    ),
+                );
+                crate::ingest::AhtUnit::Seconds
+            }),
+        };
         Self {
             columns,
             channel_aliases,
             timestamp_format: raw.timestamp_format.clone(),
+            aht_unit,
         }
     }
 
@@ -2199,6 +2217,8 @@ impl HistoryMapping {
         let c = &self.columns;
         RawHistory {
             timestamp_format: self.timestamp_format.clone(),
+            aht_unit: (self.aht_unit != crate::ingest::AhtUnit::Seconds)
+                .then(|| self.aht_unit.as_str().to_string()),
             columns: Some(RawColumns {
                 interval_start: Some(c.interval_start.clone()),
                 channel: Some(c.channel.clone()),

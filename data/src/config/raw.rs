@@ -312,6 +312,8 @@ pub struct RawHistory {
     pub columns: Option<RawColumns>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_aliases: Option<BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aht_unit: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -968,3 +968,25 @@ fn open_and_closed_instants() {
     assert!(!c.is_worked_at(email, &at("2026-12-25T10:00:00+00:00")));
     assert!(!c.accepts_contacts_at(voice, &at("2026-12-25T10:00:00+00:00")));
 }
+
+#[test]
+fn history_aht_unit_is_read_validated_and_written_back() {
+    let base = SAMPLE_CENTRE_TOML.to_string();
+    let with = base.replacen("[history]", "[history]\naht_unit = \"ms\"", 1);
+    assert_ne!(with, base, "the sample has a [history] table");
+    let config = CentreConfig::from_toml_str(&with, "t.toml").expect("valid");
+    assert_eq!(
+        config.history().aht_unit(),
+        crate::ingest::AhtUnit::Milliseconds
+    );
+    let again = CentreConfig::from_toml_str(&config.to_toml_string().unwrap(), "t.toml").unwrap();
+    assert_eq!(
+        again.history().aht_unit(),
+        crate::ingest::AhtUnit::Milliseconds
+    );
+    let bad = base.replacen("[history]", "[history]\naht_unit = \"hours\"", 1);
+    let err = CentreConfig::from_toml_str(&bad, "t.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("history.aht_unit"), "{err}");
+}
