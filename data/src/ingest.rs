@@ -1143,6 +1143,7 @@ impl<'a> Reader<'a> {
             Ok(v) => counts.abandoned = v,
             Err(()) => ok = false,
         }
+        let handled = counts.handled;
         for (f, slot, duration) in [
             (Field::AhtSeconds, &mut counts.aht_seconds, true),
             (Field::AsaSeconds, &mut counts.asa_seconds, true),
@@ -1162,7 +1163,7 @@ impl<'a> Reader<'a> {
                 Ok(v) => {
                     if f == Field::AhtSeconds {
                         if let Some(aht) = v.filter(|a| *a > 0.0) {
-                            self.check_plausible_aht(aht, s, line, columns.label(i));
+                            self.check_plausible_aht(aht, handled, s, line, columns.label(i));
                         }
                     }
                     *slot = v
@@ -1283,9 +1284,19 @@ impl<'a> Reader<'a> {
     }
 
     /// Warns (through the log, which every command shows by default) about a handle time outside
-    /// [`PLAUSIBLE_AHT_SECONDS`]: the first few with file and line, then how many in all.
-    fn check_plausible_aht(&mut self, aht: f64, cell: &str, line: u64, col: (usize, &str)) {
-        if PLAUSIBLE_AHT_SECONDS.contains(&aht) {
+    /// [`PLAUSIBLE_AHT_SECONDS`]: the first few with file and line, then how many in all. One
+    /// contact can take over two hours (a vulnerable tenant, a complex repair), so an interval
+    /// whose average rests on a single handled contact is only judged against the lower bound.
+    fn check_plausible_aht(
+        &mut self,
+        aht: f64,
+        handled: Option<u32>,
+        cell: &str,
+        line: u64,
+        col: (usize, &str),
+    ) {
+        let single_long_contact = handled == Some(1) && aht > *PLAUSIBLE_AHT_SECONDS.end();
+        if PLAUSIBLE_AHT_SECONDS.contains(&aht) || single_long_contact {
             return;
         }
         self.implausible_aht += 1;
