@@ -52,7 +52,14 @@ fn weekly_report_per_channel_with_forecast_accuracy_and_staffing() {
     let dir = tempfile::tempdir().unwrap();
     let (csv, html, stdout) = report(dir.path(), &[]);
     assert!(stdout.contains("Performance of Northmoor Homes from 2026-11-02 to 2026-11-15"));
-    assert!(stdout.contains("targets voice: abandon <= 10%, ASA <= 120 s"));
+    assert!(stdout.contains("targets voice: abandon <= 10%, ASA <= 2:00"));
+    // A manager's figures: thousands separators for counts, minutes:seconds for ASA and AHT.
+    let voice_week = stdout
+        .lines()
+        .find(|l| l.starts_with("voice      2026-11-02"))
+        .unwrap_or_else(|| panic!("no voice row for the week of 2 November:\n{stdout}"));
+    assert!(voice_week.contains("5,532"), "{voice_week}");
+    assert!(voice_week.contains("28:13"), "ASA as m:ss: {voice_week}");
 
     let mut rdr = csv::Reader::from_path(&csv).unwrap();
     let headers = rdr.headers().unwrap().clone();

@@ -47,35 +47,5 @@ pub fn no_json(out: &Output, command: &str, instead: &str) -> anyhow::Result<()>
     Ok(())
 }
 
-/// `1234567.8` -> `"1,234,568"`: counts and hours as a manager reads them.
-pub fn thousands(x: f64) -> String {
-    let neg = x < 0.0;
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if neg && out != "0" {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0.0), "0");
-        assert_eq!(thousands(999.4), "999");
-        assert_eq!(thousands(1000.0), "1,000");
-        assert_eq!(thousands(18983.37), "18,983");
-        assert_eq!(thousands(1234567.8), "1,234,568");
-        assert_eq!(thousands(-4321.0), "-4,321");
-    }
-}
+/// Counts and hours as a manager reads them (`18983.4` -> `18,983`), as the report writes them.
+pub use rota_scheduler::report::format::thousands;

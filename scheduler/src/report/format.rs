@@ -29,14 +29,40 @@ pub(crate) fn fixed(x: Option<f64>, digits: usize, none: &str) -> String {
     x.map_or_else(|| none.into(), |v| format!("{v:.digits$}"))
 }
 
-/// Seconds, or hours for the long response times of deferred channels (`45 s`, `2.5 h`), or
-/// `none`.
+/// A wait or handle time as a manager reads it: minutes and seconds under an hour (`0:45`,
+/// `28:13`), hours above for the long response times of deferred channels (`2.5 h`), or `none`.
 pub(crate) fn duration(x: Option<f64>, none: &str) -> String {
     match x {
         None => none.into(),
         Some(v) if v >= 3600.0 => format!("{:.1} h", v / 3600.0),
-        Some(v) => format!("{v:.0} s"),
+        Some(v) => {
+            let s = v.round() as u64;
+            format!("{}:{:02}", s / 60, s % 60)
+        }
     }
+}
+
+/// A count or a number of hours with thousands separators (`54446.2` -> `54,446`): what people
+/// read in tables; machine-facing CSV keeps plain numbers.
+pub fn thousands(x: f64) -> String {
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 && out != "0" {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// [`thousands`] of an optional figure, or `none`.
+pub(crate) fn thousands_or(x: Option<f64>, none: &str) -> String {
+    x.map_or_else(|| none.into(), thousands)
 }
 
 #[cfg(test)]
@@ -56,8 +82,15 @@ mod tests {
         assert_eq!(signed_pct(Some(0.05), TEXT_NONE), "+5.0%");
         assert_eq!(fixed(Some(12.345), 1, TEXT_NONE), "12.3");
         assert_eq!(fixed(None, 0, TEXT_NONE), "-");
-        assert_eq!(duration(Some(45.4), TEXT_NONE), "45 s");
+        assert_eq!(duration(Some(45.4), TEXT_NONE), "0:45");
+        assert_eq!(duration(Some(1693.0), TEXT_NONE), "28:13");
         assert_eq!(duration(Some(9000.0), TEXT_NONE), "2.5 h");
+        assert_eq!(thousands(0.0), "0");
+        assert_eq!(thousands(999.4), "999");
+        assert_eq!(thousands(54446.2), "54,446");
+        assert_eq!(thousands(1234567.8), "1,234,568");
+        assert_eq!(thousands(-4321.0), "-4,321");
+        assert_eq!(thousands_or(None, TEXT_NONE), "-");
         assert_eq!(duration(None, HTML_NONE), "–");
     }
 }

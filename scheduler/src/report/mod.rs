@@ -21,7 +21,7 @@
 //!   backlog, before shrinkage, since logged-in agents are already net of it).
 
 mod build;
-pub(crate) mod format;
+pub mod format;
 mod html;
 mod table;
 

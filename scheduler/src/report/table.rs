@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-use super::format::{duration, fixed, pct, signed_pct, TEXT_NONE as NONE};
+use super::format::{duration, pct, signed_pct, thousands, thousands_or, TEXT_NONE as NONE};
 use super::PerformanceReport;
 
 /// One line per channel and week.
@@ -39,16 +39,17 @@ pub fn render_table(r: &PerformanceReport) -> String {
             w.channel,
             w.week_start.to_string(),
             w.days,
-            w.offered,
-            w.handled.map_or_else(|| NONE.into(), |h| h.to_string()),
+            thousands(w.offered as f64),
+            w.handled
+                .map_or_else(|| NONE.into(), |h| thousands(h as f64)),
             pct(w.abandon_rate, NONE),
             duration(w.asa_seconds, NONE),
             pct(w.service_level, NONE),
-            fixed(w.aht_seconds, 0, NONE),
+            duration(w.aht_seconds, NONE),
             pct(w.forecast_wape, NONE),
             signed_pct(w.forecast_bias, NONE),
-            fixed(w.staffed_hours, 0, NONE),
-            fixed(w.required_hours, 0, NONE),
+            thousands_or(w.staffed_hours, NONE),
+            thousands_or(w.required_hours, NONE),
             pct(w.staffing_ratio(), NONE),
         );
     }
@@ -58,7 +59,7 @@ pub fn render_table(r: &PerformanceReport) -> String {
             t.push(format!("abandon <= {:.0}%", 100.0 * a));
         }
         if let Some(a) = c.max_asa_seconds {
-            t.push(format!("ASA <= {a:.0} s"));
+            t.push(format!("ASA <= {}", duration(Some(a), NONE)));
         }
         if let Some(s) = &c.service_level_text {
             t.push(format!("SL {s}"));

@@ -65,7 +65,7 @@ pub fn render_table(c: &Comparison) -> String {
             get(o).map_or_else(dash, |x| format!("{:.0}", x.offered))
         });
         row(&mut out, "  AHT", &|o| {
-            get(o).map_or_else(dash, |x| format!("{:.0} s", x.aht_seconds))
+            get(o).map_or_else(dash, |x| duration(Some(x.aht_seconds), TEXT_NONE))
         });
         row(&mut out, "  required FTE", &|o| {
             get(o).map_or_else(dash, |x| format!("{:.1}", x.required_fte))
