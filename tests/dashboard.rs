@@ -334,7 +334,7 @@ fn dashboard_runs_the_flow_and_renders_charts_and_roster() {
     );
     assert_eq!(
         first_line,
-        "agent_id,agent_name,date,start,end,paid_hours,breaks"
+        "agent_id,agent_name,date,start,end,paid_hours,breaks,start_time,end_time"
     );
 
     browser.js("window.scrollTo(0, 0);");

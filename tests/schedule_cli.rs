@@ -62,7 +62,15 @@ fn schedules_the_sample_week_and_writes_every_file() {
         .stdout(predicate::str::contains("voice"))
         .stdout(predicate::str::contains("reception"));
     let shifts = std::fs::read_to_string(out.join("shifts.csv")).unwrap();
-    assert!(shifts.starts_with("agent_id,agent_name,date,start,end,paid_hours,breaks\n"));
+    assert!(shifts
+        .starts_with("agent_id,agent_name,date,start,end,paid_hours,breaks,start_time,end_time\n"));
+    // The local wall-clock columns agree with the timestamps (the week is in GMT: +00:00).
+    for line in shifts.lines().skip(1).take(20) {
+        let f: Vec<&str> = line.rsplitn(3, ',').collect();
+        let (end_time, start_time) = (f[0], f[1]);
+        assert!(line.contains(&format!("T{start_time}:00+00:00")), "{line}");
+        assert!(line.contains(&format!("T{end_time}:00+00:00")), "{line}");
+    }
     assert!(
         shifts.lines().count() > 100,
         "{} shifts",

@@ -209,6 +209,10 @@ impl Roster {
             "end",
             "paid_hours",
             "breaks",
+            // The wall-clock times a team leader reads (and a spreadsheet shows as times), beside
+            // the full timestamps machines need.
+            "start_time",
+            "end_time",
         ])
         .map_err(csv_err(&p))?;
         for s in &self.shifts {
@@ -233,6 +237,8 @@ impl Roster {
                 &rfc3339(&s.end),
                 &fmt_num(s.paid_hours),
                 &breaks,
+                &s.start.format("%H:%M").to_string(),
+                &s.end.format("%H:%M").to_string(),
             ])
             .map_err(csv_err(&p))?;
         }
