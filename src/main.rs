@@ -144,3 +144,43 @@ fn init_tracing() {
         builder.init();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A library error that quotes its source in its own message, as thiserror's
+    /// `#[error("...: {0}")]` with `#[from]` does.
+    #[derive(Debug)]
+    struct Quoting(std::io::Error);
+
+    impl std::fmt::Display for Quoting {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "invalid channel setting: {}", self.0)
+        }
+    }
+
+    impl std::error::Error for Quoting {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn each_cause_is_said_once() {
+        let err = anyhow::Error::new(Quoting(std::io::Error::other("concurrency must be >= 1")))
+            .context("planning chat");
+        // anyhow's alternate form repeats the quoted source...
+        assert_eq!(
+            format!("{err:#}"),
+            "planning chat: invalid channel setting: concurrency must be >= 1: concurrency must be >= 1"
+        );
+        // ...the chain printed by `rota` does not.
+        assert_eq!(
+            error_chain(&err),
+            "planning chat: invalid channel setting: concurrency must be >= 1"
+        );
+        let plain = anyhow::anyhow!("no such file").context("reading centre.toml");
+        assert_eq!(error_chain(&plain), "reading centre.toml: no such file");
+    }
+}

@@ -1,6 +1,6 @@
 //! Command-line conventions a planner's shell expects of `rota`, on the real binary: a closed pipe
 //! ends quietly, `RUST_LOG` shows the long steps of any command, logs carry no colour codes when
-//! stderr is not a terminal, dates are accepted as ISO or UK, and an error is said once.
+//! stderr is not a terminal, dates are accepted as ISO or UK, and `--json` / `--quiet` hold.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -94,36 +94,6 @@ fn dates_are_iso_or_uk_and_others_are_refused_clearly() {
         stderr.contains("expected YYYY-MM-DD or DD/MM/YYYY"),
         "{stderr}"
     );
-}
-
-/// Each cause of an error is printed once, however the libraries nest them.
-#[test]
-fn an_error_is_said_once() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = dir.path().join("centre.toml");
-    let text = std::fs::read_to_string(repo("tests/fixtures/history/centre.toml"))
-        .expect("fixture config")
-        .replacen("interval = \"30m\"", "interval = \"7m\"", 1);
-    std::fs::write(&config, text).expect("write config");
-    let out = rota()
-        .args(["data", "check"])
-        .arg(repo("tests/fixtures/history/small_valid.csv"))
-        .arg("--config")
-        .arg(&config)
-        .output()
-        .expect("run rota");
-    assert!(!out.status.success());
-    let stderr = String::from_utf8(out.stderr).expect("utf-8");
-    let first = stderr.lines().next().unwrap_or_default();
-    assert!(first.starts_with("error: "), "{stderr}");
-    // No part of the message is repeated: every ": "-separated piece appears once.
-    let pieces: Vec<&str> = first.trim_start_matches("error: ").split(": ").collect();
-    for (i, p) in pieces.iter().enumerate() {
-        assert!(
-            !pieces[i + 1..].iter().any(|q| q.contains(p) && p.len() > 8),
-            "repeated {p:?} in {first}"
-        );
-    }
 }
 
 /// Runs `rota args...`, asserts success, and parses stdout as one JSON document.

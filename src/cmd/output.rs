@@ -24,9 +24,10 @@ impl Output {
         !self.json && !self.quiet
     }
 
-    /// True when progress bars and step lines may be drawn on stderr.
+    /// True when progress bars and step lines may be drawn on stderr: always but with `--quiet`
+    /// (with `--json` they stay on stderr, so stdout is still one JSON document).
     pub fn progress(&self) -> bool {
-        !self.quiet && !self.json
+        !self.quiet
     }
 
     /// Prints `value` as pretty JSON when `--json` was given (and not `--quiet`).

@@ -112,7 +112,7 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     roster.write_dir(&args.out_dir)?;
     let last = args.from + chrono::Duration::days(i64::from(args.days) - 1);
     if out.text() {
-        print_roster(&args, &config, &roster, &notes, out.verbose);
+        print_roster(&args, &config, last, &roster, &notes, out.verbose);
     }
     out.json(&serde_json::json!({
         "from": args.from,
@@ -129,13 +129,13 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
 fn print_roster(
     args: &Args,
     config: &CentreConfig,
+    last: chrono::NaiveDate,
     roster: &rota_scheduler::roster::Roster,
     notes: &[String],
     verbose: bool,
 ) {
     let s = &roster.summary;
     let cur = config.centre().currency();
-    let last = args.from + chrono::Duration::days(i64::from(args.days) - 1);
     println!(
         "Roster {} to {}: {} people on {} shifts, {} paid hours, cost {cur} {}",
         args.from.format("%a %d %b %Y"),
