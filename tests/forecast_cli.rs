@@ -257,3 +257,59 @@ fn weekdays_missing_from_every_recent_week_are_forecast_closed() {
     }
     assert_eq!(weekend, 2 * 2 * 24, "weekend rows for both channels");
 }
+
+/// A counts-only export (interval, channel, offered; `tests/fixtures/exports/counts_only.csv`)
+/// forecasts volume with no configuration at all: the weekend, absent from every week, is closed,
+/// the AHT cells are empty, and staffing that forecast says once how to give a handle time.
+#[test]
+fn counts_only_history_forecasts_volume_without_a_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("volume.csv");
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/exports/counts_only.csv");
+    rota()
+        .args(["forecast", "--history"])
+        .arg(&fixture)
+        .args(["--from", "16/11/2026", "--days", "7", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "no handle time: a volume forecast",
+        ))
+        .stdout(predicate::str::contains("Sat 21 Nov 0,"));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 7 * 48);
+    assert!(
+        rows.iter().all(|r| r.len() == 7 && r[6].is_empty()),
+        "AHT cells are empty"
+    );
+    let monday: f64 = rows
+        .iter()
+        .filter(|r| r[0].starts_with("2026-11-16"))
+        .map(|r| r[2].parse::<f64>().unwrap())
+        .sum();
+    assert!((300.0..500.0).contains(&monday), "Monday's volume {monday}");
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/samples/centre.toml");
+    let staff = rota()
+        .args(["staff", "--forecast"])
+        .arg(&out)
+        .arg("--config")
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.path().join("req.csv"))
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&staff.get_output().stderr).to_string();
+    assert_eq!(err.matches("volume-only forecast").count(), 1, "{err}");
+    assert!(
+        err.contains("line 2, column aht_seconds") && err.contains("[channels.voice]"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}

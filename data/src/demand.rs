@@ -468,6 +468,7 @@ impl DemandSeries {
         }
         let mut problems = Vec::new();
         let mut rows: Vec<(DemandRecord, u64)> = Vec::new();
+        let mut volume_only = BTreeSet::new();
         for result in rdr.records() {
             if problems.len() >= MAX_PROBLEMS {
                 break;
@@ -511,6 +512,25 @@ impl DemandSeries {
             let mut nums_ok = true;
             for (i, n) in nums.iter_mut().enumerate() {
                 let col = DEMAND_HEADER[i + 2];
+                if col == "aht_seconds" && row[i + 2].is_empty() {
+                    nums_ok = false;
+                    // Said once per channel: every row of a volume forecast is empty here.
+                    if !volume_only.insert(row[1].to_string()) {
+                        continue;
+                    }
+                    cell_problem(
+                        col,
+                        format!(
+                            "empty: this is a volume-only forecast (its history had no handle \
+                             time and the configuration sets none), and staffing needs one; set \
+                             `aht_seconds` under [channels.{}] in the centre configuration, or map \
+                             the export's AHT column, and forecast again (the channel's later rows \
+                             are empty too)",
+                            &row[1]
+                        ),
+                    );
+                    continue;
+                }
                 match row[i + 2].parse::<f64>() {
                     Ok(v) => *n = v,
                     Err(_) => {
@@ -564,42 +584,84 @@ impl DemandSeries {
     /// Writes the series as CSV (gzip-compressed when the path ends `.gz`).
     #[tracing::instrument(level = "debug", skip_all, fields(path = %path.as_ref().display(), rows = self.records.len()))]
     pub fn write_csv(&self, path: impl AsRef<Path>) -> Result<(), DemandError> {
-        let path = path.as_ref();
-        let io = |source| DemandError::Io {
-            action: "write",
-            path: path.to_path_buf(),
-            source,
-        };
-        let file = File::create(path).map_err(io)?;
-        if is_gz(path) {
-            let mut gz =
-                flate2::write::GzEncoder::new(BufWriter::new(file), flate2::Compression::default());
-            self.write_to(&mut gz).map_err(io)?;
-            gz.finish().map_err(io)?.flush().map_err(io)
-        } else {
-            let mut w = BufWriter::new(file);
-            self.write_to(&mut w).map_err(io)?;
-            w.flush().map_err(io)
-        }
+        write_lines_csv(path, self.lines())
     }
 
     /// Writes the CSV text (header + rows) to any writer.
     pub fn write_to<W: Write>(&self, w: &mut W) -> std::io::Result<()> {
-        writeln!(w, "{}", DEMAND_HEADER.join(","))?;
-        for r in &self.records {
-            writeln!(
-                w,
-                "{},{},{},{},{},{},{}",
-                rfc3339(&r.interval_start),
-                r.channel,
-                r.offered_mean,
-                r.offered_p10,
-                r.offered_p50,
-                r.offered_p90,
-                r.aht_seconds
-            )?;
+        write_lines(w, self.lines())
+    }
+
+    /// The records as lines of the file.
+    fn lines(&self) -> impl Iterator<Item = DemandLine<'_>> {
+        self.records.iter().map(|r| DemandLine {
+            interval_start: r.interval_start,
+            channel: r.channel.as_str(),
+            offered: [r.offered_mean, r.offered_p10, r.offered_p50, r.offered_p90],
+            aht_seconds: Some(r.aht_seconds),
+        })
+    }
+}
+
+/// One line of a forecast file as written. Unlike a [`DemandRecord`], the handle time may be
+/// missing: a volume forecast made from a counts-only history (no AHT column, none configured) is
+/// still a forecast a planner can read, chart and compare with what happened. Its `aht_seconds`
+/// cells are left empty, and reading it back for staffing says how to give a handle time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DemandLine<'a> {
+    /// Interval start with the offset in force locally.
+    pub interval_start: DateTime<FixedOffset>,
+    /// Channel name.
+    pub channel: &'a str,
+    /// Offered mean, P10, P50, P90.
+    pub offered: [f64; 4],
+    /// Expected AHT in seconds, when known.
+    pub aht_seconds: Option<f64>,
+}
+
+/// Writes the header and `lines` as demand CSV to any writer (the one writer of the format).
+pub fn write_lines<'a, W: Write>(
+    w: &mut W,
+    lines: impl IntoIterator<Item = DemandLine<'a>>,
+) -> std::io::Result<()> {
+    writeln!(w, "{}", DEMAND_HEADER.join(","))?;
+    for l in lines {
+        let [mean, p10, p50, p90] = l.offered;
+        write!(
+            w,
+            "{},{},{mean},{p10},{p50},{p90},",
+            rfc3339(&l.interval_start),
+            l.channel,
+        )?;
+        match l.aht_seconds {
+            Some(a) => writeln!(w, "{a}")?,
+            None => writeln!(w)?,
         }
-        Ok(())
+    }
+    Ok(())
+}
+
+/// Writes `lines` as demand CSV to `path` (gzip-compressed when it ends `.gz`).
+pub fn write_lines_csv<'a>(
+    path: impl AsRef<Path>,
+    lines: impl IntoIterator<Item = DemandLine<'a>>,
+) -> Result<(), DemandError> {
+    let path = path.as_ref();
+    let io = |source| DemandError::Io {
+        action: "write",
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = File::create(path).map_err(io)?;
+    if is_gz(path) {
+        let mut gz =
+            flate2::write::GzEncoder::new(BufWriter::new(file), flate2::Compression::default());
+        write_lines(&mut gz, lines).map_err(io)?;
+        gz.finish().map_err(io)?.flush().map_err(io)
+    } else {
+        let mut w = BufWriter::new(file);
+        write_lines(&mut w, lines).map_err(io)?;
+        w.flush().map_err(io)
     }
 }
 
@@ -646,6 +708,45 @@ mod tests {
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
         (dir, path)
+    }
+
+    #[test]
+    fn a_volume_forecast_is_written_and_staffing_is_told_once_per_channel_how_to_give_an_aht() {
+        let line = |at: &str, channel: &'static str, aht: Option<f64>| DemandLine {
+            interval_start: t(at),
+            channel,
+            offered: [4.0, 2.0, 4.0, 7.0],
+            aht_seconds: aht,
+        };
+        let mut text = Vec::new();
+        write_lines(
+            &mut text,
+            [
+                line("2026-11-23T08:00:00+00:00", "voice", None),
+                line("2026-11-23T08:30:00+00:00", "voice", None),
+                line("2026-11-23T08:00:00+00:00", "email", Some(600.0)),
+                line("2026-11-23T09:00:00+00:00", "voice", None),
+            ],
+        )
+        .unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert!(
+            text.contains("2026-11-23T08:00:00+00:00,voice,4,2,4,7,\n"),
+            "{text}"
+        );
+        assert!(text.contains(",email,4,2,4,7,600\n"), "{text}");
+        let (_dir, path) = write(&text, "volume.csv");
+        let Err(DemandError::File { problems, .. }) = DemandSeries::read_csv(&path) else {
+            panic!("a volume forecast cannot be staffed");
+        };
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line, Some(2));
+        assert_eq!(problems[0].column.as_deref(), Some("aht_seconds"));
+        assert!(
+            problems[0].message.contains("[channels.voice]"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]

@@ -338,8 +338,8 @@ pub struct DemandRow {
     pub offered_p50: f64,
     /// P90 offered.
     pub offered_p90: f64,
-    /// AHT seconds.
-    pub aht_seconds: f64,
+    /// AHT seconds (`None` in a volume forecast).
+    pub aht_seconds: Option<f64>,
 }
 
 /// The forecast as real intervals of the grid (92/96/100 a day at 15 minutes in London), channel by
@@ -360,7 +360,7 @@ pub fn demand_rows(
                     offered_p10: f.p10[i],
                     offered_p50: f.p50[i],
                     offered_p90: f.p90[i],
-                    aht_seconds: f.aht_seconds[i],
+                    aht_seconds: f.aht_seconds.as_ref().map(|a| a[i]),
                 });
             }
         }
@@ -368,28 +368,69 @@ pub fn demand_rows(
     rows
 }
 
+/// The forecast file's figures: contacts rounded to 0.001 and AHT to 0.1 s, so what is written,
+/// what is read back and what staffing plans for are the same numbers.
+fn rounded(mut row: DemandRow) -> DemandRow {
+    let round = |v: f64, per_unit: f64| (v * per_unit).round() / per_unit;
+    row.offered_mean = round(row.offered_mean, 1000.0);
+    row.offered_p10 = round(row.offered_p10, 1000.0);
+    row.offered_p50 = round(row.offered_p50, 1000.0);
+    row.offered_p90 = round(row.offered_p90, 1000.0);
+    row.aht_seconds = row.aht_seconds.map(|a| round(a, 10.0));
+    row
+}
+
+/// Writes the forecast as the demand CSV (gzip when `path` ends `.gz`). Unlike
+/// [`demand_series`], a channel without a handle time is written too, with empty AHT cells: a
+/// volume forecast needs no AHT, only staffing does. Returns the number of rows written.
+pub fn write_forecast_csv(
+    forecasts: &[crate::pipeline::ChannelForecast],
+    grid: &IntervalGrid,
+    path: &std::path::Path,
+) -> Result<usize, rota_data::demand::DemandError> {
+    let rows: Vec<DemandRow> = demand_rows(forecasts, grid)
+        .into_iter()
+        .map(rounded)
+        .collect();
+    rota_data::demand::write_lines_csv(
+        path,
+        rows.iter().map(|r| rota_data::demand::DemandLine {
+            interval_start: r.interval_start.fixed_offset(),
+            channel: &r.channel,
+            offered: [r.offered_mean, r.offered_p10, r.offered_p50, r.offered_p90],
+            aht_seconds: r.aht_seconds,
+        }),
+    )?;
+    Ok(rows.len())
+}
+
 /// The forecast as a [`DemandSeries`] (the forecast file format shared with staffing), values rounded
-/// to 0.001 contacts and 0.1 s of AHT.
+/// to 0.001 contacts and 0.1 s of AHT. Staffing needs a handle time, so a channel without one is an
+/// error that says how to give it.
 pub fn demand_series(
     forecasts: &[crate::pipeline::ChannelForecast],
     grid: &IntervalGrid,
 ) -> Result<DemandSeries, ForecastError> {
-    let round = |v: f64, per_unit: f64| (v * per_unit).round() / per_unit;
     let mut records = Vec::new();
-    for row in demand_rows(forecasts, grid) {
+    for row in demand_rows(forecasts, grid).into_iter().map(rounded) {
+        let Some(aht_seconds) = row.aht_seconds else {
+            return Err(ForecastError::NoHandleTime {
+                channel: row.channel,
+            });
+        };
         let channel =
             ChannelName::parse(&row.channel).map_err(|e| ForecastError::InvalidSeries {
                 channel: row.channel.clone(),
                 reason: e.to_string(),
             })?;
         let record = DemandRecord::new(
-            row.interval_start,
+            row.interval_start.fixed_offset(),
             channel,
-            round(row.offered_mean, 1000.0),
-            round(row.offered_p10, 1000.0),
-            round(row.offered_p50, 1000.0),
-            round(row.offered_p90, 1000.0),
-            round(row.aht_seconds, 10.0),
+            row.offered_mean,
+            row.offered_p10,
+            row.offered_p50,
+            row.offered_p90,
+            aht_seconds,
         )
         .map_err(|(column, message)| ForecastError::InvalidSeries {
             channel: row.channel.clone(),

@@ -29,6 +29,14 @@ pub enum ForecastError {
     /// A requested quantile level is not in (0, 1).
     #[error("quantile level {0} is not strictly between 0 and 1")]
     BadLevel(f64),
+    /// Staffing was asked of a channel whose forecast has no handle time.
+    #[error(
+        "channel `{channel}` has no handle time: its history has no AHT and the configuration sets \
+         none. A volume forecast does not need one, but staffing does: set `aht_seconds` under \
+         [channels.{channel}] in the centre configuration, or map the export's AHT column \
+         (--column aht_seconds=HEADER, with --aht-unit if it is not in seconds)"
+    )]
+    NoHandleTime { channel: String },
     /// A configuration value for a model or the backtest is out of range.
     #[error("invalid setting: {0}")]
     InvalidSetting(String),

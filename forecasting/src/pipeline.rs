@@ -76,8 +76,9 @@ pub struct ChannelForecast {
     pub p50: Vec<f64>,
     /// P90 offered.
     pub p90: Vec<f64>,
-    /// AHT seconds per interval.
-    pub aht_seconds: Vec<f64>,
+    /// AHT seconds per interval; `None` when the history has no handle time and none is
+    /// configured (a volume forecast: staffing then asks for one).
+    pub aht_seconds: Option<Vec<f64>>,
     /// The selection backtest.
     pub backtest: ChannelBacktest,
 }
@@ -138,6 +139,7 @@ pub fn forecast_channel(
         Vec::with_capacity(n),
         Vec::with_capacity(n),
     );
+    let mut has_aht = true;
     for (d, day) in days.iter().enumerate() {
         for s in 0..spd {
             let q = CountDistribution {
@@ -148,12 +150,10 @@ pub fn forecast_channel(
             p10.push(q[0]);
             p50.push(q[1]);
             p90.push(q[2]);
-            aht_seconds.push(aht.aht(day, s).ok_or_else(|| {
-                ForecastError::InvalidSetting(format!(
-                    "channel `{}` has no handle time in its history and none is configured",
-                    series.channel()
-                ))
-            })?);
+            match aht.aht(day, s) {
+                Some(a) => aht_seconds.push(a),
+                None => has_aht = false,
+            }
         }
     }
     Ok(ChannelForecast {
@@ -166,7 +166,7 @@ pub fn forecast_channel(
         p10,
         p50,
         p90,
-        aht_seconds,
+        aht_seconds: has_aht.then_some(aht_seconds),
         backtest,
     })
 }
@@ -229,6 +229,15 @@ impl ChannelForecast {
                 )
             })
             .collect()
+    }
+
+    /// The forecast AHT averaged over the forecast contacts (`None` in a volume forecast, or when
+    /// no contacts are expected).
+    pub fn mean_aht_seconds(&self) -> Option<f64> {
+        let aht = self.aht_seconds.as_ref()?;
+        let offered: f64 = self.mean.iter().sum();
+        (offered > 0.0)
+            .then(|| self.mean.iter().zip(aht).map(|(m, a)| m * a).sum::<f64>() / offered)
     }
 
     /// The busiest interval: (date, slot of day, mean offered).

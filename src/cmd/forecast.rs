@@ -5,11 +5,12 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use chrono::NaiveDate;
+use rota_forecasting::adapter::write_forecast_csv;
 use rota_scheduler::scenario::forecast_history;
 use serde::Serialize;
 
 use super::backtest::HistoryArgs;
-use super::output::thousands;
+use super::output::{duration, thousands};
 
 /// Forecast offered contacts and handle time per channel and interval.
 #[derive(Debug, clap::Args)]
@@ -33,15 +34,14 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         anyhow::bail!("--days must be at least 1");
     }
     let (history, calendar) = args.input.load()?;
-    let (forecasts, demand) = forecast_history(
+    let forecasts = forecast_history(
         &history,
         &calendar,
         &args.input.channels,
         args.from,
         args.days,
     )?;
-    demand
-        .write_csv(&args.out)
+    let intervals = write_forecast_csv(&forecasts, &history.grid(), &args.out)
         .with_context(|| format!("writing forecast {}", args.out.display()))?;
 
     let minutes = history.grid().length.minutes() as usize;
@@ -67,6 +67,7 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
                 .map(|&(date, offered)| DayFigure { date, offered })
                 .collect(),
             peak,
+            mean_aht_seconds: f.mean_aht_seconds(),
         });
     }
     if out.text() {
@@ -92,11 +93,19 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
                     p.offered
                 );
             }
+            match f.mean_aht_seconds {
+                Some(a) => println!("  AHT: {} on average", duration(Some(a), "-")),
+                None => println!(
+                    "  no handle time: a volume forecast. Staffing will need one: set \
+                     aht_seconds under [channels.{}] in the centre configuration",
+                    f.channel
+                ),
+            }
         }
-        println!("wrote {} intervals to {}", demand.len(), args.out.display());
+        println!("wrote {} intervals to {}", intervals, args.out.display());
     }
     out.json(&ForecastSummary {
-        intervals: demand.len(),
+        intervals: intervals,
         out: args.out.display().to_string(),
         channels: summary,
     })
@@ -120,6 +129,9 @@ struct ChannelFigure {
     backtest_p10_p90_coverage: f64,
     daily_offered: Vec<DayFigure>,
     peak: Option<PeakFigure>,
+    /// Forecast AHT averaged over the forecast contacts; null in a volume-only forecast (the
+    /// history has no handle time and the configuration sets none).
+    mean_aht_seconds: Option<f64>,
 }
 
 #[derive(Serialize)]

@@ -31,7 +31,7 @@ pub(crate) fn fixed(x: Option<f64>, digits: usize, none: &str) -> String {
 
 /// A wait or handle time as a manager reads it: minutes and seconds under an hour (`0:45`,
 /// `28:13`), hours above for the long response times of deferred channels (`2.5 h`), or `none`.
-pub(crate) fn duration(x: Option<f64>, none: &str) -> String {
+pub fn duration(x: Option<f64>, none: &str) -> String {
     match x {
         None => none.into(),
         Some(v) if v >= 3600.0 => format!("{:.1} h", v / 3600.0),

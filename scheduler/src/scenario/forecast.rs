@@ -27,13 +27,15 @@ pub fn forecast_from_history(
         .filter(|c| config.channel(c.as_str()).is_some())
         .map(|c| c.to_string())
         .collect();
-    forecast_history(history, &calendar, &configured, from, days)
+    let forecasts = forecast_history(history, &calendar, &configured, from, days)?;
+    let demand = demand_series(&forecasts, &history.grid())?;
+    Ok((forecasts, demand))
 }
 
 /// Forecast `days` days from `from` for the `channels` of `history` (every channel when empty; an
 /// unknown name is an error listing the known ones) on `calendar`: per channel the model with the
-/// best rolling-origin backtest, the AHT from the history (or the calendar's configured AHT), and
-/// the forecast as a [`DemandSeries`] on the history's grid.
+/// best rolling-origin backtest and the AHT from the history (or the calendar's configured AHT; none
+/// when neither has one, which a volume forecast does not need).
 #[tracing::instrument(level = "info", skip_all, fields(%from, days))]
 pub fn forecast_history(
     history: &History,
@@ -41,7 +43,7 @@ pub fn forecast_history(
     channels: &[String],
     from: NaiveDate,
     days: usize,
-) -> Result<(Vec<ChannelForecast>, DemandSeries), ForecastError> {
+) -> Result<Vec<ChannelForecast>, ForecastError> {
     let series = channel_series(history, calendar, channels)?;
     let inputs: Vec<_> = series
         .into_iter()
@@ -50,13 +52,11 @@ pub fn forecast_history(
             (s, aht)
         })
         .collect();
-    let forecasts = forecast_channels(
+    forecast_channels(
         &inputs,
         from,
         &|channel, first, n| calendar.days(channel, first, n),
         days,
         &ForecastSettings::default(),
-    )?;
-    let demand = demand_series(&forecasts, &history.grid())?;
-    Ok((forecasts, demand))
+    )
 }
