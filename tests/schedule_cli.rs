@@ -257,13 +257,31 @@ fn json_and_quiet_outputs() {
     assert!(doc["summary"]["channels"].as_array().unwrap().len() >= 4);
     assert!(out.join("shifts.csv").exists());
 
+    // --quiet prints nothing; --excel-dates writes local dates and times UK Excel opens as dates.
     let out = dir.path().join("quiet");
     schedule_cmd(&workspace_file("data/samples/centre.toml"), &req, &out)
-        .args(["--days", "1", "--time-limit-s", "30", "--quiet"])
+        .args([
+            "--days",
+            "1",
+            "--time-limit-s",
+            "30",
+            "--quiet",
+            "--excel-dates",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::is_empty());
-    assert!(out.join("shifts.csv").exists());
+    let shifts = std::fs::read_to_string(out.join("shifts.csv")).unwrap();
+    let first = shifts.lines().nth(1).expect("a shift");
+    let cells: Vec<&str> = first.split(',').collect();
+    assert_eq!(cells[2], "23/11/2026", "{first}");
+    assert!(
+        cells[3].starts_with("23/11/2026 ") && cells[3].len() == 16,
+        "{first}"
+    );
+    assert!(!shifts.contains("+00:00"), "no RFC 3339 left: {first}");
+    let cov = std::fs::read_to_string(out.join("coverage.csv")).unwrap();
+    assert!(cov.lines().nth(1).unwrap().starts_with("23/11/2026 00:00,"));
 }
 
 #[test]

@@ -250,3 +250,65 @@ fn shrinkage_is_on_by_default_and_can_be_switched_off() {
         .failure()
         .stderr(predicate::str::contains("--shrinkage"));
 }
+
+/// A roster written with `rota schedule --excel-dates` (local `DD/MM/YYYY HH:MM`, dates as
+/// `DD/MM/YYYY`), as UK Excel also saves one, simulates to the same bytes as its RFC 3339 original;
+/// a time that does not exist locally is named with its file, line and the reason.
+#[test]
+fn a_roster_with_excel_dates_simulates_like_its_rfc3339_original() {
+    let excel = |text: &str| -> String {
+        text.lines()
+            .map(|line| {
+                line.split(',')
+                    .map(|cell| {
+                        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(cell) {
+                            t.format("%d/%m/%Y %H:%M").to_string()
+                        } else if let Ok(d) = chrono::NaiveDate::parse_from_str(cell, "%Y-%m-%d") {
+                            d.format("%d/%m/%Y").to_string()
+                        } else {
+                            cell.to_string()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .collect::<Vec<_>>()
+            .join("\r\n")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let r = roster_copy(dir.path(), excel);
+    let shifts = fs::read_to_string(fixtures().join("roster/shifts.csv")).unwrap();
+    fs::write(r.join("shifts.csv"), excel(&shifts)).unwrap();
+    assert!(fs::read_to_string(r.join("shifts.csv"))
+        .unwrap()
+        .contains("16/11/2026"));
+    let forecast = fixtures().join("forecast.csv");
+    simulate(
+        &fixtures().join("roster"),
+        &forecast,
+        &dir.path().join("a.csv"),
+        5,
+    )
+    .assert()
+    .success();
+    simulate(&r, &forecast, &dir.path().join("b.csv"), 5)
+        .assert()
+        .success();
+    assert!(
+        fs::read(dir.path().join("a.csv")).unwrap() == fs::read(dir.path().join("b.csv")).unwrap(),
+        "the Excel-dated roster simulates differently"
+    );
+
+    let bad = roster_copy(dir.path().join("bad").as_path(), |acts| {
+        let mut lines: Vec<String> = excel(acts).lines().map(str::to_string).collect();
+        lines[1] = lines[1].replacen("16/11/2026", "31/11/2026", 1);
+        lines.join("\n")
+    });
+    fs::write(bad.join("shifts.csv"), excel(&shifts)).unwrap();
+    simulate(&bad, &forecast, &dir.path().join("c.csv"), 5)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("activities.csv:2:"))
+        .stderr(predicate::str::contains("expected RFC 3339"))
+        .stderr(predicate::str::contains("DD/MM/YYYY HH:MM"));
+}

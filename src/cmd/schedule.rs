@@ -9,7 +9,7 @@ use rota_data::config::CentreConfig;
 
 use super::output::thousands;
 use rota_scheduler::roster::{
-    adapter, requirements, schedule, Horizon, RosterError, SolveOptions, Weights,
+    adapter, requirements, schedule, Horizon, RosterError, SolveOptions, TimestampStyle, Weights,
 };
 
 /// Arguments of `rota schedule`.
@@ -47,6 +47,10 @@ pub struct Args {
     /// of the multi-skilling comparison.
     #[arg(long)]
     pub specialists_only: bool,
+    /// Write the CSVs' dates and times as local DD/MM/YYYY HH:MM, which UK Excel opens as dates
+    /// (default: RFC 3339 with offset; `rota simulate` reads both).
+    #[arg(long)]
+    pub excel_dates: bool,
 }
 
 pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
@@ -109,7 +113,12 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         }
         Err(e) => return Err(e.into()),
     };
-    roster.write_dir(&args.out_dir)?;
+    let style = if args.excel_dates {
+        TimestampStyle::Excel
+    } else {
+        TimestampStyle::Rfc3339
+    };
+    roster.write_dir_with(&args.out_dir, style)?;
     let last = args.from + chrono::Duration::days(i64::from(args.days) - 1);
     if out.text() {
         print_roster(&args, &config, last, &roster, &notes, out.verbose);

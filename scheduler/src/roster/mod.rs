@@ -39,7 +39,9 @@ pub mod synthetic;
 
 pub use check::{check_roster, Violation};
 pub use error::RosterError;
-pub use output::{Activity, ActivityKind, CoverageRow, Roster, RosterShift, RosterSummary};
+pub use output::{
+    Activity, ActivityKind, CoverageRow, Roster, RosterShift, RosterSummary, TimestampStyle,
+};
 pub use problem::{
     AgentPlan, BreakRule, ChannelMode, ChannelPlan, ContractRules, FixedShift, Horizon,
     RosterProblem, ShiftTemplate, Unavailable, Weights,

@@ -1,6 +1,7 @@
 //! The roster as planners read it: shifts, activities per agent, coverage per channel and
 //! interval, and the files Rota writes (`shifts.csv`, `activities.csv`, `coverage.csv`,
-//! `roster.json`). Timestamps are RFC 3339 in the centre's local time zone.
+//! `roster.json`). Timestamps are RFC 3339 in the centre's local time zone, or local
+//! `DD/MM/YYYY HH:MM` for UK Excel ([`TimestampStyle::Excel`]).
 
 use std::fmt;
 use std::fs::File;
@@ -17,6 +18,35 @@ use super::solve::SolveStats;
 /// RFC 3339 with offset, the format of every Rota timestamp.
 pub fn rfc3339(t: &DateTime<FixedOffset>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// How the roster CSVs write dates and times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimestampStyle {
+    /// RFC 3339 with the local offset (`2026-11-16T08:00:00+00:00`): exact on the days the clocks
+    /// change, and what other programs parse.
+    #[default]
+    Rfc3339,
+    /// Local `16/11/2026 08:00` and dates as `16/11/2026`: what UK Excel reads as dates and times.
+    /// The offset is dropped, so a time in the hour the clocks go back is ambiguous; `rota
+    /// simulate` reads these files and says so if it meets one.
+    Excel,
+}
+
+impl TimestampStyle {
+    fn time(self, t: &DateTime<FixedOffset>) -> String {
+        match self {
+            Self::Rfc3339 => rfc3339(t),
+            Self::Excel => t.format("%d/%m/%Y %H:%M").to_string(),
+        }
+    }
+
+    fn date(self, d: NaiveDate) -> String {
+        match self {
+            Self::Rfc3339 => d.to_string(),
+            Self::Excel => d.format("%d/%m/%Y").to_string(),
+        }
+    }
 }
 
 fn ser_time<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
@@ -195,8 +225,14 @@ fn fmt_num(x: f64) -> String {
 
 impl Roster {
     /// Writes `shifts.csv`, `activities.csv`, `coverage.csv` and `roster.json` into `dir`
-    /// (created if missing).
+    /// (created if missing), timestamps in RFC 3339.
     pub fn write_dir(&self, dir: &Path) -> Result<(), RosterError> {
+        self.write_dir_with(dir, TimestampStyle::Rfc3339)
+    }
+
+    /// [`Roster::write_dir`] with the CSVs' dates and times in `style` (`roster.json` always
+    /// keeps RFC 3339: it is for programs).
+    pub fn write_dir_with(&self, dir: &Path, style: TimestampStyle) -> Result<(), RosterError> {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
 
         let p = dir.join("shifts.csv");
@@ -232,9 +268,9 @@ impl Roster {
             w.write_record([
                 s.agent_id.as_str(),
                 s.agent_name.as_str(),
-                &s.date.to_string(),
-                &rfc3339(&s.start),
-                &rfc3339(&s.end),
+                &style.date(s.date),
+                &style.time(&s.start),
+                &style.time(&s.end),
                 &fmt_num(s.paid_hours),
                 &breaks,
                 &s.start.format("%H:%M").to_string(),
@@ -251,8 +287,8 @@ impl Roster {
         for a in &self.activities {
             w.write_record([
                 a.agent_id.as_str(),
-                &rfc3339(&a.start),
-                &rfc3339(&a.end),
+                &style.time(&a.start),
+                &style.time(&a.end),
                 &a.activity.to_string(),
                 a.channel.as_ref().map(|c| c.as_str()).unwrap_or(""),
             ])
@@ -272,7 +308,7 @@ impl Roster {
         .map_err(csv_err(&p))?;
         for c in &self.coverage {
             w.write_record([
-                rfc3339(&c.interval_start).as_str(),
+                style.time(&c.interval_start).as_str(),
                 c.channel.as_str(),
                 &fmt_num(c.required),
                 &fmt_num(c.scheduled),

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone};
 use rota_data::channel::ChannelName;
 use rota_data::config::CentreConfig;
 use rota_data::demand::{DemandRecord, DemandSeries};
@@ -106,21 +106,51 @@ fn columns<const N: usize>(
     }
 }
 
+/// A roster timestamp: RFC 3339 as `rota schedule` writes it, or local `DD/MM/YYYY HH:MM` as
+/// `rota schedule --excel-dates` (and a roster saved from UK Excel) writes it, placed in the
+/// centre's time zone.
 fn parse_time(
     path: &Path,
     line: u64,
     column: &str,
     s: &str,
+    tz: chrono_tz::Tz,
 ) -> Result<DateTime<FixedOffset>, SimulationError> {
-    DateTime::parse_from_rfc3339(s.trim()).map_err(|e| {
-        row_err(
-            path,
-            line,
-            format!(
-                "column {column}: {s:?} is not an RFC 3339 timestamp ({e}); expected e.g. 2026-11-16T08:00:00+00:00"
-            ),
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t);
+    }
+    let fail = |why: String| row_err(path, line, format!("column {column}: {s:?} {why}"));
+    let local = chrono::NaiveDateTime::parse_from_str(s, "%d/%m/%Y %H:%M").map_err(|_| {
+        fail(
+            "is not a timestamp; expected RFC 3339 (2026-11-16T08:00:00+00:00) or local \
+             DD/MM/YYYY HH:MM (16/11/2026 08:00)"
+                .into(),
         )
-    })
+    })?;
+    match tz.from_local_datetime(&local) {
+        chrono::LocalResult::Single(t) => Ok(t.fixed_offset()),
+        chrono::LocalResult::Ambiguous(..) => Err(fail(format!(
+            "happens twice in {tz} (the clocks go back that night); write this row as RFC 3339 \
+             with its offset"
+        ))),
+        chrono::LocalResult::None => Err(fail(format!(
+            "does not exist in {tz} (the clocks go forward that night)"
+        ))),
+    }
+}
+
+/// A roster date: `YYYY-MM-DD` or UK `DD/MM/YYYY`.
+fn parse_date(path: &Path, line: u64, s: &str) -> Result<NaiveDate, SimulationError> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .map_err(|_| {
+            row_err(
+                path,
+                line,
+                format!("column date: {s:?} is not a date; expected YYYY-MM-DD or DD/MM/YYYY"),
+            )
+        })
 }
 
 fn known_agent(config: &CentreConfig, id: &str) -> Result<(), String> {
@@ -265,18 +295,9 @@ impl RosterPlan {
             let get = |i: usize| rec.get(i).unwrap_or("").trim();
             let agent = get(c_agent);
             known_agent(config, agent).map_err(|m| row_err(&p, line, m))?;
-            let date = NaiveDate::parse_from_str(get(c_date), "%Y-%m-%d").map_err(|_| {
-                row_err(
-                    &p,
-                    line,
-                    format!(
-                        "column date: {:?} is not a date; expected YYYY-MM-DD",
-                        get(c_date)
-                    ),
-                )
-            })?;
-            let start = parse_time(&p, line, "start", get(c_start))?;
-            let end = parse_time(&p, line, "end", get(c_end))?;
+            let date = parse_date(&p, line, get(c_date))?;
+            let start = parse_time(&p, line, "start", get(c_start), grid.tz)?;
+            let end = parse_time(&p, line, "end", get(c_end), grid.tz)?;
             if end <= start {
                 return Err(row_err(&p, line, "the shift ends before it starts"));
             }
@@ -303,8 +324,8 @@ impl RosterPlan {
             let get = |i: usize| rec.get(i).unwrap_or("").trim();
             let agent = get(c_agent);
             known_agent(config, agent).map_err(|m| row_err(&p, line, m))?;
-            let start = parse_time(&p, line, "start", get(c_start))?;
-            let end = parse_time(&p, line, "end", get(c_end))?;
+            let start = parse_time(&p, line, "start", get(c_start), grid.tz)?;
+            let end = parse_time(&p, line, "end", get(c_end), grid.tz)?;
             if end <= start {
                 return Err(row_err(&p, line, "the activity ends before it starts"));
             }
@@ -716,4 +737,28 @@ pub fn demand_from_history(
         records.push(rec);
     }
     DemandSeries::new(records).map_err(|e| SimulationError::Demand(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_times_are_placed_in_the_centre_zone_and_clock_changes_are_named() {
+        let p = Path::new("activities.csv");
+        let tz = chrono_tz::Europe::London;
+        let summer = parse_time(p, 2, "start", "01/07/2026 09:15", tz).unwrap();
+        assert_eq!(summer.to_rfc3339(), "2026-07-01T09:15:00+01:00");
+        let winter = parse_time(p, 2, "start", "16/11/2026 09:15", tz).unwrap();
+        assert_eq!(winter.to_rfc3339(), "2026-11-16T09:15:00+00:00");
+        let twice = parse_time(p, 3, "end", "25/10/2026 01:30", tz).unwrap_err();
+        assert!(twice.to_string().contains("happens twice"), "{twice}");
+        assert!(twice.to_string().contains("activities.csv:3:"), "{twice}");
+        let never = parse_time(p, 4, "start", "28/03/2027 01:30", tz).unwrap_err();
+        assert!(never.to_string().contains("does not exist"), "{never}");
+        assert_eq!(
+            parse_date(p, 2, "16/11/2026").unwrap(),
+            parse_date(p, 2, "2026-11-16").unwrap()
+        );
+    }
 }
