@@ -340,3 +340,189 @@ fn dashboard_runs_the_flow_and_renders_charts_and_roster() {
     browser.js("window.scrollTo(0, 0);");
     browser.screenshot(&root.join("target/dashboard.png"));
 }
+
+/// Sets a form input (found by CSS) to `value` as typing would, so the page reads it.
+fn set_value(browser: &Browser, css: &str, value: &str) {
+    let script = format!(
+        "const el = document.querySelector({}); if (!el) return false; el.value = {}; \
+         el.dispatchEvent(new Event('input', {{bubbles: true}})); return true;",
+        serde_json::to_string(css).expect("css"),
+        serde_json::to_string(value).expect("value"),
+    );
+    assert_eq!(browser.js(&script), true, "no input {css}");
+}
+
+/// Waits until `script` (a JS expression) is true; fails with the status line otherwise.
+fn wait_for(browser: &Browser, script: &str, what: &str, limit: Duration) {
+    let start = Instant::now();
+    while browser.js(&format!("return Boolean({script});")) != true {
+        let status = browser.js("return document.getElementById('status').textContent;");
+        assert!(
+            start.elapsed() < limit,
+            "{what} never happened; status: {status}"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+#[test]
+fn dashboard_sets_up_a_centre_from_the_form_and_maps_an_unknown_queue() {
+    if std::env::var("ROTA_SKIP_BROWSER_TESTS").as_deref() == Ok("1") {
+        common::skip::skip("dashboard (form)", "ROTA_SKIP_BROWSER_TESTS=1");
+        return;
+    }
+    let chromium = find_tool(
+        "ROTA_CHROMIUM",
+        &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
+    );
+    let driver = find_tool("ROTA_CHROMEDRIVER", &["/usr/bin/chromedriver"]);
+    let (Some(chromium), Some(driver)) = (chromium, driver) else {
+        panic!(
+            "the dashboard test needs chromium and chromedriver (apt-get install chromium \
+             chromium-driver), or ROTA_SKIP_BROWSER_TESTS=1 to skip it explicitly"
+        );
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("rota.db"), WRITE, None, &[]);
+    let browser = Browser::start(&chromium, &driver, &dir.path().join("profile"));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+
+    browser.goto(&server.url("/"));
+    browser.type_into("#token", WRITE);
+    browser.click("#token-save");
+    browser.wait_status("No centre yet", Duration::from_secs(30));
+
+    // The form starts from a one-queue centre. Left without a name and with a 150% abandon
+    // target, it is refused and each problem is shown beside its field.
+    browser.js("document.getElementById('centre-form-box').open = true;");
+    set_value(
+        &browser,
+        "#form-channels tbody tr input[name=abandon_pct]",
+        "150",
+    );
+    browser.click("#form-create");
+    wait_for(
+        &browser,
+        "document.querySelectorAll('#centre-form .field-error').length >= 2",
+        "field errors",
+        Duration::from_secs(30),
+    );
+    let beside = browser.js(
+        "const e = document.querySelector('#form-channels input[name=abandon_pct]'); \
+         const n = e.nextElementSibling; return [e.classList.contains('invalid'), \
+         n && n.className === 'field-error' ? n.textContent : ''];",
+    );
+    assert_eq!(beside[0], true, "abandon target not marked: {beside}");
+    assert!(
+        beside[1]
+            .as_str()
+            .unwrap_or("")
+            .contains("max_abandon_rate"),
+        "{beside}"
+    );
+    let name_error = browser.js(
+        "const n = document.querySelector('[name=\"centre.name\"]').nextElementSibling; \
+         return n && n.className === 'field-error' ? n.textContent : '';",
+    );
+    assert!(
+        !name_error.as_str().unwrap_or("").is_empty(),
+        "no error beside the centre name"
+    );
+
+    // Fixed: a name, people's names, a reachable target, a third agent.
+    set_value(&browser, "[name=\"centre.name\"]", "Harbour Lettings");
+    set_value(
+        &browser,
+        "#form-channels tbody tr input[name=abandon_pct]",
+        "10",
+    );
+    browser.click("#form-agents + button.add-row");
+    let agents = [
+        ("A1", "Asha Patel"),
+        ("A2", "Bill Green"),
+        ("A3", "Cara Doyle"),
+    ];
+    for (i, (id, name)) in agents.iter().enumerate() {
+        let row = format!("#form-agents tbody tr:nth-child({})", i + 1);
+        set_value(&browser, &format!("{row} input[name=id]"), id);
+        set_value(&browser, &format!("{row} input[name=name]"), name);
+        set_value(&browser, &format!("{row} input[name=skills]"), "voice");
+        set_value(
+            &browser,
+            &format!("{row} input[name=contract]"),
+            "full_time",
+        );
+        set_value(&browser, &format!("{row} input[name=hourly_rate]"), "13.10");
+    }
+    browser.click("#form-create");
+    browser.wait_status("Created centre Harbour Lettings", Duration::from_secs(30));
+    assert!(
+        browser
+            .js("return document.getElementById('centre-toml').value;")
+            .as_str()
+            .unwrap_or("")
+            .contains("[channels.voice]"),
+        "the stored TOML is shown for editing"
+    );
+
+    // The export names its queue "General Enquiries": the page asks which channel it is.
+    let history = root.join("tests/fixtures/exports/general_enquiries_queue.csv");
+    browser.type_into("#history-file", &history.display().to_string());
+    browser.click("#upload-history");
+    browser.wait_status("not channels of this centre", Duration::from_secs(60));
+    assert_eq!(
+        browser.js("return document.getElementById('alias-box').hidden;"),
+        false
+    );
+    assert_eq!(
+        browser.js("return Array.from(document.querySelectorAll('#alias-table select')).map((s) => s.dataset.label);"),
+        json!(["General Enquiries"])
+    );
+    browser.js("document.querySelector('#alias-table select').value = 'voice';");
+    browser.click("#save-aliases");
+    browser.wait_status("Uploaded", Duration::from_secs(60));
+    assert!(
+        browser
+            .js("return document.getElementById('centre-toml').value;")
+            .as_str()
+            .unwrap_or("")
+            .contains("\"General Enquiries\" = \"voice\""),
+        "the mapping is stored with the centre"
+    );
+
+    // Forecast three weekdays, roster them quickly, simulate.
+    browser.js(
+        "document.getElementById('first-day').value = '2026-11-09'; \
+         document.getElementById('days').value = '3'; \
+         document.getElementById('time-limit').value = '5'; \
+         document.getElementById('replications').value = '3';",
+    );
+    browser.click("#run-forecast");
+    browser.wait_status("ready", Duration::from_secs(120));
+    browser.click("#run-schedule");
+    browser.wait_status("Roster", Duration::from_secs(120));
+    browser.wait_status("ready", Duration::from_secs(120));
+    browser.click("#run-simulation");
+    browser.wait_status("done", Duration::from_secs(120));
+    assert!(browser.count("#simulation option") >= 1);
+
+    // After a reload the roster's stored simulation is listed with its KPIs.
+    browser.goto(&server.url("/"));
+    wait_for(
+        &browser,
+        "document.querySelectorAll('#simulation option').length >= 1 && \
+         document.querySelectorAll('#kpi-table tbody tr').length >= 1",
+        "the stored simulation after a reload",
+        Duration::from_secs(60),
+    );
+    let listed = browser.js("return document.querySelector('#simulation option').textContent;");
+    assert!(
+        listed.as_str().unwrap_or("").contains("targets"),
+        "{listed}"
+    );
+    // Solver figures stay folded away.
+    assert!(browser.count("#roster-summary details") >= 1);
+
+    browser.js("window.scrollTo(0, 0);");
+    browser.screenshot(&root.join("target/dashboard-onboarding.png"));
+}

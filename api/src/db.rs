@@ -1,5 +1,5 @@
 //! SQLite storage: centres, uploaded histories, forecasts, requirement sets, rosters, simulation
-//! runs and job states.
+//! runs, scenario comparisons, performance reports and job states.
 //!
 //! One file (or `:memory:`), opened in WAL mode with `synchronous = FULL`, so every write that the
 //! service acknowledged survives a crash or restart. Each write is one transaction. Migrations are a
@@ -124,6 +124,29 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX jobs_centre ON jobs(centre_id);",
     // 2: the per-interval simulated KPIs as a file.
     "ALTER TABLE simulations ADD COLUMN intervals_csv TEXT NOT NULL DEFAULT '';",
+    // 3: scenario comparisons and performance reports.
+    "CREATE TABLE comparisons (
+        id INTEGER PRIMARY KEY,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        forecast_id INTEGER NOT NULL REFERENCES forecasts(id),
+        job_id INTEGER REFERENCES jobs(id),
+        created_at TEXT NOT NULL,
+        comparison_json TEXT NOT NULL,
+        html TEXT NOT NULL
+    );
+    CREATE TABLE reports (
+        id INTEGER PRIMARY KEY,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        history_id INTEGER NOT NULL REFERENCES histories(id),
+        job_id INTEGER REFERENCES jobs(id),
+        created_at TEXT NOT NULL,
+        first_day TEXT NOT NULL,
+        last_day TEXT NOT NULL,
+        report_json TEXT NOT NULL,
+        html TEXT NOT NULL
+    );
+    CREATE INDEX comparisons_centre ON comparisons(centre_id);
+    CREATE INDEX reports_centre ON reports(centre_id);",
 ];
 
 /// Now, as stored: RFC 3339 UTC.
@@ -306,6 +329,48 @@ pub struct SimulationRow {
     pub kpis: serde_json::Value,
     /// The full report (per-day and per-week KPIs, verdict with missed intervals; the
     /// per-interval KPIs are in `intervals.csv`).
+    #[schema(value_type = Object)]
+    pub report: serde_json::Value,
+}
+
+/// A stored scenario comparison: the baseline and each scenario on one forecast.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ComparisonRow {
+    /// Comparison id.
+    pub id: i64,
+    /// Centre.
+    pub centre_id: i64,
+    /// Forecast the scenarios ran on.
+    pub forecast_id: i64,
+    /// Job that ran it.
+    pub job_id: Option<i64>,
+    /// Created (UTC).
+    pub created_at: String,
+    /// Per scenario (baseline first) and channel: required FTE, roster hours and cost, the KPIs
+    /// the roster delivers and the targets it misses (`rota scenario --json`).
+    #[schema(value_type = Object)]
+    pub comparison: serde_json::Value,
+}
+
+/// A stored performance report of a history.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReportRow {
+    /// Report id.
+    pub id: i64,
+    /// Centre.
+    pub centre_id: i64,
+    /// History reported on.
+    pub history_id: i64,
+    /// Job that built it.
+    pub job_id: Option<i64>,
+    /// Created (UTC).
+    pub created_at: String,
+    /// First local date reported.
+    pub first_day: String,
+    /// Last local date reported.
+    pub last_day: String,
+    /// Per channel and week: offered, handled, abandon rate, ASA, service level, AHT, forecast
+    /// accuracy, staffing against requirement (`rota report --json`).
     #[schema(value_type = Object)]
     pub report: serde_json::Value,
 }
@@ -878,6 +943,94 @@ impl Db {
     }
 }
 
+impl Db {
+    // ---------------------------------------------------------------- comparisons
+
+    /// Stores a scenario comparison and marks its job succeeded, in one transaction.
+    pub fn insert_comparison(
+        &self,
+        centre_id: i64,
+        forecast_id: i64,
+        job_id: i64,
+        comparison_json: &str,
+        html: &str,
+    ) -> Result<i64, DbError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO comparisons (centre_id, forecast_id, job_id, created_at,
+                   comparison_json, html) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![centre_id, forecast_id, job_id, now(), comparison_json, html],
+            )?;
+            let id = tx.last_insert_rowid();
+            succeed(tx, job_id, id)?;
+            Ok(id)
+        })
+    }
+
+    /// One comparison.
+    pub fn comparison(&self, id: i64) -> Result<Option<ComparisonRow>, DbError> {
+        self.one(id)
+    }
+
+    /// The comparisons of a centre, newest first.
+    pub fn comparisons(&self, centre_id: i64) -> Result<Vec<ComparisonRow>, DbError> {
+        self.list(NEWEST_OF_CENTRE, [centre_id])
+    }
+
+    /// A comparison's HTML page.
+    pub fn comparison_html(&self, id: i64) -> Result<Option<String>, DbError> {
+        self.file("comparisons", "html", id)
+    }
+
+    // ---------------------------------------------------------------- reports
+
+    /// Stores a performance report and marks its job succeeded, in one transaction.
+    pub fn insert_report(
+        &self,
+        centre_id: i64,
+        history_id: i64,
+        job_id: i64,
+        period: (&str, &str),
+        report_json: &str,
+        html: &str,
+    ) -> Result<i64, DbError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO reports (centre_id, history_id, job_id, created_at, first_day,
+                   last_day, report_json, html) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    centre_id,
+                    history_id,
+                    job_id,
+                    now(),
+                    period.0,
+                    period.1,
+                    report_json,
+                    html
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            succeed(tx, job_id, id)?;
+            Ok(id)
+        })
+    }
+
+    /// One report.
+    pub fn report(&self, id: i64) -> Result<Option<ReportRow>, DbError> {
+        self.one(id)
+    }
+
+    /// The reports of a centre, newest first.
+    pub fn reports(&self, centre_id: i64) -> Result<Vec<ReportRow>, DbError> {
+        self.list(NEWEST_OF_CENTRE, [centre_id])
+    }
+
+    /// A report's HTML page.
+    pub fn report_html(&self, id: i64) -> Result<Option<String>, DbError> {
+        self.file("reports", "html", id)
+    }
+}
+
 fn succeed(tx: &Transaction<'_>, job_id: i64, result_id: i64) -> Result<(), DbError> {
     tx.execute(
         "UPDATE jobs SET status = ?1, result_id = ?2, progress = 1, message = ?1, finished_at = ?3
@@ -1079,6 +1232,50 @@ impl Stored for SimulationRow {
         row.all_targets_met = stored["all_targets_met"].as_bool().unwrap_or(false);
         row.kpis = stored["kpis"].take();
         row.report = stored["report"].take();
+        Ok(row)
+    }
+}
+
+impl Stored for ComparisonRow {
+    const SELECT: &'static str =
+        "SELECT id, centre_id, forecast_id, job_id, created_at, comparison_json FROM comparisons";
+    type Raw = (Self, String);
+    fn read(r: &Row<'_>) -> rusqlite::Result<Self::Raw> {
+        let row = ComparisonRow {
+            id: r.get(0)?,
+            centre_id: r.get(1)?,
+            forecast_id: r.get(2)?,
+            job_id: r.get(3)?,
+            created_at: r.get(4)?,
+            comparison: serde_json::Value::Null,
+        };
+        Ok((row, r.get(5)?))
+    }
+    fn finish((mut row, doc): Self::Raw) -> Result<Self, DbError> {
+        row.comparison = json(&doc)?;
+        Ok(row)
+    }
+}
+
+impl Stored for ReportRow {
+    const SELECT: &'static str = "SELECT id, centre_id, history_id, job_id, created_at,
+        first_day, last_day, report_json FROM reports";
+    type Raw = (Self, String);
+    fn read(r: &Row<'_>) -> rusqlite::Result<Self::Raw> {
+        let row = ReportRow {
+            id: r.get(0)?,
+            centre_id: r.get(1)?,
+            history_id: r.get(2)?,
+            job_id: r.get(3)?,
+            created_at: r.get(4)?,
+            first_day: r.get(5)?,
+            last_day: r.get(6)?,
+            report: serde_json::Value::Null,
+        };
+        Ok((row, r.get(7)?))
+    }
+    fn finish((mut row, doc): Self::Raw) -> Result<Self, DbError> {
+        row.report = json(&doc)?;
         Ok(row)
     }
 }

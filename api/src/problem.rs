@@ -29,6 +29,34 @@ pub struct Problem {
     /// Individual findings (e.g. one per bad line of an uploaded file: `file:line:column: ...`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
+    /// The findings of an invalid centre configuration with where each is: the TOML key path
+    /// (`channels.voice.targets.max_abandon_rate`) or, for malformed TOML, the line and column.
+    /// A form maps each key back to the field that produced it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<FieldProblem>,
+    /// Queue or channel labels of an uploaded history that match no channel of the centre (map
+    /// each to a channel with `[history] channel_aliases` and upload again).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown_channels: Vec<String>,
+    /// The centre's channels, given with `unknown_channels` (the choices for each label).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub known_channels: Vec<String>,
+}
+
+/// One finding of an invalid configuration, and where it is.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// TOML key path, e.g. `channels.voice.aht_seconds` or `agents[2] (id "A3").skills`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// 1-based line of malformed TOML (or of a value of the wrong type).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column with `line`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// What is wrong and what was expected.
+    pub message: String,
 }
 
 impl Problem {
@@ -41,6 +69,9 @@ impl Problem {
             detail: detail.into(),
             field: None,
             errors: Vec::new(),
+            problems: Vec::new(),
+            unknown_channels: Vec::new(),
+            known_channels: Vec::new(),
         }
     }
 

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use rota_data::config::{CentreConfig, DemandQuantile};
+use rota_data::config::{CentreConfig, ConfigError, DemandQuantile};
 use rota_data::demand::DemandSeries;
 use rota_data::figures::HistoryFigures;
 use rota_data::history::History;
@@ -16,9 +16,11 @@ use rota_data::ingest::{read_history_from, IngestOptions};
 use rota_data::summary::HistorySummary;
 use rota_forecasting::adapter::{channel_series, demand_series, CentreCalendar};
 use rota_forecasting::pipeline::{forecast_channels, ForecastSettings};
+use rota_scheduler::report::{build_report, render_html as render_report_html, ReportOptions};
 use rota_scheduler::roster::{
     adapter, requirements, schedule, Horizon, RosterError, SolveOptions, Weights,
 };
+use rota_scheduler::scenario::{self, apply_to_config, CompareOptions, Scenario, ScenarioError};
 use rota_scheduler::simulation::{
     self, Kpi, RosterPlan, SimulationError, SimulationInput, SimulationOptions,
 };
@@ -28,7 +30,7 @@ use rota_scheduler::staffing::{
 
 use crate::db::NewHistory;
 use crate::jobs::{JobContext, JobFailure};
-use crate::problem::Problem;
+use crate::problem::{FieldProblem, Problem};
 
 /// Days of recent history kept per upload for the dashboard chart.
 pub const RECENT_DAYS: i64 = 14;
@@ -46,6 +48,10 @@ pub enum WorkError {
         /// One line per finding (`file:line:column: ...`).
         errors: Vec<String>,
     },
+    /// The input is not acceptable and the answer says so in structured form (the findings of a
+    /// configuration with their keys and lines, the unknown channel labels of a history).
+    #[error("{}", .0.detail)]
+    Rejected(Box<Problem>),
     /// Our side failed.
     #[error("{0}")]
     Internal(String),
@@ -69,6 +75,7 @@ impl From<WorkError> for Problem {
                 detail,
                 errors,
             } => Problem::invalid(field, detail).with_errors(errors),
+            WorkError::Rejected(p) => *p,
             WorkError::Internal(msg) => Problem::internal(msg),
         }
     }
@@ -79,6 +86,9 @@ impl From<WorkError> for JobFailure {
         match e {
             WorkError::Invalid { detail, errors, .. } if !errors.is_empty() => {
                 JobFailure::Failed(format!("{detail}\n{}", errors.join("\n")))
+            }
+            WorkError::Rejected(p) if !p.errors.is_empty() => {
+                JobFailure::Failed(format!("{}\n{}", p.detail, p.errors.join("\n")))
             }
             other => JobFailure::Failed(other.to_string()),
         }
@@ -93,18 +103,170 @@ fn lines(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Parses and validates a centre configuration (TOML text).
+/// Parses and validates a centre configuration (TOML text). An invalid one is a 422 naming
+/// `config_toml`, with one line per finding in `errors` and the same findings with their TOML key
+/// (or line and column) in `problems`.
 pub fn parse_config(text: &str, label: &str) -> Result<CentreConfig, WorkError> {
     CentreConfig::from_toml_str(text, label).map_err(|e| {
         let all = lines(&e.to_string());
-        WorkError::invalid(
+        let problems = match &e {
+            ConfigError::Syntax {
+                line,
+                column,
+                message,
+                ..
+            } => vec![FieldProblem {
+                key: None,
+                line: Some(*line),
+                column: Some(*column),
+                message: message.clone(),
+            }],
+            other => other
+                .problems()
+                .iter()
+                .map(|p| FieldProblem {
+                    key: Some(p.key.clone()),
+                    line: None,
+                    column: None,
+                    message: p.message.clone(),
+                })
+                .collect(),
+        };
+        let mut p = Problem::invalid(
             "config_toml",
             all.first()
                 .cloned()
                 .unwrap_or_else(|| "invalid configuration".into()),
-            all,
         )
+        .with_errors(all);
+        p.problems = problems;
+        WorkError::Rejected(Box::new(p))
     })
+}
+
+/// The configuration TOML as JSON (tables as objects, dates as `YYYY-MM-DD`), for a page that
+/// fills a form from it. The text must have passed [`parse_config`].
+pub fn config_as_json(text: &str) -> Result<serde_json::Value, WorkError> {
+    let table: toml::Table = toml::from_str(text)
+        .map_err(|e| WorkError::invalid("config_toml", e.message().to_string(), Vec::new()))?;
+    Ok(toml_to_json(toml::Value::Table(table)))
+}
+
+fn toml_to_json(v: toml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        toml::Value::String(s) => J::String(s),
+        toml::Value::Integer(i) => J::from(i),
+        toml::Value::Float(f) => J::from(f),
+        toml::Value::Boolean(b) => J::Bool(b),
+        toml::Value::Datetime(d) => J::String(d.to_string()),
+        toml::Value::Array(a) => J::Array(a.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => {
+            J::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
+    }
+}
+
+/// Adds `aliases` (export label -> channel name) to the configuration's
+/// `[history.channel_aliases]` and returns the new TOML, validated. The stored text is kept as
+/// written (comments included) by inserting the lines under the existing table or appending the
+/// table; only when that is not valid TOML (e.g. the table is written inline) is the whole
+/// configuration rewritten from its parsed form.
+pub fn add_channel_aliases(
+    text: &str,
+    aliases: &BTreeMap<String, String>,
+) -> Result<String, WorkError> {
+    let config = parse_config(text, "stored configuration")?;
+    let known = config.channel_names();
+    for (label, channel) in aliases {
+        if label.trim().is_empty() || label.len() > 200 || label.chars().any(char::is_control) {
+            return Err(WorkError::invalid(
+                "aliases",
+                format!("the label {label:?} must be 1-200 printable characters"),
+                Vec::new(),
+            ));
+        }
+        if !known.iter().any(|k| k.as_str() == channel) {
+            return Err(WorkError::invalid(
+                &format!("aliases.{label}"),
+                format!(
+                    "unknown channel \"{channel}\" for the label {label:?}; expected one of {}",
+                    known
+                        .iter()
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Vec::new(),
+            ));
+        }
+    }
+    let entries: String = aliases
+        .iter()
+        .map(|(label, channel)| {
+            format!(
+                "{} = {}\n",
+                toml::Value::String(label.trim().to_string()),
+                toml::Value::String(channel.clone())
+            )
+        })
+        .collect();
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines.iter().position(|l| {
+        let l = l.split('#').next().unwrap_or("").trim();
+        l.replace(' ', "") == "[history.channel_aliases]"
+    });
+    let edited = match header {
+        Some(i) => {
+            let mut out = lines[..=i].join("\n");
+            out.push('\n');
+            out.push_str(&entries);
+            out.push_str(&lines[i + 1..].join("\n"));
+            out.push('\n');
+            out
+        }
+        None => format!(
+            "{}\n\n[history.channel_aliases]\n{entries}",
+            text.trim_end()
+        ),
+    };
+    if CentreConfig::from_toml_str(&edited, "config").is_ok() {
+        return Ok(edited);
+    }
+    // Rewrite from the parsed form (comments are lost; the content is the same).
+    let mut table: toml::Table = toml::from_str(text)
+        .map_err(|e| WorkError::Internal(format!("stored configuration: {e}")))?;
+    let history = table
+        .entry("history")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    let Some(history) = history.as_table_mut() else {
+        return Err(WorkError::invalid(
+            "config_toml",
+            "[history] is not a table",
+            Vec::new(),
+        ));
+    };
+    let map = history
+        .entry("channel_aliases")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    let Some(map) = map.as_table_mut() else {
+        return Err(WorkError::invalid(
+            "config_toml",
+            "[history] channel_aliases is not a table",
+            Vec::new(),
+        ));
+    };
+    for (label, channel) in aliases {
+        map.retain(|k, _| !k.trim().eq_ignore_ascii_case(label.trim()));
+        map.insert(
+            label.trim().to_string(),
+            toml::Value::String(channel.clone()),
+        );
+    }
+    let rewritten =
+        toml::to_string(&table).map_err(|e| WorkError::Internal(format!("writing TOML: {e}")))?;
+    parse_config(&rewritten, "config_toml")?;
+    Ok(rewritten)
 }
 
 /// Parses a quantile name (`mean`, `p10`, `p50`, `p90`).
@@ -122,29 +284,100 @@ pub fn parse_quantile(s: &str) -> Result<DemandQuantile, WorkError> {
     }
 }
 
-/// Reads an uploaded history (CSV or CSV.gz bytes) on the centre's grid.
+/// Reads an uploaded history (CSV or CSV.gz bytes) on the centre's grid. When rows name queues
+/// or channels the centre does not have, the problem lists those labels in `unknown_channels`
+/// (and the centre's channels in `known_channels`), so a client can offer to map them.
 pub fn read_history_bytes(
     config: &CentreConfig,
     filename: &str,
     bytes: &[u8],
 ) -> Result<(History, rota_data::ingest::IngestReport), WorkError> {
-    let ingested = read_history_from(
-        std::io::Cursor::new(bytes),
-        filename,
-        &IngestOptions::from_config(config),
+    let options = IngestOptions::from_config(config);
+    let read =
+        |options: &IngestOptions| read_history_from(std::io::Cursor::new(bytes), filename, options);
+    let e = match read(&options) {
+        Ok(ingested) => return Ok((ingested.history, ingested.report)),
+        Err(e) => e,
+    };
+    let mut unknown = unknown_channel_labels(&e);
+    // Only the first diagnostics are kept: while some were left out, read again with the labels
+    // found so far mapped (to any channel) to find the labels hidden behind them.
+    let mut last = e.clone();
+    let mut rounds = 0;
+    while last.omitted > 0 && !unknown.is_empty() && rounds < 8 {
+        rounds += 1;
+        let Some(any) = config.channel_names().into_iter().next() else {
+            break;
+        };
+        let mut probe = options.clone();
+        probe
+            .channel_aliases
+            .extend(unknown.iter().map(|l| (l.clone(), any.clone())));
+        match read(&probe) {
+            Ok(_) => break,
+            Err(more) => {
+                let found = unknown_channel_labels(&more);
+                let before = unknown.len();
+                unknown.extend(found);
+                unknown.sort();
+                unknown.dedup();
+                if unknown.len() == before {
+                    break;
+                }
+                last = more;
+            }
+        }
+    }
+    let mut p = Problem::invalid(
+        "body",
+        format!(
+            "the history {filename} has {} problem{}",
+            e.total(),
+            if e.total() == 1 { "" } else { "s" }
+        ),
     )
-    .map_err(|e| {
-        WorkError::invalid(
-            "body",
-            format!(
-                "the history {filename} has {} problem{}",
-                e.total(),
-                if e.total() == 1 { "" } else { "s" }
-            ),
-            lines(&e.to_string()),
-        )
-    })?;
-    Ok((ingested.history, ingested.report))
+    .with_errors(lines(&e.to_string()));
+    if !unknown.is_empty() {
+        p.detail = format!(
+            "{}; {} queue or channel label{} match no channel of the centre ({}): map {} to \
+             channels with [history] channel_aliases",
+            p.detail,
+            unknown.len(),
+            if unknown.len() == 1 { "" } else { "s" },
+            unknown.join(", "),
+            if unknown.len() == 1 { "it" } else { "them" },
+        );
+        p.known_channels = config
+            .channel_names()
+            .iter()
+            .map(|c| c.as_str().to_string())
+            .collect();
+        p.unknown_channels = unknown;
+    }
+    Err(WorkError::Rejected(Box::new(p)))
+}
+
+/// The labels of the "unknown channel" findings of a history read with a channel list, in
+/// first-seen order without repeats (the reader writes the label as a quoted string).
+fn unknown_channel_labels(e: &rota_data::ingest::HistoryErrors) -> Vec<String> {
+    const PREFIX: &str = "unknown channel ";
+    let mut out: Vec<String> = Vec::new();
+    for d in &e.diagnostics {
+        let Some(rest) = d.message.strip_prefix(PREFIX) else {
+            continue;
+        };
+        let Some(end) = rest.rfind("; expected one of") else {
+            continue;
+        };
+        let quoted = &rest[..end];
+        let label = serde_json::from_str::<String>(quoted)
+            .unwrap_or_else(|_| quoted.trim_matches('"').to_string());
+        let label = label.trim().to_string();
+        if !label.is_empty() && !out.contains(&label) {
+            out.push(label);
+        }
+    }
+    out
 }
 
 /// Reads an upload and prepares what is stored: counts, summary (JSON and text), recent series.
@@ -523,6 +756,160 @@ pub fn simulate(
             "report": report_json,
         }),
         intervals_csv,
+    })
+}
+
+/// The what-if scenarios shipped with Rota (`data/samples/scenarios/`), embedded in the binary:
+/// (file stem, TOML). They name the sample centre's channels and agents.
+pub const SHIPPED_SCENARIOS: &[(&str, &str)] = &[
+    (
+        "voice-minus-10",
+        include_str!("../../data/samples/scenarios/voice-minus-10.toml"),
+    ),
+    (
+        "chatbot-40",
+        include_str!("../../data/samples/scenarios/chatbot-40.toml"),
+    ),
+    (
+        "channel-shift",
+        include_str!("../../data/samples/scenarios/channel-shift.toml"),
+    ),
+    (
+        "seven-calls-an-hour",
+        include_str!("../../data/samples/scenarios/seven-calls-an-hour.toml"),
+    ),
+    (
+        "recruit-8",
+        include_str!("../../data/samples/scenarios/recruit-8.toml"),
+    ),
+    (
+        "pool-specialists",
+        include_str!("../../data/samples/scenarios/pool-specialists.toml"),
+    ),
+];
+
+/// Parses a scenario (TOML text) and checks that it applies to the centre; problems name
+/// `field`, the line and column or the key.
+pub fn parse_scenario(
+    config: &CentreConfig,
+    text: &str,
+    label: &str,
+    field: &str,
+) -> Result<Scenario, WorkError> {
+    let invalid = |e: ScenarioError| {
+        let all = lines(&e.to_string());
+        WorkError::invalid(
+            field,
+            all.first()
+                .cloned()
+                .unwrap_or_else(|| "invalid scenario".into()),
+            all,
+        )
+    };
+    let scenario = Scenario::from_toml_str(text, label).map_err(invalid)?;
+    apply_to_config(config, &scenario).map_err(invalid)?;
+    Ok(scenario)
+}
+
+/// A finished comparison: the document stored and its HTML page.
+pub struct ComparisonOutput {
+    /// [`rota_scheduler::scenario::Comparison`] as JSON.
+    pub comparison: serde_json::Value,
+    /// The self-contained page of `rota scenario --html`.
+    pub html: String,
+}
+
+/// Runs the baseline and `scenarios` on a stored forecast (`rota scenario` with `--forecast`):
+/// staffing, one roster each (up to `time_limit_s`) and the KPIs the roster delivers, from
+/// `replications` simulation runs (0: the queueing formulas).
+pub fn compare_scenarios(
+    ctx: &JobContext,
+    config: &CentreConfig,
+    forecast_csv: &str,
+    scenarios: &[Scenario],
+    replications: u32,
+    time_limit_s: f64,
+) -> Result<ComparisonOutput, JobFailure> {
+    ctx.progress(0.02, "reading the forecast");
+    let demand = read_forecast(config, forecast_csv.as_bytes(), "forecast")?;
+    ctx.check_cancelled()?;
+    let opts = CompareOptions {
+        replications,
+        seed: 1,
+        solve: SolveOptions {
+            time_limit_s,
+            mip_rel_gap: 0.01,
+            ..SolveOptions::default()
+        },
+        ..CompareOptions::default()
+    };
+    let total = scenarios.len() + 1;
+    // Scenarios finish in parallel: count and record under one lock so progress never goes back.
+    let done = std::sync::Mutex::new(0usize);
+    let db = ctx.db.clone();
+    let id = ctx.id;
+    let step = |line: &str| {
+        if let Ok(mut n) = done.lock() {
+            *n += 1;
+            let _ = db.job_progress(id, 0.05 + 0.9 * *n as f64 / total as f64, line);
+        }
+    };
+    ctx.progress(
+        0.05,
+        &format!("running the baseline and {} scenario(s)", scenarios.len()),
+    );
+    let cmp = scenario::compare(config, &demand, scenarios, &opts, &step)
+        .map_err(|e| JobFailure::Failed(e.to_string()))?;
+    ctx.check_cancelled()?;
+    Ok(ComparisonOutput {
+        comparison: serde_json::to_value(&cmp).map_err(|e| JobFailure::Failed(e.to_string()))?,
+        html: scenario::render_html(&cmp),
+    })
+}
+
+/// A finished performance report: the document stored and its HTML page.
+pub struct ReportOutput {
+    /// [`rota_scheduler::report::PerformanceReport`] as JSON.
+    pub report: serde_json::Value,
+    /// The self-contained page of `rota report --html`.
+    pub html: String,
+    /// First and last local date reported.
+    pub period: (NaiveDate, NaiveDate),
+}
+
+/// The weekly performance report of a history (`rota report`): `to` defaults to the history's
+/// last day and `from` to 13 weeks before it; with `forecast_accuracy`, one forecast per week.
+pub fn performance_report(
+    ctx: &JobContext,
+    config: &CentreConfig,
+    history: &History,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    forecast_accuracy: bool,
+) -> Result<ReportOutput, JobFailure> {
+    let span = history
+        .span()
+        .ok_or_else(|| JobFailure::Failed("the history is empty".into()))?;
+    let to = to.unwrap_or_else(|| span.last_date());
+    let from = from.unwrap_or(to - chrono::Duration::days(7 * 13 - 1));
+    let weeks = ((to - from).num_days() / 7 + 1).max(1) as f64;
+    let done = std::cell::Cell::new(0.0);
+    let opts = ReportOptions {
+        from,
+        to,
+        forecast_accuracy,
+    };
+    ctx.progress(0.05, "building the report");
+    let report = build_report(history, config, &opts, &|line| {
+        done.set(done.get() + 1.0);
+        ctx.progress(0.05 + 0.9 * (done.get() / weeks).min(1.0), line);
+    })
+    .map_err(|e| JobFailure::Failed(e.to_string()))?;
+    ctx.check_cancelled()?;
+    Ok(ReportOutput {
+        report: serde_json::to_value(&report).map_err(|e| JobFailure::Failed(e.to_string()))?,
+        html: render_report_html(&report),
+        period: (from, to),
     })
 }
 

@@ -5,7 +5,8 @@
 const $ = (id) => document.getElementById(id);
 const state = {
   centre: null, history: null, recent: {}, forecast: null, forecastRows: [], requirementSet: null,
-  roster: null, rosterJson: null, channels: [], job: null, simulation: null,
+  roster: null, rosterJson: null, channels: [], job: null, simulation: null, centreConfig: null,
+  pendingUpload: null, comparison: null, report: null, reportHtml: null,
 };
 
 function token() { return sessionStorage.getItem("rota-token") || ""; }
@@ -21,21 +22,25 @@ async function api(path, opts = {}) {
   const resp = await fetch(path, Object.assign({}, opts, { headers }));
   if (!resp.ok) {
     let msg = `${resp.status} ${resp.statusText}`;
+    let problem = null;
     try {
       const p = await resp.json();
+      problem = p;
       msg = `${p.title}: ${p.detail}` + (p.field ? ` (field: ${p.field})` : "") +
         (p.errors && p.errors.length ? "\n" + p.errors.slice(0, 10).join("\n") : "");
     } catch (_) { /* not a problem document */ }
     const err = new Error(msg);
     err.status = resp.status;
+    err.problem = problem;
     throw err;
   }
   return resp;
 }
 const getJson = async (path) => (await api(path)).json();
-const postJson = async (path, body) => (await api(path, {
-  method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body || {}),
+const sendJson = async (method, path, body) => (await api(path, {
+  method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body || {}),
 })).json();
+const postJson = (path, body) => sendJson("POST", path, body);
 
 function fillSelect(sel, items, label, selected) {
   sel.innerHTML = "";
@@ -97,8 +102,10 @@ async function pollJob(job, bar) {
 async function loadCentres(select) {
   const centres = await getJson("/v1/centres");
   fillSelect($("centre"), centres, (c) => `${c.name} (#${c.id})`, select);
+  await loadScenarioChoices();
   if (centres.length === 0) {
-    setStatus("No centre yet: create the sample centre or POST one to /v1/centres.");
+    CentreForm.starter();
+    setStatus("No centre yet: create the sample centre, upload a centre.toml or fill in the form.");
     return;
   }
   await loadCentre(Number($("centre").value));
@@ -106,10 +113,22 @@ async function loadCentres(select) {
 
 async function loadCentre(id) {
   state.centre = id;
-  const [histories, forecasts, rosters] = await Promise.all([
+  const [centre, config, histories, forecasts, rosters, comparisons, reports] = await Promise.all([
+    getJson(`/v1/centres/${id}`), getJson(`/v1/centres/${id}/config.json`),
     getJson(`/v1/centres/${id}/histories`), getJson(`/v1/centres/${id}/forecasts`),
-    getJson(`/v1/centres/${id}/rosters`),
+    getJson(`/v1/centres/${id}/rosters`), getJson(`/v1/centres/${id}/comparisons`),
+    getJson(`/v1/centres/${id}/reports`),
   ]);
+  state.centreConfig = config;
+  $("centre-toml").value = centre.config_toml;
+  $("toml-errors").innerHTML = "";
+  CentreForm.fill(config);
+  fillSelect($("comparison"), comparisons, (c) => `${c.created_at.slice(0, 16).replace("T", " ")} (#${c.id})`);
+  fillSelect($("report"), reports, (r) => `${r.first_day}..${r.last_day} (#${r.id})`);
+  $("comparison-table").innerHTML = "";
+  $("report-frame").srcdoc = "";
+  if (comparisons.length) await loadComparison(comparisons[0].id);
+  if (reports.length) await loadReport(reports[0].id);
   fillSelect($("history"), histories, (h) => `${h.filename} ${h.first_day}..${h.last_day} (#${h.id})`);
   fillSelect($("forecast"), forecasts, (f) => `${f.first_day} +${f.days}d (#${f.id})`);
   fillSelect($("roster"), rosters, (r) => `${r.first_day} +${r.days}d (#${r.id})`);
@@ -137,10 +156,28 @@ async function uploadHistory() {
   const file = $("history-file").files[0];
   if (!file) throw new Error("choose a file first");
   if (state.centre == null) throw new Error("create or choose a centre first");
+  await sendHistory(file);
+}
+
+// Uploads a history; when its queues are not channels of the centre, offers to map them.
+async function sendHistory(file) {
+  $("alias-box").hidden = true;
   setStatus(`Uploading ${file.name} (${Math.round(file.size / 1024)} kB) ...`);
-  const resp = await api(`/v1/centres/${state.centre}/histories?filename=${encodeURIComponent(file.name)}`, {
-    method: "POST", headers: { "Content-Type": "application/octet-stream" }, body: file,
-  });
+  let resp;
+  try {
+    resp = await api(`/v1/centres/${state.centre}/histories?filename=${encodeURIComponent(file.name)}`, {
+      method: "POST", headers: { "Content-Type": "application/octet-stream" }, body: file,
+    });
+  } catch (e) {
+    const p = e.problem;
+    if (e.status === 422 && p && p.unknown_channels && p.unknown_channels.length) {
+      offerAliases(file, p.unknown_channels, p.known_channels || []);
+      setStatus(`${file.name}: ${p.unknown_channels.length} queue name(s) are not channels of this centre; ` +
+        "choose a channel for each below.");
+      return;
+    }
+    throw e;
+  }
   const d = await resp.json();
   const histories = await getJson(`/v1/centres/${state.centre}/histories`);
   fillSelect($("history"), histories, (h) => `${h.filename} ${h.first_day}..${h.last_day} (#${h.id})`, d.history.id);
@@ -175,6 +212,103 @@ function updateChannels(names) {
   }
   if (all.includes(current)) $("channel").value = current;
   else if (all.includes("voice")) $("channel").value = "voice";
+}
+
+function offerAliases(file, labels, channels) {
+  state.pendingUpload = file;
+  const tb = $("alias-table").querySelector("tbody");
+  tb.innerHTML = "";
+  for (const label of labels) {
+    const tr = document.createElement("tr");
+    const td = document.createElement("td");
+    td.textContent = label;
+    const sel = document.createElement("select");
+    sel.className = "alias-channel";
+    sel.dataset.label = label;
+    for (const c of channels) sel.appendChild(new Option(c, c));
+    const td2 = document.createElement("td");
+    td2.appendChild(sel);
+    tr.append(td, td2);
+    tb.appendChild(tr);
+  }
+  $("alias-box").hidden = false;
+}
+
+async function saveAliases() {
+  const aliases = {};
+  for (const sel of document.querySelectorAll("#alias-table select.alias-channel")) aliases[sel.dataset.label] = sel.value;
+  await postJson(`/v1/centres/${state.centre}/channel-aliases`, { aliases });
+  const centre = await getJson(`/v1/centres/${state.centre}`);
+  $("centre-toml").value = centre.config_toml;
+  $("alias-box").hidden = true;
+  if (state.pendingUpload) await sendHistory(state.pendingUpload);
+}
+
+// ------------------------------------------------------------------ centre set-up
+
+// Creates (or, with `id`, replaces the configuration of) a centre from TOML; a 422 answer's
+// problems are shown by `show`.
+async function saveCentre(toml, id, show) {
+  setStatus("Checking the configuration ...");
+  try {
+    const c = id == null
+      ? await postJson("/v1/centres", { config_toml: toml })
+      : await sendJson("PUT", `/v1/centres/${id}`, { config_toml: toml });
+    await loadCentres(c.id);
+    setStatus(id == null ? `Created centre ${c.name}.` : `Saved the configuration of ${c.name}.`);
+    return true;
+  } catch (e) {
+    if (e.status === 422 && e.problem) {
+      show(e.problem);
+      setStatus(`The configuration has problems: ${e.problem.detail}`, true);
+      return false;
+    }
+    throw e;
+  }
+}
+
+async function saveForm(edit) {
+  if (edit && state.centre == null) throw new Error("choose a centre to edit first");
+  const base = edit ? state.centreConfig : {};
+  const { config, fields } = CentreForm.build(base);
+  const { text, paths } = CentreForm.toToml(config);
+  CentreForm.clear($("centre-form"));
+  $("form-errors").innerHTML = "";
+  await saveCentre(text, edit ? state.centre : null,
+    (p) => CentreForm.showProblems(p, fields, paths, $("centre-form"), $("form-errors")));
+}
+
+async function saveToml() {
+  if (state.centre == null) throw new Error("choose a centre first");
+  const text = $("centre-toml").value;
+  $("toml-errors").innerHTML = "";
+  $("centre-toml").classList.remove("invalid");
+  await saveCentre(text, state.centre, (p) => {
+    $("centre-toml").classList.add("invalid");
+    for (const f of p.problems || [{ message: p.detail }]) {
+      const line = f.line || (f.key ? CentreForm.lineOfKey(text, f.key) : null);
+      const li = document.createElement("li");
+      li.textContent = `${line ? `line ${line}${f.column ? `, column ${f.column}` : ""}: ` : ""}${f.key ? `${f.key}: ` : ""}${f.message}`;
+      $("toml-errors").appendChild(li);
+    }
+  });
+}
+
+async function createFromFile() {
+  const file = $("centre-file").files[0];
+  if (!file) throw new Error("choose a centre.toml first");
+  const text = await file.text();
+  await saveCentre(text, null, (p) => {
+    $("centre-toml").value = text;
+    $("centre-toml-box").open = true;
+    $("toml-errors").innerHTML = "";
+    for (const f of p.problems || [{ message: p.detail }]) {
+      const line = f.line || (f.key ? CentreForm.lineOfKey(text, f.key) : null);
+      const li = document.createElement("li");
+      li.textContent = `${file.name}${line ? `:${line}` : ""}: ${f.key ? `${f.key}: ` : ""}${f.message}`;
+      $("toml-errors").appendChild(li);
+    }
+  });
 }
 
 // ------------------------------------------------------------------ forecasts
@@ -260,12 +394,19 @@ async function loadRoster(id) {
   const box = $("roster-summary");
   box.innerHTML = "";
   const p = document.createElement("p");
-  p.textContent = `${s.agents_rostered} agents, ${s.shifts} shifts, ${s.paid_hours.toFixed(1)} paid hours, ` +
-    `cost ${s.paid_cost.toFixed(2)}, gap to bound ${(100 * s.gap).toFixed(2)}% (${s.solver.mip_status}).`;
+  p.textContent = `${s.agents_rostered} people rostered on ${s.shifts} shifts: ${s.paid_hours.toFixed(1)} paid hours, ` +
+    `cost ${s.paid_cost.toFixed(2)}.`;
   box.appendChild(p);
+  const det = document.createElement("details");
+  det.innerHTML = "<summary>Solver details</summary>";
+  const dp = document.createElement("p");
+  dp.className = "hint";
+  dp.textContent = `Objective ${Number(s.objective).toFixed(2)}, lower bound ${Number(s.bound).toFixed(2)}, ` +
+    `gap to bound ${(100 * s.gap).toFixed(2)}% (HiGHS: ${s.solver.mip_status}).`;
+  det.appendChild(dp);
   const t = document.createElement("table");
   t.className = "data";
-  t.innerHTML = "<thead><tr><th>channel</th><th>required h</th><th>scheduled h</th><th>shortfall h</th><th>short intervals</th></tr></thead>";
+  t.innerHTML = "<thead><tr><th>channel</th><th>hours needed</th><th>hours rostered</th><th>hours short</th><th>intervals short</th></tr></thead>";
   const tb = document.createElement("tbody");
   for (const c of s.channels) {
     const tr = document.createElement("tr");
@@ -275,6 +416,7 @@ async function loadRoster(id) {
   }
   t.appendChild(tb);
   box.appendChild(t);
+  box.appendChild(det);
   updateChannels(s.channels.map((c) => c.channel));
   const days = Array.from(new Set(state.rosterJson.shifts.map((sh) => sh.date))).sort();
   const daySel = $("roster-day");
@@ -288,6 +430,16 @@ async function loadRoster(id) {
   }
   if (days.includes(keep)) daySel.value = keep;
   drawRoster();
+  await loadSimulations();
+}
+
+// The stored simulations of the selected roster (newest first); shows the newest.
+async function loadSimulations(select) {
+  const sims = await getJson(`/v1/rosters/${state.roster}/simulations`);
+  fillSelect($("simulation"), sims, (m) => `${m.created_at.slice(0, 16).replace("T", " ")}: ` +
+    `${m.all_targets_met ? "all targets met" : "targets missed"} (#${m.id})`, select);
+  $("kpi-table").innerHTML = "";
+  if (sims.length) renderKpis(sims.find((m) => m.id === Number($("simulation").value)) || sims[0]);
 }
 
 function drawRoster() {
@@ -338,15 +490,14 @@ async function runSimulation() {
     replications: Number($("replications").value),
   });
   job = await pollJob(job, $("simulation-progress"));
-  const sim = await getJson(`/v1/simulations/${job.result_id}`);
-  renderKpis(sim);
+  await loadSimulations(job.result_id);
   setStatus(`Simulation ${job.result_id} done.`);
 }
 
 function fmtKpi(v, unit) {
   if (v == null || Number.isNaN(v)) return "-";
   if (unit === "%") return `${(100 * v).toFixed(1)}%`;
-  if (unit === "s") return v >= 3600 ? `${(v / 3600).toFixed(1)} h` : `${v.toFixed(0)} s`;
+  if (unit === "s") return v >= 3600 ? `${(v / 3600).toFixed(1)} h` : minSec(v);
   return v.toFixed(2);
 }
 
@@ -368,6 +519,110 @@ function renderKpis(sim) {
     tb.appendChild(tr);
   }
   t.appendChild(tb);
+}
+
+// Seconds as minutes:seconds (2:05).
+function minSec(v) {
+  if (v == null || Number.isNaN(v)) return "-";
+  const s = Math.round(v);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+// ------------------------------------------------------------------ scenarios
+
+async function loadScenarioChoices() {
+  if ($("scenario-choices").childElementCount) return;
+  const shipped = await getJson("/v1/scenarios");
+  for (const sc of shipped) {
+    const l = document.createElement("label");
+    l.title = sc.description || "";
+    const cb = document.createElement("input");
+    cb.type = "checkbox";
+    cb.className = "scenario-choice";
+    cb.value = sc.id;
+    l.append(cb, ` ${sc.name}`);
+    $("scenario-choices").appendChild(l);
+  }
+}
+
+async function runScenarios() {
+  if (state.forecast == null) throw new Error("run or choose a forecast first");
+  const scenarios = Array.from(document.querySelectorAll(".scenario-choice:checked")).map((c) => c.value);
+  const scenario_toml = [];
+  for (const f of $("scenario-files").files) scenario_toml.push(await f.text());
+  let job = await postJson(`/v1/centres/${state.centre}/comparisons`, {
+    forecast_id: state.forecast, scenarios, scenario_toml,
+    time_limit_s: Number($("scenario-time").value), replications: Number($("scenario-replications").value),
+  });
+  job = await pollJob(job, $("scenario-progress"));
+  const list = await getJson(`/v1/centres/${state.centre}/comparisons`);
+  fillSelect($("comparison"), list, (c) => `${c.created_at.slice(0, 16).replace("T", " ")} (#${c.id})`, job.result_id);
+  await loadComparison(job.result_id);
+  setStatus(`Comparison ${job.result_id} ready.`);
+}
+
+// The baseline and each scenario side by side: per channel the people needed (FTE), abandoned
+// share, average answer time and service level the roster delivers, and the roster's cost; a
+// missed target is marked.
+async function loadComparison(id) {
+  state.comparison = id;
+  const row = await getJson(`/v1/comparisons/${id}`);
+  const c = row.comparison;
+  const t = $("comparison-table");
+  t.innerHTML = "<thead><tr><th>scenario</th><th>channel</th><th>people needed (FTE)</th><th>abandoned</th>" +
+    "<th>average answer (m:ss)</th><th>service level</th><th>roster cost</th></tr></thead>";
+  const cap = document.createElement("caption");
+  cap.textContent = `${c.centre}: ${c.days} days from ${c.from}; KPIs from ${c.kpi_source}.`;
+  t.appendChild(cap);
+  const tb = document.createElement("tbody");
+  const pct = (x) => (x == null ? "-" : `${(100 * x).toFixed(1)}%`);
+  for (const o of c.outcomes) {
+    o.channels.forEach((ch, i) => {
+      const missed = (what) => o.misses.some((m) => m.channel === ch.channel && m.target === what);
+      const k = ch.kpis || {};
+      const tr = document.createElement("tr");
+      const cells = [
+        [i === 0 ? o.name : "", ""], [ch.channel, ""], [ch.required_fte.toFixed(1), ""],
+        [pct(k.abandon_rate), missed("abandon rate") ? "missed" : ""],
+        [k.asa_seconds == null ? "-" : minSec(k.asa_seconds), missed("ASA") ? "missed" : ""],
+        [pct(k.service_level), missed("service level") ? "missed" : ""],
+        [i === 0 && o.roster ? `${o.roster.paid_cost.toFixed(0)} ${c.currency}` : "", ""],
+      ];
+      for (const [text, cls] of cells) {
+        const td = document.createElement("td");
+        td.textContent = text;
+        if (cls) { td.className = cls; td.title = "target missed"; }
+        tr.appendChild(td);
+      }
+      tb.appendChild(tr);
+    });
+  }
+  t.appendChild(tb);
+}
+
+// ------------------------------------------------------------------ performance report
+
+async function runReport() {
+  if (state.history == null) throw new Error("upload or choose a history first");
+  let job = await postJson(`/v1/histories/${state.history}/reports`, { forecast_accuracy: $("report-accuracy").checked });
+  job = await pollJob(job, $("report-progress"));
+  const list = await getJson(`/v1/centres/${state.centre}/reports`);
+  fillSelect($("report"), list, (r) => `${r.first_day}..${r.last_day} (#${r.id})`, job.result_id);
+  await loadReport(job.result_id);
+  setStatus(`Report ${job.result_id} ready.`);
+}
+
+async function loadReport(id) {
+  state.report = id;
+  state.reportHtml = await (await api(`/v1/reports/${id}/report.html`)).text();
+  $("report-frame").srcdoc = state.reportHtml;
+}
+
+function openReport() {
+  if (!state.reportHtml) throw new Error("build or choose a report first");
+  const url = URL.createObjectURL(new Blob([state.reportHtml], { type: "text/html" }));
+  window.open(url, "_blank", "noopener");
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
 
 // ------------------------------------------------------------------ downloads
@@ -401,6 +656,19 @@ $("forecast").addEventListener("change", () => guarded("Loading the forecast", (
 $("roster").addEventListener("change", () => guarded("Loading the roster", () => loadRoster(Number($("roster").value))));
 $("channel").addEventListener("change", () => { drawForecast(); drawRoster(); });
 $("roster-day").addEventListener("change", drawRoster);
+$("simulation").addEventListener("change", () => guarded("Loading the simulation", async () =>
+  renderKpis(await getJson(`/v1/simulations/${Number($("simulation").value)}`))));
+$("comparison").addEventListener("change", () => guarded("Loading the comparison", () => loadComparison(Number($("comparison").value))));
+$("report").addEventListener("change", () => guarded("Loading the report", () => loadReport(Number($("report").value))));
+on("create-from-file", "Creating the centre", createFromFile);
+on("form-create", "Creating the centre", () => saveForm(false));
+on("form-save", "Saving the centre", () => saveForm(true));
+on("form-fill", "Filling the form", async () => { if (state.centreConfig) CentreForm.fill(state.centreConfig); });
+on("save-toml", "Saving the configuration", saveToml);
+on("save-aliases", "Saving the queue mapping", saveAliases);
+on("run-scenarios", "Scenarios", runScenarios);
+on("run-report", "Report", runReport);
+on("open-report", "Opening the report", async () => openReport());
 on("create-sample", "Creating the sample centre", createSample);
 on("upload-history", "Upload", uploadHistory);
 on("run-forecast", "Forecast", runForecast);

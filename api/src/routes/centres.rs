@@ -9,7 +9,7 @@ use super::common::stored_json;
 use super::{blocking, centre_or_404, AppState};
 use crate::db::{CentreRow, Db};
 use crate::problem::Problem;
-use crate::work::parse_config;
+use crate::work::{add_channel_aliases, config_as_json, parse_config};
 
 /// A new centre.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -125,4 +125,66 @@ pub async fn update(
     })
     .await?;
     Ok(HttpResponse::Ok().json(row))
+}
+
+/// Export labels to map to channels.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelAliases {
+    /// Queue or skill-group label as the export writes it -> the centre's channel name, e.g.
+    /// `{"General Enquiries": "voice"}` (matched ignoring case and surrounding space).
+    pub aliases: std::collections::BTreeMap<String, String>,
+}
+
+/// Map history labels to channels: adds the pairs to the configuration's
+/// `[history.channel_aliases]` (the rest of the stored TOML is kept as written) and stores it.
+#[utoipa::path(post, operation_id = "centres_channel_aliases", path = "/v1/centres/{id}/channel-aliases",
+    tag = "centres", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Centre id")),
+    request_body = ChannelAliases,
+    responses((status = 200, description = "Updated", body = CentreRow),
+        (status = 404, description = "No such centre", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 422, description = "An empty label or an unknown channel", body = Problem,
+            content_type = "application/problem+json")))]
+pub async fn channel_aliases(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: web::Json<ChannelAliases>,
+) -> Result<HttpResponse, Problem> {
+    let id = id.into_inner();
+    let aliases = body.into_inner().aliases;
+    if aliases.is_empty() {
+        return Err(Problem::invalid("aliases", "no label to map"));
+    }
+    let db = state.db.clone();
+    let row = blocking(move || {
+        let centre = centre_or_404(&db, id)?;
+        let text = add_channel_aliases(&centre.config_toml, &aliases)?;
+        db.update_centre_config(id, &text)?;
+        centre_or_404(&db, id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(row))
+}
+
+/// A centre's configuration as JSON (the TOML's tables as objects), to fill a form from.
+#[utoipa::path(get, operation_id = "centres_config_json", path = "/v1/centres/{id}/config.json",
+    tag = "centres", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Centre id")),
+    responses((status = 200, description = "The configuration as JSON", body = Object),
+        (status = 404, description = "No such centre", body = Problem,
+            content_type = "application/problem+json")))]
+pub async fn config_json(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, Problem> {
+    let id = id.into_inner();
+    let db = state.db.clone();
+    let doc = blocking(move || {
+        let centre = centre_or_404(&db, id)?;
+        Ok(config_as_json(&centre.config_toml)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(doc))
 }

@@ -6,11 +6,14 @@ use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{centres, forecasts, histories, jobs, rosters, simulations, staffing, Health};
-use crate::db::{
-    CentreRow, ForecastRow, HistoryRow, JobRow, RequirementSetRow, RosterRow, SimulationRow,
+use super::{
+    centres, forecasts, histories, jobs, reports, rosters, scenarios, simulations, staffing, Health,
 };
-use crate::problem::Problem;
+use crate::db::{
+    CentreRow, ComparisonRow, ForecastRow, HistoryRow, JobRow, ReportRow, RequirementSetRow,
+    RosterRow, SimulationRow,
+};
+use crate::problem::{FieldProblem, Problem};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -26,6 +29,7 @@ use crate::problem::Problem;
     paths(
         super::health, super::ready,
         centres::sample_config, centres::list, centres::create, centres::get, centres::update,
+        centres::config_json, centres::channel_aliases,
         histories::upload, histories::list, histories::get, histories::recent,
         forecasts::create, forecasts::list, forecasts::get, forecasts::csv,
         staffing::erlang, staffing::stateless_requirements, staffing::create_requirement_set,
@@ -33,12 +37,16 @@ use crate::problem::Problem;
         rosters::create, rosters::list, rosters::get, rosters::file,
         jobs::get, jobs::list, jobs::cancel,
         simulations::create, simulations::list, simulations::get, simulations::csv,
+        scenarios::shipped, scenarios::create, scenarios::list, scenarios::get, scenarios::html,
+        reports::create, reports::list, reports::get, reports::html,
     ),
     components(schemas(
         Problem, Health, CentreRow, HistoryRow, JobRow, ForecastRow, RequirementSetRow,
         RosterRow, SimulationRow, centres::CreateCentre, centres::UpdateCentre,
         histories::HistoryDetails, forecasts::CreateForecast, staffing::Requirements,
         staffing::CreateRequirementSet, rosters::CreateSchedule, simulations::CreateSimulation,
+        FieldProblem, ComparisonRow, ReportRow, centres::ChannelAliases,
+        scenarios::ShippedScenario, scenarios::CreateComparison, reports::CreateReport,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -50,6 +58,8 @@ use crate::problem::Problem;
         (name = "schedules", description = "Schedule jobs, rosters and their files"),
         (name = "jobs", description = "Background job status, progress and cancellation"),
         (name = "simulations", description = "Simulated KPIs of a roster against targets"),
+        (name = "scenarios", description = "What-if scenarios compared on a forecast"),
+        (name = "reports", description = "Weekly performance reports of a history"),
     )
 )]
 pub struct ApiDoc;
@@ -80,6 +90,7 @@ const DOCS_HTML: &str = include_str!("../../static/docs.html");
 const INDEX_HTML: &str = include_str!("../../static/index.html");
 const APP_JS: &str = include_str!("../../static/app.js");
 const CHARTS_JS: &str = include_str!("../../static/charts.js");
+const CENTRE_FORM_JS: &str = include_str!("../../static/centre-form.js");
 const APP_CSS: &str = include_str!("../../static/app.css");
 
 /// `GET /docs`: the operations of `/openapi.json`, rendered by a small local script.
@@ -101,6 +112,7 @@ pub async fn static_file(name: web::Path<String>) -> HttpResponse {
     let (body, kind) = match name.as_str() {
         "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
         "charts.js" => (CHARTS_JS, "text/javascript; charset=utf-8"),
+        "centre-form.js" => (CENTRE_FORM_JS, "text/javascript; charset=utf-8"),
         "app.css" => (APP_CSS, "text/css; charset=utf-8"),
         _ => {
             return Problem::new(

@@ -7,7 +7,9 @@ pub mod docs;
 pub mod forecasts;
 pub mod histories;
 pub mod jobs;
+pub mod reports;
 pub mod rosters;
+pub mod scenarios;
 pub mod simulations;
 pub mod staffing;
 
@@ -58,6 +60,18 @@ pub fn csv_file(name: &str, body: String) -> HttpResponse {
         .insert_header((
             "content-disposition",
             format!("attachment; filename=\"{name}\""),
+        ))
+        .body(body)
+}
+
+/// A stored HTML page (a report or a comparison). It holds no scripts; the policy keeps it that
+/// way should a label in it ever carry markup.
+pub fn html_page(body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((
+            "content-security-policy",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
         ))
         .body(body)
 }
@@ -125,6 +139,36 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     resource("/centres/{id}", READ_REPLACE)
                         .route(get().to(centres::get))
                         .route(web::put().to(centres::update)),
+                )
+                .service(
+                    resource("/centres/{id}/config.json", READ_ONLY)
+                        .route(get().to(centres::config_json)),
+                )
+                .service(
+                    resource("/centres/{id}/channel-aliases", WRITE_ONLY)
+                        .route(web::post().to(centres::channel_aliases)),
+                )
+                .service(resource("/scenarios", READ_ONLY).route(get().to(scenarios::shipped)))
+                .service(
+                    resource("/centres/{id}/comparisons", READ_WRITE)
+                        .route(get().to(scenarios::list))
+                        .route(web::post().to(scenarios::create)),
+                )
+                .service(resource("/comparisons/{id}", READ_ONLY).route(get().to(scenarios::get)))
+                .service(
+                    resource("/comparisons/{id}/comparison.html", READ_ONLY)
+                        .route(get().to(scenarios::html)),
+                )
+                .service(
+                    resource("/centres/{id}/reports", READ_ONLY).route(get().to(reports::list)),
+                )
+                .service(
+                    resource("/histories/{id}/reports", WRITE_ONLY)
+                        .route(web::post().to(reports::create)),
+                )
+                .service(resource("/reports/{id}", READ_ONLY).route(get().to(reports::get)))
+                .service(
+                    resource("/reports/{id}/report.html", READ_ONLY).route(get().to(reports::html)),
                 )
                 .service(
                     resource("/centres/{id}/histories", READ_WRITE)
