@@ -882,3 +882,269 @@ fn openapi_document_validates() {
         "bearer"
     );
 }
+
+/// A one-queue centre, as a small team would write it.
+const SMALL_CENTRE: &str = r#"# Harbour Lettings: one phone queue.
+[centre]
+name = "Harbour Lettings"
+time_zone = "Europe/London"
+interval = "15m"
+
+[shrinkage]
+total = 0.2
+
+[channels.voice]
+kind = "inbound"
+aht_seconds = 300
+hours = { weekdays = ["09:00-17:00"] }
+
+[shift_templates.day]
+days = ["weekdays"]
+earliest_start = "09:00"
+paid_hours = 7.5
+lunch = { minutes = 30, start_window_minutes = [180, 300] }
+
+[contracts.full_time]
+min_weekly_paid_hours = 37.5
+max_weekly_paid_hours = 37.5
+
+[[agents]]
+id = "A1"
+name = "Asha Patel"
+skills = ["voice"]
+contract = "full_time"
+hourly_rate = 13.1
+"#;
+
+fn put_json(server: &Server, path: &str, body: &Value) -> (u16, Value) {
+    answer(
+        agent()
+            .put(&server.url(path))
+            .header("authorization", &format!("Bearer {WRITE}"))
+            .send_json(body),
+    )
+}
+
+#[test]
+fn configuration_problems_carry_their_key_or_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::with_tokens(&dir.path().join("rota.db"), &[]);
+    let bad = SMALL_CENTRE.replace(
+        "aht_seconds = 300",
+        "aht_seconds = 300\ntargets = { max_abandon_rate = 1.5 }",
+    );
+    let (status, body) = post_json(&server, "/v1/centres", &json!({ "config_toml": bad }));
+    assert_problem(status, &body, 422, "abandon target over 100%");
+    assert_eq!(
+        body["problems"][0]["key"], "channels.voice.targets.max_abandon_rate",
+        "{body}"
+    );
+    assert!(body["problems"][0]["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("1.5"));
+    let (status, body) = post_json(
+        &server,
+        "/v1/centres",
+        &json!({ "config_toml": SMALL_CENTRE.replace("aht_seconds = 300", "aht_seconds = \"five\"") }),
+    );
+    assert_problem(status, &body, 422, "AHT of the wrong type");
+    assert_eq!(body["problems"][0]["line"], 12, "{body}");
+    assert!(body["problems"][0]["key"].is_null(), "{body}");
+}
+
+#[test]
+fn unknown_queues_are_named_and_mapped_with_channel_aliases() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::with_tokens(&dir.path().join("rota.db"), &[]);
+    let (status, centre) = post_json(
+        &server,
+        "/v1/centres",
+        &json!({ "config_toml": SMALL_CENTRE }),
+    );
+    assert_eq!(status, 201, "{centre}");
+    let id = centre["id"].as_i64().expect("id");
+    let export =
+        std::fs::read(repo("tests/fixtures/exports/general_enquiries_queue.csv")).expect("fixture");
+    let upload = |name: &str| {
+        post_bytes(
+            &server,
+            &format!("/v1/centres/{id}/histories?filename={name}"),
+            "text/csv",
+            &export,
+        )
+    };
+
+    // Refused, with the labels as data and the channels to choose from.
+    let (status, body) = upload("queues.csv");
+    assert_problem(status, &body, 422, "unknown queue");
+    assert_eq!(
+        body["unknown_channels"],
+        json!(["General Enquiries"]),
+        "{body}"
+    );
+    assert_eq!(body["known_channels"], json!(["voice"]), "{body}");
+    assert!(body["errors"][0]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("queues.csv:2:"));
+
+    // A mapping to a channel the centre does not have is refused, naming the label.
+    let (status, body) = post_json(
+        &server,
+        &format!("/v1/centres/{id}/channel-aliases"),
+        &json!({"aliases": {"General Enquiries": "fax"}}),
+    );
+    assert_problem(status, &body, 422, "alias to an unknown channel");
+    assert!(
+        body["detail"].as_str().unwrap_or("").contains("fax"),
+        "{body}"
+    );
+
+    // The centre updated with the mapping (PUT, as the page's TOML editor does): accepted.
+    let mapped =
+        format!("{SMALL_CENTRE}\n[history.channel_aliases]\n\"General Enquiries\" = \"voice\"\n");
+    let (status, body) = put_json(
+        &server,
+        &format!("/v1/centres/{id}"),
+        &json!({ "config_toml": mapped }),
+    );
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = upload("queues.csv");
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["history"]["records"], 1760, "{body}");
+
+    // The mapping endpoint on a second centre: the stored TOML keeps its comments.
+    let second = SMALL_CENTRE.replace("Harbour Lettings", "Quay Homes");
+    let (status, centre) = post_json(&server, "/v1/centres", &json!({ "config_toml": second }));
+    assert_eq!(status, 201, "{centre}");
+    let id = centre["id"].as_i64().expect("id");
+    let (status, body) = post_json(
+        &server,
+        &format!("/v1/centres/{id}/channel-aliases"),
+        &json!({"aliases": {"General Enquiries": "voice"}}),
+    );
+    assert_eq!(status, 200, "{body}");
+    let toml = body["config_toml"].as_str().expect("toml");
+    assert!(toml.starts_with("# Quay Homes: one phone queue."), "{toml}");
+    assert!(toml.contains("\"General Enquiries\" = \"voice\""), "{toml}");
+    let (status, body) = upload("queues.csv");
+    assert_eq!(status, 201, "{body}");
+    let config = get_json(&server, &format!("/v1/centres/{id}/config.json"));
+    assert_eq!(
+        config["history"]["channel_aliases"]["General Enquiries"],
+        "voice"
+    );
+}
+
+#[test]
+fn scenario_comparisons_and_reports_run_as_jobs_and_are_stored() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::with_tokens(&dir.path().join("rota.db"), &[]);
+    let centre = create_sample_centre(&server);
+    let history = upload_sample_history(&server, centre)["history"]["id"]
+        .as_i64()
+        .expect("history id");
+
+    let shipped = get_json(&server, "/v1/scenarios");
+    assert_eq!(shipped.as_array().map(Vec::len), Some(6), "{shipped}");
+    assert!(shipped
+        .as_array()
+        .expect("list")
+        .iter()
+        .any(|s| s["id"] == "voice-minus-10" && s["name"] == "voice -10%"));
+
+    // The performance report of the last two weeks, forecast accuracy included.
+    let started = Instant::now();
+    let report = run_job(
+        &server,
+        &format!("/v1/histories/{history}/reports"),
+        &json!({"from": "2026-11-02", "to": "2026-11-15"}),
+    );
+    eprintln!("report job: {:.1} s", started.elapsed().as_secs_f64());
+    let row = get_json(&server, &format!("/v1/reports/{report}"));
+    assert_eq!(row["first_day"], "2026-11-02");
+    assert!(
+        row["report"]["rows"]
+            .as_array()
+            .is_some_and(|r| r.len() >= 10),
+        "{row}"
+    );
+    let (status, html) = get(
+        &server,
+        &format!("/v1/reports/{report}/report.html"),
+        Some(READ),
+    );
+    assert_eq!(status, 200);
+    assert!(html.contains("<html") && html.contains("Northmoor Homes"));
+    assert_eq!(
+        get_json(&server, &format!("/v1/centres/{centre}/reports"))
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    let (status, body) = post_json(
+        &server,
+        &format!("/v1/histories/{history}/reports"),
+        &json!({"from": "2026-11-15", "to": "2026-11-02"}),
+    );
+    assert_problem(status, &body, 422, "report ending before it starts");
+    assert_eq!(body["field"], "to");
+
+    // Scenarios on a two-day forecast, judged by the queueing formulas.
+    let forecast = run_job(
+        &server,
+        &format!("/v1/centres/{centre}/forecasts"),
+        &json!({"history_id": history, "first_day": "2026-11-16", "days": 2}),
+    );
+    let (status, body) = post_json(
+        &server,
+        &format!("/v1/centres/{centre}/comparisons"),
+        &json!({"forecast_id": forecast, "scenarios": ["no-such-scenario"]}),
+    );
+    assert_problem(status, &body, 422, "unknown shipped scenario");
+    assert_eq!(body["field"], "scenarios[0]");
+    let (status, body) = post_json(
+        &server,
+        &format!("/v1/centres/{centre}/comparisons"),
+        &json!({"forecast_id": forecast, "scenario_toml": ["name = \"x\"\n[channels.fax]\nvolume_change = 0.1\n"]}),
+    );
+    assert_problem(status, &body, 422, "scenario naming an unknown channel");
+    assert!(
+        body["detail"].as_str().unwrap_or("").contains("fax"),
+        "{body}"
+    );
+    let started = Instant::now();
+    let comparison = run_job(
+        &server,
+        &format!("/v1/centres/{centre}/comparisons"),
+        &json!({"forecast_id": forecast, "scenarios": ["voice-minus-10"],
+            "scenario_toml": ["name = \"voice +10%\"\n[channels.voice]\nvolume_change = 0.1\n"],
+            "replications": 0, "time_limit_s": 5}),
+    );
+    eprintln!("comparison job: {:.1} s", started.elapsed().as_secs_f64());
+    let row = get_json(&server, &format!("/v1/comparisons/{comparison}"));
+    let outcomes = row["comparison"]["outcomes"].as_array().expect("outcomes");
+    let names: Vec<&str> = outcomes.iter().filter_map(|o| o["name"].as_str()).collect();
+    assert_eq!(names, ["baseline", "voice -10%", "voice +10%"], "{row}");
+    let fte = |i: usize| {
+        outcomes[i]["channels"][0]["required_fte"]
+            .as_f64()
+            .expect("fte")
+    };
+    assert!(
+        fte(1) < fte(0) && fte(0) < fte(2),
+        "FTE follows the volume: {row}"
+    );
+    assert!(
+        outcomes[0]["roster"]["paid_cost"].as_f64().is_some(),
+        "{row}"
+    );
+    let (status, html) = get(
+        &server,
+        &format!("/v1/comparisons/{comparison}/comparison.html"),
+        Some(READ),
+    );
+    assert_eq!(status, 200);
+    assert!(html.contains("voice -10%"));
+}

@@ -2,7 +2,9 @@
 //! Chromium driven over the W3C WebDriver protocol (chromedriver), the whole flow through the page:
 //! token -> sample centre -> upload the sample history -> forecast -> schedule -> simulation. Checks
 //! that the charts, the roster timeline and the KPI table render, and saves a screenshot to
-//! `target/dashboard.png`.
+//! `target/dashboard.png`. A second test sets up a centre through the form (its errors shown beside
+//! the fields), maps an unknown queue of an export to a channel, runs the flow, reloads and finds
+//! the stored simulation; it saves `target/dashboard-onboarding.png`.
 //!
 //! Needs `chromium` and `chromium-driver` (Debian packages; `ROTA_CHROMIUM` / `ROTA_CHROMEDRIVER`
 //! override the paths). Without them the test FAILS. `ROTA_SKIP_BROWSER_TESTS=1` skips it (and
@@ -229,12 +231,13 @@ fn decode_base64(s: &str) -> Vec<u8> {
     out
 }
 
-#[test]
-fn dashboard_runs_the_flow_and_renders_charts_and_roster() {
-    // Asked to skip: skip (listed by `make test`), or fail under CI, browser or not.
+/// A temporary directory, the real server on a random port and a headless browser; `None` when
+/// asked to skip (`ROTA_SKIP_BROWSER_TESTS=1`: listed by `make test`, or a failure under CI,
+/// browser or not). Without a browser the test fails.
+fn session(test: &str) -> Option<(tempfile::TempDir, Server, Browser)> {
     if std::env::var("ROTA_SKIP_BROWSER_TESTS").as_deref() == Ok("1") {
-        common::skip::skip("dashboard", "ROTA_SKIP_BROWSER_TESTS=1");
-        return;
+        common::skip::skip(test, "ROTA_SKIP_BROWSER_TESTS=1");
+        return None;
     }
     let chromium = find_tool(
         "ROTA_CHROMIUM",
@@ -250,6 +253,14 @@ fn dashboard_runs_the_flow_and_renders_charts_and_roster() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start(&dir.path().join("rota.db"), WRITE, None, &[]);
     let browser = Browser::start(&chromium, &driver, &dir.path().join("profile"));
+    Some((dir, server, browser))
+}
+
+#[test]
+fn dashboard_runs_the_flow_and_renders_charts_and_roster() {
+    let Some((_dir, server, browser)) = session("dashboard") else {
+        return;
+    };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
 
     browser.goto(&server.url("/"));
@@ -367,24 +378,9 @@ fn wait_for(browser: &Browser, script: &str, what: &str, limit: Duration) {
 
 #[test]
 fn dashboard_sets_up_a_centre_from_the_form_and_maps_an_unknown_queue() {
-    if std::env::var("ROTA_SKIP_BROWSER_TESTS").as_deref() == Ok("1") {
-        common::skip::skip("dashboard (form)", "ROTA_SKIP_BROWSER_TESTS=1");
+    let Some((_dir, server, browser)) = session("dashboard (form)") else {
         return;
-    }
-    let chromium = find_tool(
-        "ROTA_CHROMIUM",
-        &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
-    );
-    let driver = find_tool("ROTA_CHROMEDRIVER", &["/usr/bin/chromedriver"]);
-    let (Some(chromium), Some(driver)) = (chromium, driver) else {
-        panic!(
-            "the dashboard test needs chromium and chromedriver (apt-get install chromium \
-             chromium-driver), or ROTA_SKIP_BROWSER_TESTS=1 to skip it explicitly"
-        );
     };
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(&dir.path().join("rota.db"), WRITE, None, &[]);
-    let browser = Browser::start(&chromium, &driver, &dir.path().join("profile"));
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
 
     browser.goto(&server.url("/"));

@@ -26,6 +26,15 @@ pub struct Problem {
     /// The request field (JSON field, query parameter, path segment or file) at fault, if one is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Individual findings: one line each, and in structured form where a client can act on
+    /// them (boxed, so a problem stays small in every `Result`).
+    #[serde(flatten)]
+    pub found: Box<Findings>,
+}
+
+/// Findings a client can act on without reading the text.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct Findings {
     /// Individual findings (e.g. one per bad line of an uploaded file: `file:line:column: ...`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
@@ -68,16 +77,13 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             field: None,
-            errors: Vec::new(),
-            problems: Vec::new(),
-            unknown_channels: Vec::new(),
-            known_channels: Vec::new(),
+            found: Box::default(),
         }
     }
 
     /// Attach individual findings.
     pub fn with_errors(mut self, errors: Vec<String>) -> Self {
-        self.errors = errors;
+        self.found.errors = errors;
         self
     }
 

@@ -87,8 +87,8 @@ impl From<WorkError> for JobFailure {
             WorkError::Invalid { detail, errors, .. } if !errors.is_empty() => {
                 JobFailure::Failed(format!("{detail}\n{}", errors.join("\n")))
             }
-            WorkError::Rejected(p) if !p.errors.is_empty() => {
-                JobFailure::Failed(format!("{}\n{}", p.detail, p.errors.join("\n")))
+            WorkError::Rejected(p) if !p.found.errors.is_empty() => {
+                JobFailure::Failed(format!("{}\n{}", p.detail, p.found.errors.join("\n")))
             }
             other => JobFailure::Failed(other.to_string()),
         }
@@ -139,7 +139,7 @@ pub fn parse_config(text: &str, label: &str) -> Result<CentreConfig, WorkError> 
                 .unwrap_or_else(|| "invalid configuration".into()),
         )
         .with_errors(all);
-        p.problems = problems;
+        p.found.problems = problems;
         WorkError::Rejected(Box::new(p))
     })
 }
@@ -347,12 +347,12 @@ pub fn read_history_bytes(
             unknown.join(", "),
             if unknown.len() == 1 { "it" } else { "them" },
         );
-        p.known_channels = config
+        p.found.known_channels = config
             .channel_names()
             .iter()
             .map(|c| c.as_str().to_string())
             .collect();
-        p.unknown_channels = unknown;
+        p.found.unknown_channels = unknown;
     }
     Err(WorkError::Rejected(Box::new(p)))
 }

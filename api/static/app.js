@@ -501,6 +501,13 @@ function fmtKpi(v, unit) {
   return v.toFixed(2);
 }
 
+// KPI names in a manager's words.
+const KPI_WORDS = {
+  abandon_rate: "calls abandoned", asa_seconds: "average wait to answer (m:ss)",
+  service_level: "answered within the target time", occupancy: "advisors busy (occupancy)",
+  wait_within_max_share: "answered within the longest wait", response_within_target: "handled within the response time",
+};
+
 // The report's `kpis` table: one row per channel and KPI with the simulated value, its target and
 // whether the target is met (see the API docs for the report's fields).
 function renderKpis(sim) {
@@ -514,7 +521,7 @@ function renderKpis(sim) {
     const tr = document.createElement("tr");
     const met = k.met == null ? "" : (k.met ? "ok" : "miss");
     const ci = k.lo != null && k.hi != null && k.hi > k.lo ? ` <small>[${fmtKpi(k.lo, k.unit)}, ${fmtKpi(k.hi, k.unit)}]</small>` : "";
-    tr.innerHTML = `<td>${k.channel}</td><td>${k.kpi.replace(/_/g, " ")}</td><td class="${met}">${fmtKpi(k.value, k.unit)}${ci}</td>` +
+    tr.innerHTML = `<td>${k.channel}</td><td>${KPI_WORDS[k.kpi] || k.kpi.replace(/_/g, " ")}</td><td class="${met}">${fmtKpi(k.value, k.unit)}${ci}</td>` +
       `<td>${k.target == null ? "-" : fmtKpi(k.target, k.unit)}</td><td class="${met}">${k.met == null ? "-" : (k.met ? "yes" : "no")}</td>`;
     tb.appendChild(tr);
   }

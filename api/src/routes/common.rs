@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{blocking, centre_or_404, csv_file, AppState};
 use crate::db::{Db, DbError, JobRow};
-use crate::jobs::Work;
+use crate::jobs::{JobFailure, Work};
 use crate::problem::Problem;
 
 /// The stored `what` numbered `id` as `read` finds it, or a 404 problem naming it.
@@ -106,4 +106,18 @@ where
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, format!("/v1/jobs/{}", job.id)))
         .json(job))
+}
+
+/// Inside a job: the stored history `history_id` read on the centre's grid (the file as uploaded,
+/// read again with the configuration the job runs with).
+pub fn stored_history(
+    db: &Db,
+    config: &rota_data::config::CentreConfig,
+    history_id: i64,
+) -> Result<rota_data::history::History, JobFailure> {
+    let (filename, content) = db
+        .history_content(history_id)?
+        .ok_or_else(|| JobFailure::Failed("the history was deleted".into()))?;
+    let (history, _) = crate::work::read_history_bytes(config, &filename, &content)?;
+    Ok(history)
 }

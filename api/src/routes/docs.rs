@@ -13,7 +13,7 @@ use crate::db::{
     CentreRow, ComparisonRow, ForecastRow, HistoryRow, JobRow, ReportRow, RequirementSetRow,
     RosterRow, SimulationRow,
 };
-use crate::problem::{FieldProblem, Problem};
+use crate::problem::{FieldProblem, Findings, Problem};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -45,7 +45,7 @@ use crate::problem::{FieldProblem, Problem};
         RosterRow, SimulationRow, centres::CreateCentre, centres::UpdateCentre,
         histories::HistoryDetails, forecasts::CreateForecast, staffing::Requirements,
         staffing::CreateRequirementSet, rosters::CreateSchedule, simulations::CreateSimulation,
-        FieldProblem, ComparisonRow, ReportRow, centres::ChannelAliases,
+        FieldProblem, Findings, ComparisonRow, ReportRow, centres::ChannelAliases,
         scenarios::ShippedScenario, scenarios::CreateComparison, reports::CreateReport,
     )),
     modifiers(&BearerAuth),

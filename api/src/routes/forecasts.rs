@@ -6,12 +6,11 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::common::{centre_list, queue_job, stored_csv, stored_json, NewJob};
+use super::common::{centre_list, queue_job, stored_csv, stored_history, stored_json, NewJob};
 use super::{centre_or_404, AppState};
 use crate::db::{Db, ForecastRow, JobRow};
-use crate::jobs::JobFailure;
 use crate::problem::Problem;
-use crate::work::{self, parse_config, read_history_bytes};
+use crate::work::{self, parse_config};
 
 /// Longest forecast horizon days.
 pub const MAX_FORECAST_DAYS: usize = 28;
@@ -79,10 +78,7 @@ pub async fn create(
             work: Box::new(move |ctx| {
                 ctx.progress(0.02, "reading the history");
                 let config = parse_config(&config_toml, "stored configuration")?;
-                let (filename, content) = jdb
-                    .history_content(history_id)?
-                    .ok_or_else(|| JobFailure::Failed("the history was deleted".into()))?;
-                let (history, _) = read_history_bytes(&config, &filename, &content)?;
+                let history = stored_history(&jdb, &config, history_id)?;
                 ctx.check_cancelled()?;
                 let out = work::forecast(ctx, &config, &history, first_day, days)?;
                 ctx.check_cancelled()?;
