@@ -69,6 +69,14 @@ fn forecast_writes_intervals_with_ordered_quantiles_and_closed_zeros() {
         .assert()
         .success()
         .stdout(predicate::str::contains("voice: model"))
+        // Accuracy at the grains a planner judges: the interval, the day, the week.
+        .stdout(
+            predicate::str::is_match(
+                r"backtest error [0-9.]+% per interval, [0-9.]+% per day, [0-9.]+% per week",
+            )
+            .unwrap(),
+        )
+        .stdout(predicate::str::contains("AHT: 5:"))
         .stdout(predicate::str::contains("peak interval"));
     let mut reader = csv::Reader::from_path(&out).unwrap();
     assert_eq!(
@@ -126,7 +134,9 @@ fn backtest_prints_every_model_and_writes_csv() {
         .stdout(predicate::str::contains("holt_winters"))
         .stdout(predicate::str::contains("top_down"));
     let text = std::fs::read_to_string(&out).unwrap();
-    assert!(text.starts_with("channel,model,baseline,selected,lead_day,wape,wape_p50,mase,bias"));
+    assert!(text.starts_with(
+        "channel,model,baseline,selected,lead_day,wape,wape_daily,wape_weekly,wape_p50,mase,bias"
+    ));
     // 2 channels x 5 models x (all + 7 lead days)
     assert_eq!(text.lines().count(), 1 + 2 * 5 * 8);
 }

@@ -73,6 +73,9 @@ fn weekly_report_per_channel_with_forecast_accuracy_and_staffing() {
         // A forecast made before each week exists and is in a sane range.
         let wape = num(r, "forecast_wape");
         assert!((0.0..2.0).contains(&wape), "{r:?}");
+        // The day's total is never less accurate than its intervals.
+        let daily = num(r, "forecast_wape_daily");
+        assert!(daily <= wape + 1e-9 && daily >= 0.0, "{r:?}");
         assert!(num(r, "offered") > 0.0);
         assert!(num(r, "required_agent_hours") > 0.0);
     }
@@ -94,6 +97,14 @@ fn weekly_report_per_channel_with_forecast_accuracy_and_staffing() {
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>"));
     assert!(page.contains("<svg") && page.contains("Abandon rate per week"));
+    // Every channel's target is drawn, and every missed week is marked on the charts and in the
+    // table: voice misses abandon, ASA and service level both weeks, social's staffing is capped.
+    assert!(page.contains("target: voice, chat 10%"), "abandon target line");
+    assert!(page.contains("target: reception 5%"), "reception's own target line");
+    assert!(page.contains("voice: 48.1% (target missed)"));
+    assert!(page.matches("class=\"miss\"").count() >= 10);
+    assert!(page.contains("social above the chart in 2 weeks"));
+    assert!(page.contains("<td class=\"bad\" title=\"target missed\">28:13</td>"));
     // Self-contained: no external resources, no scripts.
     for forbidden in [
         "http://", "https://", "<script", "src=", "<link", "@import", "url(",

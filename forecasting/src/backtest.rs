@@ -67,6 +67,13 @@ pub struct ModelScore {
     pub coverage: f64,
     /// WAPE by lead day (index 0 = first day after the origin).
     pub wape_by_lead_day: Vec<f64>,
+    /// WAPE of the daily totals (Σ over days of |forecast day − actual day| / Σ actual): the
+    /// accuracy a planner judges a day's staffing by. On a channel with a handful of contacts an
+    /// interval, the interval WAPE is dominated by Poisson noise no forecast can remove, while the
+    /// day's total is close.
+    pub wape_daily: f64,
+    /// WAPE of each origin's horizon total (the week's volume).
+    pub wape_weekly: f64,
     /// Dispersion calibrated on the latest origins (used for a forecast made now).
     pub dispersion: f64,
 }
@@ -195,7 +202,18 @@ pub fn backtest_channel(
         let mut lead_abs = vec![0.0; h];
         let mut lead_act = vec![0.0; h];
         let (mut covered, mut open) = (0usize, 0usize);
+        let (mut day_abs, mut week_abs) = (0.0, 0.0);
         for i in calib..total {
+            let mut days = vec![(0.0, 0.0); h];
+            for &(lead, y, f) in &residuals[i] {
+                days[lead].0 += y;
+                days[lead].1 += f;
+            }
+            day_abs += days.iter().map(|(y, f)| (y - f).abs()).sum::<f64>();
+            let (y_week, f_week) = days
+                .iter()
+                .fold((0.0, 0.0), |(ys, fs), (y, f)| (ys + y, fs + f));
+            week_abs += (y_week - f_week).abs();
             let cal: Vec<Residual> = residuals[i.saturating_sub(calib.max(1))..i]
                 .iter()
                 .flatten()
@@ -250,6 +268,8 @@ pub fn backtest_channel(
                 .zip(&lead_act)
                 .map(|(&a, &y)| ratio(a, y))
                 .collect(),
+            wape_daily: ratio(day_abs, sum_actual),
+            wape_weekly: ratio(week_abs, sum_actual),
             dispersion: calibrate_dispersion(&latest, settings.coverage_target),
         });
     }
@@ -281,8 +301,8 @@ fn ratio(a: f64, b: f64) -> f64 {
     }
 }
 
-/// A plain-text table of the backtest: one block per channel, one row per model, with the change in
-/// WAPE against each baseline (negative = better).
+/// A plain-text table of the backtest: one block per channel, one row per model, with the interval,
+/// daily and weekly WAPE and the change in interval WAPE against each baseline (negative = better).
 pub fn render_table(results: &[ChannelBacktest]) -> String {
     use std::fmt::Write;
     let mut out = String::new();
@@ -300,8 +320,17 @@ pub fn render_table(results: &[ChannelBacktest]) -> String {
         );
         let _ = writeln!(
             out,
-            "  {:<20} {:>7} {:>10} {:>6} {:>7} {:>8} {:>10} {:>10}",
-            "model", "WAPE", "WAPE P50", "MASE", "bias", "P10-P90", "vs naive", "vs average"
+            "  {:<20} {:>7} {:>7} {:>7} {:>10} {:>6} {:>7} {:>8} {:>10} {:>10}",
+            "model",
+            "WAPE",
+            "day",
+            "week",
+            "WAPE P50",
+            "MASE",
+            "bias",
+            "P10-P90",
+            "vs naive",
+            "vs average"
         );
         for s in &r.scores {
             let rel = |b: Option<f64>| match b {
@@ -310,9 +339,11 @@ pub fn render_table(results: &[ChannelBacktest]) -> String {
             };
             let _ = writeln!(
                 out,
-                "  {:<20} {:>6.1}% {:>9.1}% {:>6.3} {:>+6.1}% {:>7.1}% {:>10} {:>10}{}",
+                "  {:<20} {:>6.1}% {:>6.1}% {:>6.1}% {:>9.1}% {:>6.3} {:>+6.1}% {:>7.1}% {:>10} {:>10}{}",
                 s.model,
                 100.0 * s.wape,
+                100.0 * s.wape_daily,
+                100.0 * s.wape_weekly,
                 100.0 * s.wape_p50,
                 s.mase,
                 100.0 * s.bias,
@@ -336,6 +367,8 @@ pub fn write_csv<W: std::io::Write>(results: &[ChannelBacktest], w: W) -> csv::R
         "selected",
         "lead_day",
         "wape",
+        "wape_daily",
+        "wape_weekly",
         "wape_p50",
         "mase",
         "bias",
@@ -354,14 +387,16 @@ pub fn write_csv<W: std::io::Write>(results: &[ChannelBacktest], w: W) -> csv::R
     for r in results {
         for s in &r.scores {
             let mut row =
-                |lead: String, wape: f64, wape_p50: f64, mase: f64, bias: f64, cov: f64| {
+                |lead: String, wape: [f64; 3], wape_p50: f64, mase: f64, bias: f64, cov: f64| {
                     out.write_record([
                         r.channel.clone(),
                         s.model.clone(),
                         s.baseline.to_string(),
                         (s.model == r.selected).to_string(),
                         lead,
-                        f(wape),
+                        f(wape[0]),
+                        f(wape[1]),
+                        f(wape[2]),
                         f(wape_p50),
                         f(mase),
                         f(bias),
@@ -371,11 +406,18 @@ pub fn write_csv<W: std::io::Write>(results: &[ChannelBacktest], w: W) -> csv::R
                         r.origins.first().map(|d| d.to_string()).unwrap_or_default(),
                     ])
                 };
-            row("all".into(), s.wape, s.wape_p50, s.mase, s.bias, s.coverage)?;
+            row(
+                "all".into(),
+                [s.wape, s.wape_daily, s.wape_weekly],
+                s.wape_p50,
+                s.mase,
+                s.bias,
+                s.coverage,
+            )?;
             for (lead, &w) in s.wape_by_lead_day.iter().enumerate() {
                 row(
                     (lead + 1).to_string(),
-                    w,
+                    [w, f64::NAN, f64::NAN],
                     f64::NAN,
                     f64::NAN,
                     f64::NAN,
@@ -436,6 +478,53 @@ mod tests {
         assert!(glm.bias.abs() < 0.05, "bias {}", glm.bias);
         assert_eq!(r.origins.len(), 8);
         assert_eq!(r.scores[0].wape_by_lead_day.len(), 7);
+        // Interval errors partly cancel in a day's total and days' errors in a week's: the coarser
+        // grain is never less accurate (triangle inequality), and on Poisson-like data much more.
+        for m in &r.scores {
+            assert!(m.wape_daily <= m.wape + 1e-12, "{m:?}");
+            assert!(m.wape_weekly <= m.wape_daily + 1e-12, "{m:?}");
+        }
+        assert!(glm.wape_daily < 0.5 * glm.wape, "{glm:?}");
+    }
+
+    #[test]
+    fn daily_and_weekly_wape_are_the_errors_of_the_totals() {
+        // A model that is exactly right on every day's total but wrong in every interval: the
+        // interval WAPE is large, the daily and weekly WAPE are zero.
+        use crate::model::{Fitted, PointForecast};
+        use crate::series::Training;
+        struct Shifted;
+        struct ShiftedFit;
+        impl Model for Shifted {
+            fn name(&self) -> &'static str {
+                "shifted"
+            }
+            fn fit(&self, _: &Training<'_>) -> Result<Box<dyn Fitted>, ForecastError> {
+                Ok(Box::new(ShiftedFit))
+            }
+        }
+        impl Fitted for ShiftedFit {
+            fn forecast(&self, h: &Horizon<'_>) -> Result<PointForecast, ForecastError> {
+                let values = h.days.iter().flat_map(|_| [0.0, 20.0, 0.0, 20.0]).collect();
+                Ok(PointForecast {
+                    slots_per_day: 4,
+                    values,
+                })
+            }
+        }
+        let s = ChannelSeries::new(
+            "voice",
+            4,
+            plain_days(monday(), 10 * 7),
+            vec![Some(10.0); 70 * 4],
+        )
+        .unwrap();
+        let models: Vec<Box<dyn Model>> = vec![Box::new(Shifted)];
+        let r = backtest_channel(&s, &models, &settings(2), &|| {}).unwrap();
+        let m = &r.scores[0];
+        assert!((m.wape - 1.0).abs() < 1e-9, "{m:?}");
+        assert!(m.wape_daily.abs() < 1e-9, "{m:?}");
+        assert!(m.wape_weekly.abs() < 1e-9, "{m:?}");
     }
 
     #[test]

@@ -60,6 +60,8 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
             channel: f.channel.to_string(),
             model: f.model.to_string(),
             backtest_wape: sel.wape,
+            backtest_wape_daily: sel.wape_daily,
+            backtest_wape_weekly: sel.wape_weekly,
             backtest_p10_p90_coverage: sel.coverage,
             daily_offered: f
                 .daily_totals()
@@ -73,10 +75,13 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     if out.text() {
         for f in &summary {
             println!(
-                "{}: model {} (backtest WAPE {:.1}%, P10-P90 coverage {:.0}%)",
+                "{}: model {} (backtest error {:.1}% per interval, {:.1}% per day, {:.1}% per \
+                 week; P10-P90 coverage {:.0}%)",
                 f.channel,
                 f.model,
                 100.0 * f.backtest_wape,
+                100.0 * f.backtest_wape_daily,
+                100.0 * f.backtest_wape_weekly,
                 100.0 * f.backtest_p10_p90_coverage
             );
             let totals: Vec<String> = f
@@ -105,7 +110,7 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         println!("wrote {} intervals to {}", intervals, args.out.display());
     }
     out.json(&ForecastSummary {
-        intervals: intervals,
+        intervals,
         out: args.out.display().to_string(),
         channels: summary,
     })
@@ -123,8 +128,13 @@ struct ForecastSummary {
 struct ChannelFigure {
     channel: String,
     model: String,
-    /// Weighted absolute percentage error of the chosen model in the backtest (fraction).
+    /// Weighted absolute percentage error of the chosen model in the backtest, per interval
+    /// (fraction).
     backtest_wape: f64,
+    /// The same of the daily totals.
+    backtest_wape_daily: f64,
+    /// The same of the weekly totals.
+    backtest_wape_weekly: f64,
     /// Share of backtest actuals inside the P10-P90 band (fraction).
     backtest_p10_p90_coverage: f64,
     daily_offered: Vec<DayFigure>,

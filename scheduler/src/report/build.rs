@@ -51,6 +51,8 @@ struct Acc {
     fc_abs: f64,
     fc_actual: f64,
     fc_seen: bool,
+    /// Per local date: (forecast, actual) offered, for the daily error.
+    fc_days: std::collections::BTreeMap<NaiveDate, (f64, f64)>,
 }
 
 /// Builds the report for `opts.from..=opts.to`. `progress` is called with a line of text as each
@@ -194,6 +196,9 @@ pub fn build_report(
                             a.fc_abs += (f - a_v).abs();
                             a.fc_actual += a_v;
                             a.fc_seen = true;
+                            let day = a.fc_days.entry(t.date_naive()).or_default();
+                            day.0 += f;
+                            day.1 += a_v;
                         }
                     }
                     progress(&format!(
@@ -257,6 +262,11 @@ pub fn build_report(
                 aht_seconds: ratio(a.aht_w, a.aht_n, true),
                 forecast_offered: a.fc_seen.then_some(a.fc),
                 forecast_wape: ratio(a.fc_abs, a.fc_actual, a.fc_seen),
+                forecast_wape_daily: ratio(
+                    a.fc_days.values().map(|(f, y)| (f - y).abs()).sum(),
+                    a.fc_actual,
+                    a.fc_seen,
+                ),
                 forecast_bias: ratio(a.fc, a.fc_actual, a.fc_seen).map(|x| x - 1.0),
                 staffed_hours: a.staffed_seen.then_some(a.staffed_h),
                 required_hours: a.required_seen.then_some(a.required_h),

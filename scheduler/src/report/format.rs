@@ -24,11 +24,6 @@ pub(crate) fn signed_pct(x: Option<f64>, none: &str) -> String {
     x.map_or_else(|| none.into(), |v| format!("{:+.1}%", 100.0 * v))
 }
 
-/// A number with `digits` decimals, or `none`.
-pub(crate) fn fixed(x: Option<f64>, digits: usize, none: &str) -> String {
-    x.map_or_else(|| none.into(), |v| format!("{v:.digits$}"))
-}
-
 /// A wait or handle time as a manager reads it: minutes and seconds under an hour (`0:45`,
 /// `28:13`), hours above for the long response times of deferred channels (`2.5 h`), or `none`.
 pub fn duration(x: Option<f64>, none: &str) -> String {
@@ -80,8 +75,6 @@ mod tests {
         assert_eq!(pct(None, HTML_NONE), "–");
         assert_eq!(signed_pct(Some(-0.05), TEXT_NONE), "-5.0%");
         assert_eq!(signed_pct(Some(0.05), TEXT_NONE), "+5.0%");
-        assert_eq!(fixed(Some(12.345), 1, TEXT_NONE), "12.3");
-        assert_eq!(fixed(None, 0, TEXT_NONE), "-");
         assert_eq!(duration(Some(45.4), TEXT_NONE), "0:45");
         assert_eq!(duration(Some(1693.0), TEXT_NONE), "28:13");
         assert_eq!(duration(Some(9000.0), TEXT_NONE), "2.5 h");

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
-use super::format::{duration, esc, fixed, pct, signed_pct, HTML_NONE, TEXT_NONE};
+use super::format::{duration, esc, pct, signed_pct, thousands, HTML_NONE};
 use super::{ChannelTargets, PerformanceReport, WeekRow};
 
 const PALETTE: [&str; 8] = [
@@ -16,6 +16,122 @@ struct Series<'a> {
     name: &'a str,
     color: &'a str,
     values: Vec<Option<f64>>,
+    /// The channel's target on this chart, if it has one: a point on the wrong side is a miss.
+    target: Option<f64>,
+}
+
+/// Which side of a target is a miss.
+#[derive(Clone, Copy, PartialEq)]
+enum Better {
+    /// Abandon rate, ASA: above the target is a miss.
+    Lower,
+    /// Service level, staffing against requirement: below the target is a miss.
+    Higher,
+}
+
+impl Better {
+    fn missed(self, value: f64, target: f64) -> bool {
+        match self {
+            Better::Lower => value > target + 1e-9,
+            Better::Higher => value < target - 1e-9,
+        }
+    }
+}
+
+/// What a chart's y axis counts, which decides its round ticks and how they read.
+#[derive(Clone, Copy, PartialEq)]
+enum Scale {
+    /// A share, ticks at round percentages.
+    Percent,
+    /// Seconds of waiting, ticks at round minutes and seconds (0:30, 1:00, 2:00, 5:00).
+    Duration,
+    /// Contacts, ticks at 1, 2, 2.5 or 5 times a power of ten with thousands separators.
+    Count,
+}
+
+impl Scale {
+    fn label(self, v: f64) -> String {
+        match self {
+            Scale::Percent => {
+                let p = 100.0 * v;
+                if (p - p.round()).abs() < 1e-6 {
+                    format!("{p:.0}%")
+                } else {
+                    format!("{p:.1}%")
+                }
+            }
+            Scale::Duration => duration(Some(v), ""),
+            Scale::Count => super::format::thousands(v),
+        }
+    }
+
+    /// The round tick step for an axis up to about `top`: at most five intervals.
+    fn step(self, top: f64) -> f64 {
+        let top = if top > 0.0 && top.is_finite() {
+            top
+        } else {
+            1.0
+        };
+        if self == Scale::Duration {
+            for s in [
+                5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0,
+            ] {
+                if top / s <= 5.0 {
+                    return s;
+                }
+            }
+        }
+        let raw = top / 5.0;
+        let p = 10f64.powf(raw.log10().floor());
+        for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
+            if raw <= m * p * (1.0 + 1e-9) {
+                return m * p;
+            }
+        }
+        10.0 * p
+    }
+}
+
+/// The y axis of a chart: round ticks up to `max`, and the values above it that are drawn capped
+/// at the top with their own label (one outlier, e.g. a tiny channel's 300% staffing, must not
+/// flatten every other line).
+struct Axis {
+    max: f64,
+    step: f64,
+}
+
+impl Axis {
+    /// The axis for `values` and `targets`: up to the largest value unless that is more than three
+    /// times the median (one tiny channel's 370% staffing beside four near 60%), in which case the
+    /// axis stops at 2.5 times the median, or above the highest target, and the rest is capped.
+    fn new(scale: Scale, values: &[f64], targets: &[f64]) -> Self {
+        let mut all: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        all.sort_by(f64::total_cmp);
+        let top = all.last().copied().unwrap_or(0.0);
+        let median = all.get(all.len() / 2).copied().unwrap_or(0.0);
+        let target_top = targets
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(0.0_f64, f64::max);
+        let reach = if median > 0.0 && top > 3.0 * median {
+            (2.5 * median).max(1.1 * target_top)
+        } else {
+            top.max(1.1 * target_top)
+        };
+        let step = scale.step(reach);
+        let max = ((reach * 1.02 / step).ceil() * step).max(step);
+        Self { max, step }
+    }
+
+    fn ticks(&self) -> impl Iterator<Item = f64> + '_ {
+        let n = (self.max / self.step).round() as usize;
+        (0..=n).map(move |i| self.step * i as f64)
+    }
+
+    fn y(&self, v: f64) -> f64 {
+        H - B - (H - T - B) * (v / self.max).clamp(0.0, 1.0)
+    }
 }
 
 /// The colour of the channel at `index` in configuration order, the same in every chart.
@@ -23,10 +139,12 @@ fn color(index: usize) -> &'static str {
     PALETTE[index % PALETTE.len()]
 }
 
-/// One line per channel (`(index in configuration order, channel)`), the values week by week.
+/// One line per channel (`(index in configuration order, channel)`), the values week by week, with
+/// the channel's own target.
 fn channel_series<'a>(
     channels: &[(usize, &'a ChannelTargets)],
     values: &dyn Fn(&str) -> Vec<Option<f64>>,
+    target: &dyn Fn(&ChannelTargets) -> Option<f64>,
 ) -> Vec<Series<'a>> {
     channels
         .iter()
@@ -34,19 +152,8 @@ fn channel_series<'a>(
             name: &c.channel,
             color: color(*i),
             values: values(&c.channel),
+            target: target(c),
         })
-        .collect()
-}
-
-/// The target line of the first live channel, when it has that target.
-fn first_target(
-    live: &[(usize, &ChannelTargets)],
-    target: &dyn Fn(&ChannelTargets) -> Option<f64>,
-    label: &dyn Fn(&str, f64) -> String,
-) -> Vec<(f64, String, &'static str)> {
-    live.first()
-        .and_then(|(i, c)| target(c).map(|t| (t, label(&c.channel, t), color(*i))))
-        .into_iter()
         .collect()
 }
 
@@ -57,42 +164,22 @@ const R: f64 = 12.0;
 const T: f64 = 28.0;
 const B: f64 = 42.0;
 
-fn nice_max(v: f64) -> f64 {
-    if v <= 0.0 || !v.is_finite() {
-        return 1.0;
-    }
-    let p = 10f64.powf(v.log10().floor());
-    for m in [1.0, 1.2, 1.5, 2.0, 2.5, 5.0, 10.0] {
-        if v <= m * p {
-            return m * p;
-        }
-    }
-    10.0 * p
-}
-
-fn axes(
-    svg: &mut String,
-    title: &str,
-    labels: &[NaiveDate],
-    ymax: f64,
-    fmt: &dyn Fn(f64) -> String,
-) {
+fn axes(svg: &mut String, title: &str, labels: &[NaiveDate], axis: &Axis, scale: Scale) {
     let _ = write!(
         svg,
         r#"<svg role="img" viewBox="0 0 {W} {H}" width="{W}" height="{H}"><title>{}</title><text x="{L}" y="16" class="ct">{}</text>"#,
         esc(title),
         esc(title)
     );
-    for i in 0..=4 {
-        let v = ymax * f64::from(i) / 4.0;
-        let y = H - B - (H - T - B) * f64::from(i) / 4.0;
+    for v in axis.ticks() {
+        let y = axis.y(v);
         let _ = write!(
             svg,
             r#"<line x1="{L}" x2="{}" y1="{y:.1}" y2="{y:.1}" class="grid"/><text x="{}" y="{:.1}" class="yl">{}</text>"#,
             W - R,
             L - 6.0,
             y + 4.0,
-            esc(&fmt(v))
+            esc(&scale.label(v))
         );
     }
     let n = labels.len().max(1);
@@ -115,68 +202,163 @@ fn x_of(i: usize, n: usize) -> f64 {
     L + span * (i as f64 + 0.5) / n as f64
 }
 
-fn y_of(v: f64, ymax: f64) -> f64 {
-    H - B - (H - T - B) * (v / ymax).clamp(0.0, 1.05)
+/// The target lines of a chart: one dashed line per distinct target, labelled with the channels
+/// that share it (every channel's target is drawn, not only the first's).
+fn target_lines(series: &[Series], extra: &[(f64, &str)]) -> Vec<(f64, String, &'static str)> {
+    let mut lines: Vec<(f64, Vec<&str>)> = Vec::new();
+    for s in series {
+        if let Some(t) = s.target {
+            if extra.iter().any(|(v, _)| (*v - t).abs() < 1e-9) {
+                continue;
+            }
+            match lines.iter_mut().find(|(v, _)| (*v - t).abs() < 1e-9) {
+                Some((_, names)) => names.push(s.name),
+                None => lines.push((t, vec![s.name])),
+            }
+        }
+    }
+    let mut out: Vec<(f64, String, &'static str)> = extra
+        .iter()
+        .map(|(v, label)| (*v, label.to_string(), "#444"))
+        .collect();
+    for (v, names) in lines {
+        out.push((v, format!("target: {}", names.join(", ")), "#b30000"));
+    }
+    out
 }
 
-/// Lines over weeks with optional horizontal target lines.
+/// Lines over weeks, each channel's target as a dashed line, misses ringed in red, and values
+/// beyond the axis capped at the top with their figure.
 fn line_chart(
     title: &str,
     labels: &[NaiveDate],
     series: &[Series],
-    targets: &[(f64, String, &str)],
-    fmt: &dyn Fn(f64) -> String,
+    scale: Scale,
+    better: Better,
+    extra_targets: &[(f64, &str)],
 ) -> String {
-    let top = series
+    let targets = target_lines(series, extra_targets);
+    let values: Vec<f64> = series
         .iter()
         .flat_map(|s| s.values.iter().flatten().copied())
-        .chain(targets.iter().map(|t| t.0))
-        .fold(0.0_f64, f64::max);
-    let ymax = nice_max(top * 1.05);
+        .collect();
+    let target_values: Vec<f64> = targets.iter().map(|t| t.0).collect();
+    let axis = Axis::new(scale, &values, &target_values);
     let mut svg = String::new();
-    axes(&mut svg, title, labels, ymax, fmt);
+    axes(&mut svg, title, labels, &axis, scale);
     let n = labels.len();
-    for (v, label, color) in targets {
-        let y = y_of(*v, ymax);
+    let mut label_ys: Vec<f64> = Vec::new();
+    for (v, label, color) in &targets {
+        let y = axis.y(*v);
+        // Labels of targets close together are stacked upwards rather than printed over each other.
+        let mut ly = y - 4.0;
+        while label_ys.iter().any(|o| (o - ly).abs() < 11.0) {
+            ly -= 11.0;
+        }
+        label_ys.push(ly);
         let _ = write!(
             svg,
-            r#"<line x1="{L}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="{color}" stroke-dasharray="6 4" stroke-width="1.5"/><text x="{}" y="{:.1}" class="tl" fill="{color}">{}</text>"#,
+            r#"<line x1="{L}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="{color}" stroke-dasharray="6 4" stroke-width="1.2"/><text x="{}" y="{:.1}" class="tl" fill="{color}">{} {}</text>"#,
             W - R,
             W - R - 2.0,
-            y - 4.0,
-            esc(label)
+            ly,
+            esc(label),
+            esc(&scale.label(*v))
         );
     }
     for s in series {
-        let pts: Vec<String> = s
+        let pts: Vec<(f64, f64, f64)> = s
             .values
             .iter()
             .enumerate()
-            .filter_map(|(i, v)| v.map(|v| format!("{:.1},{:.1}", x_of(i, n), y_of(v, ymax))))
+            .filter_map(|(i, v)| v.map(|v| (x_of(i, n), axis.y(v), v)))
             .collect();
-        if !pts.is_empty() {
-            let _ = write!(
-                svg,
-                r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>"#,
-                pts.join(" "),
-                s.color
+        if pts.is_empty() {
+            continue;
+        }
+        let line: Vec<String> = pts
+            .iter()
+            .map(|(x, y, _)| format!("{x:.1},{y:.1}"))
+            .collect();
+        let _ = write!(
+            svg,
+            r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>"#,
+            line.join(" "),
+            s.color
+        );
+        for &(x, y, v) in &pts {
+            let miss = s.target.is_some_and(|t| better.missed(v, t));
+            let tip = format!(
+                "{}: {}{}",
+                s.name,
+                scale.label(v),
+                if miss { " (target missed)" } else { "" }
             );
-            for p in &pts {
-                let (x, y) = p.split_once(',').unwrap_or(("0", "0"));
+            if v > axis.max {
+                // Capped: an upward triangle at the top edge (the figure in its tooltip).
                 let _ = write!(
                     svg,
-                    r#"<circle cx="{x}" cy="{y}" r="2.5" fill="{}"/>"#,
-                    s.color
+                    r#"<path d="M{:.1},{:.1} l-5,8 h10 z" fill="{}" class="cap"><title>{}</title></path>"#,
+                    x,
+                    y - 6.0,
+                    s.color,
+                    esc(&tip),
+                );
+            } else {
+                let _ = write!(
+                    svg,
+                    r#"<circle cx="{x:.1}" cy="{y:.1}" r="2.5" fill="{}"><title>{}</title></circle>"#,
+                    s.color,
+                    esc(&tip)
+                );
+            }
+            if miss {
+                let _ = write!(
+                    svg,
+                    r##"<circle cx="{x:.1}" cy="{y:.1}" r="5.5" fill="none" stroke="#b30000" stroke-width="1.5" class="miss"/>"##
                 );
             }
         }
     }
-    legend(&mut svg, series.iter().map(|s| (s.name, s.color)));
+    // One label per capped series, under the title: what lies above the axis and how far.
+    let mut cap_y = T + 2.0;
+    for s in series {
+        let capped: Vec<f64> = s
+            .values
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|v| *v > axis.max)
+            .collect();
+        if capped.is_empty() {
+            continue;
+        }
+        let lo = capped.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = capped.iter().copied().fold(0.0_f64, f64::max);
+        let range = if capped.len() == 1 {
+            scale.label(hi)
+        } else {
+            format!("{} to {}", scale.label(lo), scale.label(hi))
+        };
+        let weeks = if capped.len() == 1 { "week" } else { "weeks" };
+        let _ = write!(
+            svg,
+            r#"<text x="{:.1}" y="{:.1}" class="cl" fill="{}">&#9650; {} above the chart in {} {weeks}: {}</text>"#,
+            L + 4.0,
+            cap_y + 9.0,
+            s.color,
+            esc(s.name),
+            capped.len(),
+            esc(&range)
+        );
+        cap_y += 11.0;
+    }
+    legend(&mut svg, series.iter().map(|s| (s.name, s.color)), true);
     svg.push_str("</svg>");
     svg
 }
 
-fn legend<'a>(svg: &mut String, items: impl Iterator<Item = (&'a str, &'a str)>) {
+fn legend<'a>(svg: &mut String, items: impl Iterator<Item = (&'a str, &'a str)>, misses: bool) {
     let mut x = L;
     for (name, color) in items {
         let _ = write!(
@@ -189,29 +371,43 @@ fn legend<'a>(svg: &mut String, items: impl Iterator<Item = (&'a str, &'a str)>)
         );
         x += 22.0 + 7.0 * name.chars().count() as f64;
     }
+    if !misses {
+        return;
+    }
+    let _ = write!(
+        svg,
+        r##"<circle cx="{:.1}" cy="{:.1}" r="5" fill="none" stroke="#b30000" stroke-width="1.5"/><text x="{:.1}" y="{:.1}" class="lg">missed</text>"##,
+        x + 5.0,
+        H - 9.0,
+        x + 14.0,
+        H - 5.0
+    );
 }
 
 /// Bars (actual offered) with a line (forecast made before the week).
 fn bar_line_chart(title: &str, rows: &[&WeekRow]) -> String {
     let labels: Vec<NaiveDate> = rows.iter().map(|r| r.week_start).collect();
-    let top = rows
+    let values: Vec<f64> = rows
         .iter()
-        .map(|r| (r.offered as f64).max(r.forecast_offered.unwrap_or(0.0)))
-        .fold(0.0_f64, f64::max);
-    let ymax = nice_max(top * 1.05);
+        .flat_map(|r| [Some(r.offered as f64), r.forecast_offered])
+        .flatten()
+        .collect();
+    let top = values.iter().copied().fold(0.0_f64, f64::max);
+    // Volumes are not capped: a busy week is the point of this chart.
+    let axis = Axis::new(Scale::Count, &[top], &[]);
     let mut svg = String::new();
-    axes(&mut svg, title, &labels, ymax, &|v| format!("{v:.0}"));
+    axes(&mut svg, title, &labels, &axis, Scale::Count);
     let n = rows.len().max(1);
     let bw = (W - L - R) / n as f64 * 0.7;
     for (i, r) in rows.iter().enumerate() {
         let x = x_of(i, n) - bw / 2.0;
-        let y = y_of(r.offered as f64, ymax);
+        let y = axis.y(r.offered as f64);
         let _ = write!(
             svg,
             r##"<rect x="{x:.1}" y="{y:.1}" width="{bw:.1}" height="{:.1}" fill="#9ecae1"><title>{}: {} offered</title></rect>"##,
             (H - B - y).max(0.0),
             r.week_start,
-            r.offered
+            super::format::thousands(r.offered as f64)
         );
     }
     let pts: Vec<String> = rows
@@ -219,7 +415,7 @@ fn bar_line_chart(title: &str, rows: &[&WeekRow]) -> String {
         .enumerate()
         .filter_map(|(i, r)| {
             r.forecast_offered
-                .map(|f| format!("{:.1},{:.1}", x_of(i, n), y_of(f, ymax)))
+                .map(|f| format!("{:.1},{:.1}", x_of(i, n), axis.y(f)))
         })
         .collect();
     if !pts.is_empty() {
@@ -236,6 +432,7 @@ fn bar_line_chart(title: &str, rows: &[&WeekRow]) -> String {
             ("forecast made before the week", "#d62728"),
         ]
         .into_iter(),
+        false,
     );
     svg.push_str("</svg>");
     svg
@@ -282,7 +479,7 @@ p.sub {{ color: #555; margin: 0 0 16px 0; }}
 svg {{ border: 1px solid #eee; background: #fcfcfc; }}
 svg .ct {{ font-size: 13px; font-weight: 600; }} svg .yl {{ font-size: 10px; text-anchor: end; fill: #555; }}
 svg .xl {{ font-size: 10px; text-anchor: middle; fill: #555; }} svg .lg {{ font-size: 11px; }}
-svg .tl {{ font-size: 10px; text-anchor: end; }} svg .grid {{ stroke: #e6e6e6; }}
+svg .tl {{ font-size: 10px; text-anchor: end; }} svg .cl {{ font-size: 10px; font-weight: 600; }} svg .grid {{ stroke: #e6e6e6; }}
 table {{ border-collapse: collapse; font-size: 12px; margin-top: 8px; }}
 th, td {{ border: 1px solid #ddd; padding: 3px 6px; text-align: right; }}
 th {{ background: #f3f3f3; }} td.l, th.l {{ text-align: left; }}
@@ -316,7 +513,7 @@ footer {{ margin-top: 24px; color: #666; font-size: 12px; }}
             html,
             r#"<div class="card"><div>{}</div><div class="v">{} offered</div>"#,
             esc(&c.label),
-            offered
+            thousands(offered as f64)
         );
         if c.kind != "deferred" {
             let _ = write!(
@@ -336,34 +533,42 @@ footer {{ margin-top: 24px; color: #666; font-size: 12px; }}
     html.push_str(&line_chart(
         "Abandon rate per week",
         &weeks,
-        &channel_series(&live, &|ch| value_of(ch, &|w| w.abandon_rate)),
-        &first_target(&live, &|c| c.max_abandon_rate, &|ch, t| {
-            format!("{ch} target {:.0}%", 100.0 * t)
+        &channel_series(&live, &|ch| value_of(ch, &|w| w.abandon_rate), &|c| {
+            c.max_abandon_rate
         }),
-        &|v| format!("{:.0}%", 100.0 * v),
+        Scale::Percent,
+        Better::Lower,
+        &[],
     ));
     html.push_str(&line_chart(
-        "Average speed of answer per week (seconds)",
+        "Average speed of answer per week (minutes:seconds)",
         &weeks,
-        &channel_series(&live, &|ch| value_of(ch, &|w| w.asa_seconds)),
-        &first_target(&live, &|c| c.max_asa_seconds, &|ch, t| {
-            format!("{ch} target {t:.0} s")
+        &channel_series(&live, &|ch| value_of(ch, &|w| w.asa_seconds), &|c| {
+            c.max_asa_seconds
         }),
-        &|v| format!("{v:.0}"),
+        Scale::Duration,
+        Better::Lower,
+        &[],
     ));
     html.push_str(&line_chart(
         "Service level per week (estimated)",
         &weeks,
-        &channel_series(&all, &|ch| value_of(ch, &|w| w.service_level)),
+        &channel_series(&all, &|ch| value_of(ch, &|w| w.service_level), &|c| {
+            c.service_level
+        }),
+        Scale::Percent,
+        Better::Higher,
         &[],
-        &|v| format!("{:.0}%", 100.0 * v),
     ));
     html.push_str(&line_chart(
         "Logged-in agent-hours against the requirement",
         &weeks,
-        &channel_series(&all, &|ch| value_of(ch, &|w| w.staffing_ratio())),
-        &[(1.0, "requirement".into(), "#444")],
-        &|v| format!("{:.0}%", 100.0 * v),
+        &channel_series(&all, &|ch| value_of(ch, &|w| w.staffing_ratio()), &|_| {
+            Some(1.0)
+        }),
+        Scale::Percent,
+        Better::Higher,
+        &[(1.0, "requirement")],
     ));
     html.push_str("</div>");
 
@@ -389,8 +594,9 @@ footer {{ margin-top: 24px; color: #666; font-size: 12px; }}
         "SL est.",
         "AHT",
         "forecast",
-        "WAPE",
-        "bias",
+        "error per interval",
+        "per day",
+        "bias (week)",
         "staffed h",
         "required h",
         "staffed / req.",
@@ -400,26 +606,34 @@ footer {{ margin-top: 24px; color: #666; font-size: 12px; }}
     html.push_str("</tr>");
     for w in &r.rows {
         let target = r.channels.iter().find(|c| c.channel == w.channel);
-        let bad = matches!((w.abandon_rate, target.and_then(|t| t.max_abandon_rate)), (Some(a), Some(t)) if a > t);
+        let t = |f: &dyn Fn(&ChannelTargets) -> Option<f64>| target.and_then(f);
+        // Every missed target is marked, not only the abandon rate.
+        let mark = |v: Option<f64>, t: Option<f64>, better: Better| match (v, t) {
+            (Some(v), Some(t)) if better.missed(v, t) => " class=\"bad\" title=\"target missed\"",
+            _ => "",
+        };
         let _ = write!(
             html,
-            "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td><td{}>{}</td><td{}>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td></tr>",
             esc(&w.channel),
             w.week_start,
             w.days,
-            w.offered,
-            w.handled.map_or_else(|| HTML_NONE.into(), |h| h.to_string()),
-            if bad { " class=\"bad\"" } else { "" },
+            thousands(w.offered as f64),
+            w.handled.map_or_else(|| HTML_NONE.into(), |h| thousands(h as f64)),
+            mark(w.abandon_rate, t(&|c| c.max_abandon_rate), Better::Lower),
             pct(w.abandon_rate, HTML_NONE),
-            // The plain-text table's ASA column, missing figures included.
-            duration(w.asa_seconds, TEXT_NONE),
+            mark(w.asa_seconds, t(&|c| c.max_asa_seconds), Better::Lower),
+            duration(w.asa_seconds, HTML_NONE),
+            mark(w.service_level, t(&|c| c.service_level), Better::Higher),
             pct(w.service_level, HTML_NONE),
-            w.aht_seconds.map_or_else(|| HTML_NONE.into(), |a| format!("{a:.0} s")),
-            fixed(w.forecast_offered, 0, HTML_NONE),
+            duration(w.aht_seconds, HTML_NONE),
+            w.forecast_offered.map_or_else(|| HTML_NONE.into(), thousands),
             pct(w.forecast_wape, HTML_NONE),
+            pct(w.forecast_wape_daily, HTML_NONE),
             signed_pct(w.forecast_bias, HTML_NONE),
-            fixed(w.staffed_hours, 0, HTML_NONE),
-            fixed(w.required_hours, 0, HTML_NONE),
+            w.staffed_hours.map_or_else(|| HTML_NONE.into(), thousands),
+            w.required_hours.map_or_else(|| HTML_NONE.into(), thousands),
+            mark(w.staffing_ratio(), Some(1.0), Better::Higher),
             pct(w.staffing_ratio(), HTML_NONE),
         );
     }
@@ -434,7 +648,9 @@ footer {{ margin-top: 24px; color: #666; font-size: 12px; }}
     html.push_str(
         "<footer>Made by Rota (rota report). Forecast accuracy: the forecast each week that the \
          production pipeline would have published from the history before it, against what \
-         happened (WAPE over intervals). Staffing against requirement: logged-in agent-hours \
+         happened: the error per interval and per day (WAPE: the absolute errors over the actual \
+         contacts) and the week's bias. Small channels' interval errors are mostly chance; judge \
+         them by the day. Staffing against requirement: logged-in agent-hours \
          against the agent-hours the targets needed for the actual contacts.</footer></body></html>\n",
     );
     html
@@ -445,10 +661,137 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nice_axis_maxima() {
-        assert_eq!(nice_max(0.43), 0.5);
-        assert_eq!(nice_max(1.05), 1.2);
-        assert_eq!(nice_max(870.0), 1000.0);
-        assert_eq!(nice_max(0.0), 1.0);
+    fn axis_ticks_are_round_numbers() {
+        let ticks = |scale: Scale, top: f64| -> Vec<f64> {
+            let a = Axis::new(scale, &[top], &[]);
+            a.ticks().map(|t| (t * 1e6).round() / 1e6).collect()
+        };
+        // The old axis split 2,500 in quarters: 625, 1,250, 1,875.
+        assert_eq!(
+            ticks(Scale::Count, 2400.0),
+            vec![0.0, 500.0, 1000.0, 1500.0, 2000.0, 2500.0]
+        );
+        assert_eq!(
+            ticks(Scale::Percent, 0.43),
+            vec![0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
+        );
+        assert_eq!(
+            ticks(Scale::Duration, 1326.0),
+            vec![0.0, 300.0, 600.0, 900.0, 1200.0, 1500.0]
+        );
+        assert_eq!(Scale::Duration.label(300.0), "5:00");
+        assert_eq!(Scale::Percent.label(0.25), "25%");
+        assert_eq!(Scale::Count.label(2500.0), "2,500");
+        for top in [0.0, 0.003, 7.0, 61.0, 999.0, 1e6] {
+            let a = Axis::new(Scale::Count, &[top], &[]);
+            assert!(
+                a.max >= top && a.max <= 2.0 * top.max(a.step),
+                "{top}: {}",
+                a.max
+            );
+            assert!((a.max / a.step - (a.max / a.step).round()).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn an_outlier_is_capped_and_the_target_stays_on_the_axis() {
+        // Eleven weeks near 100% staffing and one at 320%: the axis stops near the rest.
+        let a = Axis::new(
+            Scale::Percent,
+            &[0.6, 0.55, 0.7, 3.7, 3.2, 0.65, 0.6],
+            &[1.0],
+        );
+        assert!(
+            a.max <= 2.0 && a.max >= 1.1,
+            "a whole channel far above: axis to {}",
+            a.max
+        );
+        let mut values = vec![0.95, 1.0, 1.05, 0.9, 1.1, 0.97, 1.02, 0.99, 1.0, 1.03, 0.96];
+        values.push(3.2);
+        let a = Axis::new(Scale::Percent, &values, &[1.0]);
+        assert!(
+            a.max < 3.2 && a.max >= 1.1,
+            "the outlier is capped: axis to {}",
+            a.max
+        );
+        // A target above every value is still drawn inside the chart.
+        let a = Axis::new(Scale::Duration, &[30.0, 45.0], &[120.0]);
+        assert!(a.max >= 120.0, "{}", a.max);
+        // On a chart, the capped channel is labelled with what lies above the axis.
+        let (ok, social) = (targets("email", None), targets("social", None));
+        let chans = [(0, &ok), (1, &social)];
+        let weeks: Vec<NaiveDate> = (0..4)
+            .map(|i| NaiveDate::from_ymd_opt(2026, 11, 2).unwrap() + chrono::Duration::weeks(i))
+            .collect();
+        let series = channel_series(
+            &chans,
+            &|ch| match ch {
+                "email" => vec![Some(0.9), Some(1.0), Some(1.1), Some(0.95)],
+                _ => vec![Some(0.8), Some(3.1), Some(3.7), Some(1.0)],
+            },
+            &|_| Some(1.0),
+        );
+        let svg = line_chart(
+            "Staffing",
+            &weeks,
+            &series,
+            Scale::Percent,
+            Better::Higher,
+            &[(1.0, "requirement")],
+        );
+        assert!(
+            svg.contains("social above the chart in 2 weeks: 310% to 370%"),
+            "{svg}"
+        );
+        assert_eq!(svg.matches("class=\"cap\"").count(), 2);
+    }
+
+    fn targets(channel: &str, abandon: Option<f64>) -> ChannelTargets {
+        ChannelTargets {
+            channel: channel.into(),
+            label: channel.into(),
+            kind: "live".into(),
+            max_abandon_rate: abandon,
+            max_asa_seconds: None,
+            service_level: None,
+            service_level_text: None,
+        }
+    }
+
+    #[test]
+    fn every_channels_target_is_drawn_and_misses_are_ringed() {
+        let voice = targets("voice", Some(0.1));
+        let chat = targets("chat", Some(0.05));
+        let web = targets("web", Some(0.1));
+        let chans = [(0, &voice), (1, &chat), (2, &web)];
+        let weeks = [
+            NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(),
+        ];
+        let series = channel_series(
+            &chans,
+            &|ch| match ch {
+                "voice" => vec![Some(0.08), Some(0.12)],
+                "chat" => vec![Some(0.06), Some(0.04)],
+                _ => vec![Some(0.02), None],
+            },
+            &|c| c.max_abandon_rate,
+        );
+        let svg = line_chart(
+            "Abandon",
+            &weeks,
+            &series,
+            Scale::Percent,
+            Better::Lower,
+            &[],
+        );
+        assert!(svg.contains("target: voice, web 10%"), "{svg}");
+        assert!(svg.contains("target: chat 5%"), "{svg}");
+        assert_eq!(
+            svg.matches("class=\"miss\"").count(),
+            2,
+            "voice week 2, chat week 1"
+        );
+        assert!(svg.contains("voice: 12% (target missed)"));
     }
 }

@@ -70,6 +70,8 @@ pub struct WeekRow {
     pub forecast_offered: Option<f64>,
     /// Interval WAPE of that forecast.
     pub forecast_wape: Option<f64>,
+    /// WAPE of that forecast's daily totals: the grain a small channel is judged at.
+    pub forecast_wape_daily: Option<f64>,
     /// Σ forecast / Σ actual − 1.
     pub forecast_bias: Option<f64>,
     /// Logged-in agent-hours.

@@ -16,7 +16,7 @@ pub fn render_table(r: &PerformanceReport) -> String {
     );
     let _ = writeln!(
         out,
-        "{:<10} {:<10} {:>4} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>9} {:>9} {:>8}",
+        "{:<10} {:<10} {:>4} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8}",
         "channel",
         "week",
         "days",
@@ -26,7 +26,8 @@ pub fn render_table(r: &PerformanceReport) -> String {
         "ASA",
         "SL est",
         "AHT",
-        "fc WAPE",
+        "fc err/i",
+        "fc err/d",
         "fc bias",
         "staffed h",
         "req. h",
@@ -35,7 +36,7 @@ pub fn render_table(r: &PerformanceReport) -> String {
     for w in &r.rows {
         let _ = writeln!(
             out,
-            "{:<10} {:<10} {:>4} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>9} {:>9} {:>8}",
+            "{:<10} {:<10} {:>4} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8}",
             w.channel,
             w.week_start.to_string(),
             w.days,
@@ -47,6 +48,7 @@ pub fn render_table(r: &PerformanceReport) -> String {
             pct(w.service_level, NONE),
             duration(w.aht_seconds, NONE),
             pct(w.forecast_wape, NONE),
+            pct(w.forecast_wape_daily, NONE),
             signed_pct(w.forecast_bias, NONE),
             thousands_or(w.staffed_hours, NONE),
             thousands_or(w.required_hours, NONE),
@@ -75,7 +77,7 @@ pub fn render_table(r: &PerformanceReport) -> String {
 }
 
 /// The header of the report CSV, in column order (the schema readers of the file rely on).
-pub const CSV_COLUMNS: [&str; 15] = [
+pub const CSV_COLUMNS: [&str; 16] = [
     "channel",
     "week_start",
     "days",
@@ -87,6 +89,7 @@ pub const CSV_COLUMNS: [&str; 15] = [
     "aht_seconds",
     "forecast_offered",
     "forecast_wape",
+    "forecast_wape_daily",
     "forecast_bias",
     "staffed_agent_hours",
     "required_agent_hours",
@@ -95,7 +98,7 @@ pub const CSV_COLUMNS: [&str; 15] = [
 
 /// CSV, one row per channel and week, columns [`CSV_COLUMNS`]: `channel, week_start, days, offered,
 /// handled, abandon_rate, asa_seconds, service_level_est, aht_seconds, forecast_offered,
-/// forecast_wape, forecast_bias, staffed_agent_hours, required_agent_hours, staffed_over_required`
+/// forecast_wape, forecast_wape_daily, forecast_bias, staffed_agent_hours, required_agent_hours, staffed_over_required`
 /// (empty = not available).
 pub fn write_csv<W: Write>(r: &PerformanceReport, w: W) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(w);
@@ -114,6 +117,7 @@ pub fn write_csv<W: Write>(r: &PerformanceReport, w: W) -> csv::Result<()> {
             o(x.aht_seconds, 1),
             o(x.forecast_offered, 1),
             o(x.forecast_wape, 6),
+            o(x.forecast_wape_daily, 6),
             o(x.forecast_bias, 6),
             o(x.staffed_hours, 2),
             o(x.required_hours, 2),
