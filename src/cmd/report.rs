@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use rota_data::config::CentreConfig;
 use rota_data::ingest::{read_history, IngestOptions};
 use rota_scheduler::report::{build_report, render_html, render_table, write_csv, ReportOptions};
@@ -53,11 +53,26 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         to,
         forecast_accuracy: !args.no_forecast_accuracy,
     };
+    // One forecast per week of the range (the long step), when forecast accuracy is on.
+    let week_start = config.centre().planning().week_starts_on();
+    let weeks = from
+        .iter_days()
+        .take_while(|d| *d <= to)
+        .filter(|d| d.weekday() == week_start || *d == from)
+        .count();
+    let steps = out.steps(
+        if opts.forecast_accuracy {
+            weeks as u64
+        } else {
+            0
+        },
+        "weeks forecast from the history before them",
+    );
     let report = build_report(&history, &config, &opts, &|line| {
-        if out.progress() {
-            eprintln!("  {line}")
-        }
-    })?;
+        steps.done(&format!("  {line}"))
+    });
+    steps.finish();
+    let report = report?;
     if out.text() {
         print!("{}", render_table(&report));
     }

@@ -182,12 +182,15 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         fte_hours_per_week: None,
         parallel: args.parallel,
     };
-    let say = |line: &str| {
-        if out.progress() {
-            eprintln!("{line}")
-        }
-    };
-    say(&format!(
+    let steps = out.steps(
+        scenarios.len() as u64 + 1,
+        if opts.roster {
+            "scenarios rostered and evaluated"
+        } else {
+            "scenarios staffed"
+        },
+    );
+    steps.say(&format!(
         "running the baseline and {} scenario(s){}",
         scenarios.len(),
         if opts.roster {
@@ -197,8 +200,10 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         }
     ));
     let cmp = compare(&config, &forecast, &scenarios, &opts, &|line| {
-        say(&format!("  {line}"))
-    })?;
+        steps.done(&format!("  {line}"))
+    });
+    steps.finish();
+    let cmp = cmp?;
     let table = render_table(&cmp);
     if out.text() {
         print!("{table}");

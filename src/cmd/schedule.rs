@@ -9,7 +9,8 @@ use rota_data::config::CentreConfig;
 
 use super::output::thousands;
 use rota_scheduler::roster::{
-    adapter, requirements, schedule, Horizon, RosterError, SolveOptions, TimestampStyle, Weights,
+    adapter, requirements, schedule_watched, Horizon, RosterError, SolveOptions, SolverProgress,
+    TimestampStyle, Weights,
 };
 
 /// Arguments of `rota schedule`.
@@ -83,26 +84,47 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         mip_rel_gap: args.mip_gap,
         ..SolveOptions::default()
     };
-    // The solve runs for up to its time limit; say so, with the elapsed time, rather than sit
-    // silent (HiGHS reports no progress we could show between its phases).
-    let spinner = if out.progress() {
-        ProgressBar::new_spinner()
+    // The solve runs for up to its time limit: a bar of that time, with the stage HiGHS is in and,
+    // once it has a roster, how far that roster can be from the best possible (HiGHS's gap).
+    let bar = if out.progress() {
+        ProgressBar::new((args.time_limit_s * 1000.0) as u64)
     } else {
         ProgressBar::hidden()
     };
-    spinner.set_style(
-        ProgressStyle::with_template("{spinner} {msg} ({elapsed} of at most {prefix})")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{bar:24}] {elapsed} of at most {prefix}: {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
     );
-    spinner.set_prefix(format!("{:.0} s", args.time_limit_s));
-    spinner.set_message(format!(
-        "building the roster: {} people, {} days",
+    bar.set_prefix(format!("{:.0} s", args.time_limit_s));
+    bar.set_message(format!(
+        "building the roster for {} people, {} days",
         problem.agents.len(),
         args.days
     ));
-    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    let solved = schedule(&problem, &opts);
-    spinner.finish_and_clear();
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let started = std::time::Instant::now();
+    let last_ms = std::sync::atomic::AtomicU64::new(0);
+    let watch = |p: SolverProgress| {
+        // HiGHS calls this between nodes, thousands of times a second: redraw every 100 ms.
+        let ms = started.elapsed().as_millis() as u64;
+        let last = last_ms.load(std::sync::atomic::Ordering::Relaxed);
+        if ms >= last + 100 {
+            last_ms.store(ms, std::sync::atomic::Ordering::Relaxed);
+            bar.set_position(ms.min(bar.length().unwrap_or(u64::MAX)));
+            bar.set_message(match p.gap {
+                Some(g) => format!(
+                    "{}, best so far at most {:.1}% from the best possible",
+                    p.stage.describe(),
+                    100.0 * g
+                ),
+                None => p.stage.describe().to_string(),
+            });
+        }
+        true
+    };
+    let solved = schedule_watched(&problem, &opts, Some(&watch));
+    bar.finish_and_clear();
     let roster = match solved {
         Ok(r) => r,
         Err(RosterError::Infeasible(lines)) => {

@@ -34,7 +34,7 @@ use super::error::RosterError;
 use super::model::RosterModel;
 use super::options::OptionSet;
 use super::problem::RosterProblem;
-use super::solve::{run_highs, MipSolution, SolveOptions};
+use super::solve::{run_highs, MipSolution, SolveOptions, SolveStage, Watch};
 
 /// Result of the allocation stage.
 #[derive(Debug, Clone)]
@@ -61,6 +61,7 @@ pub fn exact_allocation(
     sol: &MipSolution,
     opts: &SolveOptions,
     time_limit_s: f64,
+    watch: Watch<'_>,
 ) -> Result<Option<Allocation>, RosterError> {
     let started = Instant::now();
     let fixed = OptionSet {
@@ -81,8 +82,9 @@ pub fn exact_allocation(
         mip_rel_gap: opts.mip_rel_gap.min(0.001),
         ..*opts
     };
-    let solved = match run_highs(v, o, c, &limited, true) {
+    let solved = match run_highs(v, o, c, &limited, true, watch, SolveStage::Allocation) {
         Ok(s) => s,
+        Err(RosterError::Cancelled) => return Err(RosterError::Cancelled),
         Err(e) => {
             tracing::warn!(error = %e, "allocation MIP found no solution; keeping the post-pass");
             return Ok(None);

@@ -24,6 +24,9 @@ pub enum RosterError {
     /// that breaks the agent's own rules: the week is infeasible before any demand is considered.
     #[error("infeasible contracts:\n  {}", .0.join("\n  "))]
     Infeasible(Vec<String>),
+    /// The caller's watch asked the solver to stop (a cancelled job).
+    #[error("cancelled while solving")]
+    Cancelled,
     /// HiGHS failed or found no roster within the time limit.
     #[error("solver: {0}")]
     Solver(String),

@@ -46,7 +46,7 @@ pub use problem::{
     AgentPlan, BreakRule, ChannelMode, ChannelPlan, ContractRules, FixedShift, Horizon,
     RosterProblem, ShiftTemplate, Unavailable, Weights,
 };
-pub use solve::{SolveOptions, SolveStats};
+pub use solve::{SolveOptions, SolveStage, SolveStats, SolverProgress, Watch};
 
 use output::ChannelSummary;
 
@@ -55,8 +55,18 @@ use output::ChannelSummary;
 /// Errors: contracts that cannot be met whatever the demand ([`RosterError::Infeasible`]), solver
 /// failures or no roster within the time limit ([`RosterError::Solver`]). A week that cannot be
 /// fully covered is *not* an error: the roster comes back with its shortfall and a diagnosis.
-#[tracing::instrument(skip_all, fields(agents = problem.agents.len(), intervals = problem.horizon.n_intervals()))]
 pub fn schedule(problem: &RosterProblem, opts: &SolveOptions) -> Result<Roster, RosterError> {
+    schedule_watched(problem, opts, None)
+}
+
+/// [`schedule`], reporting the solver's progress to `watch` (stage, seconds, gap) while HiGHS
+/// works; `watch` returning `false` stops the solve with [`RosterError::Cancelled`].
+#[tracing::instrument(skip_all, fields(agents = problem.agents.len(), intervals = problem.horizon.n_intervals()))]
+pub fn schedule_watched(
+    problem: &RosterProblem,
+    opts: &SolveOptions,
+    watch: Watch<'_>,
+) -> Result<Roster, RosterError> {
     let options = options::build_options(problem);
     let conflicts = diagnose::check_contracts(problem, &options);
     if !conflicts.is_empty() {
@@ -69,7 +79,7 @@ pub fn schedule(problem: &RosterProblem, opts: &SolveOptions) -> Result<Roster, 
         time_limit_s: opts.time_limit_s * 0.75,
         ..*opts
     };
-    let (sol, mut stats) = solve::solve_programme(problem, &options, &tour_opts)?;
+    let (sol, mut stats) = solve::solve_programme(problem, &options, &tour_opts, watch)?;
 
     // whole breaks and channels: the greedy post-pass, then the allocation MIP; keep the better
     let mut heuristic_sol = sol.clone();
@@ -78,7 +88,7 @@ pub fn schedule(problem: &RosterProblem, opts: &SolveOptions) -> Result<Roster, 
     let mut best = evaluate(problem, &options, placed, assignment);
     stats.heuristic_objective = best.objective;
     let left = opts.time_limit_s - started.elapsed().as_secs_f64();
-    if let Some(alloc) = allocate::exact_allocation(problem, &options, &sol, opts, left)? {
+    if let Some(alloc) = allocate::exact_allocation(problem, &options, &sol, opts, left, watch)? {
         stats.allocation_seconds = alloc.seconds;
         stats.allocation_status = alloc.status.clone();
         let exact = evaluate(problem, &options, alloc.placed, alloc.assignment);

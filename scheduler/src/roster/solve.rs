@@ -119,13 +119,101 @@ pub(crate) struct Solved {
     pub(crate) columns: Vec<f64>,
 }
 
+/// Which part of the roster the solver is working on, in a planner's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SolveStage {
+    /// The LP relaxation: the best any roster could do, which every roster is measured against.
+    Bound,
+    /// The tour MIP: whole shifts for every agent.
+    Shifts,
+    /// The allocation MIP: whole breaks and a channel per agent and interval.
+    Allocation,
+}
+
+impl SolveStage {
+    /// What a progress line says.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SolveStage::Bound => "working out the best week possible",
+            SolveStage::Shifts => "choosing shifts",
+            SolveStage::Allocation => "placing breaks and channels",
+        }
+    }
+}
+
+/// Where the solver is, reported while HiGHS works (for a progress bar, or a cancel button).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SolverProgress {
+    /// The stage.
+    pub stage: SolveStage,
+    /// Seconds HiGHS has spent on this stage.
+    pub seconds: f64,
+    /// Relative gap between the best roster found in this stage and HiGHS's bound for it
+    /// (`None` before the first roster, and in the bound stage).
+    pub gap: Option<f64>,
+}
+
+/// A function called often while HiGHS solves; it returns `false` to stop, after which the
+/// schedule ends with [`RosterError::Cancelled`]. It must be cheap (HiGHS calls it between nodes).
+pub type Watch<'a> = Option<&'a (dyn Fn(SolverProgress) -> bool + Sync)>;
+
+/// What the HiGHS callback reaches through its user-data pointer.
+struct CallbackContext<'a> {
+    watch: &'a (dyn Fn(SolverProgress) -> bool + Sync),
+    stage: SolveStage,
+    started: Instant,
+    stopped: std::sync::atomic::AtomicBool,
+}
+
+/// The C callback HiGHS calls at its interrupt points (simplex, IPM, MIP): reports progress and
+/// asks HiGHS to stop when the watch says so. A panic in the watch is caught (unwinding into C is
+/// undefined behaviour) and treated as "continue".
+unsafe extern "C" fn highs_callback(
+    kind: std::os::raw::c_int,
+    _message: *const std::os::raw::c_char,
+    out: *const highs_sys::HighsCallbackDataOut,
+    input: *mut highs_sys::HighsCallbackDataIn,
+    user: *mut std::os::raw::c_void,
+) {
+    if user.is_null() || out.is_null() {
+        return;
+    }
+    // SAFETY: `user` is the `CallbackContext` that `run_highs` keeps alive for the whole solve,
+    // and `out` is HiGHS's callback data, valid for the duration of this call.
+    let (ctx, out) = unsafe { (&*(user as *const CallbackContext<'_>), &*out) };
+    let mip = kind == highs_sys::kHighsCallbackMipInterrupt as std::os::raw::c_int;
+    let gap =
+        (mip && out.mip_primal_bound.is_finite() && out.mip_gap.is_finite()).then_some(out.mip_gap);
+    let progress = SolverProgress {
+        stage: ctx.stage,
+        // Measured here: HiGHS leaves `running_time` unset (-1) in its IPM callbacks.
+        seconds: ctx.started.elapsed().as_secs_f64(),
+        gap,
+    };
+    let keep_going =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (ctx.watch)(progress)))
+            .unwrap_or(true);
+    if !keep_going && !input.is_null() {
+        ctx.stopped
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: `input` is HiGHS's callback input, writable during an interrupt callback.
+        unsafe { (*input).user_interrupt = 1 };
+    }
+}
+
 /// Hands a good_lp model to HiGHS with the options of `opts` and solves it (MIP or LP).
+///
+/// `watch` (with the `stage` it reports) is called at HiGHS's interrupt points; when it returns
+/// `false` the solve stops and this returns [`RosterError::Cancelled`].
 pub(crate) fn run_highs(
     vars: ProblemVariables,
     objective: Expression,
     constraints: Vec<Constraint>,
     opts: &SolveOptions,
     mip: bool,
+    watch: Watch<'_>,
+    stage: SolveStage,
 ) -> Result<Solved, RosterError> {
     let mut problem = vars.minimise(objective).using(good_lp::highs);
     for c in constraints {
@@ -163,9 +251,47 @@ pub(crate) fn run_highs(
             "log_to_console",
         )?;
     }
+    let context = watch.map(|watch| CallbackContext {
+        watch,
+        stage,
+        started: Instant::now(),
+        stopped: std::sync::atomic::AtomicBool::new(false),
+    });
+    if let Some(ctx) = &context {
+        let highs = model.as_mut_ptr();
+        // SAFETY: `highs` is the live HiGHS instance of `model`; the context outlives the solve
+        // below (it is dropped at the end of this function, after `try_solve` has returned).
+        unsafe {
+            highs_sys::Highs_setCallback(
+                highs,
+                Some(highs_callback),
+                ctx as *const CallbackContext<'_> as *mut std::os::raw::c_void,
+            );
+            let kinds = if mip {
+                [
+                    highs_sys::kHighsCallbackMipInterrupt,
+                    highs_sys::kHighsCallbackMipInterrupt,
+                ]
+            } else {
+                [
+                    highs_sys::kHighsCallbackSimplexInterrupt,
+                    highs_sys::kHighsCallbackIpmInterrupt,
+                ]
+            };
+            for kind in kinds {
+                highs_sys::Highs_startCallback(highs, kind);
+            }
+        }
+    }
     let solved = model
         .try_solve()
         .map_err(|e| RosterError::Solver(format!("HiGHS failed: {e:?}")))?;
+    if context
+        .as_ref()
+        .is_some_and(|c| c.stopped.load(std::sync::atomic::Ordering::Relaxed))
+    {
+        return Err(RosterError::Cancelled);
+    }
     let status = solved.status();
     match status {
         HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
@@ -263,6 +389,7 @@ fn attempt<'a>(
     opts: &SolveOptions,
     limit: f64,
     build_seconds: &mut f64,
+    watch: Watch<'_>,
 ) -> Result<(RosterModel<'a>, Solved, usize, usize), RosterError> {
     let t0 = Instant::now();
     let mut m = RosterModel::build_with(problem, set, false, opts.integral_allocation);
@@ -274,7 +401,7 @@ fn attempt<'a>(
         time_limit_s: limit.max(1.0),
         ..*opts
     };
-    let solved = run_highs(v, o, c, &limited, true)?;
+    let solved = run_highs(v, o, c, &limited, true, watch, SolveStage::Shifts)?;
     Ok((m, solved, rows, n_vars))
 }
 
@@ -289,6 +416,7 @@ pub fn solve_programme(
     problem: &RosterProblem,
     options: &OptionSet,
     opts: &SolveOptions,
+    watch: Watch<'_>,
 ) -> Result<(MipSolution, SolveStats), RosterError> {
     let started = Instant::now();
     let mut build_seconds = 0.0;
@@ -297,7 +425,7 @@ pub fn solve_programme(
     build_seconds += started.elapsed().as_secs_f64();
     let lp_solved = {
         let _span = tracing::info_span!("lp_relaxation").entered();
-        run_highs(v, o, c, opts, false)?
+        run_highs(v, o, c, opts, false, watch, SolveStage::Bound)?
     };
     let lp_bound = lp_solved.objective;
     let lp_seconds = started.elapsed().as_secs_f64();
@@ -324,8 +452,10 @@ pub fn solve_programme(
             opts,
             remaining(lp_seconds),
             &mut build_seconds,
+            watch,
         ) {
             Ok((m, s, rows, nv)) => (m, s, rows, nv, "lp_guided"),
+            Err(RosterError::Cancelled) => return Err(RosterError::Cancelled),
             Err(e) => {
                 tracing::warn!(error = %e, "restricted MIP failed; solving the full MIP");
                 let (m, s, rows, nv) = attempt(
@@ -334,6 +464,7 @@ pub fn solve_programme(
                     opts,
                     remaining(lp_seconds + started.elapsed().as_secs_f64()),
                     &mut build_seconds,
+                    watch,
                 )?;
                 (m, s, rows, nv, "full")
             }
@@ -345,6 +476,7 @@ pub fn solve_programme(
                 opts,
                 remaining(lp_seconds),
                 &mut build_seconds,
+                watch,
             )?;
             (m, s, rows, nv, "full")
         }
