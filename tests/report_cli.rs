@@ -99,8 +99,14 @@ fn weekly_report_per_channel_with_forecast_accuracy_and_staffing() {
     assert!(page.contains("<svg") && page.contains("Abandon rate per week"));
     // Every channel's target is drawn, and every missed week is marked on the charts and in the
     // table: voice misses abandon, ASA and service level both weeks, social's staffing is capped.
-    assert!(page.contains("target: voice, chat 10%"), "abandon target line");
-    assert!(page.contains("target: reception 5%"), "reception's own target line");
+    assert!(
+        page.contains("target: voice, chat 10%"),
+        "abandon target line"
+    );
+    assert!(
+        page.contains("target: reception 5%"),
+        "reception's own target line"
+    );
     assert!(page.contains("voice: 48.1% (target missed)"));
     assert!(page.matches("class=\"miss\"").count() >= 10);
     assert!(page.contains("social above the chart in 2 weeks"));
