@@ -56,7 +56,8 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use chrono::{
-    DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike,
+    DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
+    Timelike,
 };
 use chrono_tz::Tz;
 use flate2::read::MultiGzDecoder;
@@ -368,6 +369,71 @@ impl From<AhtUnit> for &'static str {
 /// minutes read as seconds) and are warned about, naming the file and line.
 pub const PLAUSIBLE_AHT_SECONDS: std::ops::RangeInclusive<f64> = 5.0..=7200.0;
 
+/// A handle time above this (24 hours, in seconds) is an error, not a warning: no contact lasts a
+/// day, and such values come from a broken export (`1e308`, a date read as a duration).
+pub const MAX_AHT_SECONDS: f64 = 86_400.0;
+
+/// Contacts offered in one row above this are an error: the busiest UK contact centres take a few
+/// thousand contacts in an interval, so `4294967295` is an export's "unknown" marker or an
+/// overflow, never a count.
+pub const MAX_OFFERED_PER_INTERVAL: u32 = 100_000;
+
+/// A history whose dates span more than this many days (20 years) is an error: every forecast
+/// allocates by span, so one mistyped year must not decide how much memory a forecast takes.
+pub const MAX_SPAN_DAYS: i64 = 20 * 366;
+
+/// Rows further than this many days (or the bulk's own width, if wider) outside the bulk of a
+/// history's dates are "probably a mistyped date".
+pub const MISTYPED_DATE_MARGIN_DAYS: i64 = 731;
+
+/// Default cap on the bytes of CSV read from one history, after decompression (512 MiB: ten
+/// years of 15-minute intervals on twenty queues is about 400 MB of CSV).
+pub const MAX_HISTORY_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Default cap on the data rows of one history (5 million: ten years of 15-minute intervals on
+/// fourteen queues).
+pub const MAX_HISTORY_ROWS: usize = 5_000_000;
+
+/// Values echoed in diagnostics are cut to this many characters (with `…`).
+pub const MAX_ECHOED_CHARS: usize = 80;
+
+/// Caps on how much of a history is read, so that no file (a gzip bomb, a runaway export) can
+/// take unbounded memory or time. Hitting one is an error naming it ([`HistoryErrors::cap`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputLimits {
+    /// Bytes of CSV, after decompression.
+    pub max_bytes: u64,
+    /// Data rows.
+    pub max_rows: usize,
+}
+
+impl Default for InputLimits {
+    fn default() -> Self {
+        Self {
+            max_bytes: MAX_HISTORY_BYTES,
+            max_rows: MAX_HISTORY_ROWS,
+        }
+    }
+}
+
+/// Which cap of [`InputLimits`] a history hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CapExceeded {
+    /// More than this many bytes of CSV (after decompression).
+    Bytes(u64),
+    /// More than this many data rows.
+    Rows(usize),
+}
+
+impl fmt::Display for CapExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CapExceeded::Bytes(n) => write!(f, "{} MiB of CSV (decompressed)", n / (1024 * 1024)),
+            CapExceeded::Rows(n) => write!(f, "{} data rows", crate::summary::thousands(*n as u64)),
+        }
+    }
+}
+
 /// How to read a history file.
 ///
 /// Without a channel list every channel found in the file is accepted (labels are lowercased and
@@ -394,6 +460,8 @@ pub struct IngestOptions {
     pub missing_local_time: MissingLocalTime,
     /// Unit of plain numbers in the AHT column.
     pub aht_unit: AhtUnit,
+    /// Caps on the bytes and rows read.
+    pub limits: InputLimits,
 }
 
 impl IngestOptions {
@@ -425,6 +493,7 @@ impl IngestOptions {
             timestamp_format: mapping.timestamp_format().map(str::to_string),
             missing_local_time: MissingLocalTime::Error,
             aht_unit: mapping.aht_unit(),
+            limits: InputLimits::default(),
         }
     }
 }
@@ -475,6 +544,8 @@ pub struct HistoryErrors {
     pub diagnostics: Vec<Diagnostic>,
     /// How many more problems were found but not kept.
     pub omitted: usize,
+    /// Set when reading stopped at a cap of [`InputLimits`] (an HTTP 413 rather than a 422).
+    pub cap: Option<CapExceeded>,
 }
 
 impl HistoryErrors {
@@ -565,6 +636,7 @@ pub fn read_history_with_report(
             message: format!("cannot open: {e}"),
         }],
         omitted: 0,
+        cap: None,
     })?;
     read_history_from(file, path, options)
 }
@@ -682,6 +754,7 @@ impl Diagnostics {
         HistoryErrors {
             diagnostics: kept.into_iter().map(|k| k.diag).collect(),
             omitted,
+            cap: None,
         }
     }
 }
@@ -743,6 +816,156 @@ struct Reader<'a> {
     missing_local: usize,
     /// Handle times outside the plausible range (warned about).
     implausible_aht: usize,
+    /// The cap hit, if reading stopped at one.
+    cap: Option<CapExceeded>,
+    /// What the `a/b/YYYY` dates say about day/month order.
+    slash: SlashDates,
+    /// The field delimiter sniffed from the header line.
+    delimiter: u8,
+}
+
+/// The `a/b/YYYY` dates of a file, for telling day/month/year (UK) from month/day/year (US).
+#[derive(Default)]
+struct SlashDates {
+    /// Largest first and second number seen.
+    max_first: u32,
+    max_second: u32,
+    /// The first date whose second number cannot be a month (line, text).
+    us_only: Option<(u64, String)>,
+    /// Rows whose date was rejected because its second number is over 12 (reported only if the
+    /// file turns out not to be US).
+    month_errors: Vec<(u64, (usize, String), String)>,
+    /// Range of days (from CE) of the dates read both ways, when both are real dates.
+    uk: Option<(i32, i32)>,
+    us: Option<(i32, i32)>,
+}
+
+impl SlashDates {
+    fn widen(range: &mut Option<(i32, i32)>, d: Option<NaiveDate>) {
+        if let Some(d) = d.map(|d| d.num_days_from_ce()) {
+            *range = Some(match *range {
+                Some((lo, hi)) => (lo.min(d), hi.max(d)),
+                None => (d, d),
+            });
+        }
+    }
+}
+
+/// The leading `a/b/YYYY` of a timestamp, as (a, b, year).
+fn slash_date(s: &str) -> Option<(u32, u32, i32)> {
+    let mut c = Cursor {
+        b: s.as_bytes(),
+        i: 0,
+    };
+    let a = c.digits(1, 2)?;
+    if !c.eat(b'/') {
+        return None;
+    }
+    let b = c.digits(1, 2)?;
+    if !c.eat(b'/') {
+        return None;
+    }
+    let y = c.digits(4, 4)?;
+    Some((a, b, y as i32))
+}
+
+/// A reader that fails (with `exceeded` set) once more than `cap` bytes have come through.
+struct Capped<R> {
+    inner: std::io::Take<R>,
+    read: u64,
+    cap: u64,
+    exceeded: std::rc::Rc<std::cell::Cell<bool>>,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if self.read > self.cap {
+            self.exceeded.set(true);
+            return Err(std::io::Error::other(format!(
+                "more than {} bytes after decompression",
+                self.cap
+            )));
+        }
+        Ok(n)
+    }
+}
+
+/// The field delimiter of a header line: `,` when it has one, else `;` or tab, whichever is more
+/// common (Excel in much of Europe saves "CSV" with `;`; some exports use tabs).
+fn sniff_delimiter(head: &[u8]) -> u8 {
+    let line = head.split(|&b| b == b'\n').next().unwrap_or(head);
+    let (mut commas, mut semis, mut tabs, mut quoted) = (0, 0, 0, false);
+    for &b in line {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => commas += 1,
+            b';' if !quoted => semis += 1,
+            b'\t' if !quoted => tabs += 1,
+            _ => {}
+        }
+    }
+    if commas > 0 || (semis == 0 && tabs == 0) {
+        b','
+    } else if semis >= tabs {
+        b';'
+    } else {
+        b'\t'
+    }
+}
+
+/// The header's column names as echoed in a problem: each [`shown`], at most 20, with the
+/// delimiter they were split at.
+fn found_columns(names: &[String], delimiter: u8) -> String {
+    let mut out: Vec<String> = names.iter().take(20).map(|n| shown(n)).collect();
+    if names.len() > 20 {
+        out.push(format!("and {} more", names.len() - 20));
+    }
+    let mut text = out.join(", ");
+    if names.len() == 1 {
+        text.push_str(&format!(
+            " (one column: the header has no comma, semicolon or tab; expected a file delimited \
+             by one of them{})",
+            match names[0]
+                .chars()
+                .find(|c| matches!(c, '|' | ':' | '^' | '~'))
+            {
+                Some(c) => format!(", found {c:?}"),
+                None => String::new(),
+            }
+        ));
+    } else if delimiter != b',' {
+        text.push_str(&format!(
+            " (read as {}-delimited)",
+            delimiter_name(delimiter)
+        ));
+    }
+    text
+}
+
+fn delimiter_name(d: u8) -> &'static str {
+    match d {
+        b';' => "semicolon (;)",
+        b'\t' => "tab",
+        _ => "comma (,)",
+    }
+}
+
+/// A value as shown in a diagnostic: quoted and escaped like `{:?}` (so control characters and
+/// binary garbage print as `\u{1}` escapes), cut to [`MAX_ECHOED_CHARS`] characters with `…`.
+pub fn shown(s: &str) -> String {
+    let total = s.chars().count();
+    if total <= MAX_ECHOED_CHARS {
+        return format!("{s:?}");
+    }
+    let head: String = s.chars().take(MAX_ECHOED_CHARS).collect();
+    let quoted = format!("{head:?}");
+    format!(
+        "{}…\" ({} characters)",
+        &quoted[..quoted.len() - 1],
+        crate::summary::thousands(total as u64)
+    )
 }
 
 /// Column positions of the fields in the file (0-based) and their header names.
@@ -773,19 +996,39 @@ impl<'a> Reader<'a> {
             fold_seen: HashMap::new(),
             missing_local: 0,
             implausible_aht: 0,
+            cap: None,
+            slash: SlashDates::default(),
+            delimiter: b',',
         }
     }
 
     fn fail(self) -> HistoryErrors {
-        self.diags.into_errors()
+        let cap = self.cap;
+        HistoryErrors {
+            cap,
+            ..self.diags.into_errors()
+        }
     }
 
     fn run<S: Read>(mut self, source: S) -> Result<Ingested, HistoryErrors> {
+        let limits = self.options.limits;
+        let exceeded = std::rc::Rc::new(std::cell::Cell::new(false));
+        let mut source = BufReader::with_capacity(
+            1 << 16,
+            Capped {
+                inner: source.take(limits.max_bytes.saturating_add(1)),
+                read: 0,
+                cap: limits.max_bytes,
+                exceeded: std::rc::Rc::clone(&exceeded),
+            },
+        );
+        self.delimiter = source.fill_buf().map_or(b',', sniff_delimiter);
         // Line numbers come from our own newline index: csv's own count is off by one on CRLF.
         let lines = LineIndex::default();
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(self.delimiter)
             .from_reader(lines.wrap(source));
         let mut record = csv::ByteRecord::new();
         // Header.
@@ -800,8 +1043,8 @@ impl<'a> Reader<'a> {
                 return Err(self.fail());
             }
             Err(e) => {
-                self.diags
-                    .push(Some(1), None, read_error_message(&e, self.gzip));
+                let message = self.read_error(&e, exceeded.get());
+                self.diags.push(Some(1), None, message);
                 return Err(self.fail());
             }
         };
@@ -839,8 +1082,8 @@ impl<'a> Reader<'a> {
                             .position()
                             .map(|p| lines.line_of(p.byte()))
                             .or(Some(header_line + n_rows as u64 + 1));
-                        self.diags
-                            .push(line, None, read_error_message(&e, self.gzip));
+                        let message = self.read_error(&e, exceeded.get());
+                        self.diags.push(line, None, message);
                         break;
                     }
                 }
@@ -848,6 +1091,19 @@ impl<'a> Reader<'a> {
                 let line = record
                     .position()
                     .map_or(header_line + n_rows as u64, |p| lines.line_of(p.byte()));
+                if n_rows > limits.max_rows {
+                    self.cap = Some(CapExceeded::Rows(limits.max_rows));
+                    self.diags.push(
+                        Some(line),
+                        None,
+                        format!(
+                            "the history has more than {}, the most Rota reads from one file; \
+                             expected a shorter export (e.g. the last three years)",
+                            CapExceeded::Rows(limits.max_rows)
+                        ),
+                    );
+                    break;
+                }
                 if record.len() == 1
                     && record
                         .get(0)
@@ -872,6 +1128,11 @@ impl<'a> Reader<'a> {
                 "no data rows after the header; expected at least one interval".into(),
             );
         }
+        if self.cap.is_some() {
+            return Err(self.fail());
+        }
+        self.check_slash_dates();
+        self.check_span(&mut rows);
         let (history, channels, inferred) = self.build(rows);
         if !self.diags.is_empty() {
             return Err(self.fail());
@@ -898,6 +1159,176 @@ impl<'a> Reader<'a> {
                 },
             }),
             None => Err(self.fail()),
+        }
+    }
+
+    /// The message for a read error; hitting the byte cap sets [`Self::cap`].
+    fn read_error(&mut self, e: &csv::Error, over_cap: bool) -> String {
+        if over_cap {
+            let cap = CapExceeded::Bytes(self.options.limits.max_bytes);
+            self.cap = Some(cap);
+            return format!(
+                "the history is larger than {cap}, the most Rota reads from one file{}; \
+                 expected a shorter export (e.g. the last three years)",
+                if self.gzip {
+                    " (a small .gz file can expand to far more)"
+                } else {
+                    ""
+                }
+            );
+        }
+        read_error_message(e, self.gzip)
+    }
+
+    /// Records what an `a/b/YYYY` timestamp says about day/month order (built-in forms only).
+    fn note_slash_date(&mut self, s: &str, line: u64) {
+        let Some((a, b, y)) = slash_date(s) else {
+            return;
+        };
+        let sd = &mut self.slash;
+        sd.max_first = sd.max_first.max(a);
+        sd.max_second = sd.max_second.max(b);
+        if b > 12 && a <= 12 && sd.us_only.is_none() {
+            sd.us_only = Some((line, s.to_string()));
+        }
+        let uk = NaiveDate::from_ymd_opt(y, b, a);
+        let us = NaiveDate::from_ymd_opt(y, a, b);
+        if uk.is_some() && us.is_some() {
+            SlashDates::widen(&mut sd.uk, uk);
+            SlashDates::widen(&mut sd.us, us);
+        }
+    }
+
+    /// US `MM/DD/YYYY` dates would be read as UK `DD/MM/YYYY`: when the file's dates are only
+    /// consistent as month/day/year (a second number over 12, none first), or when all are
+    /// ambiguous but read as day/month they scatter over months that month/day keeps within
+    /// days, the file is rejected with one problem offering `--date-format`.
+    fn check_slash_dates(&mut self) {
+        let sd = std::mem::take(&mut self.slash);
+        let advice = "Rota reads a/b/YYYY as day/month/year (UK); if the export is month/day/year \
+                      (US), say so with --date-format \"%m/%d/%Y %H:%M\" (or [history] \
+                      timestamp_format in the centre configuration)";
+        if sd.max_first > 12 {
+            // Day first: the UK reading is right; the rows with a second number over 12 are
+            // simply wrong.
+        } else if let Some((line, text)) = &sd.us_only {
+            self.diags.push(
+                None,
+                None,
+                format!(
+                    "the dates are month/day/year (US): line {line} has {}, whose second number \
+                     cannot be a month, and no date has a first number over 12; {advice}",
+                    shown(text),
+                    advice = advice
+                ),
+            );
+            return;
+        } else if let (Some(uk), Some(us)) = (sd.uk, sd.us) {
+            let (uk_days, us_days) = (uk.1 - uk.0, us.1 - us.0);
+            if uk_days >= 28 && us_days * 4 < uk_days {
+                let day = |d: i32| {
+                    NaiveDate::from_num_days_from_ce_opt(d)
+                        .map_or_else(String::new, |d| d.to_string())
+                };
+                self.diags.push(
+                    None,
+                    None,
+                    format!(
+                        "the dates are ambiguous (no number over 12): read as day/month/year they \
+                         scatter from {} to {} ({uk_days} days), read as month/day/year they run \
+                         from {} to {} ({us_days} days); {advice}, or as day/month/year with \
+                         --date-format \"%d/%m/%Y %H:%M\"",
+                        day(uk.0),
+                        day(uk.1),
+                        day(us.0),
+                        day(us.1),
+                    ),
+                );
+            }
+        }
+        for (line, (index, name), message) in sd.month_errors {
+            self.diags.push(Some(line), Some((index, &name)), message);
+        }
+    }
+
+    /// A history's span is judged against its bulk: rows whose date is far outside the dates of
+    /// the rest (by more than the bulk's own width, and at least [`MISTYPED_DATE_MARGIN_DAYS`])
+    /// are rejected as probably mistyped, and so is a span over [`MAX_SPAN_DAYS`]. The bulk is
+    /// the dates with the earliest and latest 1% of rows (at least one each way, from ten rows)
+    /// left out. Rejected rows are dropped so that the rest is still checked.
+    fn check_span(&mut self, rows: &mut [Vec<Row>]) {
+        let mut days: Vec<i32> = rows
+            .iter()
+            .flatten()
+            .map(|r| r.local_date.num_days_from_ce())
+            .collect();
+        let n = days.len();
+        if n == 0 {
+            return;
+        }
+        days.sort_unstable();
+        let trim = if n >= 10 { (n / 100).max(1) } else { 0 };
+        let (lo, hi) = (i64::from(days[trim]), i64::from(days[n - 1 - trim]));
+        let margin = (hi - lo).max(MISTYPED_DATE_MARGIN_DAYS);
+        let (min_ok, max_ok) = (lo - margin, hi + margin);
+        let date = |d: i64| {
+            NaiveDate::from_num_days_from_ce_opt(d as i32)
+                .map_or_else(String::new, |d| d.to_string())
+        };
+        for g in rows.iter_mut() {
+            let mut bad: Vec<(u64, String, i64)> = Vec::new();
+            g.retain(|r| {
+                let d = i64::from(r.local_date.num_days_from_ce());
+                if d < min_ok || d > max_ok {
+                    bad.push((
+                        r.line,
+                        r.start.naive_local().format("%Y-%m-%d %H:%M").to_string(),
+                        d,
+                    ));
+                    false
+                } else {
+                    true
+                }
+            });
+            for (line, value, d) in bad {
+                let years = ((d - if d < lo { lo } else { hi }).abs() as f64 / 365.25).round();
+                self.diags.push_interval(
+                    Some(line),
+                    format!(
+                        "{value} is probably a mistyped date: it is {years} years {} the bulk of \
+                         the rows ({} to {}); expected a date between {} and {}",
+                        if d < lo { "before" } else { "after" },
+                        date(lo),
+                        date(hi),
+                        date(min_ok),
+                        date(max_ok)
+                    ),
+                );
+            }
+        }
+        let kept = rows
+            .iter()
+            .flatten()
+            .map(|r| i64::from(r.local_date.num_days_from_ce()));
+        let (first, last) = kept.fold((i64::MAX, i64::MIN), |(a, b), d| (a.min(d), b.max(d)));
+        if first <= last {
+            if last - first > MAX_SPAN_DAYS {
+                self.diags.push(
+                    None,
+                    None,
+                    format!(
+                        "the history spans {} to {} ({} years); expected at most {} years \
+                         (is a year mistyped?)",
+                        date(first),
+                        date(last),
+                        ((last - first) as f64 / 365.25).round(),
+                        MAX_SPAN_DAYS / 366
+                    ),
+                );
+                for g in rows.iter_mut() {
+                    g.clear();
+                }
+            }
         }
     }
 
@@ -928,8 +1359,9 @@ impl<'a> Reader<'a> {
                             Some(line),
                             None,
                             format!(
-                                "column {h:?} (mapped to {field}) is not in the header; found columns: {}",
-                                names.join(", ")
+                                "column {} (mapped to {field}) is not in the header; found columns: {}",
+                                shown(h),
+                                found_columns(&names, self.delimiter)
                             ),
                         );
                         ok = false;
@@ -962,7 +1394,7 @@ impl<'a> Reader<'a> {
                              (or map yours with --column {field}=NAME or [history.columns] in the config); \
                              found columns: {}",
                             field.builtin_aliases().join(", "),
-                            names.join(", ")
+                            found_columns(&names, self.delimiter)
                         ),
                     );
                     ok = false;
@@ -977,7 +1409,7 @@ impl<'a> Reader<'a> {
                             format!(
                                 "column is read as {field}, like column {} ({}); expected one column per field",
                                 first + 1,
-                                names[*first]
+                                shown(&names[*first])
                             ),
                         );
                     }
@@ -1002,6 +1434,7 @@ impl<'a> Reader<'a> {
         names: &[String],
         line: u64,
     ) -> bool {
+        let delimiter = self.delimiter;
         let (start, date, time) = (
             Field::IntervalStart as usize,
             Field::Date as usize,
@@ -1028,7 +1461,7 @@ impl<'a> Reader<'a> {
                          --column interval_start=NAME, or --column date=NAME --column time=NAME, or \
                          [history.columns] in the config); found columns: {}",
                         Field::IntervalStart.builtin_aliases().join(", "),
-                        names.join(", ")
+                        found_columns(names, delimiter)
                     ),
                 );
                 return false;
@@ -1160,6 +1593,19 @@ impl<'a> Reader<'a> {
                 parse_average(s, duration)
             };
             match parsed {
+                Ok(Some(aht)) if f == Field::AhtSeconds && aht > MAX_AHT_SECONDS => {
+                    self.diags.push(
+                        Some(line),
+                        Some(columns.label(i)),
+                        format!(
+                            "handle time {} is implausible: over 24 hours; expected 0 to 86,400 \
+                             seconds (is the column in milliseconds? say so with --aht-unit ms or \
+                             [history] aht_unit)",
+                            shown(s)
+                        ),
+                    );
+                    ok = false;
+                }
                 Ok(v) => {
                     if f == Field::AhtSeconds {
                         if let Some(aht) = v.filter(|a| *a > 0.0) {
@@ -1273,12 +1719,14 @@ impl<'a> Reader<'a> {
     fn channel_error(&self, label: &str) -> String {
         match &self.options.channels {
             Some(known) => format!(
-                "unknown channel {label:?}; expected one of {} (or map the label to a channel with [history.channel_aliases])",
+                "unknown channel {}; expected one of {} (or map the label to a channel with [history.channel_aliases])",
+                shown(label),
                 known.iter().map(ChannelName::as_str).collect::<Vec<_>>().join(", ")
             ),
             None if label.trim().is_empty() => "empty channel; expected a channel name such as voice".into(),
             None => format!(
-                "channel {label:?} is not a usable channel name; expected letters, digits, '_' or '-' (at most 64)"
+                "channel {} is not a usable channel name; expected letters, digits, '_' or '-' (at most 64)",
+                shown(label)
             ),
         }
     }
@@ -1302,12 +1750,13 @@ impl<'a> Reader<'a> {
         self.implausible_aht += 1;
         if self.implausible_aht <= 5 {
             tracing::warn!(
-                "{}:{line}:{}: {}: handle time {cell:?} = {} is implausible (expected 5 s to 2 h); \
+                "{}:{line}:{}: {}: handle time {} = {} is implausible (expected 5 s to 2 h); \
                  is the AHT column in milliseconds or minutes? Say so with --aht-unit ms|min or \
                  [history] aht_unit",
                 self.file.display(),
                 col.0,
                 col.1,
+                shown(cell),
                 if aht >= 3600.0 {
                     format!("{:.1} hours", aht / 3600.0)
                 } else {
@@ -1324,10 +1773,24 @@ impl<'a> Reader<'a> {
         line: u64,
         col: (usize, &str),
     ) -> Option<DateTime<Tz>> {
+        let builtin = self.options.timestamp_format.is_none();
+        if builtin {
+            self.note_slash_date(s, line);
+        }
         let stamp = match parse_timestamp(s, self.options.timestamp_format.as_deref()) {
             Ok(stamp) => stamp,
             Err(m) => {
-                self.diags.push(Some(line), Some(col), m);
+                let us_like = builtin && slash_date(s).is_some_and(|(a, b, _)| a <= 12 && b > 12);
+                if us_like {
+                    // Reported once for the file if its dates turn out to be US.
+                    if self.slash.month_errors.len() < MAX_DIAGNOSTICS {
+                        self.slash
+                            .month_errors
+                            .push((line, (col.0, col.1.to_string()), m));
+                    }
+                } else {
+                    self.diags.push(Some(line), Some(col), m);
+                }
                 return None;
             }
         };
@@ -1943,23 +2406,37 @@ fn parse_count(s: &str, required: bool) -> Result<Option<u32>, String> {
             Ok(None)
         };
     }
+    let too_many = || {
+        Err(format!(
+            "count {} is implausible for one interval; expected 0 to {} contacts",
+            shown(s),
+            crate::summary::thousands(u64::from(MAX_OFFERED_PER_INTERVAL))
+        ))
+    };
     if let Ok(v) = s.parse::<u32>() {
+        if v > MAX_OFFERED_PER_INTERVAL {
+            return too_many();
+        }
         return Ok(Some(v));
     }
     if let Ok(v) = s.parse::<f64>() {
         if v.is_finite() && v < 0.0 {
-            return Err(format!("negative count {s}; expected a whole number >= 0"));
-        }
-        if v.is_finite() && v.fract() == 0.0 && v <= f64::from(u32::MAX) {
-            return Ok(Some(v as u32));
-        }
-        if v.is_finite() && v > f64::from(u32::MAX) {
             return Err(format!(
-                "count {s} is too large; expected at most 4294967295"
+                "negative count {}; expected a whole number >= 0",
+                shown(s).trim_matches('"')
             ));
         }
+        if v.is_finite() && v > f64::from(MAX_OFFERED_PER_INTERVAL) {
+            return too_many();
+        }
+        if v.is_finite() && v.fract() == 0.0 {
+            return Ok(Some(v as u32));
+        }
     }
-    Err(format!("expected a whole number of contacts, found {s:?}"))
+    Err(format!(
+        "expected a whole number of contacts, found {}",
+        shown(s)
+    ))
 }
 
 /// An average: a finite number >= 0; for durations also `mm:ss` or `h:mm:ss`.
@@ -1973,12 +2450,14 @@ fn parse_aht(s: &str, unit: AhtUnit) -> Result<Option<f64>, String> {
             .map(|v| v.map(|v| v * k))
             .map_err(|_| {
                 format!(
-                    "expected a handle time in {} (a number >= 0) or mm:ss / h:mm:ss, found {s:?}",
-                    unit.as_str()
+                    "expected a handle time in {} (a number >= 0) or mm:ss / h:mm:ss, found {}",
+                    unit.as_str(),
+                    shown(s)
                 )
             }),
         None => Err(format!(
-            "expected a handle time as mm:ss or h:mm:ss (the configured unit), found {s:?}"
+            "expected a handle time as mm:ss or h:mm:ss (the configured unit), found {}",
+            shown(s)
         )),
     }
 }
@@ -1994,11 +2473,15 @@ fn parse_average(s: &str, duration: bool) -> Result<Option<f64>, String> {
     };
     match v {
         Some(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
-        Some(v) if v < 0.0 => Err(format!("negative value {s}; expected a number >= 0")),
-        _ if duration => Err(format!(
-            "expected seconds (e.g. 912 or 912.5) or mm:ss / h:mm:ss, found {s:?}"
+        Some(v) if v < 0.0 => Err(format!(
+            "negative value {}; expected a number >= 0",
+            shown(s).trim_matches('"')
         )),
-        _ => Err(format!("expected a number >= 0, found {s:?}")),
+        _ if duration => Err(format!(
+            "expected seconds (e.g. 912 or 912.5) or mm:ss / h:mm:ss, found {}",
+            shown(s)
+        )),
+        _ => Err(format!("expected a number >= 0, found {}", shown(s))),
     }
 }
 
@@ -2055,7 +2538,8 @@ fn time_of_day(s: &str) -> Result<String, String> {
         && (parts.len() == 2 || (parts[2].len() == 2 && number(parts[2], 59)));
     if !ok {
         return Err(format!(
-            "expected a time of day such as 08:00 or an interval such as 08:00-08:30, found {s:?}"
+            "expected a time of day such as 08:00 or an interval such as 08:00-08:30, found {}",
+            shown(s)
         ));
     }
     Ok(format!("{:0>2}:{}", parts[0], parts[1..].join(":")))
@@ -2080,8 +2564,9 @@ fn parse_timestamp(s: &str, format: Option<&str>) -> Result<Stamp, String> {
         Some(Ok(stamp)) => Ok(stamp),
         Some(Err(m)) => Err(m),
         None => Err(format!(
-            "expected a timestamp such as 2026-11-23T08:00:00+00:00, 2026-11-23 08:00 or 23/11/2026 08:00{}, found {s:?}",
-            format.map(|f| format!(" (or the configured format {f:?})")).unwrap_or_default()
+            "expected a timestamp such as 2026-11-23T08:00:00+00:00, 2026-11-23 08:00 or 23/11/2026 08:00{}, found {}",
+            format.map(|f| format!(" (or the configured format {f:?})")).unwrap_or_default(),
+            shown(s)
         )),
     }
 }
@@ -2178,7 +2663,8 @@ fn parse_builtin_timestamp(s: &str) -> Option<Result<Stamp, String>> {
         let om = if c.done() { 0 } else { c.digits(2, 2)? };
         if oh > 23 || om > 59 {
             return Some(Err(format!(
-                "offset in {s:?} is out of range; expected -23:59..+23:59"
+                "offset in {} is out of range; expected -23:59..+23:59",
+                shown(s)
             )));
         }
         Some(sign * (oh * 3600 + om * 60) as i32)
@@ -2188,12 +2674,14 @@ fn parse_builtin_timestamp(s: &str) -> Option<Result<Stamp, String>> {
     }
     let Some(date) = NaiveDate::from_ymd_opt(y, m, d) else {
         return Some(Err(format!(
-            "{s:?} is not a real date; expected year-month-day or day/month/year"
+            "{} is not a real date; expected year-month-day or day/month/year",
+            shown(s)
         )));
     };
     let Some(time) = NaiveTime::from_hms_nano_opt(hh, mm, ss, nanos).filter(|_| ss < 60) else {
         return Some(Err(format!(
-            "{s:?} is not a real time of day; expected hours 0-23 and minutes 0-59"
+            "{} is not a real time of day; expected hours 0-23 and minutes 0-59",
+            shown(s)
         )));
     };
     let naive = date.and_time(time);
@@ -2202,7 +2690,7 @@ fn parse_builtin_timestamp(s: &str) -> Option<Result<Stamp, String>> {
         Some(secs) => {
             match FixedOffset::east_opt(secs).and_then(|o| o.from_local_datetime(&naive).single()) {
                 Some(t) => Stamp::Fixed(t),
-                None => return Some(Err(format!("{s:?} has an invalid offset"))),
+                None => return Some(Err(format!("{} has an invalid offset", shown(s)))),
             }
         }
     }))

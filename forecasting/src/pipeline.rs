@@ -275,6 +275,17 @@ pub fn fits_per_channel(settings: &BacktestSettings) -> usize {
 }
 
 /// Parse a horizon such as `7d`, `2w` or `14` (days). Zero is an error.
+/// Longest forecast `rota forecast --days` makes (92 days, a quarter): beyond it a weekly and
+/// yearly pattern is all a model can offer, and the cost grows with the days.
+pub const MAX_FORECAST_DAYS: usize = 92;
+
+/// Longest backtest horizon (`rota backtest --horizon`), in days.
+pub const MAX_BACKTEST_HORIZON_DAYS: usize = 92;
+
+/// Most backtest origins (`rota backtest --origins`): two years of weekly origins.
+pub const MAX_BACKTEST_ORIGINS: usize = 104;
+
+/// A horizon such as `7d`, `2w` or `14`, as days (1 to [`MAX_BACKTEST_HORIZON_DAYS`]).
 pub fn parse_horizon_days(s: &str) -> Result<usize, ForecastError> {
     let t = s.trim().to_ascii_lowercase();
     let (num, mult) = if let Some(n) = t.strip_suffix('w') {
@@ -284,13 +295,22 @@ pub fn parse_horizon_days(s: &str) -> Result<usize, ForecastError> {
     } else {
         (t.as_str(), 1)
     };
-    let days = num.trim().parse::<usize>().map_err(|_| {
-        ForecastError::InvalidSetting(format!(
-            "horizon `{s}` is not a number of days (expected e.g. `7d`, `2w` or `14`)"
-        ))
-    })? * mult;
+    let days = num
+        .trim()
+        .parse::<usize>()
+        .map_err(|_| {
+            ForecastError::InvalidSetting(format!(
+                "horizon `{s}` is not a number of days (expected e.g. `7d`, `2w` or `14`)"
+            ))
+        })?
+        .saturating_mul(mult);
     if days == 0 {
         return Err(ForecastError::ZeroHorizon);
+    }
+    if days > MAX_BACKTEST_HORIZON_DAYS {
+        return Err(ForecastError::InvalidSetting(format!(
+            "horizon `{s}` is {days} days; expected 1 to {MAX_BACKTEST_HORIZON_DAYS} days"
+        )));
     }
     Ok(days)
 }

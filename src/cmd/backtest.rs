@@ -42,6 +42,11 @@ pub struct HistoryArgs {
     /// configuration's `[history] aht_unit`, else seconds).
     #[arg(long, value_parser = parse_aht_unit)]
     pub aht_unit: Option<rota_data::ingest::AhtUnit>,
+    /// A chrono format for the history's timestamps, e.g. `%m/%d/%Y %H:%M` for US dates
+    /// (default: the configuration's `[history] timestamp_format`, else the built-in forms, which
+    /// read a/b/YYYY as day/month/year).
+    #[arg(long, visible_alias = "date-format", value_name = "FORMAT")]
+    pub timestamp_format: Option<String>,
 }
 
 /// `--aht-unit`.
@@ -73,11 +78,13 @@ impl From<OnMissingLocalTime> for rota_data::ingest::MissingLocalTime {
 pub struct Args {
     #[command(flatten)]
     pub input: HistoryArgs,
-    /// Days forecast from each origin (`7d`, `2w`, `14`).
+    /// Days forecast from each origin (`7d`, `2w`, `14`): 1 to 92 days.
     #[arg(long, default_value = "7d")]
     pub horizon: String,
-    /// Weekly origins scored (the latest leaves exactly one horizon of history).
-    #[arg(long, default_value_t = 12)]
+    /// Weekly origins scored (the latest leaves exactly one horizon of history): 1 to 104.
+    #[arg(long, default_value_t = 12,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
+            .range(1..=rota_forecasting::pipeline::MAX_BACKTEST_ORIGINS as u64))]
     pub origins: usize,
     /// Write the scores (per channel, model and lead day) to this CSV.
     #[arg(long)]
@@ -86,10 +93,7 @@ pub struct Args {
 
 pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     super::output::no_json(&out, "backtest", "use --out FILE for the scores as CSV")?;
-    let horizon_days = parse_horizon_days(&args.horizon)?;
-    if args.origins == 0 {
-        anyhow::bail!("--origins must be at least 1");
-    }
+    let horizon_days = parse_horizon_days(&args.horizon).context("--horizon")?;
     let (history, calendar) = args.input.load()?;
     let series = channel_series(&history, &calendar, &args.input.channels)?;
     let settings = BacktestSettings {
@@ -132,7 +136,7 @@ impl HistoryArgs {
     /// column mapping, opening hours, special days and default AHT; without one, the options given
     /// and England & Wales bank holidays (closures are then learned from history).
     pub fn load(&self) -> anyhow::Result<(rota_data::history::History, CentreCalendar)> {
-        load(
+        let (history, calendar) = load(
             &self.history,
             self.config.as_deref(),
             self.interval,
@@ -140,7 +144,26 @@ impl HistoryArgs {
             self.holidays,
             self.on_missing_local_time.into(),
             self.aht_unit,
-        )
+            self.timestamp_format.as_deref(),
+        )?;
+        // An unknown --channel names the file it is not in.
+        let known = history.channels();
+        if let Some(c) = self
+            .channels
+            .iter()
+            .find(|c| !known.iter().any(|k| k.as_str() == c.as_str()))
+        {
+            anyhow::bail!(
+                "--channel {c}: {} has no channel {c:?}; its channels are {}",
+                self.history.display(),
+                known
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        Ok((history, calendar))
     }
 }
 
@@ -152,6 +175,7 @@ fn load(
     holidays: Holidays,
     missing_local_time: rota_data::ingest::MissingLocalTime,
     aht_unit: Option<rota_data::ingest::AhtUnit>,
+    timestamp_format: Option<&str>,
 ) -> anyhow::Result<(rota_data::history::History, CentreCalendar)> {
     let (mut options, calendar) = match config {
         Some(path) => {
@@ -175,6 +199,9 @@ fn load(
     options.missing_local_time = missing_local_time;
     if let Some(unit) = aht_unit {
         options.aht_unit = unit;
+    }
+    if let Some(format) = timestamp_format {
+        options.timestamp_format = Some(format.to_string());
     }
     let mut calendar = calendar;
     calendar.bank_holidays = holidays == Holidays::EnglandAndWales;

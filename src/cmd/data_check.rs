@@ -34,8 +34,9 @@ pub struct Args {
     /// asa_seconds, agents_staffed).
     #[arg(long = "column", value_name = "FIELD=HEADER")]
     pub columns: Vec<String>,
-    /// A chrono format for timestamps in a form Rota does not recognise, e.g. `%d.%m.%Y %H:%M`.
-    #[arg(long, value_name = "FORMAT")]
+    /// A chrono format for timestamps in a form Rota does not recognise, e.g. `%d.%m.%Y %H:%M`,
+    /// or `%m/%d/%Y %H:%M` for US dates (a/b/YYYY is otherwise read as day/month/year).
+    #[arg(long, visible_alias = "date-format", value_name = "FORMAT")]
     pub timestamp_format: Option<String>,
     /// Rows stamped in the hour the clocks skip in spring: reject the file naming them (error),
     /// leave them out (drop), or read them an hour later (shift).

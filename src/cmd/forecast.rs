@@ -20,8 +20,11 @@ pub struct Args {
     /// First local date to forecast (YYYY-MM-DD or DD/MM/YYYY).
     #[arg(long, value_parser = super::date::parse)]
     pub from: NaiveDate,
-    /// Number of days to forecast.
-    #[arg(long, default_value_t = 7)]
+    /// Number of days to forecast: 1 to 92 (a quarter; the cap keeps a mistyped number from
+    /// running for hours).
+    #[arg(long, default_value_t = 7,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
+            .range(1..=rota_forecasting::pipeline::MAX_FORECAST_DAYS as u64))]
     pub days: usize,
     /// Output CSV: interval_start, channel, offered_mean, offered_p10, offered_p50, offered_p90,
     /// aht_seconds.
@@ -30,9 +33,6 @@ pub struct Args {
 }
 
 pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
-    if args.days == 0 {
-        anyhow::bail!("--days must be at least 1");
-    }
     let (history, calendar) = args.input.load()?;
     let forecasts = forecast_history(
         &history,
