@@ -122,15 +122,16 @@ demo: release
 	@echo "== 7. What if? The shipped scenarios against today's baseline, side by side"
 	$(ROTA_RELEASE) scenario --config $(SAMPLES)/centre.toml --forecast $(DEMO_DIR)/forecast.csv \
 	  --scenario $(SAMPLES)/scenarios --time-limit-s 10 --replications 10 --out-dir $(DEMO_DIR)/scenarios
-	@printf '%s\n' '<!doctype html><html lang="en"><meta charset="utf-8"><title>Rota demo</title>' \
-	  '<body style="font-family:sans-serif;max-width:50em;margin:2em auto">' \
-	  '<h1>Rota demo: the sample centre, week of $(DEMO_FROM)</h1><ul>' \
-	  '<li><a href="report.html">Last quarter: performance per channel and week</a></li>' \
-	  '<li><a href="scenarios/scenarios.html">What-if scenarios side by side</a></li>' \
-	  '<li><a href="forecast.csv">forecast.csv</a>, <a href="requirements.csv">requirements.csv</a>,' \
-	  ' <a href="roster/shifts.csv">roster/shifts.csv</a>, <a href="roster/activities.csv">roster/activities.csv</a>,' \
-	  ' <a href="roster/coverage.csv">roster/coverage.csv</a>, <a href="simulation.csv">simulation.csv</a>,' \
-	  ' <a href="simulation.summary.csv">simulation.summary.csv</a></li></ul></body></html>' > $(DEMO_DIR)/index.html
+	@echo
+	@echo "== 8. The week on one page: contacts, staff needed and rostered, cost, predicted KPIs against target"
+	$(ROTA_RELEASE) brief --config $(SAMPLES)/centre.toml --forecast $(DEMO_DIR)/forecast.csv \
+	  --roster $(DEMO_DIR)/roster --simulation $(DEMO_DIR)/simulation.summary.csv \
+	  --link "report.html=Last quarter: performance per channel and week" \
+	  --link "scenarios/scenarios.html=What-if scenarios side by side" \
+	  --link "roster/shifts.csv=The roster: shifts.csv (also activities.csv, coverage.csv in roster/)" \
+	  --link "forecast.csv=forecast.csv" --link "requirements.csv=requirements.csv" \
+	  --link "simulation.summary.csv=simulation.summary.csv (and simulation.csv per interval)" \
+	  --out $(DEMO_DIR)/index.html
 	@echo
 	@echo "Outputs in $(DEMO_DIR)/: index.html (start here), report.html, forecast.csv, requirements.csv,"
 	@echo "roster/, simulation.csv, simulation.summary.csv, scenarios/"

@@ -44,6 +44,8 @@ enum Command {
     Scenario(cmd::scenario::Args),
     /// Performance report per channel and week from history (table, CSV, HTML).
     Report(cmd::report::Args),
+    /// The planned week on one page: contacts, staff needed and rostered, cost, predicted KPIs.
+    Brief(cmd::brief::Args),
     /// Start the HTTP service for managers (JSON API and dashboard).
     Serve(cmd::serve::Args),
 }
@@ -72,6 +74,7 @@ fn main() -> ExitCode {
         Command::Simulate(args) => cmd::simulate::run(args, out),
         Command::Scenario(args) => cmd::scenario::run(args, out),
         Command::Report(args) => cmd::report::run(args, out),
+        Command::Brief(args) => cmd::brief::run(args, out),
         Command::Serve(args) => cmd::serve::run(args, out),
     };
     match result {

@@ -20,6 +20,7 @@
 //!   agent-hours the targets needed for the *actual* offered contacts and AHT (Erlang A / chat /
 //!   backlog, before shrinkage, since logged-in agents are already net of it).
 
+pub mod brief;
 mod build;
 pub mod format;
 mod html;
