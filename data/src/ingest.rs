@@ -601,6 +601,10 @@ pub struct IngestReport {
     /// Rows in the skipped spring hour that were left out (`MissingLocalTime::Drop`) or moved
     /// an hour later (`Shift`), with what was done.
     pub missing_local_times: Option<(MissingLocalTime, usize)>,
+    /// The time zone read from the timestamps' offsets, when no zone was given and every
+    /// timestamp carried an offset (a New York export with -05:00/-04:00 is read in
+    /// America/New_York, so its days and hours are New York's, not London's).
+    pub zone_from_offsets: Option<Tz>,
 }
 
 /// A history with the report of how it was read.
@@ -804,6 +808,8 @@ enum ChannelSlot {
 struct Reader<'a> {
     options: &'a IngestOptions,
     tz: Tz,
+    /// The offsets of the timestamps, for the zone when none was given.
+    offsets: OffsetSamples,
     diags: Diagnostics,
     gzip: bool,
     file: PathBuf,
@@ -988,6 +994,7 @@ impl<'a> Reader<'a> {
         Self {
             options,
             tz: options.tz.unwrap_or(DEFAULT_TIME_ZONE),
+            offsets: OffsetSamples::default(),
             diags: Diagnostics::new(file),
             gzip,
             file: file.to_path_buf(),
@@ -1132,6 +1139,9 @@ impl<'a> Reader<'a> {
             return Err(self.fail());
         }
         self.check_slash_dates();
+        if self.options.tz.is_none() {
+            self.zone_from_offsets(&mut rows);
+        }
         self.check_span(&mut rows);
         let (history, channels, inferred) = self.build(rows);
         if !self.diags.is_empty() {
@@ -1155,6 +1165,7 @@ impl<'a> Reader<'a> {
                     ignored_columns,
                     missing_local_times: (self.missing_local > 0)
                         .then_some((self.options.missing_local_time, self.missing_local)),
+                    zone_from_offsets: self.offsets.zone,
                     interval_inferred: inferred,
                 },
             }),
@@ -1766,6 +1777,29 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// With no zone given and an offset on every timestamp, reads the rows in the zone those
+    /// offsets fit (London first), so days and hours are the centre's own.
+    fn zone_from_offsets(&mut self, rows: &mut [Vec<Row>]) {
+        if self.offsets.local || self.offsets.samples.is_empty() {
+            return;
+        }
+        let Some(zone) = self.offsets.fitting_zone() else {
+            return;
+        };
+        self.offsets.zone = Some(zone);
+        if zone == self.tz {
+            return;
+        }
+        tracing::info!(%zone, "time zone read from the timestamps' offsets");
+        self.tz = zone;
+        for row in rows.iter_mut().flatten() {
+            row.start = row.start.with_timezone(&zone);
+            let local = row.start.naive_local();
+            row.local_sod = local.num_seconds_from_midnight();
+            row.local_date = local.date();
+        }
+    }
+
     fn parse_start(
         &mut self,
         s: &str,
@@ -1795,8 +1829,14 @@ impl<'a> Reader<'a> {
             }
         };
         match stamp {
-            Stamp::Fixed(t) => Some(t.with_timezone(&self.tz)),
-            Stamp::Local(naive) => match self.tz.from_local_datetime(&naive) {
+            Stamp::Fixed(t) => {
+                self.offsets.note(&t);
+                Some(t.with_timezone(&self.tz))
+            }
+            Stamp::Local(naive) => match {
+                self.offsets.local = true;
+                self.tz.from_local_datetime(&naive)
+            } {
                 LocalResult::Single(t) => Some(t),
                 LocalResult::Ambiguous(early, late) => {
                     // First occurrence (per export label, in file order) is summer time, the next
@@ -2507,6 +2547,77 @@ fn parse_clock_duration(s: &str) -> Option<f64> {
     Some(total)
 }
 
+/// The UTC offsets a file's timestamps carry, sampled where they change (the instants just before
+/// and at each change, and the first), to find the zone they fit.
+#[derive(Debug, Default)]
+struct OffsetSamples {
+    /// (instant, offset seconds east of UTC).
+    samples: Vec<(i64, i32)>,
+    /// The last stamp seen.
+    last: Option<(i64, i32)>,
+    /// A timestamp without an offset was seen: nothing to infer from.
+    local: bool,
+    /// The zone found.
+    zone: Option<Tz>,
+}
+
+impl OffsetSamples {
+    /// Most samples kept (a change of offset twice a year over 20 years is 80).
+    const MAX: usize = 4096;
+
+    fn note(&mut self, t: &DateTime<FixedOffset>) {
+        let this = (t.timestamp(), t.offset().local_minus_utc());
+        match self.last {
+            None => self.samples.push(this),
+            Some(prev) if prev.1 != this.1 && self.samples.len() + 2 <= Self::MAX => {
+                self.samples.push(prev);
+                self.samples.push(this);
+            }
+            _ => {}
+        }
+        self.last = Some(this);
+    }
+
+    /// The zone whose offset equals the file's at every sample: Europe/London first, then the
+    /// zones contact centres most often run in, then every IANA zone; `None` if none fits.
+    fn fitting_zone(&self) -> Option<Tz> {
+        let mut samples = self.samples.clone();
+        samples.extend(self.last);
+        let fits = |z: &Tz| {
+            samples.iter().all(|&(t, off)| {
+                chrono::DateTime::from_timestamp(t, 0).is_some_and(|utc| {
+                    use chrono::Offset;
+                    z.offset_from_utc_datetime(&utc.naive_utc())
+                        .fix()
+                        .local_minus_utc()
+                        == off
+                })
+            })
+        };
+        const PREFERRED: [Tz; 14] = [
+            DEFAULT_TIME_ZONE,
+            chrono_tz::Europe::Dublin,
+            chrono_tz::Europe::Paris,
+            chrono_tz::Europe::Berlin,
+            chrono_tz::America::New_York,
+            chrono_tz::America::Chicago,
+            chrono_tz::America::Denver,
+            chrono_tz::America::Phoenix,
+            chrono_tz::America::Los_Angeles,
+            chrono_tz::America::Toronto,
+            chrono_tz::Australia::Sydney,
+            chrono_tz::Asia::Kolkata,
+            chrono_tz::Asia::Singapore,
+            chrono_tz::Pacific::Auckland,
+        ];
+        PREFERRED
+            .iter()
+            .chain(chrono_tz::TZ_VARIANTS.iter())
+            .find(|z| fits(z))
+            .copied()
+    }
+}
+
 /// A timestamp as found in an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stamp {
@@ -2720,6 +2831,59 @@ mod tests {
 
     fn read(csv: &str, options: &IngestOptions) -> Result<Ingested, HistoryErrors> {
         read_history_from(csv.as_bytes(), "t.csv", options)
+    }
+
+    #[test]
+    fn the_zone_is_read_from_the_offsets_when_none_is_given() {
+        // A New York export across the US spring change (8 March 2026): -05:00, then -04:00.
+        let mut csv = String::from("interval_start,channel,offered\n");
+        for day in 2..=13 {
+            let off = if day < 8 { "-05:00" } else { "-04:00" };
+            for hour in 8..18 {
+                csv.push_str(&format!("2026-03-{day:02}T{hour:02}:00:00{off},voice,5\n"));
+            }
+        }
+        let got = read(&csv, &IngestOptions::default()).unwrap();
+        assert_eq!(
+            got.report.zone_from_offsets,
+            Some(chrono_tz::America::New_York)
+        );
+        let h = got.history;
+        assert_eq!(h.grid().tz, chrono_tz::America::New_York);
+        // The 08:00 rows are 08:00 local on both sides of the change, not 13:00/12:00 in London.
+        let starts = |date: &str| -> Vec<String> {
+            h.records()
+                .iter()
+                .filter(|r| r.offered() > 0)
+                .map(|r| r.interval_start().format("%Y-%m-%d %H:%M %:z").to_string())
+                .filter(|t| t.starts_with(date))
+                .collect()
+        };
+        assert_eq!(
+            starts("2026-03-02").first().map(String::as_str),
+            Some("2026-03-02 08:00 -05:00")
+        );
+        assert_eq!(
+            starts("2026-03-09").first().map(String::as_str),
+            Some("2026-03-09 08:00 -04:00")
+        );
+
+        // Given a zone, the offsets are only instants: no inference.
+        let london = IngestOptions {
+            tz: Some(chrono_tz::Europe::London),
+            ..IngestOptions::default()
+        };
+        assert_eq!(read(&csv, &london).unwrap().report.zone_from_offsets, None);
+        // Local timestamps say nothing about the zone.
+        let local =
+            "interval_start,channel,offered\n2026-03-02 08:00,voice,5\n2026-03-02 09:00,voice,5\n";
+        assert_eq!(
+            read(local, &IngestOptions::default())
+                .unwrap()
+                .report
+                .zone_from_offsets,
+            None
+        );
     }
 
     fn ok(csv: &str, options: &IngestOptions) -> History {

@@ -591,6 +591,13 @@ impl fmt::Display for HistorySummary {
                     ""
                 }
             )?;
+            if let Some(zone) = src.zone_from_offsets {
+                writeln!(
+                    f,
+                    "Time zone  {zone}, read from the timestamps' offsets (give --tz or a \
+                     configuration to choose another)"
+                )?;
+            }
             if let Some((what, n)) = src.missing_local_times {
                 let done = match what {
                     crate::ingest::MissingLocalTime::Shift => "read one hour later",
