@@ -1148,3 +1148,82 @@ fn scenario_comparisons_and_reports_run_as_jobs_and_are_stored() {
     assert_eq!(status, 200);
     assert!(html.contains("voice -10%"));
 }
+
+/// Issue 18 over HTTP: a mistyped year, a gzip bomb, implausible counts and a configuration with
+/// `volume_factor = 1e300`, `aht_seconds = 1e12` and shrinkage 0.999999 each get a clear problem
+/// within 5 s (422, or 413 naming the decompressed cap), and the server stays up and keeps serving.
+#[test]
+fn hostile_histories_get_a_clear_problem_and_the_server_stays_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::with_tokens(&dir.path().join("rota.db"), &[]);
+    let centre = create_sample_centre(&server);
+    let upload = |name: &str, bytes: &[u8]| {
+        let t = Instant::now();
+        let (status, body) = post_bytes(
+            &server,
+            &format!("/v1/centres/{centre}/histories?filename={name}"),
+            "text/csv",
+            bytes,
+        );
+        let secs = t.elapsed().as_secs_f64();
+        assert!(secs < 5.0, "{name}: {secs:.1} s");
+        (status, body)
+    };
+
+    // Why 1: one row typed 2526.
+    let mistyped = std::fs::read(repo("tests/fixtures/exports/mistyped_year.csv")).unwrap();
+    let (status, body) = upload("mistyped_year.csv", &mistyped);
+    assert_problem(status, &body, 422, "mistyped year");
+    assert!(
+        body.to_string().contains(
+            "mistyped_year.csv:199:1: Interval Start: 2526-01-12 12:15 is probably a mistyped date"
+        ),
+        "{body}"
+    );
+
+    // Why 3: a gzip bomb, about 1.2 MB compressed, over 512 MiB of CSV.
+    let bomb = common::gzip_bomb();
+    let (status, body) = upload("bomb.csv.gz", &bomb);
+    assert_problem(status, &body, 413, "gzip bomb");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("larger than 512 MiB of CSV (decompressed)"),
+        "{body}"
+    );
+
+    // Why 5: counts and handle times far outside any real centre.
+    let implausible = std::fs::read(repo("tests/fixtures/exports/implausible_values.csv")).unwrap();
+    let (status, body) = upload("implausible_values.csv", &implausible);
+    assert_problem(status, &body, 422, "implausible values");
+    assert!(
+        body.to_string().contains("expected 0 to 100,000 contacts"),
+        "{body}"
+    );
+
+    // Why 5: configuration values out of their plausibility ranges, each named with its range.
+    let (_, toml) = get(&server, "/v1/samples/centre.toml", Some(READ));
+    let toml = toml
+        .replacen("volume_factor = 1.25", "volume_factor = 1e300", 1)
+        .replacen("aht_seconds = 900", "aht_seconds = 1e12", 1)
+        .replacen(
+            "[shrinkage.activities]",
+            "[shrinkage]\ntotal = 0.999999\n[shrinkage.activities]",
+            1,
+        );
+    let (status, body) = post_json(&server, "/v1/centres", &json!({ "config_toml": toml }));
+    assert_problem(status, &body, 422, "implausible configuration");
+    let text = body.to_string();
+    for expected in [
+        "1e300 is implausible; expected more than 0 and at most 100 times normal volume",
+        "1e12 is implausible; expected more than 0 and at most 14400 seconds",
+        "shrinkage 0.999999 is implausible",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in {body}");
+    }
+
+    // The server is up and still does work: the sample history uploads.
+    assert_eq!(get(&server, "/health", None).0, 200);
+    upload_sample_history(&server, centre);
+}

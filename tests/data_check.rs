@@ -1,5 +1,7 @@
 //! End-to-end tests of `rota data check`: the real binary on fixture files.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -332,21 +334,22 @@ fn rows_in_the_skipped_spring_hour_error_drop_or_shift() {
         ));
 }
 
-/// An AHT column in milliseconds: read as seconds it is implausible and each such line is warned
-/// about with the fix; with `--aht-unit ms` it reads as 9-10 minutes and nothing is warned.
+/// An AHT column in milliseconds: read as seconds it is over 24 hours, an error on each such line
+/// with the fix (issue 18: a handle time over a day is never real); with `--aht-unit ms` it reads
+/// as 9-10 minutes and nothing is warned.
 #[test]
-fn aht_in_milliseconds_is_warned_about_and_read_with_its_unit() {
+fn aht_in_milliseconds_is_an_error_and_read_with_its_unit() {
     let file = export("aht_milliseconds.csv");
     let out = rota()
         .args(["data", "check", "--json"])
         .arg(&file)
         .output()
         .unwrap();
-    assert!(out.status.success());
+    assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.contains(
-            "aht_milliseconds.csv:2:5: AHT: handle time \"540000\" = 150.0 hours is implausible"
+            "aht_milliseconds.csv:2:5: AHT: handle time \"540000\" is implausible: over 24 hours"
         ),
         "{stderr}"
     );
@@ -374,4 +377,208 @@ fn aht_in_milliseconds_is_warned_about_and_read_with_its_unit() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("expected s, ms, min or h:mm:ss"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bounds (issue 18): every hostile or careless input gets a clear error within 5 s.
+
+/// Runs `rota data check` with `args`; returns (exit code, stderr, seconds taken).
+fn check(args: &[&std::ffi::OsStr]) -> (Option<i32>, String, f64) {
+    let t = std::time::Instant::now();
+    let out = rota().args(["data", "check"]).args(args).output().unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        secs,
+    )
+}
+
+/// Why 1: one row typed 2526 instead of 2026 is rejected as a mistyped date, naming file, line
+/// and value, at once (it used to pass after up to a minute and then crash the forecast).
+#[test]
+fn a_mistyped_year_is_rejected_naming_file_line_and_value() {
+    let file = export("mistyped_year.csv");
+    let (code, stderr, secs) = check(&[file.as_os_str()]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "mistyped_year.csv:199:1: Interval Start: 2526-01-12 12:15 is probably a mistyped date: \
+             it is 500 years after the bulk of the rows (2026-01-05 to 2026-01-23)"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 problem found"), "{stderr}");
+    assert!(secs < 5.0, "took {secs:.1} s");
+}
+
+/// Why 1 (small files): too few rows for a bulk, but a span over 20 years is still an error.
+#[test]
+fn a_span_over_twenty_years_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("two_rows.csv");
+    std::fs::write(
+        &file,
+        "interval_start,channel,offered\n2026-01-05 09:00,voice,3\n9999-01-05 09:00,voice,4\n",
+    )
+    .unwrap();
+    let (code, stderr, secs) = check(&[file.as_os_str()]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "the history spans 2026-01-05 to 9999-01-05 (7973 years); expected at most 20 years"
+        ),
+        "{stderr}"
+    );
+    assert!(secs < 5.0, "took {secs:.1} s");
+}
+
+/// Why 3: a gzip bomb (about 1.2 MB that expands past 512 MiB) stops at the decompressed cap with
+/// an error naming it, in bounded time and memory. Built in memory from concatenated gzip members,
+/// so no large file is committed.
+#[test]
+fn a_gzip_bomb_stops_at_the_decompressed_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bomb.csv.gz");
+    let bytes = common::gzip_bomb();
+    assert!(bytes.len() < 2 << 20, "{} bytes", bytes.len());
+    std::fs::write(&file, &bytes).unwrap();
+    let (code, stderr, secs) = check(&[file.as_os_str()]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the history is larger than 512 MiB of CSV (decompressed), the most Rota reads from one file"),
+        "{stderr}"
+    );
+    assert!(secs < 5.0, "took {secs:.1} s");
+}
+
+/// Why 5: US month/day/year dates whose days are all <= 12 are no longer read as UK dates
+/// scattered over the year: the file is rejected, offering --date-format, and reads with it.
+#[test]
+fn us_dates_are_detected_and_read_with_date_format() {
+    let file = export("us_dates.csv");
+    let (code, stderr, _) = check(&[file.as_os_str()]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the dates are ambiguous (no number over 12): read as day/month/year they scatter from 2026-01-03 to 2026-12-03"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--date-format \"%m/%d/%Y %H:%M\""),
+        "{stderr}"
+    );
+    let out = rota()
+        .args(["data", "check"])
+        .arg(&file)
+        .args(["--date-format", "%m/%d/%Y %H:%M"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("2026-03-01 (Sun) .. 2026-03-12 (Thu)"),
+        "{stdout}"
+    );
+}
+
+/// Why 5: a second number over 12 (and no first one) makes the file US: one problem for the file
+/// rather than a "not a real date" per row.
+#[test]
+fn dates_only_consistent_as_us_are_one_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("us.csv");
+    let mut csv = String::from("interval_start,channel,offered\n");
+    for day in 10..16 {
+        csv.push_str(&format!(
+            "03/{day}/2026 09:00,voice,5\n03/{day}/2026 09:30,voice,6\n"
+        ));
+    }
+    std::fs::write(&file, csv).unwrap();
+    let (code, stderr, _) = check(&[file.as_os_str()]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the dates are month/day/year (US): line 8 has \"03/13/2026 09:00\""),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not a real date"), "{stderr}");
+    assert!(stderr.contains("1 problem found"), "{stderr}");
+}
+
+/// Why 5: offered 4,294,967,295 and an AHT of 1e308 are errors naming the range.
+#[test]
+fn implausible_counts_and_handle_times_are_errors_with_the_range() {
+    let file = export("implausible_values.csv");
+    let (code, stderr, _) = check(&[file.as_os_str()]);
+    assert_eq!(code, Some(1), "{stderr}");
+    for expected in [
+        "implausible_values.csv:5:3: offered: count \"4294967295\" is implausible for one interval; expected 0 to 100,000 contacts",
+        "implausible_values.csv:8:6: aht_seconds: handle time \"1e308\" is implausible: over 24 hours; expected 0 to 86,400 seconds",
+    ] {
+        assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
+    }
+    assert!(stderr.contains("2 problems found"), "{stderr}");
+}
+
+/// Why 6: semicolon- and tab-delimited files (UK/EU Excel) are read with their delimiter; a
+/// delimiter Rota does not read is named.
+#[test]
+fn semicolon_and_tab_delimited_files_are_read() {
+    let file = export("semicolon_excel.csv");
+    let out = rota().args(["data", "check"]).arg(&file).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("80 rows"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let tsv = dir.path().join("export.tsv");
+    let text = std::fs::read_to_string(&file).unwrap().replace(';', "\t");
+    std::fs::write(&tsv, &text).unwrap();
+    let out = rota().args(["data", "check"]).arg(&tsv).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let piped = dir.path().join("export.psv");
+    std::fs::write(&piped, text.replace('\t', "|")).unwrap();
+    let (code, stderr, _) = check(&[piped.as_os_str()]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("(one column: the header has no comma, semicolon or tab; expected a file delimited by one of them, found '|')"),
+        "{stderr}"
+    );
+}
+
+/// Why 6: binary garbage is escaped, not echoed raw, and a 5 MB cell is cut to 80 characters.
+#[test]
+fn binary_garbage_and_huge_cells_are_escaped_and_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("garbage.csv");
+    let mut bytes =
+        b"interval_start,channel,offered\n2026-11-23 09:00,\x01\x02\x1b[31mred,3\n".to_vec();
+    bytes.extend_from_slice(b"2026-11-23 09:15,voice,");
+    bytes.extend(std::iter::repeat_n(b'9', 5_000_000));
+    bytes.extend_from_slice(b"x\n");
+    std::fs::write(&file, &bytes).unwrap();
+    let (code, stderr, secs) = check(&[file.as_os_str()]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.len() < 2_000, "{} bytes of stderr", stderr.len());
+    assert!(
+        !stderr.contains('\x1b') && !stderr.contains('\x01'),
+        "{stderr:?}"
+    );
+    assert!(
+        stderr.contains(r#"channel "\u{1}\u{2}\u{1b}[31mred""#),
+        "{stderr}"
+    );
+    assert!(stderr.contains("…\" (5,000,001 characters)"), "{stderr}");
+    assert!(secs < 5.0, "took {secs:.1} s");
 }

@@ -169,6 +169,8 @@ fn unknown_channel_is_a_clear_error() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("unknown channel `fax`"))
+        // The history it is not in is named.
+        .stderr(predicate::str::contains("history.csv"))
         .stderr(predicate::str::contains("email, voice"));
 }
 
@@ -322,4 +324,88 @@ fn counts_only_history_forecasts_volume_without_a_config() {
         "{err}"
     );
     assert!(!err.contains("panicked"), "{err}");
+}
+
+/// Issue 18, why 4: `--days`, `--horizon` and `--origins` have documented caps, refused at once.
+#[test]
+fn days_horizon_and_origins_over_their_caps_are_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    let out = dir.path().join("f.csv");
+    write_history(&history, 2);
+    let t = std::time::Instant::now();
+    rota()
+        .args(["forecast", "--history"])
+        .arg(&history)
+        .args(["--from", "2026-06-15", "--days", "100000", "--out"])
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("100000 is not in 1..=92"));
+    rota()
+        .args(["backtest", "--history"])
+        .arg(&history)
+        .args(["--horizon", "100000w"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "horizon `100000w` is 700000 days; expected 1 to 92 days",
+        ));
+    rota()
+        .args(["backtest", "--history"])
+        .arg(&history)
+        .args(["--origins", "5000"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("5000 is not in 1..=104"));
+    assert!(t.elapsed().as_secs_f64() < 5.0, "{:?}", t.elapsed());
+    let help = rota().args(["forecast", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("1 to 92"));
+}
+
+/// Issue 18, why 2 and 5: `volume_factor = 1e300` (whose forecast never ended), `aht_seconds =
+/// 1e12` and shrinkage 0.999999 are configuration errors naming the range.
+#[test]
+fn implausible_configuration_values_are_errors_naming_the_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    let out = dir.path().join("f.csv");
+    write_history(&history, 10);
+    let sample = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/samples/centre.toml"),
+    )
+    .unwrap();
+    let config = dir.path().join("centre.toml");
+    std::fs::write(
+        &config,
+        sample
+            .replacen("volume_factor = 1.25", "volume_factor = 1e300", 1)
+            .replacen("aht_seconds = 900", "aht_seconds = 1e12", 1)
+            .replacen(
+                "[shrinkage.activities]\nsickness = 0.06",
+                "[shrinkage.activities]\nsickness = 0.85",
+                1,
+            ),
+    )
+    .unwrap();
+    let t = std::time::Instant::now();
+    let assert = rota()
+        .args(["forecast", "--history"])
+        .arg(&history)
+        .arg("--config")
+        .arg(&config)
+        .args(["--from", "2026-08-10", "--out"])
+        .arg(&out)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    for expected in [
+        "special_days[0].volume_factor: 1e300 is implausible; expected more than 0 and at most 100 times normal volume",
+        "channels.voice.aht_seconds: 1e12 is implausible; expected more than 0 and at most 14400 seconds",
+        "shrinkage.activities: shrinkage",
+        "is implausible: every required agent would need",
+    ] {
+        assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
+    }
+    assert!(t.elapsed().as_secs_f64() < 5.0, "{:?}", t.elapsed());
 }

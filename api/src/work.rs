@@ -299,6 +299,20 @@ pub fn read_history_bytes(
         Ok(ingested) => return Ok((ingested.history, ingested.report)),
         Err(e) => e,
     };
+    if let Some(cap) = e.cap {
+        // A gzip bomb or a runaway export: 413 naming the cap (the body limit counts
+        // compressed bytes only).
+        let p = Problem::new(
+            actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "History too large",
+            format!(
+                "the history {filename} is larger than {cap}, the most Rota reads from one file"
+            ),
+        )
+        .with_field("body")
+        .with_errors(lines(&e.to_string()));
+        return Err(WorkError::Rejected(Box::new(p)));
+    }
     let mut unknown = unknown_channel_labels(&e);
     // Only the first diagnostics are kept: while some were left out, read again with the labels
     // found so far mapped (to any channel) to find the labels hidden behind them.

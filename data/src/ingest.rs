@@ -1322,23 +1322,21 @@ impl<'a> Reader<'a> {
             .flatten()
             .map(|r| i64::from(r.local_date.num_days_from_ce()));
         let (first, last) = kept.fold((i64::MAX, i64::MIN), |(a, b), d| (a.min(d), b.max(d)));
-        if first <= last {
-            if last - first > MAX_SPAN_DAYS {
-                self.diags.push(
-                    None,
-                    None,
-                    format!(
-                        "the history spans {} to {} ({} years); expected at most {} years \
-                         (is a year mistyped?)",
-                        date(first),
-                        date(last),
-                        ((last - first) as f64 / 365.25).round(),
-                        MAX_SPAN_DAYS / 366
-                    ),
-                );
-                for g in rows.iter_mut() {
-                    g.clear();
-                }
+        if first <= last && last - first > MAX_SPAN_DAYS {
+            self.diags.push(
+                None,
+                None,
+                format!(
+                    "the history spans {} to {} ({} years); expected at most {} years \
+                     (is a year mistyped?)",
+                    date(first),
+                    date(last),
+                    ((last - first) as f64 / 365.25).round(),
+                    MAX_SPAN_DAYS / 366
+                ),
+            );
+            for g in rows.iter_mut() {
+                g.clear();
             }
         }
     }
@@ -2912,6 +2910,69 @@ mod tests {
             .iter()
             .map(|r| rfc3339(&r.interval_start()))
             .collect()
+    }
+
+    #[test]
+    fn row_cap_is_named() {
+        let mut csv = String::from("interval_start,channel,offered\n");
+        for i in 0..30 {
+            csv.push_str(&format!(
+                "2026-11-23 {:02}:{:02},voice,1\n",
+                8 + i / 4,
+                (i % 4) * 15
+            ));
+        }
+        let opts = IngestOptions {
+            limits: InputLimits {
+                max_bytes: MAX_HISTORY_BYTES,
+                max_rows: 20,
+            },
+            ..m15()
+        };
+        let e = read_history_from(csv.as_bytes(), "x.csv", &opts).unwrap_err();
+        assert_eq!(e.cap, Some(CapExceeded::Rows(20)));
+        assert!(
+            e.to_string()
+                .contains("x.csv:22: the history has more than 20 data rows"),
+            "{e}"
+        );
+        let opts = IngestOptions {
+            limits: InputLimits {
+                max_bytes: 100,
+                max_rows: 20,
+            },
+            ..m15()
+        };
+        let e = read_history_from(csv.as_bytes(), "x.csv", &opts).unwrap_err();
+        assert_eq!(e.cap, Some(CapExceeded::Bytes(100)));
+    }
+
+    #[test]
+    fn a_date_far_outside_the_bulk_is_mistyped_but_a_real_tail_is_not() {
+        let mut csv = String::from("interval_start,channel,offered\n");
+        for d in 0..200 {
+            let day =
+                chrono::NaiveDate::from_ymd_opt(2025, 1, 6).unwrap() + chrono::Duration::days(d);
+            csv.push_str(&format!("{day} 09:00,voice,3\n"));
+        }
+        // Three years before the bulk but 5% of the rows: a real (older) tail, kept.
+        let mut tail = String::new();
+        for d in 0..12 {
+            let day =
+                chrono::NaiveDate::from_ymd_opt(2022, 1, 3).unwrap() + chrono::Duration::days(d);
+            tail.push_str(&format!("{day} 09:00,voice,3\n"));
+        }
+        assert!(read_history_from(format!("{csv}{tail}").as_bytes(), "x.csv", &m15()).is_ok());
+        // One row in 2062 (2026 with its digits swapped): rejected.
+        let bad = format!("{csv}2062-03-02 09:00,voice,3\n");
+        let e = read_history_from(bad.as_bytes(), "x.csv", &m15()).unwrap_err();
+        assert_eq!(e.total(), 1, "{e}");
+        assert!(
+            e.to_string().contains(
+                "x.csv:202:1: interval_start: 2062-03-02 09:00 is probably a mistyped date"
+            ),
+            "{e}"
+        );
     }
 
     #[test]

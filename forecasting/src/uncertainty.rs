@@ -82,7 +82,7 @@ impl CountDistribution {
         // Variance over mean, and the sd written so that mu * mu cannot overflow.
         let var_ratio = 1.0 + self.dispersion.max(0.0) * mu;
         let sd = mu.sqrt() * var_ratio.sqrt();
-        if !(sd <= MAX_WALK_SD) {
+        if sd.is_nan() || sd > MAX_WALK_SD {
             // The walk would take ~10 sd steps (and past 2^53 `x += 1` stops moving): use the
             // gamma with the same mean and variance instead, whose cost does not grow with mu.
             return Ok(levels

@@ -1,7 +1,7 @@
 //! `rota backtest`: rolling-origin backtest of every forecasting model and the baselines, per
 //! channel, printed and written to CSV.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -136,16 +136,7 @@ impl HistoryArgs {
     /// column mapping, opening hours, special days and default AHT; without one, the options given
     /// and England & Wales bank holidays (closures are then learned from history).
     pub fn load(&self) -> anyhow::Result<(rota_data::history::History, CentreCalendar)> {
-        let (history, calendar) = load(
-            &self.history,
-            self.config.as_deref(),
-            self.interval,
-            self.tz,
-            self.holidays,
-            self.on_missing_local_time.into(),
-            self.aht_unit,
-            self.timestamp_format.as_deref(),
-        )?;
+        let (history, calendar) = load(self)?;
         // An unknown --channel names the file it is not in.
         let known = history.channels();
         if let Some(c) = self
@@ -154,7 +145,7 @@ impl HistoryArgs {
             .find(|c| !known.iter().any(|k| k.as_str() == c.as_str()))
         {
             anyhow::bail!(
-                "--channel {c}: {} has no channel {c:?}; its channels are {}",
+                "--channel {c}: unknown channel `{c}` in {}; its channels are {}",
                 self.history.display(),
                 known
                     .iter()
@@ -167,20 +158,12 @@ impl HistoryArgs {
     }
 }
 
-fn load(
-    history: &Path,
-    config: Option<&Path>,
-    interval: Option<IntervalLength>,
-    tz: Option<chrono_tz::Tz>,
-    holidays: Holidays,
-    missing_local_time: rota_data::ingest::MissingLocalTime,
-    aht_unit: Option<rota_data::ingest::AhtUnit>,
-    timestamp_format: Option<&str>,
-) -> anyhow::Result<(rota_data::history::History, CentreCalendar)> {
+fn load(args: &HistoryArgs) -> anyhow::Result<(rota_data::history::History, CentreCalendar)> {
+    let (history, config, interval) = (&args.history, args.config.as_deref(), args.interval);
     let (mut options, calendar) = match config {
         Some(path) => {
-            let config = CentreConfig::load(path)
-                .with_context(|| format!("reading configuration {}", path.display()))?;
+            // The error names the file already.
+            let config = CentreConfig::load(path)?;
             let mut options = IngestOptions::from_config(&config);
             if interval.is_some() {
                 options.interval = interval;
@@ -190,21 +173,21 @@ fn load(
         None => (
             IngestOptions {
                 interval,
-                tz,
+                tz: args.tz,
                 ..IngestOptions::default()
             },
             CentreCalendar::england_and_wales(),
         ),
     };
-    options.missing_local_time = missing_local_time;
-    if let Some(unit) = aht_unit {
+    options.missing_local_time = args.on_missing_local_time.into();
+    if let Some(unit) = args.aht_unit {
         options.aht_unit = unit;
     }
-    if let Some(format) = timestamp_format {
-        options.timestamp_format = Some(format.to_string());
+    if let Some(format) = &args.timestamp_format {
+        options.timestamp_format = Some(format.clone());
     }
     let mut calendar = calendar;
-    calendar.bank_holidays = holidays == Holidays::EnglandAndWales;
+    calendar.bank_holidays = args.holidays == Holidays::EnglandAndWales;
     let history = read_history(history, &options)
         .map_err(|e| anyhow::anyhow!("{e}"))
         .with_context(|| format!("reading history {}", history.display()))?;

@@ -99,3 +99,24 @@ pub fn agent(timeout: Duration) -> ureq::Agent {
         .build()
         .into()
 }
+
+/// A gzip bomb built in memory (no large file is committed): a header and 600 gzip members of one
+/// row with a 1 MiB cell, about 1.2 MB compressed and 600 MiB of CSV once decompressed, past the
+/// 512 MiB cap on one history.
+pub fn gzip_bomb() -> Vec<u8> {
+    use std::io::Write as _;
+    let member = |text: &[u8]| {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(text).expect("gzip in memory");
+        gz.finish().expect("gzip in memory")
+    };
+    let mut bomb = member(b"interval_start,channel,offered,notes\n");
+    let mut row = b"2026-01-05 09:00,voice,3,".to_vec();
+    row.extend(std::iter::repeat_n(b'x', 1 << 20));
+    row.push(b'\n');
+    let row = member(&row);
+    for _ in 0..600 {
+        bomb.extend_from_slice(&row);
+    }
+    bomb
+}

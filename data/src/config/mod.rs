@@ -80,6 +80,18 @@ pub const DEFAULT_MAX_OCCUPANCY_LIVE: f64 = 0.85;
 pub const DEFAULT_MAX_OCCUPANCY_DEFERRED: f64 = 0.95;
 /// Default deferred response target: 95% within 24 working hours.
 pub const DEFAULT_RESPONSE: (f64, f64) = (0.95, 24.0);
+/// Largest `aht_seconds` a channel may have (4 hours).
+pub const MAX_AHT_SECONDS: f64 = 14_400.0;
+
+/// Largest special-day `volume_factor` (100 times normal volume).
+pub const MAX_VOLUME_FACTOR: f64 = 100.0;
+
+/// Shrinkage at or above this (90%) is an error: ten agents scheduled for each one available.
+pub const MAX_SHRINKAGE: f64 = 0.9;
+
+/// Shrinkage above this (60%) is warned about.
+pub const SHRINKAGE_WARN_ABOVE: f64 = 0.6;
+
 /// Default centre shrinkage (sickness, training, meetings, 1:1s, admin; breaks and lunch are placed
 /// explicitly by the shift templates and are *not* part of it).
 pub const DEFAULT_SHRINKAGE: f64 = 0.25;
@@ -209,6 +221,28 @@ impl Ctx {
             self.err(
                 key,
                 format!("{v} is not valid; expected a positive number of {unit}"),
+            );
+        }
+        v
+    }
+
+    /// Checks `0 < v <= max`: a plausibility range, named in the error.
+    fn positive_at_most(&mut self, key: &str, v: f64, max: f64, unit: &str, why: &str) -> f64 {
+        if !(v.is_finite() && v > 0.0) {
+            return self.positive(key, v, unit);
+        }
+        if v > max {
+            // 1e300 as written, not as 301 digits.
+            let shown = if v >= 1e9 {
+                format!("{v:e}")
+            } else {
+                v.to_string()
+            };
+            self.err(
+                key,
+                format!(
+                    "{shown} is implausible; expected more than 0 and at most {max} {unit} ({why})"
+                ),
             );
         }
         v
@@ -434,6 +468,26 @@ impl Shrinkage {
             ctx.err(
                 format!("{key}.activities"),
                 format!("activities add up to {total:.4}; expected less than 1"),
+            );
+        } else if (MAX_SHRINKAGE..1.0).contains(&total) {
+            let k = if raw.total.is_some() {
+                format!("{key}.total")
+            } else {
+                format!("{key}.activities")
+            };
+            ctx.err(
+                k,
+                format!(
+                    "shrinkage {total} is implausible: every required agent would need {:.0} \
+                     scheduled; expected 0 to {MAX_SHRINKAGE} (below {SHRINKAGE_WARN_ABOVE} is usual)",
+                    1.0 / (1.0 - total)
+                ),
+            );
+        } else if total > SHRINKAGE_WARN_ABOVE && ctx.problems.len() == n0 {
+            tracing::warn!(
+                "{key}: shrinkage {total} is high (usual: 0.25 to 0.4; above {SHRINKAGE_WARN_ABOVE} \
+                 every required agent needs {:.1} scheduled); check it is a share of paid time",
+                1.0 / (1.0 - total)
             );
         }
         (ctx.problems.len() == n0).then_some(Self { total, activities })
@@ -792,7 +846,13 @@ impl Channel {
                 );
             }
         }
-        let aht_seconds = ctx.positive(&k("aht_seconds"), raw.aht_seconds, "seconds");
+        let aht_seconds = ctx.positive_at_most(
+            &k("aht_seconds"),
+            raw.aht_seconds,
+            MAX_AHT_SECONDS,
+            "seconds",
+            "4 hours; a longer task is several work items",
+        );
         let patience_seconds = if raw.kind.is_live() {
             let p = raw
                 .patience_seconds
@@ -2689,10 +2749,12 @@ impl CentreConfig {
                     None
                 }
                 ("event", Some(f)) => Some(SpecialDayKind::Event {
-                    volume_factor: ctx.positive(
+                    volume_factor: ctx.positive_at_most(
                         &format!("{key}.volume_factor"),
                         f,
+                        MAX_VOLUME_FACTOR,
                         "times normal volume",
+                        "a storm or a mailing doubles or triples demand, not more",
                     ),
                 }),
                 ("event", None) => {
