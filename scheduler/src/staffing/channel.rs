@@ -134,14 +134,16 @@ impl IntervalKpis {
 }
 
 /// Servers and per-server handle time of a queue-like channel.
-fn pool(aht_s: f64, concurrency: Option<ChatConcurrency>) -> (u32, f64) {
+pub(super) fn pool(aht_s: f64, concurrency: Option<ChatConcurrency>) -> (u32, f64) {
     match concurrency {
         None => (1, aht_s),
         Some(c) => (c.level, aht_s * c.handle_time_factor),
     }
 }
 
-fn queue_parts(model: &ChannelModel) -> Option<(Patience, Targets, Option<ChatConcurrency>)> {
+pub(super) fn queue_parts(
+    model: &ChannelModel,
+) -> Option<(Patience, Targets, Option<ChatConcurrency>)> {
     match *model {
         ChannelModel::Queue { patience, targets } => Some((patience, targets, None)),
         ChannelModel::Chat {

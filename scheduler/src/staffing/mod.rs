@@ -10,6 +10,9 @@
 //!   CSV formats of `rota staff`.
 //! * [`centre`]: builds the channel models from the centre configuration and a forecast.
 //! * [`calculator`]: the stateless Erlang calculator behind `rota erlang` and the API.
+//! * [`service_curve`]: abandoned contacts, wait of answered contacts and contacts answered in time
+//!   as functions of the agents rostered on a live channel in one interval, with shrinkage, and
+//!   their convex envelopes for a linear programme.
 //!
 //! Models, formulas, conventions and sources: `docs/STAFFING.md`.
 //!
@@ -29,6 +32,7 @@ pub mod erlang;
 pub mod error;
 pub mod inverse;
 pub mod plan;
+pub mod service_curve;
 
 pub use calculator::{
     erlang_calculator, CalculatorMode, ErlangModel, ErlangRequest, ErlangResponse,
@@ -47,4 +51,7 @@ pub use inverse::{
 pub use plan::{
     evaluate_staffing, plan_requirements, read_agents_csv, summarise, write_staffing_csv,
     ChannelDemand, ChannelSummary, DemandInterval, PlanError, Staffing, StaffingRow,
+};
+pub use service_curve::{
+    CurveSpec, Envelope, Gap, Segment, ServiceCurve, Shape, DEFAULT_TOLERANCE, MAX_CURVE_AGENTS,
 };
