@@ -1778,7 +1778,12 @@ impl<'a> Reader<'a> {
     /// With no zone given and an offset on every timestamp, reads the rows in the zone those
     /// offsets fit (London first), so days and hours are the centre's own.
     fn zone_from_offsets(&mut self, rows: &mut [Vec<Row>]) {
-        if self.offsets.local || self.offsets.samples.is_empty() {
+        // Only offsets other than UTC's say where the centre is: a file stamped `Z` or `+00:00`
+        // all year is an export in UTC, whatever the centre's zone (and London reads it right).
+        if self.offsets.local
+            || self.offsets.samples.is_empty()
+            || self.offsets.samples.iter().all(|&(_, off)| off == 0)
+        {
             return;
         }
         let Some(zone) = self.offsets.fitting_zone() else {
@@ -1831,31 +1836,44 @@ impl<'a> Reader<'a> {
                 self.offsets.note(&t);
                 Some(t.with_timezone(&self.tz))
             }
-            Stamp::Local(naive) => match {
+            Stamp::Local(naive) => {
                 self.offsets.local = true;
-                self.tz.from_local_datetime(&naive)
-            } {
-                LocalResult::Single(t) => Some(t),
-                LocalResult::Ambiguous(early, late) => {
-                    // First occurrence (per export label, in file order) is summer time, the next
-                    // winter.
-                    let key = (label.unwrap_or(u32::MAX), naive);
-                    let seen = self.fold_seen.entry(key).or_insert(0);
-                    *seen += 1;
-                    Some(if *seen == 1 { early } else { late })
+                self.local_start(naive, label, line, col)
+            }
+        }
+    }
+
+    /// A local wall-clock start placed in the centre's zone: the fold hour by order of
+    /// appearance, the skipped hour as the options say.
+    fn local_start(
+        &mut self,
+        naive: NaiveDateTime,
+        label: Option<u32>,
+        line: u64,
+        col: (usize, &str),
+    ) -> Option<DateTime<Tz>> {
+        match self.tz.from_local_datetime(&naive) {
+            LocalResult::Single(t) => Some(t),
+            LocalResult::Ambiguous(early, late) => {
+                // First occurrence (per export label, in file order) is summer time, the next
+                // winter.
+                let key = (label.unwrap_or(u32::MAX), naive);
+                let seen = self.fold_seen.entry(key).or_insert(0);
+                *seen += 1;
+                Some(if *seen == 1 { early } else { late })
+            }
+            LocalResult::None if self.options.missing_local_time != MissingLocalTime::Error => {
+                self.missing_local += 1;
+                match self.options.missing_local_time {
+                    MissingLocalTime::Shift => self
+                        .tz
+                        .from_local_datetime(&(naive + chrono::Duration::hours(1)))
+                        .earliest(),
+                    _ => None,
                 }
-                LocalResult::None if self.options.missing_local_time != MissingLocalTime::Error => {
-                    self.missing_local += 1;
-                    match self.options.missing_local_time {
-                        MissingLocalTime::Shift => self
-                            .tz
-                            .from_local_datetime(&(naive + chrono::Duration::hours(1)))
-                            .earliest(),
-                        _ => None,
-                    }
-                }
-                LocalResult::None => {
-                    self.diags.push(
+            }
+            LocalResult::None => {
+                self.diags.push(
                         Some(line),
                         Some(col),
                         format!(
@@ -1864,9 +1882,8 @@ impl<'a> Reader<'a> {
                             self.tz
                         ),
                     );
-                    None
-                }
-            },
+                None
+            }
         }
     }
 
