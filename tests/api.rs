@@ -615,6 +615,73 @@ fn sigterm_stops_an_idle_server_promptly_and_marks_running_jobs() {
     assert_eq!(job["error"], "interrupted by shutdown", "{job}");
 }
 
+/// CPU seconds (user + system) the process has used, from /proc/<pid>/stat.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("/proc stat");
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = &stat[stat.rfind(')').expect("stat format") + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f[11].parse::<f64>().unwrap() + f[12].parse::<f64>().unwrap();
+    ticks / 100.0 // USER_HZ is 100 on Linux
+}
+
+/// Cancelling a schedule job while HiGHS is solving stops the solve itself: the job is cancelled
+/// within 2 s and the server's CPU goes idle (HiGHS polls the job's flag between nodes).
+#[test]
+fn cancelling_a_running_schedule_stops_the_solver_within_two_seconds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::with_tokens(&dir.path().join("rota.db"), &["--job-workers", "1"]);
+    let centre = create_sample_centre(&server);
+    let uploaded = upload_sample_history(&server, centre);
+    let history_id = uploaded["history"]["id"].as_i64().expect("history id");
+    let forecast_id = run_job(
+        &server,
+        &format!("/v1/centres/{centre}/forecasts"),
+        &json!({"history_id": history_id, "first_day": "2026-11-16", "days": 7}),
+    );
+    let (status, set) = post_json(
+        &server,
+        &format!("/v1/forecasts/{forecast_id}/requirements"),
+        &json!({}),
+    );
+    assert_eq!(status, 201, "{set}");
+    let (_, long) = post_json(
+        &server,
+        &format!("/v1/centres/{centre}/schedules"),
+        &json!({"requirement_set_id": set["id"], "time_limit_s": 600}),
+    );
+    let id = long["id"].as_i64().expect("id");
+    wait_status(&server, id, "running");
+    // Let the solve get going: the server is busy (a core's worth of CPU).
+    std::thread::sleep(Duration::from_millis(2500));
+    let busy = cpu_seconds(server.pid());
+    std::thread::sleep(Duration::from_millis(1000));
+    assert!(
+        cpu_seconds(server.pid()) - busy > 0.5,
+        "the solver was not running before the cancel"
+    );
+    let asked = std::time::Instant::now();
+    let (status, body) = post_json(&server, &format!("/v1/jobs/{id}/cancel"), &json!({}));
+    assert_eq!(status, 202, "{body}");
+    let job = loop {
+        let job = get_json(&server, &format!("/v1/jobs/{id}"));
+        if job["status"] != "running" || asked.elapsed() > Duration::from_secs(10) {
+            break job;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let took = asked.elapsed();
+    assert_eq!(job["status"], "cancelled", "{job}");
+    assert!(took < Duration::from_secs(2), "cancelled after {took:?}");
+    let idle = cpu_seconds(server.pid());
+    std::thread::sleep(Duration::from_millis(1000));
+    let used = cpu_seconds(server.pid()) - idle;
+    assert!(
+        used < 0.2,
+        "the server used {used:.2} CPU s in the second after the cancel"
+    );
+}
+
 /// Every operation that changes data refuses a missing, wrong or read-only token; every other
 /// `/v1` operation refuses a missing token. The operations come from the OpenAPI document, so a
 /// new endpoint is covered without editing this test.

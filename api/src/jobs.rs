@@ -4,8 +4,8 @@
 //! transaction that marks the job succeeded, so a job never claims a result that is not there.
 //!
 //! Cancellation is cooperative: `cancel` marks a queued job cancelled at once, and raises a flag
-//! that a running job checks between its steps (a HiGHS solve in progress runs to its time limit,
-//! then its result is discarded).
+//! that a running job checks between its steps; a HiGHS solve polls it between nodes (through
+//! `schedule_watched`) and stops within a fraction of a second.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -45,6 +45,11 @@ impl JobContext {
         if let Err(e) = self.db.job_progress(self.id, progress, message) {
             tracing::warn!(job = self.id, error = %e, "cannot record job progress");
         }
+    }
+
+    /// True once the user asked to stop (cheap: for solver callbacks that poll it between nodes).
+    pub fn cancel_requested(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
     }
 
     /// `Err(Cancelled)` once the user asked to stop.

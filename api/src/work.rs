@@ -18,7 +18,8 @@ use rota_forecasting::adapter::{channel_series, demand_series, CentreCalendar};
 use rota_forecasting::pipeline::{forecast_channels, ForecastSettings};
 use rota_scheduler::report::{build_report, render_html as render_report_html, ReportOptions};
 use rota_scheduler::roster::{
-    adapter, requirements, schedule, Horizon, RosterError, SolveOptions, Weights,
+    adapter, requirements, schedule_watched, Horizon, RosterError, SolveOptions, SolverProgress,
+    Weights,
 };
 use rota_scheduler::scenario::{self, apply_to_config, CompareOptions, Scenario, ScenarioError};
 use rota_scheduler::simulation::{
@@ -627,11 +628,15 @@ pub fn roster(
     };
     // LP bound + MIP up to the limit + post-pass: expect a little more than the limit.
     let expected = Duration::from_secs_f64(time_limit_s * 1.2 + 2.0);
+    // HiGHS polls the job's cancel flag between nodes, so a cancel stops the solve itself, not
+    // only the steps after it.
+    let watch = |_: SolverProgress| !ctx.cancel_requested();
     let roster = ctx
         .timed(0.15, 0.9, expected, "solving (HiGHS)", || {
-            schedule(&problem, &opts)
+            schedule_watched(&problem, &opts, Some(&watch))
         })
         .map_err(|e| match e {
+            RosterError::Cancelled => JobFailure::Cancelled,
             RosterError::Infeasible(lines) => JobFailure::Failed(format!(
                 "the contracts cannot be met whatever the demand: {}",
                 lines.join("; ")

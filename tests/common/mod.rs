@@ -18,6 +18,12 @@ pub struct Server {
 }
 
 impl Server {
+    /// The server's process id (to read its CPU time from /proc).
+    #[allow(dead_code)]
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Starts `rota serve` on `db` with the write token `write` (and the read token `read`, when
     /// given) plus `extra` arguments; returns once it prints the address it listens on.
     pub fn start(db: &Path, write: &str, read: Option<&str>, extra: &[&str]) -> Self {
