@@ -580,28 +580,7 @@ fn sigterm_stops_an_idle_server_promptly_and_marks_running_jobs() {
 
     // A long solve is running when SIGTERM arrives: the service still stops, and the job says why.
     let server = Server::with_tokens(&db, &["--job-workers", "1"]);
-    let centre = create_sample_centre(&server);
-    // The schedule job needs a stored requirement set: upload, forecast, requirements.
-    let uploaded = upload_sample_history(&server, centre);
-    let history_id = uploaded["history"]["id"].as_i64().expect("history id");
-    let forecast_id = run_job(
-        &server,
-        &format!("/v1/centres/{centre}/forecasts"),
-        &json!({"history_id": history_id, "first_day": "2026-11-16", "days": 7}),
-    );
-    let (status, set) = post_json(
-        &server,
-        &format!("/v1/forecasts/{forecast_id}/requirements"),
-        &json!({}),
-    );
-    assert_eq!(status, 201, "{set}");
-    let (_, long) = post_json(
-        &server,
-        &format!("/v1/centres/{centre}/schedules"),
-        &json!({"requirement_set_id": set["id"], "time_limit_s": 600}),
-    );
-    let long_id = long["id"].as_i64().expect("id");
-    wait_status(&server, long_id, "running");
+    let long_id = start_a_long_schedule(&server);
     let took = server
         .terminate(Duration::from_secs(10))
         .expect("rota serve still running 10 s after SIGTERM with a job running");
@@ -613,6 +592,33 @@ fn sigterm_stops_an_idle_server_promptly_and_marks_running_jobs() {
     let job = get_json(&server, &format!("/v1/jobs/{long_id}"));
     assert_eq!(job["status"], "failed", "{job}");
     assert_eq!(job["error"], "interrupted by shutdown", "{job}");
+}
+
+/// The sample centre with its history, a week's forecast and requirements, and a 600 s schedule job
+/// of that week, running: returns the job's id.
+fn start_a_long_schedule(server: &Server) -> i64 {
+    let centre = create_sample_centre(server);
+    let uploaded = upload_sample_history(server, centre);
+    let history_id = uploaded["history"]["id"].as_i64().expect("history id");
+    let forecast_id = run_job(
+        server,
+        &format!("/v1/centres/{centre}/forecasts"),
+        &json!({"history_id": history_id, "first_day": "2026-11-16", "days": 7}),
+    );
+    let (status, set) = post_json(
+        server,
+        &format!("/v1/forecasts/{forecast_id}/requirements"),
+        &json!({}),
+    );
+    assert_eq!(status, 201, "{set}");
+    let (_, long) = post_json(
+        server,
+        &format!("/v1/centres/{centre}/schedules"),
+        &json!({"requirement_set_id": set["id"], "time_limit_s": 600}),
+    );
+    let id = long["id"].as_i64().expect("id");
+    wait_status(server, id, "running");
+    id
 }
 
 /// CPU seconds (user + system) the process has used, from /proc/<pid>/stat.
@@ -631,27 +637,7 @@ fn cpu_seconds(pid: u32) -> f64 {
 fn cancelling_a_running_schedule_stops_the_solver_within_two_seconds() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::with_tokens(&dir.path().join("rota.db"), &["--job-workers", "1"]);
-    let centre = create_sample_centre(&server);
-    let uploaded = upload_sample_history(&server, centre);
-    let history_id = uploaded["history"]["id"].as_i64().expect("history id");
-    let forecast_id = run_job(
-        &server,
-        &format!("/v1/centres/{centre}/forecasts"),
-        &json!({"history_id": history_id, "first_day": "2026-11-16", "days": 7}),
-    );
-    let (status, set) = post_json(
-        &server,
-        &format!("/v1/forecasts/{forecast_id}/requirements"),
-        &json!({}),
-    );
-    assert_eq!(status, 201, "{set}");
-    let (_, long) = post_json(
-        &server,
-        &format!("/v1/centres/{centre}/schedules"),
-        &json!({"requirement_set_id": set["id"], "time_limit_s": 600}),
-    );
-    let id = long["id"].as_i64().expect("id");
-    wait_status(&server, id, "running");
+    let id = start_a_long_schedule(&server);
     // Let the solve get going: the server is busy (a core's worth of CPU).
     std::thread::sleep(Duration::from_millis(2500));
     let busy = cpu_seconds(server.pid());

@@ -112,6 +112,9 @@ pub struct JobRunner {
     tx: Mutex<Option<Sender<Queued>>>,
     flags: Arc<Mutex<HashMap<i64, Arc<AtomicBool>>>>,
     workers: Mutex<Vec<JoinHandle<()>>>,
+    /// Set by [`JobRunner::shutdown`]: a job that stops because of it was interrupted, not
+    /// cancelled by its user.
+    stopping: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for JobRunner {
@@ -126,14 +129,16 @@ impl JobRunner {
         let (tx, rx) = channel::<Queued>();
         let rx = Arc::new(Mutex::new(rx));
         let flags: Arc<Mutex<HashMap<i64, Arc<AtomicBool>>>> = Arc::default();
+        let stopping = Arc::new(AtomicBool::new(false));
         let workers = (0..threads.max(1))
             .map(|n| {
                 let rx = Arc::clone(&rx);
                 let db = db.clone();
                 let flags = Arc::clone(&flags);
+                let stopping = Arc::clone(&stopping);
                 std::thread::Builder::new()
                     .name(format!("rota-job-{n}"))
-                    .spawn(move || worker(rx, db, flags))
+                    .spawn(move || worker(rx, db, flags, stopping))
                     .expect("spawning a job thread at startup")
             })
             .collect();
@@ -142,6 +147,7 @@ impl JobRunner {
             tx: Mutex::new(Some(tx)),
             flags,
             workers: Mutex::new(workers),
+            stopping,
         }
     }
 
@@ -190,6 +196,7 @@ impl JobRunner {
     /// record how their job ended. Jobs still running after that are marked failed at the next
     /// start ("interrupted by restart").
     pub fn shutdown(&self, grace: Duration) {
+        self.stopping.store(true, Ordering::SeqCst);
         if let Ok(mut tx) = self.tx.lock() {
             tx.take();
         }
@@ -215,8 +222,9 @@ impl JobRunner {
                 unfinished = true;
             }
         }
-        // A solve in progress cannot be interrupted; rather than keep the service from stopping,
-        // its job is recorded as interrupted now and the process may exit.
+        // A step that does not poll its flag (a long simulation replication, say) may still be
+        // running; rather than keep the service from stopping, its job is recorded as interrupted
+        // now and the process may exit.
         if unfinished {
             match self.db.fail_unfinished_jobs("interrupted by shutdown") {
                 Ok(n) => tracing::warn!(jobs = n, "jobs still running at shutdown marked failed"),
@@ -232,6 +240,7 @@ fn worker(
     rx: Arc<Mutex<Receiver<Queued>>>,
     db: Db,
     flags: Arc<Mutex<HashMap<i64, Arc<AtomicBool>>>>,
+    stopping: Arc<AtomicBool>,
 ) {
     loop {
         let next = match rx.lock() {
@@ -247,14 +256,14 @@ fn worker(
             .and_then(|f| f.get(&id).cloned())
             .unwrap_or_default();
         let span = tracing::info_span!(parent: &parent, "job", job = id);
-        span.in_scope(|| run_one(&db, id, cancel, work));
+        span.in_scope(|| run_one(&db, id, cancel, &stopping, work));
         if let Ok(mut f) = flags.lock() {
             f.remove(&id);
         }
     }
 }
 
-fn run_one(db: &Db, id: i64, cancel: Arc<AtomicBool>, work: Work) {
+fn run_one(db: &Db, id: i64, cancel: Arc<AtomicBool>, stopping: &AtomicBool, work: Work) {
     match db.start_job(id) {
         Ok(true) => {}
         Ok(false) => return, // cancelled while queued
@@ -278,6 +287,9 @@ fn run_one(db: &Db, id: i64, cancel: Arc<AtomicBool>, work: Work) {
         Ok(Ok(())) => {
             tracing::info!(seconds = started.elapsed().as_secs_f64(), "job succeeded");
             return;
+        }
+        Ok(Err(JobFailure::Cancelled)) if stopping.load(Ordering::SeqCst) => {
+            (status::FAILED, Some("interrupted by shutdown".to_string()))
         }
         Ok(Err(JobFailure::Cancelled)) => (status::CANCELLED, None),
         Ok(Err(JobFailure::Failed(msg))) => (status::FAILED, Some(msg)),
