@@ -6,7 +6,7 @@
 //! bind = "127.0.0.1:8080"
 //! db = "/var/lib/rota/rota.db"
 //! max_body_mb = 64
-//! job_workers = 1
+//! job_workers = 2
 //! schedule_time_limit_s = 60
 //! tokens = ["a-long-random-write-token"]
 //! read_tokens = ["a-long-random-viewer-token"]
@@ -90,7 +90,8 @@ impl Default for ServiceConfig {
             // Two years of 15-minute history for five channels is ~15 MB as plain CSV.
             max_body_mb: 64,
             workers: None,
-            job_workers: 1,
+            // Two: one centre's long solve always leaves a worker for the others (see `jobs`).
+            job_workers: 2,
             schedule_time_limit_s: 60.0,
             tokens: Vec::new(),
             read_tokens: Vec::new(),

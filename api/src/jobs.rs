@@ -8,8 +8,9 @@
 //! `schedule_watched`) and stops within a fraction of a second.
 
 use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::Condvar;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -101,15 +102,46 @@ pub type Work = Box<dyn FnOnce(&JobContext) -> Result<(), JobFailure> + Send + '
 
 struct Queued {
     id: i64,
+    /// The centre the job is for: the queue is fair between centres.
+    centre: i64,
     work: Work,
     /// The span of the request that submitted the job (its request id), parent of the job's span.
     parent: tracing::Span,
 }
 
+/// The jobs waiting for a worker, and how many each centre has running.
+///
+/// Fairness between centres: a worker takes the oldest job of the centre with the fewest jobs
+/// running, and no centre may hold every worker (with two or more, one is always left for the
+/// others), so one centre's long solves never keep another centre's forecast waiting.
+#[derive(Default)]
+struct Queue {
+    waiting: VecDeque<Queued>,
+    running: HashMap<i64, usize>,
+    /// False once the runner is shutting down: nothing new is accepted.
+    open: bool,
+}
+
+impl Queue {
+    /// The index of the job to run next with `workers` workers, if any may run now.
+    fn next(&self, workers: usize) -> Option<usize> {
+        let cap = if workers > 1 { workers - 1 } else { 1 };
+        let running = |c: i64| self.running.get(&c).copied().unwrap_or(0);
+        self.waiting
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| running(q.centre) < cap)
+            .min_by_key(|(i, q)| (running(q.centre), *i))
+            .map(|(i, _)| i)
+    }
+}
+
+type SharedQueue = Arc<(Mutex<Queue>, Condvar)>;
+
 /// The job queue and its worker threads.
 pub struct JobRunner {
     db: Db,
-    tx: Mutex<Option<Sender<Queued>>>,
+    queue: SharedQueue,
     flags: Arc<Mutex<HashMap<i64, Arc<AtomicBool>>>>,
     workers: Mutex<Vec<JoinHandle<()>>>,
     /// Set by [`JobRunner::shutdown`]: a job that stops because of it was interrupted, not
@@ -126,25 +158,31 @@ impl std::fmt::Debug for JobRunner {
 impl JobRunner {
     /// Starts `threads` workers.
     pub fn start(db: Db, threads: usize) -> Self {
-        let (tx, rx) = channel::<Queued>();
-        let rx = Arc::new(Mutex::new(rx));
+        let threads = threads.max(1);
+        let queue: SharedQueue = Arc::new((
+            Mutex::new(Queue {
+                open: true,
+                ..Queue::default()
+            }),
+            Condvar::new(),
+        ));
         let flags: Arc<Mutex<HashMap<i64, Arc<AtomicBool>>>> = Arc::default();
         let stopping = Arc::new(AtomicBool::new(false));
-        let workers = (0..threads.max(1))
+        let workers = (0..threads)
             .map(|n| {
-                let rx = Arc::clone(&rx);
+                let queue = Arc::clone(&queue);
                 let db = db.clone();
                 let flags = Arc::clone(&flags);
                 let stopping = Arc::clone(&stopping);
                 std::thread::Builder::new()
                     .name(format!("rota-job-{n}"))
-                    .spawn(move || worker(rx, db, flags, stopping))
+                    .spawn(move || worker(queue, threads, db, flags, stopping))
                     .expect("spawning a job thread at startup")
             })
             .collect();
         Self {
             db,
-            tx: Mutex::new(Some(tx)),
+            queue,
             flags,
             workers: Mutex::new(workers),
             stopping,
@@ -163,15 +201,18 @@ impl JobRunner {
         if let Ok(mut flags) = self.flags.lock() {
             flags.insert(id, Arc::new(AtomicBool::new(false)));
         }
-        let sent = self.tx.lock().ok().and_then(|tx| {
-            tx.as_ref().map(|tx| {
-                tx.send(Queued {
+        let (lock, ready) = &*self.queue;
+        let sent = lock.lock().ok().map(|mut q| {
+            if q.open {
+                q.waiting.push_back(Queued {
                     id,
+                    centre: centre_id,
                     work,
                     parent: tracing::Span::current(),
-                })
-                .is_ok()
-            })
+                });
+                ready.notify_all();
+            }
+            q.open
         });
         if sent != Some(true) {
             self.db.finish_job(
@@ -197,8 +238,12 @@ impl JobRunner {
     /// start ("interrupted by restart").
     pub fn shutdown(&self, grace: Duration) {
         self.stopping.store(true, Ordering::SeqCst);
-        if let Ok(mut tx) = self.tx.lock() {
-            tx.take();
+        {
+            let (lock, ready) = &*self.queue;
+            if let Ok(mut q) = lock.lock() {
+                q.open = false;
+            }
+            ready.notify_all();
         }
         if let Ok(flags) = self.flags.lock() {
             for f in flags.values() {
@@ -237,29 +282,60 @@ impl JobRunner {
 }
 
 fn worker(
-    rx: Arc<Mutex<Receiver<Queued>>>,
+    queue: SharedQueue,
+    workers: usize,
     db: Db,
     flags: Arc<Mutex<HashMap<i64, Arc<AtomicBool>>>>,
     stopping: Arc<AtomicBool>,
 ) {
+    let (lock, ready) = &*queue;
     loop {
-        let next = match rx.lock() {
-            Ok(rx) => rx.recv(),
-            Err(_) => return,
+        let next = {
+            let Ok(mut q) = lock.lock() else { return };
+            loop {
+                if let Some(i) = q.next(workers) {
+                    let job = q.waiting.remove(i);
+                    if let Some(job) = &job {
+                        *q.running.entry(job.centre).or_default() += 1;
+                    }
+                    break job;
+                }
+                // Shutting down with nothing this worker may take: done (jobs still queued run
+                // on the other workers and end at once, cancelled by their flags).
+                if !q.open && q.waiting.is_empty() {
+                    break None;
+                }
+                q = match ready.wait(q) {
+                    Ok(q) => q,
+                    Err(_) => return,
+                };
+            }
         };
-        let Ok(Queued { id, work, parent }) = next else {
-            return; // the runner is shutting down
+        let Some(Queued {
+            id,
+            centre,
+            work,
+            parent,
+        }) = next
+        else {
+            return;
         };
         let cancel = flags
             .lock()
             .ok()
             .and_then(|f| f.get(&id).cloned())
             .unwrap_or_default();
-        let span = tracing::info_span!(parent: &parent, "job", job = id);
+        let span = tracing::info_span!(parent: &parent, "job", job = id, centre);
         span.in_scope(|| run_one(&db, id, cancel, &stopping, work));
         if let Ok(mut f) = flags.lock() {
             f.remove(&id);
         }
+        if let Ok(mut q) = lock.lock() {
+            if let Some(n) = q.running.get_mut(&centre) {
+                *n = n.saturating_sub(1);
+            }
+        }
+        ready.notify_all();
     }
 }
 
@@ -314,6 +390,43 @@ fn run_one(db: &Db, id: i64, cancel: Arc<AtomicBool>, stopping: &AtomicBool, wor
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn queued(id: i64, centre: i64) -> Queued {
+        Queued {
+            id,
+            centre,
+            work: Box::new(|_| Ok(())),
+            parent: tracing::Span::none(),
+        }
+    }
+
+    #[test]
+    fn the_queue_is_fair_between_centres_and_leaves_a_worker_free() {
+        let mut q = Queue {
+            open: true,
+            ..Queue::default()
+        };
+        for (id, centre) in [(1, 7), (2, 7), (3, 7), (4, 9)] {
+            q.waiting.push_back(queued(id, centre));
+        }
+        // Nothing running: the oldest job first.
+        assert_eq!(q.next(2).map(|i| q.waiting[i].id), Some(1));
+        q.waiting.remove(0);
+        q.running.insert(7, 1);
+        // Centre 7 holds one of two workers: it may not take the other; centre 9's job goes next
+        // although it is the newest.
+        assert_eq!(q.next(2).map(|i| q.waiting[i].id), Some(4));
+        q.waiting.pop_back();
+        q.running.insert(9, 1);
+        assert_eq!(q.next(2), None, "centre 7 may not hold both workers");
+        // With three workers centre 7 may run two; the one with fewer running goes first.
+        q.running.insert(9, 0);
+        q.waiting.push_back(queued(5, 9));
+        assert_eq!(q.next(3).map(|i| q.waiting[i].id), Some(5));
+        // One worker: one job at a time, oldest first.
+        q.running.clear();
+        assert_eq!(q.next(1).map(|i| q.waiting[i].id), Some(2));
+    }
 
     fn setup() -> (tempfile::TempDir, Db, i64) {
         let dir = tempfile::tempdir().expect("tempdir");
