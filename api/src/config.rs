@@ -8,6 +8,7 @@
 //! max_body_mb = 64
 //! job_workers = 2
 //! schedule_time_limit_s = 60
+//! job_time_budget_s = 3600
 //! tokens = ["a-long-random-write-token"]
 //! read_tokens = ["a-long-random-viewer-token"]
 //! ```
@@ -76,6 +77,9 @@ pub struct ServiceConfig {
     pub job_workers: usize,
     /// Default solver time limit of a schedule job, seconds.
     pub schedule_time_limit_s: f64,
+    /// Longest a job may run, seconds: past it the job is stopped at its next check (a solve
+    /// between nodes) and fails saying so, and it is not retried.
+    pub job_time_budget_s: f64,
     /// Tokens that may read and write.
     pub tokens: Vec<String>,
     /// Tokens that may only read (viewers).
@@ -93,6 +97,9 @@ impl Default for ServiceConfig {
             // Two: one centre's long solve always leaves a worker for the others (see `jobs`).
             job_workers: 2,
             schedule_time_limit_s: 60.0,
+            // An hour: far above a week's roster (a minute) or a quarter's report (seconds), far
+            // below "the worker is lost until a restart".
+            job_time_budget_s: 3600.0,
             tokens: Vec::new(),
             read_tokens: Vec::new(),
         }
@@ -109,6 +116,7 @@ struct FileLayer {
     workers: Option<usize>,
     job_workers: Option<usize>,
     schedule_time_limit_s: Option<f64>,
+    job_time_budget_s: Option<f64>,
     tokens: Option<Vec<String>>,
     read_tokens: Option<Vec<String>>,
 }
@@ -159,6 +167,9 @@ impl ServiceConfig {
         if let Some(v) = l.schedule_time_limit_s {
             self.schedule_time_limit_s = v;
         }
+        if let Some(v) = l.job_time_budget_s {
+            self.job_time_budget_s = v;
+        }
         if let Some(v) = l.tokens {
             self.tokens = v;
         }
@@ -202,6 +213,9 @@ impl ServiceConfig {
         }
         if let Some(v) = env("ROTA_SCHEDULE_TIME_LIMIT_S") {
             self.schedule_time_limit_s = number("ROTA_SCHEDULE_TIME_LIMIT_S", v)?;
+        }
+        if let Some(v) = env("ROTA_JOB_TIME_BUDGET_S") {
+            self.job_time_budget_s = number("ROTA_JOB_TIME_BUDGET_S", v)?;
         }
         if let Some(v) = env("ROTA_API_TOKENS") {
             self.tokens = list(v);
@@ -247,6 +261,12 @@ impl ServiceConfig {
             return Err(ConfigError::Invalid {
                 field: "job_workers",
                 reason: "must be at least 1".into(),
+            });
+        }
+        if !(self.job_time_budget_s.is_finite() && self.job_time_budget_s >= 1.0) {
+            return Err(ConfigError::Invalid {
+                field: "job_time_budget_s",
+                reason: "must be at least 1 second".into(),
             });
         }
         if !(self.schedule_time_limit_s.is_finite() && self.schedule_time_limit_s > 0.0) {

@@ -149,6 +149,29 @@ pub struct JobRunner {
     stopping: Arc<AtomicBool>,
 }
 
+/// How long a job may run, and the watchdog that stops it past that.
+#[derive(Debug, Clone, Copy)]
+struct Budget(Duration);
+
+impl Budget {
+    /// Raises `cancel` and `spent` once `self` has passed, unless `done` is raised first.
+    fn watch(self, cancel: Arc<AtomicBool>, spent: Arc<AtomicBool>, done: Arc<AtomicBool>) {
+        let deadline = Instant::now() + self.0;
+        std::thread::spawn(move || {
+            while Instant::now() < deadline {
+                if done.load(Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50).min(self.0));
+            }
+            if !done.load(Ordering::SeqCst) {
+                spent.store(true, Ordering::SeqCst);
+                cancel.store(true, Ordering::SeqCst);
+            }
+        });
+    }
+}
+
 impl std::fmt::Debug for JobRunner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("JobRunner")
@@ -156,8 +179,9 @@ impl std::fmt::Debug for JobRunner {
 }
 
 impl JobRunner {
-    /// Starts `threads` workers.
-    pub fn start(db: Db, threads: usize) -> Self {
+    /// Starts `threads` workers; a job running longer than `budget` is stopped and fails.
+    pub fn start(db: Db, threads: usize, budget: Duration) -> Self {
+        let budget = Budget(budget);
         let threads = threads.max(1);
         let queue: SharedQueue = Arc::new((
             Mutex::new(Queue {
@@ -176,7 +200,7 @@ impl JobRunner {
                 let stopping = Arc::clone(&stopping);
                 std::thread::Builder::new()
                     .name(format!("rota-job-{n}"))
-                    .spawn(move || worker(queue, threads, db, flags, stopping))
+                    .spawn(move || worker(queue, threads, budget, db, flags, stopping))
                     .expect("spawning a job thread at startup")
             })
             .collect();
@@ -284,6 +308,7 @@ impl JobRunner {
 fn worker(
     queue: SharedQueue,
     workers: usize,
+    budget: Budget,
     db: Db,
     flags: Arc<Mutex<HashMap<i64, Arc<AtomicBool>>>>,
     stopping: Arc<AtomicBool>,
@@ -326,7 +351,7 @@ fn worker(
             .and_then(|f| f.get(&id).cloned())
             .unwrap_or_default();
         let span = tracing::info_span!(parent: &parent, "job", job = id, centre);
-        span.in_scope(|| run_one(&db, id, cancel, &stopping, work));
+        span.in_scope(|| run_one(&db, id, cancel, &stopping, budget, work));
         if let Ok(mut f) = flags.lock() {
             f.remove(&id);
         }
@@ -339,7 +364,14 @@ fn worker(
     }
 }
 
-fn run_one(db: &Db, id: i64, cancel: Arc<AtomicBool>, stopping: &AtomicBool, work: Work) {
+fn run_one(
+    db: &Db,
+    id: i64,
+    cancel: Arc<AtomicBool>,
+    stopping: &AtomicBool,
+    budget: Budget,
+    work: Work,
+) {
     match db.start_job(id) {
         Ok(true) => {}
         Ok(false) => return, // cancelled while queued
@@ -352,6 +384,9 @@ fn run_one(db: &Db, id: i64, cancel: Arc<AtomicBool>, stopping: &AtomicBool, wor
         let _ = db.finish_job(id, status::CANCELLED, None, None);
         return;
     }
+    let spent = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicBool::new(false));
+    budget.watch(Arc::clone(&cancel), Arc::clone(&spent), Arc::clone(&done));
     let ctx = JobContext {
         id,
         db: db.clone(),
@@ -359,11 +394,20 @@ fn run_one(db: &Db, id: i64, cancel: Arc<AtomicBool>, stopping: &AtomicBool, wor
     };
     let started = Instant::now();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&ctx)));
+    done.store(true, Ordering::SeqCst);
     let (final_status, error) = match outcome {
         Ok(Ok(())) => {
             tracing::info!(seconds = started.elapsed().as_secs_f64(), "job succeeded");
             return;
         }
+        Ok(Err(JobFailure::Cancelled)) if spent.load(Ordering::SeqCst) => (
+            status::FAILED,
+            Some(format!(
+                "stopped after its time budget of {} s (job_time_budget_s); it is not retried: \
+                 shorten the request (fewer days, a shorter solver time limit) or raise the budget",
+                budget.0.as_secs_f64()
+            )),
+        ),
         Ok(Err(JobFailure::Cancelled)) if stopping.load(Ordering::SeqCst) => {
             (status::FAILED, Some("interrupted by shutdown".to_string()))
         }
@@ -398,6 +442,40 @@ mod tests {
             work: Box::new(|_| Ok(())),
             parent: tracing::Span::none(),
         }
+    }
+
+    #[test]
+    fn a_job_past_its_time_budget_is_stopped_and_fails_saying_so() {
+        let (_dir, db, centre) = setup();
+        let runner = JobRunner::start(db.clone(), 1, Duration::from_millis(200));
+        let id = runner
+            .submit(
+                "forecast",
+                centre,
+                &serde_json::json!({}),
+                Box::new(|ctx| loop {
+                    ctx.check_cancelled()?;
+                    std::thread::sleep(Duration::from_millis(10));
+                }),
+            )
+            .unwrap();
+        let job = wait_final(&db, id);
+        assert_eq!(job.status, status::FAILED);
+        let error = job.error.unwrap_or_default();
+        assert!(error.contains("time budget of 0.2 s"), "{error}");
+        // A job that ends in time keeps its own outcome: the watchdog does not touch it.
+        let quick = runner
+            .submit(
+                "forecast",
+                centre,
+                &serde_json::json!({}),
+                Box::new(|_| Err(JobFailure::Failed("its own reason".into()))),
+            )
+            .unwrap();
+        assert_eq!(
+            wait_final(&db, quick).error.as_deref(),
+            Some("its own reason")
+        );
     }
 
     #[test]
@@ -449,7 +527,7 @@ mod tests {
     #[test]
     fn failures_and_panics_are_recorded() {
         let (_dir, db, c) = setup();
-        let runner = JobRunner::start(db.clone(), 1);
+        let runner = JobRunner::start(db.clone(), 1, Duration::from_secs(3600));
         let params = serde_json::json!({});
         let failed = runner
             .submit(
@@ -475,7 +553,7 @@ mod tests {
     #[test]
     fn a_running_job_stops_at_its_next_check_when_cancelled() {
         let (_dir, db, c) = setup();
-        let runner = JobRunner::start(db.clone(), 1);
+        let runner = JobRunner::start(db.clone(), 1, Duration::from_secs(3600));
         let id = runner
             .submit(
                 "schedule",

@@ -48,7 +48,11 @@ pub fn prepare(config: ServiceConfig) -> Result<AppState, StartError> {
             "jobs left unfinished by the previous run marked failed"
         );
     }
-    let jobs = Arc::new(JobRunner::start(db.clone(), config.job_workers));
+    let jobs = Arc::new(JobRunner::start(
+        db.clone(),
+        config.job_workers,
+        Duration::from_secs_f64(config.job_time_budget_s),
+    ));
     Ok(AppState {
         db,
         jobs,

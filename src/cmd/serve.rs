@@ -14,7 +14,7 @@ use anyhow::Context;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Service configuration (TOML: bind, db, max_body_mb, workers, job_workers,
-    /// schedule_time_limit_s, tokens, read_tokens).
+    /// job_time_budget_s, schedule_time_limit_s, tokens, read_tokens).
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// SQLite database file (created if missing) [default: rota.db].
