@@ -367,3 +367,35 @@ fn invalid_time_limit_is_rejected() {
     .failure()
     .stderr(predicate::str::contains("--time-limit-s"));
 }
+
+/// Requirements for another week are an error naming both periods, not an empty roster with exit 0.
+#[test]
+fn requirements_for_another_week_are_an_error_not_an_empty_roster() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = requirements(dir.path(), 0.8); // the week of Monday 23 November
+    Command::cargo_bin("rota")
+        .unwrap()
+        .args(["schedule", "--config"])
+        .arg(workspace_file("data/samples/centre.toml"))
+        .arg("--requirements")
+        .arg(&req)
+        .args([
+            "--from",
+            "2026-12-07",
+            "--days",
+            "7",
+            "--time-limit-s",
+            "30",
+            "--out-dir",
+        ])
+        .arg(dir.path().join("out"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "falls in the days being rostered, 2026-12-07 to 2026-12-13",
+        ))
+        .stderr(predicate::str::contains(
+            "the file covers 2026-11-23 to 2026-11-29",
+        ));
+    assert!(!dir.path().join("out").join("shifts.csv").exists());
+}

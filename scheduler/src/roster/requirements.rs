@@ -94,6 +94,8 @@ pub fn read_requirements(path: &Path, horizon: &Horizon) -> Result<RequirementSe
     let interval_s = f64::from(horizon.interval_minutes()) * 60.0;
     let mut out = RequirementSeries::default();
     let mut seen: BTreeMap<(ChannelName, usize), u64> = BTreeMap::new();
+    // The dates the file covers, to say what it holds when none of it is in the planned period.
+    let mut span: Option<(DateTime<FixedOffset>, DateTime<FixedOffset>)> = None;
     for (i, rec) in rdr.records().enumerate() {
         let line = i as u64 + 2;
         let rec = rec.map_err(|e| {
@@ -140,6 +142,7 @@ pub fn read_requirements(path: &Path, horizon: &Horizon) -> Result<RequirementSe
             }
             _ => None,
         };
+        span = Some(span.map_or((at, at), |(lo, hi)| (lo.min(at), hi.max(at))));
         let m = horizon.minutes_from_start(&at);
         if m < 0 || m >= n_t as i64 * i64::from(horizon.interval_minutes()) {
             out.rows_outside += 1;
@@ -172,6 +175,26 @@ pub fn read_requirements(path: &Path, horizon: &Horizon) -> Result<RequirementSe
                 .entry(channel)
                 .or_insert_with(|| vec![0.0; n_t])[t] = w;
         }
+    }
+    // A file for another week would otherwise be "planned as zero" channel by channel: an empty
+    // roster that looks like success.
+    if let (true, Some((lo, hi))) = (out.required.is_empty(), span) {
+        let last = horizon.first_date() + chrono::Duration::days(horizon.days() as i64 - 1);
+        return Err(err(
+            path,
+            2,
+            "interval_start",
+            format!(
+                "none of its {} rows falls in the days being rostered, {} to {}: the file covers \
+                 {} to {}; expected the requirements of the planned days (check --from and \
+                 --days, or run `rota staff` on the forecast of those days)",
+                out.rows_outside,
+                horizon.first_date(),
+                last,
+                lo.date_naive(),
+                hi.date_naive()
+            ),
+        ));
     }
     Ok(out)
 }
@@ -237,6 +260,24 @@ mod tests {
         assert_eq!(s.required[&cn("email")][33], 3.0);
         assert!((s.workload[&cn("email")][33] - 10.0).abs() < 1e-12); // 10 x 900 s / 900 s
         assert_eq!(s.rows_outside, 1);
+    }
+
+    #[test]
+    fn a_file_for_another_week_is_an_error_naming_both_periods() {
+        let f = file(&format!(
+            "{HEADER}2026-11-30T08:00:00+00:00,voice,30,540,19,0.08,95,0.7,0.9\n\
+             2026-12-01T08:00:00+00:00,voice,30,540,19,0.08,95,0.7,0.9\n"
+        ));
+        let e = read_requirements(&f.0, &horizon()).unwrap_err().to_string();
+        assert!(
+            e.contains("none of its 2 rows falls in the days being rostered"),
+            "{e}"
+        );
+        assert!(e.contains("2026-11-23 to 2026-11-23"), "{e}");
+        assert!(e.contains("covers 2026-11-30 to 2026-12-01"), "{e}");
+        // A header alone is not that error: nothing to say about other days.
+        let f = file(HEADER);
+        assert!(read_requirements(&f.0, &horizon()).is_ok());
     }
 
     #[test]
