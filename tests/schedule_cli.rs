@@ -366,6 +366,18 @@ fn invalid_time_limit_is_rejected() {
     .assert()
     .failure()
     .stderr(predicate::str::contains("--time-limit-s"));
+    // A negative figure reaches the same check instead of clap's "unexpected argument '-1'".
+    schedule_cmd(
+        &workspace_file("data/samples/centre.toml"),
+        &req,
+        &dir.path().join("out"),
+    )
+    .args(["--time-limit-s", "-1"])
+    .assert()
+    .failure()
+    .stderr(predicate::str::contains(
+        "--time-limit-s must be a positive number of seconds",
+    ));
 }
 
 /// Requirements for another week are an error naming both periods, not an empty roster with exit 0.

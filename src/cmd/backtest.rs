@@ -190,7 +190,8 @@ fn load(args: &HistoryArgs) -> anyhow::Result<(rota_data::history::History, Cent
     calendar.bank_holidays = args.holidays == Holidays::EnglandAndWales;
     let history = read_history(history, &options)
         .map_err(|e| anyhow::anyhow!("{e}"))
-        .with_context(|| format!("reading history {}", history.display()))?;
+        // The reader's errors name the file (and line) themselves.
+        .context("reading the history")?;
     if config.is_none() {
         // No opening hours are known: a weekday empty in each of the last 4 weeks is closed.
         calendar.learn_closed_weekdays(&history, 4);

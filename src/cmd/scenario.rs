@@ -53,10 +53,10 @@ pub struct Args {
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Solver time limit per roster, seconds.
-    #[arg(long, default_value_t = 15.0)]
+    #[arg(long, default_value_t = 15.0, allow_negative_numbers = true)]
     pub time_limit_s: f64,
     /// Relative MIP gap at which each roster solve may stop.
-    #[arg(long, default_value_t = 0.01)]
+    #[arg(long, default_value_t = 0.01, allow_negative_numbers = true)]
     pub mip_gap: f64,
     /// Run the scenarios in parallel (each roster solve then has less CPU within its time limit).
     #[arg(long)]

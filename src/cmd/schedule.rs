@@ -32,17 +32,17 @@ pub struct Args {
     #[arg(long)]
     pub out_dir: PathBuf,
     /// Time limit for the solver, seconds; the best roster found by then is written with its gap.
-    #[arg(long, default_value_t = 60.0)]
+    #[arg(long, default_value_t = 60.0, allow_negative_numbers = true)]
     pub time_limit_s: f64,
     /// Relative MIP gap at which the solver may stop early.
-    #[arg(long, default_value_t = 0.005)]
+    #[arg(long, default_value_t = 0.005, allow_negative_numbers = true)]
     pub mip_gap: f64,
     /// Penalty per agent-hour of shortfall before the channel's priority factor.
-    #[arg(long, default_value_t = Weights::DEFAULT_SHORTFALL)]
+    #[arg(long, default_value_t = Weights::DEFAULT_SHORTFALL, allow_negative_numbers = true)]
     pub shortfall_weight: f64,
     /// Penalty per hour of difference between an agent's start times on consecutive working days
     /// (0 = off, the default; see docs/ROSTER.md for its cost in solve time).
-    #[arg(long, default_value_t = Weights::DEFAULT_SHIFT_CHANGE)]
+    #[arg(long, default_value_t = Weights::DEFAULT_SHIFT_CHANGE, allow_negative_numbers = true)]
     pub shift_change_weight: f64,
     /// Restrict every agent to their primary skill (the first listed): the specialists-only side
     /// of the multi-skilling comparison.
