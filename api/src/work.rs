@@ -4,7 +4,7 @@
 //! calls them (`rota data check`, `rota forecast`, `rota staff`, `rota schedule`).
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::path::Path;
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -18,8 +18,8 @@ use rota_forecasting::adapter::{channel_series, demand_series, CentreCalendar};
 use rota_forecasting::pipeline::{forecast_channels, ForecastSettings};
 use rota_scheduler::report::{build_report, render_html as render_report_html, ReportOptions};
 use rota_scheduler::roster::{
-    adapter, requirements, schedule_watched, Horizon, RosterError, SolveOptions, SolverProgress,
-    Weights,
+    adapter, requirements, schedule_watched, Horizon, Roster, RosterError, SolveOptions,
+    SolverProgress, TimestampStyle, Weights,
 };
 use rota_scheduler::scenario::{self, apply_to_config, CompareOptions, Scenario, ScenarioError};
 use rota_scheduler::simulation::{
@@ -505,25 +505,6 @@ pub fn forecast(
     })
 }
 
-/// Writes `text` to a temporary file with `suffix` (the library readers take paths) and runs `f`
-/// on its path; error messages naming the temporary path are relabelled with `label`.
-fn with_temp_file<T>(
-    text: &[u8],
-    suffix: &str,
-    f: impl FnOnce(&std::path::Path) -> T,
-) -> Result<(T, String), WorkError> {
-    let mut file = tempfile::Builder::new()
-        .prefix("rota-api-")
-        .suffix(suffix)
-        .tempfile()
-        .map_err(|e| WorkError::Internal(format!("temporary file: {e}")))?;
-    file.write_all(text)
-        .and_then(|_| file.flush())
-        .map_err(|e| WorkError::Internal(format!("temporary file: {e}")))?;
-    let path_text = file.path().display().to_string();
-    Ok((f(file.path()), path_text))
-}
-
 /// Reads a forecast CSV on the centre's grid; problems name `label`, line and column.
 pub fn read_forecast(
     config: &CentreConfig,
@@ -531,9 +512,8 @@ pub fn read_forecast(
     label: &str,
 ) -> Result<DemandSeries, WorkError> {
     let grid = config.grid();
-    let (result, tmp) = with_temp_file(csv, ".csv", |p| DemandSeries::read_csv_on_grid(p, &grid))?;
-    result.map_err(|e| {
-        let text = e.to_string().replace(&tmp, label);
+    DemandSeries::read_on_grid_from(csv, label, &grid).map_err(|e| {
+        let text = e.to_string();
         let all = lines(&text);
         WorkError::invalid(
             "body",
@@ -613,10 +593,12 @@ pub fn roster(
     ctx.progress(0.05, "reading requirements");
     let grid = config.grid();
     let horizon = Horizon::new(grid.tz, first_day, days, grid.length.minutes()).map_err(failed)?;
-    let (req, tmp) = with_temp_file(requirements_csv.as_bytes(), ".csv", |p| {
-        requirements::read_requirements(p, &horizon)
-    })?;
-    let req = req.map_err(|e| JobFailure::Failed(e.to_string().replace(&tmp, "requirements")))?;
+    let req = requirements::read_requirements_from(
+        requirements_csv.as_bytes(),
+        std::path::Path::new("requirements"),
+        &horizon,
+    )
+    .map_err(|e| JobFailure::Failed(e.to_string()))?;
     ctx.check_cancelled()?;
     ctx.progress(0.1, "building the rostering programme");
     let (problem, notes) =
@@ -645,11 +627,13 @@ pub fn roster(
         })?;
     ctx.check_cancelled()?;
     ctx.progress(0.95, "writing the roster files");
-    let dir = tempfile::tempdir().map_err(|e| JobFailure::Failed(e.to_string()))?;
-    roster.write_dir(dir.path()).map_err(failed)?;
-    let read = |name: &str| {
-        std::fs::read_to_string(dir.path().join(name))
-            .map_err(|e| JobFailure::Failed(format!("reading back {name}: {e}")))
+    // The planner's files, written in memory: the same bytes `rota schedule` writes.
+    type Writer = fn(&Roster, &mut dyn std::io::Write) -> std::io::Result<()>;
+    let text = |name: &str, write: Writer| -> Result<String, JobFailure> {
+        let mut bytes = Vec::new();
+        write(&roster, &mut bytes)
+            .map_err(|e| JobFailure::Failed(format!("writing {name}: {e}")))?;
+        String::from_utf8(bytes).map_err(|e| JobFailure::Failed(format!("writing {name}: {e}")))
     };
     let summary = serde_json::json!({
         "summary": roster.summary,
@@ -658,10 +642,16 @@ pub fn roster(
     });
     Ok(RosterOutput {
         summary,
-        roster_json: read("roster.json")?,
-        shifts_csv: read("shifts.csv")?,
-        activities_csv: read("activities.csv")?,
-        coverage_csv: read("coverage.csv")?,
+        roster_json: text("roster.json", |r, w| r.write_json(w))?,
+        shifts_csv: text("shifts.csv", |r, w| {
+            r.write_shifts(w, TimestampStyle::Rfc3339)
+        })?,
+        activities_csv: text("activities.csv", |r, w| {
+            r.write_activities(w, TimestampStyle::Rfc3339)
+        })?,
+        coverage_csv: text("coverage.csv", |r, w| {
+            r.write_coverage(w, TimestampStyle::Rfc3339)
+        })?,
     })
 }
 
@@ -697,14 +687,14 @@ pub fn simulate(
     let failed = |e: SimulationError| JobFailure::Failed(e.to_string());
     ctx.progress(0.02, "reading the roster and forecast");
     let demand = read_forecast(config, forecast_csv.as_bytes(), "forecast")?;
-    let dir = tempfile::tempdir().map_err(|e| JobFailure::Failed(e.to_string()))?;
-    std::fs::write(dir.path().join("shifts.csv"), shifts_csv)
-        .and_then(|_| std::fs::write(dir.path().join("activities.csv"), activities_csv))
-        .map_err(|e| JobFailure::Failed(format!("temporary roster files: {e}")))?;
-    // The roster's own period: read_dir would round a short roster up to the planning week.
-    let plan = RosterPlan::read_dir(dir.path(), config)
-        .and_then(|p| p.with_period(period.0, period.1))
-        .map_err(failed)?;
+    // The roster's own period: reading would round a short roster up to the planning week.
+    let plan = RosterPlan::read_from(
+        (shifts_csv.as_bytes(), Path::new("shifts.csv")),
+        (activities_csv.as_bytes(), Path::new("activities.csv")),
+        config,
+    )
+    .and_then(|p| p.with_period(period.0, period.1))
+    .map_err(failed)?;
     let input = SimulationInput::new(config, &demand, &plan).map_err(failed)?;
     ctx.check_cancelled()?;
     let opts = SimulationOptions {
@@ -764,10 +754,12 @@ pub fn simulate(
     if let Some(obj) = report_json.as_object_mut() {
         obj.remove("intervals");
     }
-    let csv_path = dir.path().join("intervals.csv");
-    report.write_csv(&csv_path).map_err(failed)?;
-    let intervals_csv = std::fs::read_to_string(&csv_path)
-        .map_err(|e| JobFailure::Failed(format!("reading back intervals.csv: {e}")))?;
+    let mut intervals = Vec::new();
+    report
+        .write_intervals(&mut intervals)
+        .map_err(|e| JobFailure::Failed(format!("writing intervals.csv: {e}")))?;
+    let intervals_csv = String::from_utf8(intervals)
+        .map_err(|e| JobFailure::Failed(format!("writing intervals.csv: {e}")))?;
     Ok(SimulationOutput {
         document: serde_json::json!({
             "kpis": kpis,

@@ -419,7 +419,18 @@ impl DemandSeries {
         grid: &IntervalGrid,
     ) -> Result<Self, DemandError> {
         let path = path.as_ref();
-        let (s, lines) = Self::read_from(open_reader(path)?, path)?;
+        Self::read_on_grid_from(open_reader(path)?, path, grid)
+    }
+
+    /// [`DemandSeries::read_csv_on_grid`] over any reader of plain CSV text; `label` names the
+    /// source in errors (an upload's name, say), so nothing needs a temporary file.
+    pub fn read_on_grid_from<R: Read>(
+        reader: R,
+        label: impl AsRef<Path>,
+        grid: &IntervalGrid,
+    ) -> Result<Self, DemandError> {
+        let path = label.as_ref();
+        let (s, lines) = Self::read_from(reader, path)?;
         let problems = s.off_grid(grid, &lines);
         if problems.is_empty() {
             Ok(s)

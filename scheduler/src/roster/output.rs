@@ -207,13 +207,6 @@ fn io_err(path: &Path) -> impl Fn(std::io::Error) -> RosterError + '_ {
     }
 }
 
-fn csv_err(path: &Path) -> impl Fn(csv::Error) -> RosterError + '_ {
-    move |e| RosterError::Io {
-        path: path.to_path_buf(),
-        source: std::io::Error::other(e.to_string()),
-    }
-}
-
 fn fmt_num(x: f64) -> String {
     let r = (x * 1000.0).round() / 1000.0;
     if r == 0.0 {
@@ -234,9 +227,25 @@ impl Roster {
     /// keeps RFC 3339: it is for programs).
     pub fn write_dir_with(&self, dir: &Path, style: TimestampStyle) -> Result<(), RosterError> {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        type Writer = fn(&Roster, &mut dyn Write, TimestampStyle) -> std::io::Result<()>;
+        let files: [(&str, Writer); 4] = [
+            ("shifts.csv", Roster::write_shifts),
+            ("activities.csv", Roster::write_activities),
+            ("coverage.csv", Roster::write_coverage),
+            ("roster.json", |r, w, _| r.write_json(w)),
+        ];
+        for (name, write) in files {
+            let p = dir.join(name);
+            let mut w = BufWriter::new(File::create(&p).map_err(io_err(&p))?);
+            write(self, &mut w, style).map_err(io_err(&p))?;
+            w.flush().map_err(io_err(&p))?;
+        }
+        Ok(())
+    }
 
-        let p = dir.join("shifts.csv");
-        let mut w = csv::Writer::from_path(&p).map_err(csv_err(&p))?;
+    /// Writes `shifts.csv` (agent, date, start, end, paid hours, breaks, local start and end time).
+    pub fn write_shifts(&self, w: &mut dyn Write, style: TimestampStyle) -> std::io::Result<()> {
+        let mut w = csv::Writer::from_writer(w);
         w.write_record([
             "agent_id",
             "agent_name",
@@ -249,8 +258,7 @@ impl Roster {
             // the full timestamps machines need.
             "start_time",
             "end_time",
-        ])
-        .map_err(csv_err(&p))?;
+        ])?;
         for s in &self.shifts {
             let breaks = s
                 .breaks
@@ -275,15 +283,19 @@ impl Roster {
                 &breaks,
                 &s.start.format("%H:%M").to_string(),
                 &s.end.format("%H:%M").to_string(),
-            ])
-            .map_err(csv_err(&p))?;
+            ])?;
         }
-        w.flush().map_err(io_err(&p))?;
+        w.flush()
+    }
 
-        let p = dir.join("activities.csv");
-        let mut w = csv::Writer::from_path(&p).map_err(csv_err(&p))?;
-        w.write_record(["agent_id", "start", "end", "activity", "channel"])
-            .map_err(csv_err(&p))?;
+    /// Writes `activities.csv` (agent, start, end, activity, channel).
+    pub fn write_activities(
+        &self,
+        w: &mut dyn Write,
+        style: TimestampStyle,
+    ) -> std::io::Result<()> {
+        let mut w = csv::Writer::from_writer(w);
+        w.write_record(["agent_id", "start", "end", "activity", "channel"])?;
         for a in &self.activities {
             w.write_record([
                 a.agent_id.as_str(),
@@ -291,21 +303,21 @@ impl Roster {
                 &style.time(&a.end),
                 &a.activity.to_string(),
                 a.channel.as_ref().map(|c| c.as_str()).unwrap_or(""),
-            ])
-            .map_err(csv_err(&p))?;
+            ])?;
         }
-        w.flush().map_err(io_err(&p))?;
+        w.flush()
+    }
 
-        let p = dir.join("coverage.csv");
-        let mut w = csv::Writer::from_path(&p).map_err(csv_err(&p))?;
+    /// Writes `coverage.csv` (interval, channel, required, scheduled, shortfall).
+    pub fn write_coverage(&self, w: &mut dyn Write, style: TimestampStyle) -> std::io::Result<()> {
+        let mut w = csv::Writer::from_writer(w);
         w.write_record([
             "interval_start",
             "channel",
             "required",
             "scheduled",
             "shortfall",
-        ])
-        .map_err(csv_err(&p))?;
+        ])?;
         for c in &self.coverage {
             w.write_record([
                 style.time(&c.interval_start).as_str(),
@@ -313,18 +325,14 @@ impl Roster {
                 &fmt_num(c.required),
                 &fmt_num(c.scheduled),
                 &fmt_num(c.shortfall),
-            ])
-            .map_err(csv_err(&p))?;
+            ])?;
         }
-        w.flush().map_err(io_err(&p))?;
+        w.flush()
+    }
 
-        let p = dir.join("roster.json");
-        let f = File::create(&p).map_err(io_err(&p))?;
-        let mut bw = BufWriter::new(f);
-        serde_json::to_writer_pretty(&mut bw, self)
-            .map_err(|e| io_err(&p)(std::io::Error::other(e.to_string())))?;
-        bw.write_all(b"\n").map_err(io_err(&p))?;
-        bw.flush().map_err(io_err(&p))?;
-        Ok(())
+    /// Writes `roster.json`: everything, with the summary and the diagnosis.
+    pub fn write_json(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *w, self).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")
     }
 }

@@ -58,10 +58,22 @@ fn err(path: &Path, line: u64, column: &str, message: impl Into<String>) -> Rost
 /// Rejects: missing columns, timestamps that are not RFC 3339 with offset or not on the interval
 /// grid, invalid channel names, negative or non-numeric values, and a channel/interval given twice.
 pub fn read_requirements(path: &Path, horizon: &Horizon) -> Result<RequirementSeries, RosterError> {
+    let file =
+        std::fs::File::open(path).map_err(|e| err(path, 1, "-", format!("cannot open: {e}")))?;
+    read_requirements_from(file, path, horizon)
+}
+
+/// [`read_requirements`] over any reader; `label` names the source in errors (an upload's name),
+/// so nothing needs a temporary file.
+pub fn read_requirements_from<R: std::io::Read>(
+    reader: R,
+    label: &Path,
+    horizon: &Horizon,
+) -> Result<RequirementSeries, RosterError> {
+    let path = label;
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| err(path, 1, "-", format!("cannot open: {e}")))?;
+        .from_reader(reader);
     let headers = rdr
         .headers()
         .map_err(|e| err(path, 1, "-", format!("cannot read the header: {e}")))?

@@ -280,11 +280,30 @@ impl RosterPlan {
     /// `lunch` (e.g. `training`) are accepted and make the agent unavailable for contacts.
     pub fn read_dir(dir: impl AsRef<Path>, config: &CentreConfig) -> Result<Self, SimulationError> {
         let dir = dir.as_ref();
+        let (shifts, activities) = (dir.join("shifts.csv"), dir.join("activities.csv"));
+        let open = |p: &Path| std::fs::File::open(p).map_err(io_err(p));
+        Self::read_from(
+            (open(&shifts)?, &shifts),
+            (open(&activities)?, &activities),
+            config,
+        )
+    }
+
+    /// [`RosterPlan::read_dir`] over any readers of `shifts.csv` and `activities.csv`, each with
+    /// the label its errors name (an upload's name, say), so nothing needs a temporary file.
+    pub fn read_from<S: std::io::Read, A: std::io::Read>(
+        shifts: (S, &Path),
+        activities: (A, &Path),
+        config: &CentreConfig,
+    ) -> Result<Self, SimulationError> {
         let grid = config.grid();
         let mut dates = BTreeSet::new();
+        let shifts_label = shifts.1.to_path_buf();
 
-        let p = dir.join("shifts.csv");
-        let mut r = open_csv(&p)?;
+        let p = shifts.1.to_path_buf();
+        let mut r = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(shifts.0);
         let header = r.headers().map_err(csv_err(&p))?.clone();
         let [c_agent, c_date, c_start, c_end] =
             columns(&p, &header, ["agent_id", "date", "start", "end"])?;
@@ -309,8 +328,10 @@ impl RosterPlan {
                 .push((start, end));
         }
 
-        let p = dir.join("activities.csv");
-        let mut r = open_csv(&p)?;
+        let p = activities.1.to_path_buf();
+        let mut r = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(activities.0);
         let header = r.headers().map_err(csv_err(&p))?.clone();
         let [c_agent, c_start, c_end, c_act, c_ch] = columns(
             &p,
@@ -402,7 +423,7 @@ impl RosterPlan {
         let (Some(first), Some(last)) = (dates.first().copied(), dates.last().copied()) else {
             return Err(SimulationError::InvalidRoster(format!(
                 "{}: the roster has no shifts",
-                dir.join("shifts.csv").display()
+                shifts_label.display()
             )));
         };
         Self::new(
@@ -450,11 +471,6 @@ impl RosterPlan {
 fn planning_last(config: &CentreConfig, first: NaiveDate, last: NaiveDate) -> NaiveDate {
     let days = i64::from(config.centre().planning().horizon_days().max(1));
     last.max(first + Duration::days(days - 1))
-}
-
-fn open_csv(p: &Path) -> Result<csv::Reader<std::fs::File>, SimulationError> {
-    let f = std::fs::File::open(p).map_err(io_err(p))?;
-    Ok(csv::ReaderBuilder::new().flexible(true).from_reader(f))
 }
 
 fn csv_err(path: &Path) -> impl Fn(csv::Error) -> SimulationError + '_ {

@@ -735,8 +735,15 @@ impl SimulationReport {
     /// bounds). Undefined figures are empty cells.
     pub fn write_csv(&self, path: impl AsRef<Path>) -> Result<(), SimulationError> {
         let p = path.as_ref();
-        let mut w = csv::Writer::from_path(p).map_err(csv_err(p))?;
-        w.write_record(INTERVAL_HEADER).map_err(csv_err(p))?;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(p).map_err(io_err(p))?);
+        self.write_intervals(&mut w).map_err(io_err(p))?;
+        std::io::Write::flush(&mut w).map_err(io_err(p))
+    }
+
+    /// [`SimulationReport::write_csv`] to any writer.
+    pub fn write_intervals(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut w = csv::Writer::from_writer(w);
+        w.write_record(INTERVAL_HEADER)?;
         for r in &self.intervals {
             let k = &r.kpis;
             let mut row: Vec<String> = vec![
@@ -753,9 +760,9 @@ impl SimulationReport {
             row.extend(est_cells(k.occupancy, 4));
             row.extend(est_cells(k.response_within_target, 4));
             row.push(k.max_backlog.map(|e| num(e.mean, 2)).unwrap_or_default());
-            w.write_record(&row).map_err(csv_err(p))?;
+            w.write_record(&row)?;
         }
-        w.flush().map_err(io_err(p))
+        w.flush()
     }
 
     /// Writes the per-day and per-week KPIs and the verdict in long format:
