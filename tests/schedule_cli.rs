@@ -86,6 +86,29 @@ fn schedules_the_sample_week_and_writes_every_file() {
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("roster.json")).unwrap()).unwrap();
     assert!(json["summary"]["gap"].as_f64().unwrap() < 0.05);
+    // Each agent's own schedule: one iCalendar event per shift, in UTC.
+    let first_agent = shifts
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    let ics = std::fs::read_to_string(out.join("calendars").join(format!("{first_agent}.ics")))
+        .expect("the agent's calendar");
+    let agent_shifts = shifts
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with(&format!("{first_agent},")))
+        .count();
+    assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), agent_shifts, "{ics}");
+    assert!(ics.contains("SUMMARY:Shift "), "{ics}");
+    assert!(
+        ics.contains("DTSTART:20261123T") && ics.contains("Z\r\n"),
+        "{ics}"
+    );
     assert!(json["shifts"].as_array().unwrap().len() > 100);
 }
 

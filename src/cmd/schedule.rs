@@ -141,6 +141,7 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         TimestampStyle::Rfc3339
     };
     roster.write_dir_with(&args.out_dir, style)?;
+    write_calendars(&roster, &args.out_dir)?;
     let last = args.from + chrono::Duration::days(i64::from(args.days) - 1);
     if out.text() {
         print_roster(&args, &config, last, &roster, &notes, out.verbose);
@@ -249,7 +250,40 @@ fn print_roster(
         }
     }
     println!(
-        "Wrote shifts.csv, activities.csv, coverage.csv, roster.json to {}",
+        "Wrote shifts.csv, activities.csv, coverage.csv, roster.json and calendars/ (one .ics per \
+         agent) to {}",
         args.out_dir.display()
     );
+}
+
+/// Each rostered agent's own schedule, `calendars/<agent id>.ics`, to import into a phone or
+/// Outlook calendar.
+fn write_calendars(
+    roster: &rota_scheduler::roster::Roster,
+    dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let cal_dir = dir.join("calendars");
+    std::fs::create_dir_all(&cal_dir).with_context(|| format!("creating {}", cal_dir.display()))?;
+    let agents: std::collections::BTreeSet<&str> =
+        roster.shifts.iter().map(|s| s.agent_id.as_str()).collect();
+    for agent in agents {
+        // Agent ids come from the configuration; keep the file name to safe characters.
+        let file: String = agent
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let path = cal_dir.join(format!("{file}.ics"));
+        let mut text = Vec::new();
+        roster
+            .write_agent_calendar(agent, &mut text)
+            .and_then(|_| std::fs::write(&path, &text))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
 }

@@ -216,6 +216,23 @@ fn fmt_num(x: f64) -> String {
     }
 }
 
+impl RosterShift {
+    /// The shift's breaks as a team leader reads them: `break 10:00-10:15`, `lunch 12:00-12:30`.
+    fn breaks_text(&self) -> Vec<String> {
+        self.breaks
+            .iter()
+            .map(|b| {
+                format!(
+                    "{} {}-{}",
+                    b.kind,
+                    b.start.format("%H:%M"),
+                    b.end.format("%H:%M")
+                )
+            })
+            .collect()
+    }
+}
+
 impl Roster {
     /// Writes `shifts.csv`, `activities.csv`, `coverage.csv` and `roster.json` into `dir`
     /// (created if missing), timestamps in RFC 3339.
@@ -260,19 +277,7 @@ impl Roster {
             "end_time",
         ])?;
         for s in &self.shifts {
-            let breaks = s
-                .breaks
-                .iter()
-                .map(|b| {
-                    format!(
-                        "{} {}-{}",
-                        b.kind,
-                        b.start.format("%H:%M"),
-                        b.end.format("%H:%M")
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
+            let breaks = s.breaks_text().join("; ");
             w.write_record([
                 s.agent_id.as_str(),
                 s.agent_name.as_str(),
@@ -328,6 +333,74 @@ impl Roster {
             ])?;
         }
         w.flush()
+    }
+
+    /// Writes one agent's own schedule as an iCalendar file: an event per shift ("Shift 08:00-16:30:
+    /// voice, chat"), its breaks and the channels worked in the description, times in UTC so
+    /// every calendar program places them right across the clock changes. Returns the number of
+    /// shifts written (0: the agent has no shift this period).
+    pub fn write_agent_calendar(
+        &self,
+        agent_id: &str,
+        w: &mut dyn Write,
+    ) -> std::io::Result<usize> {
+        use icalendar::{Calendar, Component, EventLike};
+        let mut calendar = Calendar::new();
+        let mut name = agent_id.to_string();
+        let mut n = 0;
+        for s in self.shifts.iter().filter(|s| s.agent_id == agent_id) {
+            name = s.agent_name.clone();
+            let mut channels: Vec<&str> = Vec::new();
+            for a in self
+                .activities
+                .iter()
+                .filter(|a| a.agent_id == agent_id && a.start >= s.start && a.end <= s.end)
+            {
+                if let Some(c) = &a.channel {
+                    if !channels.contains(&c.as_str()) {
+                        channels.push(c.as_str());
+                    }
+                }
+            }
+            let breaks = s.breaks_text();
+            let summary = format!(
+                "Shift {}-{}{}",
+                s.start.format("%H:%M"),
+                s.end.format("%H:%M"),
+                if channels.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", channels.join(", "))
+                }
+            );
+            let description = format!(
+                "{} paid hours. Breaks: {}.",
+                fmt_num(s.paid_hours),
+                if breaks.is_empty() {
+                    "none".to_string()
+                } else {
+                    breaks.join("; ")
+                }
+            );
+            calendar.push(
+                icalendar::Event::new()
+                    .uid(&format!(
+                        "{}-{}-{}@rota",
+                        s.agent_id,
+                        s.date,
+                        s.start.format("%H%M")
+                    ))
+                    .summary(&summary)
+                    .description(&description)
+                    .starts(s.start.with_timezone(&chrono::Utc))
+                    .ends(s.end.with_timezone(&chrono::Utc))
+                    .done(),
+            );
+            n += 1;
+        }
+        calendar.name(&format!("Rota: {name}"));
+        write!(w, "{}", calendar.done())?;
+        Ok(n)
     }
 
     /// Writes `roster.json`: everything, with the summary and the diagnosis.
