@@ -15,6 +15,23 @@ fn rota() -> Command {
     Command::cargo_bin("rota").expect("the rota binary is built")
 }
 
+/// `rota brief` on the fixture centre and forecast with `roster`, `simulation` and `out`.
+fn brief(roster: &Path, simulation: &Path, out: &Path) -> Command {
+    let mut cmd = rota();
+    cmd.arg("brief")
+        .arg("--config")
+        .arg(fixtures().join("centre.toml"))
+        .arg("--forecast")
+        .arg(fixtures().join("forecast.csv"))
+        .arg("--roster")
+        .arg(roster)
+        .arg("--simulation")
+        .arg(simulation)
+        .arg("--out")
+        .arg(out);
+    cmd
+}
+
 /// The fixture roster with the `roster.json` summary `rota schedule` would write beside it.
 fn roster_dir(dir: &Path, summary: &str) -> PathBuf {
     let r = dir.join("roster");
@@ -51,18 +68,8 @@ fn the_week_on_one_page_with_every_missed_target_marked() {
         .assert()
         .success();
     let page = dir.path().join("index.html");
-    let run = rota()
-        .arg("brief")
-        .arg("--config")
-        .arg(fixtures().join("centre.toml"))
-        .arg("--forecast")
-        .arg(fixtures().join("forecast.csv"))
-        .arg("--roster")
-        .arg(&roster)
-        .arg("--simulation")
-        .arg(dir.path().join("S.summary.csv"))
-        .args(["--link", "report.html=Last quarter", "--out"])
-        .arg(&page)
+    let run = brief(&roster, &dir.path().join("S.summary.csv"), &page)
+        .args(["--link", "report.html=Last quarter"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -104,22 +111,15 @@ fn the_week_on_one_page_with_every_missed_target_marked() {
 fn a_roster_directory_without_a_summary_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let roster = roster_dir(dir.path(), "{\"shifts\": []}");
-    rota()
-        .arg("brief")
-        .arg("--config")
-        .arg(fixtures().join("centre.toml"))
-        .arg("--forecast")
-        .arg(fixtures().join("forecast.csv"))
-        .arg("--roster")
-        .arg(&roster)
-        .arg("--simulation")
-        .arg(dir.path().join("none.csv"))
-        .arg("--out")
-        .arg(dir.path().join("index.html"))
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains(
-            "roster.json is not a roster written by rota schedule",
-        ))
-        .stderr(predicate::str::contains("missing field `summary`"));
+    brief(
+        &roster,
+        &dir.path().join("none.csv"),
+        &dir.path().join("index.html"),
+    )
+    .assert()
+    .failure()
+    .stderr(predicate::str::contains(
+        "roster.json is not a roster written by rota schedule",
+    ))
+    .stderr(predicate::str::contains("missing field `summary`"));
 }

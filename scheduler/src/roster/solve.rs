@@ -267,18 +267,15 @@ pub(crate) fn run_highs(
                 Some(highs_callback),
                 ctx as *const CallbackContext<'_> as *mut std::os::raw::c_void,
             );
-            let kinds = if mip {
-                [
-                    highs_sys::kHighsCallbackMipInterrupt,
-                    highs_sys::kHighsCallbackMipInterrupt,
-                ]
+            let kinds: &[highs_sys::HighsInt] = if mip {
+                &[highs_sys::kHighsCallbackMipInterrupt]
             } else {
-                [
+                &[
                     highs_sys::kHighsCallbackSimplexInterrupt,
                     highs_sys::kHighsCallbackIpmInterrupt,
                 ]
             };
-            for kind in kinds {
+            for &kind in kinds {
                 highs_sys::Highs_startCallback(highs, kind);
             }
         }
