@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
 use rota_data::config::CentreConfig;
-use rota_scheduler::roster::{
+use rota_roster::{
     adapter, requirements, schedule, synthetic, Horizon, RosterProblem, SolveOptions, Weights,
 };
 

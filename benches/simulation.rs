@@ -18,7 +18,7 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rota_data::config::CentreConfig;
 use rota_data::demand::{DemandRecord, DemandSeries};
-use rota_scheduler::simulation::{
+use rota_simulation::{
     simulate, PlanActivity, PlanActivityKind, RosterPlan, SimulationInput, SimulationOptions,
 };
 

@@ -12,7 +12,7 @@ use std::hint::black_box;
 
 use chrono::{Duration, FixedOffset, TimeZone};
 use criterion::{criterion_group, criterion_main, Criterion};
-use rota_scheduler::staffing::{
+use rota_staffing::{
     evaluate, plan_requirements, ChannelDemand, ChannelModel, DemandInterval, Patience,
     QueueInputs, ServiceLevelDefinition, Targets,
 };

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use rota_scheduler::report::CSV_COLUMNS;
+use rota_plan::report::CSV_COLUMNS;
 
 #[path = "common/skip.rs"]
 mod skip;

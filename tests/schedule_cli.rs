@@ -4,7 +4,7 @@
 use assert_cmd::Command;
 use chrono::NaiveDate;
 use predicates::prelude::*;
-use rota_scheduler::roster::{synthetic, Horizon};
+use rota_roster::{synthetic, Horizon};
 
 fn workspace_file(rel: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)

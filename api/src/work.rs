@@ -16,16 +16,16 @@ use rota_data::ingest::{read_history_from, IngestOptions};
 use rota_data::summary::HistorySummary;
 use rota_forecasting::adapter::{channel_series, demand_series, CentreCalendar};
 use rota_forecasting::pipeline::{forecast_channels, ForecastSettings};
-use rota_scheduler::report::{build_report, render_html as render_report_html, ReportOptions};
-use rota_scheduler::roster::{
+use rota_plan::report::{build_report, render_html as render_report_html, ReportOptions};
+use rota_roster::{
     adapter, requirements, schedule_watched, Horizon, Roster, RosterError, SolveOptions,
     SolverProgress, TimestampStyle, Weights,
 };
-use rota_scheduler::scenario::{self, apply_to_config, CompareOptions, Scenario, ScenarioError};
-use rota_scheduler::simulation::{
-    self, Kpi, RosterPlan, SimulationError, SimulationInput, SimulationOptions,
+use rota_plan::scenario::{self, apply_to_config, CompareOptions, Scenario, ScenarioError};
+use rota_simulation::{
+    Kpi, RosterPlan, SimulationError, SimulationInput, SimulationOptions,
 };
-use rota_scheduler::staffing::{
+use rota_staffing::{
     channel_demands, forecast_points, plan_requirements, summarise, write_staffing_csv,
 };
 
@@ -703,7 +703,7 @@ pub fn simulate(
         ..SimulationOptions::default()
     };
     ctx.progress(0.05, "simulating");
-    let report = simulation::simulate(&input, &opts, |done, total| {
+    let report = rota_simulation::simulate(&input, &opts, |done, total| {
         if done % 2 == 0 || done == total {
             ctx.progress(
                 0.05 + 0.9 * done as f64 / total.max(1) as f64,
@@ -824,7 +824,7 @@ pub fn parse_scenario(
 
 /// A finished comparison: the document stored and its HTML page.
 pub struct ComparisonOutput {
-    /// [`rota_scheduler::scenario::Comparison`] as JSON.
+    /// [`rota_plan::scenario::Comparison`] as JSON.
     pub comparison: serde_json::Value,
     /// The self-contained page of `rota scenario --html`.
     pub html: String,
@@ -880,7 +880,7 @@ pub fn compare_scenarios(
 
 /// A finished performance report: the document stored and its HTML page.
 pub struct ReportOutput {
-    /// [`rota_scheduler::report::PerformanceReport`] as JSON.
+    /// [`rota_plan::report::PerformanceReport`] as JSON.
     pub report: serde_json::Value,
     /// The self-contained page of `rota report --html`.
     pub html: String,

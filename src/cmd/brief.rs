@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use rota_data::config::CentreConfig;
 use rota_data::demand::DemandSeries;
-use rota_scheduler::report::brief::{BriefChannel, RosterFile, SimulationSummaryRow, WeekBrief};
+use rota_plan::report::brief::{BriefChannel, RosterFile, SimulationSummaryRow, WeekBrief};
 
 /// The planned week's headline as one HTML page.
 #[derive(Debug, clap::Args)]

@@ -4,7 +4,7 @@
 //! API's stateless staffing endpoint) and prints a table or JSON.
 
 use clap::ValueEnum;
-use rota_scheduler::staffing::{
+use rota_staffing::{
     erlang_calculator, CalculatorMode, ErlangModel, ErlangRequest, ErlangResponse,
     ServiceLevelDefinition,
 };

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use chrono::NaiveDate;
 use rota_forecasting::adapter::write_forecast_csv;
-use rota_scheduler::scenario::forecast_history;
+use rota_plan::scenario::forecast_history;
 use serde::Serialize;
 
 use super::backtest::HistoryArgs;

@@ -73,7 +73,7 @@ pub fn no_json(out: &Output, command: &str, instead: &str) -> anyhow::Result<()>
 }
 
 /// Counts and hours as a manager reads them (`18983.4` -> `18,983`), as the report writes them.
-pub use rota_scheduler::report::format::{duration, thousands};
+pub use rota_plan::report::format::{duration, thousands};
 
 /// The steps of a long command: see [`Output::steps`].
 pub struct Steps {

@@ -8,7 +8,7 @@ use anyhow::Context;
 use chrono::{Datelike, Duration, NaiveDate};
 use rota_data::config::CentreConfig;
 use rota_data::ingest::{read_history, IngestOptions};
-use rota_scheduler::report::{build_report, render_html, render_table, write_csv, ReportOptions};
+use rota_plan::report::{build_report, render_html, render_table, write_csv, ReportOptions};
 
 /// Weekly performance per channel from history.
 #[derive(Debug, clap::Args)]

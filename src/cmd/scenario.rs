@@ -8,8 +8,8 @@ use chrono::{Duration, NaiveDate};
 use rota_data::config::{CentreConfig, DemandQuantile};
 use rota_data::demand::DemandSeries;
 use rota_data::ingest::{read_history, IngestOptions};
-use rota_scheduler::roster::{SolveOptions, Weights};
-use rota_scheduler::scenario::{
+use rota_roster::{SolveOptions, Weights};
+use rota_plan::scenario::{
     apply_to_config, compare, forecast_from_history, render_html, render_table, write_csv,
     CompareOptions, Scenario,
 };
@@ -122,7 +122,7 @@ fn load_forecast(args: &Args, config: &CentreConfig) -> anyhow::Result<DemandSer
 fn write_outputs(
     dir: &Path,
     table: &str,
-    cmp: &rota_scheduler::scenario::Comparison,
+    cmp: &rota_plan::scenario::Comparison,
     forecast: &DemandSeries,
 ) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;

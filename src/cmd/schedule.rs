@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rota_data::config::CentreConfig;
 
 use super::output::thousands;
-use rota_scheduler::roster::{
+use rota_roster::{
     adapter, requirements, schedule_watched, Horizon, RosterError, SolveOptions, SolverProgress,
     TimestampStyle, Weights,
 };
@@ -162,7 +162,7 @@ fn print_roster(
     args: &Args,
     config: &CentreConfig,
     last: chrono::NaiveDate,
-    roster: &rota_scheduler::roster::Roster,
+    roster: &rota_roster::Roster,
     notes: &[String],
     verbose: bool,
 ) {
@@ -259,7 +259,7 @@ fn print_roster(
 /// Each rostered agent's own schedule, `calendars/<agent id>.ics`, to import into a phone or
 /// Outlook calendar.
 fn write_calendars(
-    roster: &rota_scheduler::roster::Roster,
+    roster: &rota_roster::Roster,
     dir: &std::path::Path,
 ) -> anyhow::Result<()> {
     let cal_dir = dir.join("calendars");

@@ -2,7 +2,7 @@
 //! simulation and reports the KPIs per interval, day and week against the targets.
 //!
 //! Reads the configuration, the demand and the roster directory (`shifts.csv`, `activities.csv`),
-//! calls `rota_scheduler::simulation::simulate`, writes `--out` (per interval and channel) and
+//! calls `rota_simulation::simulate`, writes `--out` (per interval and channel) and
 //! `<out>.summary.csv` (per day and week, with the verdict) and prints the week's table.
 
 use std::path::{Path, PathBuf};
@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rota_data::config::CentreConfig;
 use rota_data::demand::DemandSeries;
 use rota_data::ingest::{read_history, IngestOptions};
-use rota_scheduler::simulation::{
+use rota_simulation::{
     demand_from_history, simulate, ArrivalProcess, ClosingPolicy, HandleTimeModel, RosterPlan,
     Routing, ShrinkageModel, SimulationInput, SimulationOptions, DEFAULT_HANDLE_TIME_CV,
 };

@@ -2,7 +2,7 @@
 //! the KPIs a given staffing delivers.
 //!
 //! Reads the centre configuration and the forecast, builds each channel's model with
-//! `rota_scheduler::staffing::channel_demands`, runs `plan_requirements` or `evaluate_staffing`,
+//! `rota_staffing::channel_demands`, runs `plan_requirements` or `evaluate_staffing`,
 //! writes the CSV and prints per-channel totals.
 
 use std::fs::File;
@@ -15,7 +15,7 @@ use rota_data::config::{CentreConfig, DemandQuantile};
 use rota_data::demand::DemandSeries;
 use rota_data::ingest::{read_history, IngestOptions};
 use rota_data::summary::StaffingDelivered;
-use rota_scheduler::staffing::{
+use rota_staffing::{
     channel_demands, evaluate_staffing, forecast_points, plan_requirements, read_agents_csv,
     summarise, write_staffing_csv, ChannelSummary,
 };

@@ -57,7 +57,7 @@ pub async fn shipped() -> HttpResponse {
     let list: Vec<ShippedScenario> = SHIPPED_SCENARIOS
         .iter()
         .map(|(id, text)| {
-            let spec = rota_scheduler::scenario::Scenario::from_toml_str(text, id).ok();
+            let spec = rota_plan::scenario::Scenario::from_toml_str(text, id).ok();
             ShippedScenario {
                 id: (*id).to_string(),
                 name: spec

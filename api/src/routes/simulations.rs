@@ -1,5 +1,5 @@
 //! Simulation runs: a roster replayed against the forecast it was built from in the
-//! discrete-event simulation of `rota_scheduler::simulation`; KPIs per channel against the centre's
+//! discrete-event simulation of `rota_simulation`; KPIs per channel against the centre's
 //! targets with 95% confidence intervals.
 
 use actix_web::{web, HttpRequest, HttpResponse};

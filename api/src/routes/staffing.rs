@@ -2,7 +2,7 @@
 //! requirement sets computed from a stored forecast (as `rota staff`).
 
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
-use rota_scheduler::staffing::{erlang_calculator, ErlangRequest};
+use rota_staffing::{erlang_calculator, ErlangRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

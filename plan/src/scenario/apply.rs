@@ -1,0 +1,378 @@
+//! Applying a scenario: to a copy of the centre configuration (through its TOML form, so the
+//! changed centre is validated by exactly the rules a hand-edited `centre.toml` would be) and to
+//! the forecast figures staffing plans to.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rota_data::config::CentreConfig;
+use toml::{Table, Value};
+
+use super::spec::Scenario;
+use super::ScenarioError;
+use rota_staffing::ForecastPoint;
+
+fn known_channels(config: &CentreConfig) -> String {
+    config
+        .channel_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every channel a scenario names must be configured.
+fn check_channels(config: &CentreConfig, s: &Scenario) -> Result<(), ScenarioError> {
+    let mut named: Vec<(String, String)> = s
+        .channels
+        .keys()
+        .map(|c| (format!("channels.{c}"), c.clone()))
+        .collect();
+    for (i, sh) in s.shift.iter().enumerate() {
+        named.push((format!("shift[{i}].from"), sh.from.clone()));
+        named.push((format!("shift[{i}].to"), sh.to.clone()));
+    }
+    if let Some(skills) = &s.skills {
+        for (i, p) in skills.pool.iter().enumerate() {
+            for c in &p.channels {
+                named.push((format!("skills.pool[{i}].channels"), c.clone()));
+            }
+        }
+    }
+    for (key, name) in named {
+        if config.channel(&name).is_none() {
+            return Err(ScenarioError::UnknownChannel {
+                scenario: s.name.clone(),
+                key,
+                name,
+                known: known_channels(config),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn table_mut<'a>(
+    t: &'a mut Table,
+    key: &str,
+    scenario: &str,
+) -> Result<&'a mut Table, ScenarioError> {
+    t.entry(key.to_string())
+        .or_insert_with(|| Value::Table(Table::new()))
+        .as_table_mut()
+        .ok_or_else(|| ScenarioError::Apply {
+            scenario: scenario.to_string(),
+            message: format!("the configuration's `{key}` is not a table"),
+        })
+}
+
+fn to_value<T: serde::Serialize>(v: &T, scenario: &str) -> Result<Value, ScenarioError> {
+    Value::try_from(v).map_err(|e| ScenarioError::Apply {
+        scenario: scenario.to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// The centre with the scenario's configuration changes (AHT, patience, targets, shrinkage,
+/// opening hours, skills, headcount), validated as a whole.
+pub fn apply_to_config(base: &CentreConfig, s: &Scenario) -> Result<CentreConfig, ScenarioError> {
+    check_channels(base, s)?;
+    let name = s.name.as_str();
+    let apply_err = |message: String| ScenarioError::Apply {
+        scenario: name.to_string(),
+        message,
+    };
+    let text = base
+        .to_toml_string()
+        .map_err(|e| apply_err(e.to_string()))?;
+    let mut doc: Table = toml::from_str(&text).map_err(|e| apply_err(e.to_string()))?;
+
+    if let Some(total) = s.shrinkage {
+        let mut t = Table::new();
+        t.insert("total".into(), Value::Float(total));
+        doc.insert("shrinkage".into(), Value::Table(t));
+    }
+    {
+        let channels = table_mut(&mut doc, "channels", name)?;
+        for (ch, change) in &s.channels {
+            let c = table_mut(channels, ch, name)?;
+            if let Some(aht) = change.aht_seconds {
+                c.insert("aht_seconds".into(), Value::Float(aht));
+            }
+            if let Some(rel) = change.aht_change {
+                let old = c
+                    .get("aht_seconds")
+                    .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+                    .ok_or_else(|| apply_err(format!("channel {ch} has no aht_seconds")))?;
+                c.insert("aht_seconds".into(), Value::Float(old * (1.0 + rel)));
+            }
+            if let Some(p) = change.patience_seconds {
+                c.insert("patience_seconds".into(), Value::Float(p));
+            }
+            if let Some(total) = change.shrinkage {
+                let mut t = Table::new();
+                t.insert("total".into(), Value::Float(total));
+                c.insert("shrinkage".into(), Value::Table(t));
+            }
+            if let Some(hours) = &change.hours {
+                c.insert("hours".into(), to_value(hours, name)?);
+            }
+            if let Some(targets) = &change.targets {
+                let new = to_value(targets, name)?;
+                let t = table_mut(c, "targets", name)?;
+                if let Value::Table(new) = new {
+                    for (k, v) in new {
+                        t.insert(k, v);
+                    }
+                }
+            }
+        }
+    }
+
+    let agents = doc
+        .get_mut("agents")
+        .and_then(Value::as_array_mut)
+        .ok_or_else(|| apply_err("the configuration has no agents".into()))?;
+    let id_of = |a: &Value| {
+        a.get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    if let Some(skills) = &s.skills {
+        for pool in &skills.pool {
+            for a in agents.iter_mut() {
+                let team = a
+                    .get("team")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                if !pool.teams.is_empty() && !pool.teams.contains(&team) {
+                    continue;
+                }
+                let Some(list) = a.get_mut("skills").and_then(Value::as_array_mut) else {
+                    continue;
+                };
+                let has: Vec<String> = list
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect();
+                if pool.channels.iter().any(|c| has.contains(c)) {
+                    for c in &pool.channels {
+                        if !has.contains(c) {
+                            list.push(Value::String(c.clone()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some(h) = &s.headcount {
+        for id in &h.remove {
+            let before = agents.len();
+            agents.retain(|a| &id_of(a) != id);
+            if agents.len() == before {
+                return Err(apply_err(format!(
+                    "headcount.remove: no agent has id {id:?}"
+                )));
+            }
+        }
+        for add in &h.add {
+            let template = agents
+                .iter()
+                .find(|a| id_of(a) == add.like)
+                .cloned()
+                .ok_or_else(|| {
+                    apply_err(format!(
+                        "headcount.add: no agent has id {:?} to copy",
+                        add.like
+                    ))
+                })?;
+            let like_name = template
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            for k in 1..=add.count {
+                let mut a = template.clone();
+                if let Some(t) = a.as_table_mut() {
+                    t.insert("id".into(), Value::String(format!("{}-new{k}", add.like)));
+                    t.insert(
+                        "name".into(),
+                        Value::String(format!("New advisor {k} (like {like_name})")),
+                    );
+                    t.remove("leave");
+                    t.remove("fixed_shifts");
+                }
+                agents.push(a);
+            }
+        }
+    }
+    let text = toml::to_string(&doc).map_err(|e| apply_err(e.to_string()))?;
+    CentreConfig::from_toml_str(&text, &format!("centre with scenario \"{name}\""))
+        .map_err(|e| apply_err(e.to_string()))
+}
+
+/// Applies the scenario's demand changes to the forecast figures, in this order: channel shifts
+/// (on the forecast as it is), `volume_change`, `deflection`, then AHT (`aht_seconds` replaces the
+/// AHT of every interval; `aht_change` scales it). Returns notes in plain words.
+///
+/// Shifted contacts keep their local date and follow the receiving channel's intraday pattern that
+/// day; contacts that would move on a day the receiving channel has no forecast volume (closed)
+/// are reported and dropped.
+pub fn apply_to_demand(points: &mut [ForecastPoint], s: &Scenario) -> Vec<String> {
+    let mut notes = Vec::new();
+    for sh in &s.shift {
+        let conversion = sh.conversion.unwrap_or(1.0);
+        let mut moved: BTreeMap<NaiveDate, f64> = BTreeMap::new();
+        for p in points.iter_mut().filter(|p| p.channel == sh.from) {
+            let m = p.offered * sh.share;
+            p.offered -= m;
+            *moved.entry(p.interval_start.date_naive()).or_default() += m * conversion;
+        }
+        let mut to_day: BTreeMap<NaiveDate, f64> = BTreeMap::new();
+        for p in points.iter().filter(|p| p.channel == sh.to) {
+            *to_day.entry(p.interval_start.date_naive()).or_default() += p.offered;
+        }
+        let mut dropped = 0.0;
+        for p in points.iter_mut().filter(|p| p.channel == sh.to) {
+            let d = p.interval_start.date_naive();
+            let total = to_day.get(&d).copied().unwrap_or(0.0);
+            if total > 0.0 {
+                p.offered += moved.get(&d).copied().unwrap_or(0.0) * p.offered / total;
+            }
+        }
+        for (d, m) in &moved {
+            if to_day.get(d).copied().unwrap_or(0.0) <= 0.0 {
+                dropped += m;
+            }
+        }
+        let total_moved: f64 = moved.values().sum();
+        notes.push(format!(
+            "shift: {:.0} {} contacts become {:.0} {} contacts",
+            total_moved / conversion,
+            sh.from,
+            total_moved - dropped,
+            sh.to
+        ));
+        if dropped > 0.5 {
+            notes.push(format!(
+                "shift: {dropped:.0} {} contacts would arrive on days {} is closed and are not planned",
+                sh.to, sh.to
+            ));
+        }
+    }
+    for (ch, c) in &s.channels {
+        let factor = (1.0 + c.volume_change.unwrap_or(0.0)) * (1.0 - c.deflection.unwrap_or(0.0));
+        for p in points.iter_mut().filter(|p| &p.channel == ch) {
+            p.offered *= factor;
+            if let Some(aht) = c.aht_seconds {
+                p.aht_s = aht;
+            }
+            if let Some(rel) = c.aht_change {
+                p.aht_s *= 1.0 + rel;
+            }
+        }
+    }
+    notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, FixedOffset};
+
+    fn point(ch: &str, t: &str, offered: f64) -> ForecastPoint {
+        ForecastPoint {
+            interval_start: DateTime::<FixedOffset>::parse_from_rfc3339(t).unwrap(),
+            channel: ch.into(),
+            offered,
+            aht_s: 600.0,
+        }
+    }
+
+    fn scenario(text: &str) -> Scenario {
+        Scenario::from_toml_str(text, "t.toml").unwrap()
+    }
+
+    #[test]
+    fn volume_deflection_and_aht() {
+        let mut pts = vec![
+            point("voice", "2026-11-16T09:00:00+00:00", 10.0),
+            point("chat", "2026-11-16T09:00:00+00:00", 10.0),
+        ];
+        let s = scenario(
+            "name='x'\n[channels.voice]\nvolume_change=-0.1\naht_seconds=514\n[channels.chat]\ndeflection=0.4\naht_change=-0.5\n",
+        );
+        apply_to_demand(&mut pts, &s);
+        assert!((pts[0].offered - 9.0).abs() < 1e-9);
+        assert_eq!(pts[0].aht_s, 514.0);
+        assert!((pts[1].offered - 6.0).abs() < 1e-9);
+        assert_eq!(pts[1].aht_s, 300.0);
+    }
+
+    #[test]
+    fn shift_conserves_contacts_and_follows_the_receiving_pattern() {
+        let mut pts = vec![
+            point("email", "2026-11-16T02:00:00+00:00", 10.0),
+            point("email", "2026-11-16T10:00:00+00:00", 10.0),
+            point("chat", "2026-11-16T09:00:00+00:00", 1.0),
+            point("chat", "2026-11-16T10:00:00+00:00", 3.0),
+        ];
+        let s = scenario("name='x'\n[[shift]]\nfrom='email'\nto='chat'\nshare=0.2\n");
+        apply_to_demand(&mut pts, &s);
+        let total: f64 = pts.iter().map(|p| p.offered).sum();
+        assert!((total - 24.0).abs() < 1e-9);
+        assert!((pts[2].offered - 2.0).abs() < 1e-9);
+        assert!((pts[3].offered - 6.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn config_changes_are_validated_and_applied() {
+        let base = CentreConfig::sample().unwrap();
+        let s = scenario(
+            r#"
+            name = "x"
+            shrinkage = 0.2
+            [channels.voice]
+            aht_change = -0.5
+            patience_seconds = 300
+            targets = { max_abandon_rate = 0.05 }
+            [skills]
+            pool = [{ channels = ["voice", "email"] }]
+            [headcount]
+            add = [{ like = "NH004", count = 2 }]
+            remove = ["NH002"]
+            "#,
+        );
+        let c = apply_to_config(&base, &s).unwrap();
+        let voice = c.channel("voice").unwrap();
+        assert_eq!(voice.aht_seconds(), 450.0);
+        assert_eq!(voice.patience_seconds(), Some(300.0));
+        assert_eq!(voice.targets().max_abandon_rate(), Some(0.05));
+        assert_eq!(
+            voice.targets().max_asa_seconds(),
+            base.channel("voice").unwrap().targets().max_asa_seconds()
+        );
+        assert!((c.shrinkage().total() - 0.2).abs() < 1e-12);
+        assert_eq!(c.agents().len(), base.agents().len() + 1);
+        assert!(c.agent("NH002").is_none());
+        assert!(c.agent("NH004-new2").is_some());
+        // Voice specialists learn email and back-office email specialists learn voice.
+        let email = rota_data::channel::ChannelName::parse("email").unwrap();
+        let v = rota_data::channel::ChannelName::parse("voice").unwrap();
+        assert!(c.agent("NH004").unwrap().has_skill(&email));
+        assert!(c.agent("NH036").unwrap().has_skill(&v));
+    }
+
+    #[test]
+    fn unknown_channel_and_invalid_result_are_errors() {
+        let base = CentreConfig::sample().unwrap();
+        let s = scenario("name='x'\n[channels.webchat]\ndeflection=0.4\n");
+        let e = apply_to_config(&base, &s).unwrap_err().to_string();
+        assert!(e.contains("webchat") && e.contains("voice"), "{e}");
+        let s = scenario("name='x'\n[channels.voice]\ntargets = { max_abandon_rate = 3.0 }\n");
+        let e = apply_to_config(&base, &s).unwrap_err().to_string();
+        assert!(e.contains("max_abandon_rate"), "{e}");
+    }
+}

@@ -1,0 +1,82 @@
+//! Contract rules over each 7-day week `W` of the horizon (weeks start on the first planned day).
+//!
+//! Paid hours, with `p_o` the paid minutes of option `o`:
+//!
+//! ```text
+//! Hmin[a,W] <= sum_{o in O_a, day(o) in W} p_o x[a,o] <= Hmax[a]
+//! ```
+//!
+//! where `Hmin[a,W] = max(0, Hmin[a] |W|/7 - leave_days[a,W] Hmin[a]/Dmax[a])`: a partial week
+//! asks a pro-rata minimum, and each whole day of leave is credited with an average working day.
+//!
+//! Days worked and days off: `sum_{d in W} y[a,d] <= Dmax[a]` (e.g. 5: two days off).
+//!
+//! Maximum consecutive days `K[a]`: for every run of `K+1` consecutive days `d..d+K` in the horizon,
+//! `sum y[a,d'] <= K[a]`.
+//!
+//! Weekend days off: for every Saturday `d` followed by its Sunday in the horizon,
+//! `y[a,d] + y[a,d+1] <= M[a]` (`M = 1`: at least one weekend day off; `M = 0`: both off).
+
+use chrono::{Datelike, Weekday};
+use good_lp::{constraint, Expression};
+
+use super::RosterModel;
+
+/// The pro-rata minimum paid minutes of agent `a` over week `week` (day range).
+pub fn weekly_minimum(
+    problem: &crate::RosterProblem,
+    a: usize,
+    week: &std::ops::Range<usize>,
+) -> f64 {
+    let agent = &problem.agents[a];
+    let c = &agent.contract;
+    let days = week.len() as f64;
+    let leave_days = week
+        .clone()
+        .filter(|&d| crate::diagnose::on_leave_all_day(problem, a, d))
+        .count() as f64;
+    let per_day = f64::from(c.min_weekly_minutes) / f64::from(c.max_days_per_week.max(1));
+    (f64::from(c.min_weekly_minutes) * days / 7.0 - leave_days * per_day).max(0.0)
+}
+
+/// Adds weekly hours, days worked, consecutive days and weekend rules for every agent.
+pub fn add(m: &mut RosterModel<'_>) {
+    let problem = m.problem;
+    let n_days = problem.horizon.days();
+    for a in 0..problem.agents.len() {
+        let c = problem.agents[a].contract.clone();
+        let ys: Vec<Expression> = (0..n_days).map(|d| m.works_on(a, d)).collect();
+        for week in problem.weeks() {
+            let paid: Expression = m.x[a]
+                .iter()
+                .filter(|(o, _)| week.contains(&m.options.options[*o].day))
+                .map(|(o, col)| f64::from(m.options.options[*o].paid_minutes) * col.var)
+                .sum();
+            let min = weekly_minimum(problem, a, &week);
+            let max = f64::from(c.max_weekly_minutes);
+            m.add(constraint!(paid.clone() <= max));
+            if min > 0.0 {
+                m.add(constraint!(paid >= min));
+            }
+            let days: Expression = week.clone().map(|d| ys[d].clone()).sum();
+            if (c.max_days_per_week as usize) < week.len() {
+                m.add(constraint!(days <= c.max_days_per_week));
+            }
+        }
+        let k = c.max_consecutive_days as usize;
+        if k < n_days {
+            for d0 in 0..n_days - k {
+                let run: Expression = (d0..=d0 + k).map(|d| ys[d].clone()).sum();
+                m.add(constraint!(run <= k as f64));
+            }
+        }
+        if c.max_weekend_days < 2 {
+            for d in 0..n_days.saturating_sub(1) {
+                if problem.horizon.date(d).weekday() == Weekday::Sat {
+                    let both = ys[d].clone() + ys[d + 1].clone();
+                    m.add(constraint!(both <= c.max_weekend_days));
+                }
+            }
+        }
+    }
+}
