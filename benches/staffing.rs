@@ -43,7 +43,7 @@ fn week() -> Vec<ChannelDemand> {
     channels
         .iter()
         .map(|&(name, peak, aht, patience)| ChannelDemand {
-            channel: name.to_string(),
+            channel: rota_data::channel::ChannelName::parse(name).expect("valid name"),
             model: ChannelModel::Queue {
                 patience: Patience::exponential(patience).expect("valid patience"),
                 targets,

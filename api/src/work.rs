@@ -14,20 +14,12 @@ use rota_data::figures::HistoryFigures;
 use rota_data::history::History;
 use rota_data::ingest::{read_history_from, IngestOptions};
 use rota_data::summary::HistorySummary;
-use rota_forecasting::adapter::{channel_series, demand_series, CentreCalendar};
-use rota_forecasting::pipeline::{forecast_channels, ForecastSettings};
 use rota_plan::report::{build_report, render_html as render_report_html, ReportOptions};
-use rota_roster::{
-    adapter, requirements, schedule_watched, Horizon, Roster, RosterError, SolveOptions,
-    SolverProgress, TimestampStyle, Weights,
-};
 use rota_plan::scenario::{self, apply_to_config, CompareOptions, Scenario, ScenarioError};
-use rota_simulation::{
-    Kpi, RosterPlan, SimulationError, SimulationInput, SimulationOptions,
-};
-use rota_staffing::{
-    channel_demands, forecast_points, plan_requirements, summarise, write_staffing_csv,
-};
+use rota_plan::{PlanningError, Progress, RosterOptions, Within};
+use rota_roster::{requirements::read_requirements_from, Roster, SolveOptions, TimestampStyle};
+use rota_simulation::{Kpi, RosterPlan, SimulationError, SimulationOptions};
+use rota_staffing::{summarise, write_staffing_csv};
 
 use crate::db::NewHistory;
 use crate::jobs::{JobContext, JobFailure};
@@ -102,6 +94,27 @@ fn lines(text: &str) -> Vec<String> {
         .filter(|l| !l.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+/// A job reports each planning step's progress in its row and stops at the next check once a
+/// cancel is requested (HiGHS included: it polls between nodes).
+impl Progress for JobContext {
+    fn step(&self, fraction: f64, doing: &str) {
+        self.progress(fraction, doing);
+    }
+
+    fn stop_requested(&self) -> bool {
+        self.cancel_requested()
+    }
+}
+
+impl From<PlanningError> for JobFailure {
+    fn from(e: PlanningError) -> Self {
+        match e {
+            PlanningError::Cancelled => JobFailure::Cancelled,
+            other => JobFailure::Failed(other.to_string()),
+        }
+    }
 }
 
 /// Parses and validates a centre configuration (TOML text). An invalid one is a 422 naming
@@ -449,8 +462,8 @@ pub struct ForecastOutput {
     pub models: serde_json::Value,
 }
 
-/// Forecasts `days` from `first_day`, one channel at a time so progress and cancellation are
-/// observable between channels.
+/// Forecasts `days` from `first_day`; progress is reported and a cancel honoured between
+/// channels.
 pub fn forecast(
     ctx: &JobContext,
     config: &CentreConfig,
@@ -458,36 +471,20 @@ pub fn forecast(
     first_day: NaiveDate,
     days: usize,
 ) -> Result<ForecastOutput, JobFailure> {
-    let calendar = CentreCalendar::from_config(config);
-    let series =
-        channel_series(history, &calendar, &[]).map_err(|e| JobFailure::Failed(e.to_string()))?;
-    let n = series.len().max(1) as f64;
-    let mut forecasts = Vec::new();
-    for (i, s) in series.into_iter().enumerate() {
-        ctx.check_cancelled()?;
-        ctx.progress(
-            0.1 + 0.85 * i as f64 / n,
-            &format!("forecasting {}", s.channel()),
-        );
-        let aht = calendar.configured_aht(s.channel());
-        let mut one = forecast_channels(
-            &[(s, aht)],
-            first_day,
-            &|channel, first, n| calendar.days(channel, first, n),
-            days,
-            &ForecastSettings::default(),
-        )
-        .map_err(|e| JobFailure::Failed(e.to_string()))?;
-        forecasts.append(&mut one);
-    }
+    let progress = Within {
+        outer: ctx,
+        from: 0.1,
+        to: 0.95,
+    };
+    let forecast = rota_plan::forecast(history, config, first_day, days, &progress)?;
     ctx.check_cancelled()?;
-    let demand = demand_series(&forecasts, &history.grid())
-        .map_err(|e| JobFailure::Failed(e.to_string()))?;
+    let demand = forecast.demand()?;
     let mut csv = Vec::new();
     demand
         .write_to(&mut csv)
         .map_err(|e| JobFailure::Failed(format!("writing the forecast: {e}")))?;
-    let models: Vec<_> = forecasts
+    let models: Vec<_> = forecast
+        .channels
         .iter()
         .map(|f| {
             let s = f.backtest.selected_score();
@@ -542,18 +539,9 @@ pub fn requirements(
     forecast: &DemandSeries,
     quantile: DemandQuantile,
 ) -> Result<RequirementOutput, WorkError> {
-    let demands = channel_demands(config, &forecast_points(forecast, quantile))
+    let needs = rota_plan::requirements(forecast, config, quantile)
         .map_err(|e| WorkError::invalid("body", e.to_string(), Vec::new()))?;
-    if demands.is_empty() {
-        return Err(WorkError::invalid(
-            "body",
-            "the forecast has no rows for the centre's channels",
-            Vec::new(),
-        ));
-    }
-    let interval_s = f64::from(config.grid().length.seconds());
-    let rows = plan_requirements(&demands, interval_s)
-        .map_err(|e| WorkError::invalid("body", e.to_string(), Vec::new()))?;
+    let (rows, interval_s) = (needs.rows, needs.interval_s);
     let mut csv = Vec::new();
     write_staffing_csv(&rows, &mut csv).map_err(|e| WorkError::Internal(e.to_string()))?;
     let summary = serde_json::to_value(summarise(&rows, interval_s))
@@ -589,42 +577,33 @@ pub fn roster(
     days: u32,
     time_limit_s: f64,
 ) -> Result<RosterOutput, JobFailure> {
-    let failed = |e: RosterError| JobFailure::Failed(e.to_string());
     ctx.progress(0.05, "reading requirements");
-    let grid = config.grid();
-    let horizon = Horizon::new(grid.tz, first_day, days, grid.length.minutes()).map_err(failed)?;
-    let req = requirements::read_requirements_from(
+    let horizon = rota_plan::horizon(config, first_day, days)?;
+    let req = read_requirements_from(
         requirements_csv.as_bytes(),
         std::path::Path::new("requirements"),
         &horizon,
     )
     .map_err(|e| JobFailure::Failed(e.to_string()))?;
     ctx.check_cancelled()?;
-    ctx.progress(0.1, "building the rostering programme");
-    let (problem, notes) =
-        adapter::problem_from_config(config, horizon, &req, Weights::default()).map_err(failed)?;
-    ctx.check_cancelled()?;
-    let opts = SolveOptions {
-        time_limit_s,
-        ..SolveOptions::default()
+    let options = RosterOptions {
+        solve: SolveOptions {
+            time_limit_s,
+            ..SolveOptions::default()
+        },
+        ..RosterOptions::default()
     };
     // LP bound + MIP up to the limit + post-pass: expect a little more than the limit.
     let expected = Duration::from_secs_f64(time_limit_s * 1.2 + 2.0);
-    // HiGHS polls the job's cancel flag between nodes, so a cancel stops the solve itself, not
-    // only the steps after it.
-    let watch = |_: SolverProgress| !ctx.cancel_requested();
-    let roster = ctx
-        .timed(0.15, 0.9, expected, "solving (HiGHS)", || {
-            schedule_watched(&problem, &opts, Some(&watch))
-        })
-        .map_err(|e| match e {
-            RosterError::Cancelled => JobFailure::Cancelled,
-            RosterError::Infeasible(lines) => JobFailure::Failed(format!(
-                "the contracts cannot be met whatever the demand: {}",
-                lines.join("; ")
-            )),
-            e => failed(e),
-        })?;
+    let progress = Within {
+        outer: ctx,
+        from: 0.15,
+        to: 0.9,
+    };
+    let planned = ctx.timed(0.15, 0.9, expected, "solving (HiGHS)", || {
+        rota_plan::roster(&req, config, horizon, &options, &progress)
+    })?;
+    let (roster, notes) = (planned.roster, planned.notes);
     ctx.check_cancelled()?;
     ctx.progress(0.95, "writing the roster files");
     // The planner's files, written in memory: the same bytes `rota schedule` writes.
@@ -695,23 +674,18 @@ pub fn simulate(
     )
     .and_then(|p| p.with_period(period.0, period.1))
     .map_err(failed)?;
-    let input = SimulationInput::new(config, &demand, &plan).map_err(failed)?;
     ctx.check_cancelled()?;
     let opts = SimulationOptions {
         replications,
         seed,
         ..SimulationOptions::default()
     };
-    ctx.progress(0.05, "simulating");
-    let report = rota_simulation::simulate(&input, &opts, |done, total| {
-        if done % 2 == 0 || done == total {
-            ctx.progress(
-                0.05 + 0.9 * done as f64 / total.max(1) as f64,
-                &format!("replication {done} of {total}"),
-            );
-        }
-    })
-    .map_err(failed)?;
+    let progress = Within {
+        outer: ctx,
+        from: 0.05,
+        to: 0.95,
+    };
+    let report = rota_plan::simulate(&plan, &demand, config, &opts, &progress)?;
     ctx.check_cancelled()?;
     ctx.progress(0.97, "writing the report");
 

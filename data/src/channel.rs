@@ -94,9 +94,10 @@ impl ChannelName {
     }
 }
 
+/// Honours width and alignment (`{:<10}`), so tables line up whether they hold a name or text.
 impl fmt::Display for ChannelName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
     }
 }
 
@@ -124,6 +125,25 @@ impl TryFrom<&str> for ChannelName {
     type Error = ChannelNameError;
     fn try_from(s: &str) -> Result<Self, Self::Error> {
         Self::parse(s)
+    }
+}
+
+/// A parsed name equals the text it was parsed from, so filters and tests compare with literals.
+impl PartialEq<str> for ChannelName {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for ChannelName {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl std::borrow::Borrow<str> for ChannelName {
+    fn borrow(&self) -> &str {
+        &self.0
     }
 }
 

@@ -13,18 +13,30 @@
 //! forecasting or of config files; chaining them is this crate's only job, so it is the only crate
 //! that depends on all of them (see `docs/ARCHITECTURE.md`).
 //!
-//! ```ignore
+//! ```no_run
 //! use rota_data::config::CentreConfig;
-//! use rota_plan::{forecast, requirements, roster, Silent};
-//! # fn demo(history: &rota_data::history::History) -> Result<(), rota_plan::PlanError> {
+//! use rota_plan::{forecast, horizon, requirements, roster, Silent};
+//! # fn demo(history: &rota_data::history::History) -> Result<(), rota_plan::PlanningError> {
 //! let config = CentreConfig::sample().unwrap();
 //! let from = chrono::NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
 //! let forecast = forecast(history, &config, from, 7, &Silent)?;
-//! let requirements = requirements(&forecast.demand()?, &config, &Silent)?;
-//! let planned = roster(&requirements, &config, &Default::default(), &Silent)?;
-//! println!("{} shifts", planned.shifts.len());
+//! let quantile = config.centre().planning().demand_quantile();
+//! let needs = requirements(&forecast.demand()?, &config, quantile)?;
+//! let week = horizon(&config, from, 7)?;
+//! let planned = roster(&needs.on(&week), &config, week, &Default::default(), &Silent)?;
+//! println!("{} shifts", planned.roster.shifts.len());
 //! # Ok(()) }
 //! ```
 
+pub mod error;
+pub mod progress;
 pub mod report;
 pub mod scenario;
+pub mod steps;
+
+pub use error::PlanningError;
+pub use progress::{Progress, Silent, Within};
+pub use steps::{
+    forecast, forecast_on, horizon, requirements, requirements_of, roster, simulate, Forecast,
+    PlannedRoster, Requirements, RosterOptions,
+};

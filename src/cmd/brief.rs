@@ -80,7 +80,7 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
             let name = c.name().as_str();
             let rostered = roster.summary.channels.iter().find(|r| r.channel == name);
             BriefChannel {
-                channel: name.to_string(),
+                channel: c.name().clone(),
                 label: c.label().to_string(),
                 kind: if c.kind().is_deferred() {
                     "deferred"

@@ -5,8 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use rota_forecasting::adapter::write_forecast_csv;
-use rota_plan::scenario::forecast_history;
+use rota_plan::Silent;
 use serde::Serialize;
 
 use super::backtest::HistoryArgs;
@@ -34,19 +33,21 @@ pub struct Args {
 
 pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     let (history, calendar) = args.input.load()?;
-    let forecasts = forecast_history(
+    let forecast = rota_plan::forecast_on(
         &history,
         &calendar,
         &args.input.channels,
         args.from,
         args.days,
+        &Silent,
     )?;
-    let intervals = write_forecast_csv(&forecasts, &history.grid(), &args.out)
+    let intervals = forecast
+        .write_csv(&args.out)
         .with_context(|| format!("writing forecast {}", args.out.display()))?;
 
     let minutes = history.grid().length.minutes() as usize;
     let mut summary = Vec::new();
-    for f in &forecasts {
+    for f in &forecast.channels {
         let sel = f.backtest.selected_score();
         let peak = f.peak().map(|(date, slot, v)| {
             let m = slot * minutes;

@@ -8,6 +8,7 @@ pub mod date;
 pub mod erlang;
 pub mod forecast;
 pub mod output;
+pub mod progress;
 pub mod report;
 pub mod scenario;
 pub mod schedule;

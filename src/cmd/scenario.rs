@@ -8,11 +8,10 @@ use chrono::{Duration, NaiveDate};
 use rota_data::config::{CentreConfig, DemandQuantile};
 use rota_data::demand::DemandSeries;
 use rota_data::ingest::{read_history, IngestOptions};
-use rota_roster::{SolveOptions, Weights};
 use rota_plan::scenario::{
-    apply_to_config, compare, forecast_from_history, render_html, render_table, write_csv,
-    CompareOptions, Scenario,
+    apply_to_config, compare, render_html, render_table, write_csv, CompareOptions, Scenario,
 };
+use rota_roster::{SolveOptions, Weights};
 
 use super::staff::Quantile;
 
@@ -114,7 +113,8 @@ fn load_forecast(args: &Args, config: &CentreConfig) -> anyhow::Result<DemandSer
         Some(d) => d,
         None => history.span().context("the history is empty")?.last_date() + Duration::days(1),
     };
-    let (_, demand) = forecast_from_history(&history, config, from, args.days)
+    let demand = rota_plan::forecast(&history, config, from, args.days, &rota_plan::Silent)
+        .and_then(|f| f.demand())
         .with_context(|| format!("forecasting {} days from {from}", args.days))?;
     Ok(demand)
 }

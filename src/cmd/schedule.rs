@@ -4,14 +4,12 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use indicatif::{ProgressBar, ProgressStyle};
 use rota_data::config::CentreConfig;
+use rota_plan::{PlanningError, RosterOptions};
+use rota_roster::{requirements, SolveOptions, TimestampStyle, Weights};
 
 use super::output::thousands;
-use rota_roster::{
-    adapter, requirements, schedule_watched, Horizon, RosterError, SolveOptions, SolverProgress,
-    TimestampStyle, Weights,
-};
+use super::progress::SolveBar;
 
 /// Arguments of `rota schedule`.
 #[derive(Debug, clap::Args)]
@@ -66,75 +64,32 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     }
     let config = CentreConfig::load(&args.config)
         .with_context(|| format!("reading the configuration {}", args.config.display()))?;
-    let grid = config.grid();
-    let horizon = Horizon::new(grid.tz, args.from, args.days, grid.length.minutes())?;
+    let horizon = rota_plan::horizon(&config, args.from, args.days)?;
     let req = requirements::read_requirements(&args.requirements, &horizon)?;
-    let weights = Weights {
-        shortfall_per_agent_hour: args.shortfall_weight,
-        shift_change_per_hour: args.shift_change_weight,
-        ..Weights::default()
+    let options = RosterOptions {
+        solve: SolveOptions {
+            time_limit_s: args.time_limit_s,
+            mip_rel_gap: args.mip_gap,
+            ..SolveOptions::default()
+        },
+        weights: Weights {
+            shortfall_per_agent_hour: args.shortfall_weight,
+            shift_change_per_hour: args.shift_change_weight,
+            ..Weights::default()
+        },
+        specialists_only: args.specialists_only,
+        retry_longer: false,
     };
-    let (mut problem, mut notes) = adapter::problem_from_config(&config, horizon, &req, weights)?;
-    if args.specialists_only {
-        problem = adapter::specialists_only(&config, &problem)?;
-        notes.push("specialists only: every agent works their primary skill only".into());
-    }
-    let opts = SolveOptions {
-        time_limit_s: args.time_limit_s,
-        mip_rel_gap: args.mip_gap,
-        ..SolveOptions::default()
-    };
-    // The solve runs for up to its time limit: a bar of that time, with the stage HiGHS is in and,
-    // once it has a roster, how far that roster can be from the best possible (HiGHS's gap).
-    let bar = if out.progress() {
-        ProgressBar::new((args.time_limit_s * 1000.0) as u64)
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} [{bar:24}] {elapsed} of at most {prefix}: {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_prefix(format!("{:.0} s", args.time_limit_s));
-    bar.set_message(format!(
-        "building the roster for {} people, {} days",
-        problem.agents.len(),
-        args.days
-    ));
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    let started = std::time::Instant::now();
-    let last_ms = std::sync::atomic::AtomicU64::new(0);
-    let watch = |p: SolverProgress| {
-        // HiGHS calls this between nodes, thousands of times a second: redraw every 100 ms.
-        let ms = started.elapsed().as_millis() as u64;
-        let last = last_ms.load(std::sync::atomic::Ordering::Relaxed);
-        if ms >= last + 100 {
-            last_ms.store(ms, std::sync::atomic::Ordering::Relaxed);
-            bar.set_position(ms.min(bar.length().unwrap_or(u64::MAX)));
-            bar.set_message(match p.gap {
-                Some(g) => format!(
-                    "{}, best so far at most {:.1}% from the best possible",
-                    p.stage.describe(),
-                    100.0 * g
-                ),
-                None => p.stage.describe().to_string(),
-            });
-        }
-        true
-    };
-    let solved = schedule_watched(&problem, &opts, Some(&watch));
-    bar.finish_and_clear();
-    let roster = match solved {
-        Ok(r) => r,
-        Err(RosterError::Infeasible(lines)) => {
-            anyhow::bail!(
-                "the contracts cannot be met whatever the demand:\n  {}",
-                lines.join("\n  ")
-            )
-        }
+    let bar = SolveBar::new(&out, args.time_limit_s);
+    let planned = rota_plan::roster(&req, &config, horizon, &options, &bar);
+    bar.finish();
+    let planned = match planned {
+        Ok(p) => p,
+        // The contracts' reasons, one per line, without the error chain's prefix.
+        Err(e @ PlanningError::ContractsCannotBeMet(_)) => anyhow::bail!("{e}"),
         Err(e) => return Err(e.into()),
     };
+    let (roster, notes) = (planned.roster, planned.notes);
     let style = if args.excel_dates {
         TimestampStyle::Excel
     } else {
@@ -258,10 +213,7 @@ fn print_roster(
 
 /// Each rostered agent's own schedule, `calendars/<agent id>.ics`, to import into a phone or
 /// Outlook calendar.
-fn write_calendars(
-    roster: &rota_roster::Roster,
-    dir: &std::path::Path,
-) -> anyhow::Result<()> {
+fn write_calendars(roster: &rota_roster::Roster, dir: &std::path::Path) -> anyhow::Result<()> {
     let cal_dir = dir.join("calendars");
     std::fs::create_dir_all(&cal_dir).with_context(|| format!("creating {}", cal_dir.display()))?;
     let agents: std::collections::BTreeSet<&str> =

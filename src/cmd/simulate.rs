@@ -7,15 +7,15 @@
 
 use std::path::{Path, PathBuf};
 
+use super::progress::Bar;
 use anyhow::Context;
 use clap::ValueEnum;
-use indicatif::{ProgressBar, ProgressStyle};
 use rota_data::config::CentreConfig;
 use rota_data::demand::DemandSeries;
 use rota_data::ingest::{read_history, IngestOptions};
 use rota_simulation::{
-    demand_from_history, simulate, ArrivalProcess, ClosingPolicy, HandleTimeModel, RosterPlan,
-    Routing, ShrinkageModel, SimulationInput, SimulationOptions, DEFAULT_HANDLE_TIME_CV,
+    demand_from_history, ArrivalProcess, ClosingPolicy, HandleTimeModel, RosterPlan, Routing,
+    ShrinkageModel, SimulationOptions, DEFAULT_HANDLE_TIME_CV,
 };
 
 /// Handle-time distribution.
@@ -130,17 +130,6 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         }
         (None, None) => anyhow::bail!("give --forecast or --history"),
     };
-    let input = SimulationInput::new(&config, &demand, &roster).with_context(|| {
-        format!(
-            "checking the {} against the roster in {}",
-            if args.forecast.is_some() {
-                "forecast"
-            } else {
-                "history"
-            },
-            args.roster.display()
-        )
-    })?;
     let opts = SimulationOptions {
         replications: args.replications,
         seed: args.seed,
@@ -163,17 +152,24 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         },
         ..Default::default()
     };
-    let bar = if out.progress() {
-        ProgressBar::new(u64::from(args.replications))
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} replications ({eta} left)")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    let bar = Bar::new(
+        &out,
+        u64::from(args.replications),
+        "{bar:40} {pos}/{len} replications ({eta} left)",
     );
-    let report = simulate(&input, &opts, |_, _| bar.inc(1))?;
-    bar.finish_and_clear();
+    let report = rota_plan::simulate(&roster, &demand, &config, &opts, &bar).with_context(|| {
+        format!(
+            "checking the {} against the roster in {}",
+            if args.forecast.is_some() {
+                "forecast"
+            } else {
+                "history"
+            },
+            args.roster.display()
+        )
+    });
+    bar.finish();
+    let report = report?;
 
     report.write_csv(&args.out)?;
     let summary = summary_path(&args.out);

@@ -1,9 +1,9 @@
 //! `rota staff`: required agents per channel and interval for a forecast, or (with `--evaluate`)
 //! the KPIs a given staffing delivers.
 //!
-//! Reads the centre configuration and the forecast, builds each channel's model with
-//! `rota_staffing::channel_demands`, runs `plan_requirements` or `evaluate_staffing`,
-//! writes the CSV and prints per-channel totals.
+//! Reads the centre configuration and the forecast, works out the requirements with the planning
+//! layer's `requirements` step (or evaluates a given staffing on the same demand), writes the CSV
+//! and prints per-channel totals.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter};
@@ -15,10 +15,7 @@ use rota_data::config::{CentreConfig, DemandQuantile};
 use rota_data::demand::DemandSeries;
 use rota_data::ingest::{read_history, IngestOptions};
 use rota_data::summary::StaffingDelivered;
-use rota_staffing::{
-    channel_demands, evaluate_staffing, forecast_points, plan_requirements, read_agents_csv,
-    summarise, write_staffing_csv, ChannelSummary,
-};
+use rota_staffing::{read_agents_csv, summarise, write_staffing_csv, ChannelSummary};
 
 /// Which forecast figure to plan for.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -78,22 +75,23 @@ pub fn run(args: Args, output: super::output::Output) -> anyhow::Result<()> {
         Some(Quantile::P50) => DemandQuantile::P50,
         Some(Quantile::P90) => DemandQuantile::P90,
     };
-    let demands = channel_demands(&config, &forecast_points(&forecast, quantile))?;
-    anyhow::ensure!(
-        !demands.is_empty(),
-        "the forecast {} has no rows for the configured channels",
-        args.forecast.display()
-    );
-    let interval_s = f64::from(grid.length.seconds());
+    let needs = match rota_plan::requirements(&forecast, &config, quantile) {
+        Err(rota_plan::PlanningError::NoDemand) => anyhow::bail!(
+            "the forecast {} has no rows for the configured channels",
+            args.forecast.display()
+        ),
+        other => other?,
+    };
+    let interval_s = needs.interval_s;
     let rows = match &args.agents {
         Some(agents_path) if args.evaluate => {
             let file = File::open(agents_path)
                 .with_context(|| format!("opening the staffing file {}", agents_path.display()))?;
             let staffing =
                 read_agents_csv(BufReader::new(file), &agents_path.display().to_string())?;
-            evaluate_staffing(&demands, interval_s, &staffing)?
+            needs.evaluate(&staffing)?
         }
-        _ => plan_requirements(&demands, interval_s)?,
+        _ => needs.rows,
     };
     let out =
         File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
@@ -203,7 +201,7 @@ fn print_delivered(summary: &[ChannelSummary], delivered: &[StaffingDelivered], 
     );
     let scale = days / 7.0;
     for s in summary {
-        let d = delivered.iter().find(|d| d.channel.as_str() == s.channel);
+        let d = delivered.iter().find(|d| s.channel == d.channel.as_str());
         let hist_hours = d
             .and_then(|d| d.agent_hours_per_week)
             .map(|h| format!("{:.1}", h * scale))

@@ -7,6 +7,7 @@
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
+use rota_data::channel::ChannelName;
 use serde::{Deserialize, Serialize};
 
 use super::format::{duration, esc, pct, thousands, HTML_NONE};
@@ -15,7 +16,7 @@ use super::format::{duration, esc, pct, thousands, HTML_NONE};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BriefChannel {
     /// Channel name.
-    pub channel: String,
+    pub channel: ChannelName,
     /// Its label in the configuration.
     pub label: String,
     /// `live` or `deferred`.
@@ -92,7 +93,7 @@ pub struct RosterFileSummary {
 #[derive(Debug, Clone, Deserialize)]
 pub struct RosterFileChannel {
     /// Channel name.
-    pub channel: String,
+    pub channel: ChannelName,
     /// Agent-hours needed.
     pub required_hours: f64,
     /// Agent-hours rostered.
@@ -105,7 +106,7 @@ pub struct SimulationSummaryRow {
     /// `week` or a date.
     pub period: String,
     /// Channel name.
-    pub channel: String,
+    pub channel: ChannelName,
     /// KPI name.
     pub kpi: String,
     /// Mean over the replications.
@@ -268,7 +269,7 @@ mod tests {
     ) -> SimulationSummaryRow {
         SimulationSummaryRow {
             period: "week".into(),
-            channel: channel.into(),
+            channel: ChannelName::parse(channel).unwrap(),
             kpi: kpi.into(),
             mean: Some(mean),
             target,
@@ -284,7 +285,7 @@ mod tests {
             row("voice", "service_level", 0.62, Some(0.8), "missed"),
         ];
         let voice = BriefChannel {
-            channel: "voice".into(),
+            channel: ChannelName::parse("voice").unwrap(),
             label: "Telephone".into(),
             kind: "live".into(),
             forecast_contacts: 4604.6,

@@ -7,10 +7,9 @@ use rota_data::config::CentreConfig;
 use rota_data::history::History;
 
 use super::{ChannelTargets, PerformanceReport, ReportError, WeekRow};
-use crate::scenario::forecast_from_history;
-use rota_staffing::{
-    channel_demands, evaluate_staffing, plan_requirements, ForecastPoint, Staffing,
-};
+use crate::steps::{forecast, requirements_of};
+use crate::{PlanningError, Silent};
+use rota_staffing::{ForecastPoint, Staffing};
 
 /// What to report.
 #[derive(Debug, Clone, Copy)]
@@ -73,7 +72,6 @@ pub fn build_report(
     let grid = config.grid();
     let week_start = config.centre().planning().week_starts_on();
     let hours = f64::from(grid.length.minutes()) / 60.0;
-    let interval_s = f64::from(grid.length.seconds());
     let key = |ch: &str, t: &DateTime<FixedOffset>| {
         let d = grid.local_date(t);
         (ch.to_string(), week_of(d, week_start).max(opts.from))
@@ -119,12 +117,12 @@ pub fn build_report(
         if let Some(n) = r.agents_staffed() {
             a.staffed_h += n * hours;
             a.staffed_seen = true;
-            staffing.insert((ch.to_string(), t), n);
+            staffing.insert((r.channel().clone(), t), n);
         }
         actual.insert((ch.to_string(), t), f64::from(r.offered()));
         points.push(ForecastPoint {
             interval_start: t,
-            channel: ch.to_string(),
+            channel: r.channel().clone(),
             offered: f64::from(r.offered()),
             aht_s: r
                 .aht_seconds()
@@ -145,20 +143,25 @@ pub fn build_report(
     }
 
     // Requirement for the actual demand, and the service level the logged-in agents delivered.
-    let demands = channel_demands(config, &points)?;
-    let required = plan_requirements(&demands, interval_s)?;
-    for r in &required {
-        if let Some(a) = acc.get_mut(&key(&r.channel, &r.interval_start)) {
+    let needs = requirements_of(&points, config).map_err(|e| match e {
+        PlanningError::Staffing(e) => ReportError::Staffing(e),
+        other => ReportError::Range(other.to_string()),
+    })?;
+    for r in &needs.rows {
+        if let Some(a) = acc.get_mut(&key(r.channel.as_str(), &r.interval_start)) {
             a.required_h += r.required_agents * hours;
             a.required_seen = true;
         }
     }
     if !staffing.is_empty() {
-        let delivered = evaluate_staffing(&demands, interval_s, &staffing)?;
+        let delivered = needs.evaluate(&staffing).map_err(|e| match e {
+            PlanningError::Staffing(e) => ReportError::Staffing(e),
+            other => ReportError::Range(other.to_string()),
+        })?;
         for r in &delivered {
             if let (Some(sl), Some(a)) = (
                 r.service_level,
-                acc.get_mut(&key(&r.channel, &r.interval_start)),
+                acc.get_mut(&key(r.channel.as_str(), &r.interval_start)),
             ) {
                 a.sl_w += sl * r.offered;
                 a.sl_n += r.offered;
@@ -182,8 +185,8 @@ pub fn build_report(
                 .min(opts.to)
                 .min(week_of(w, week_start) + Duration::days(6));
             let days = usize::try_from((end - w).num_days() + 1).unwrap_or(1);
-            match forecast_from_history(history, config, w, days) {
-                Ok((_, demand)) => {
+            match forecast(history, config, w, days, &Silent).and_then(|f| f.demand()) {
+                Ok(demand) => {
                     for rec in demand.records() {
                         let t = rec.interval_start();
                         let ch = rec.channel().as_str();
@@ -239,7 +242,7 @@ pub fn build_report(
             )
         };
         channels.push(ChannelTargets {
-            channel: name.to_string(),
+            channel: ch.name().clone(),
             label: ch.label().to_string(),
             kind: ch.kind().as_str().to_string(),
             max_abandon_rate: t.max_abandon_rate(),
@@ -247,10 +250,10 @@ pub fn build_report(
             service_level: sl,
             service_level_text: sl_text,
         });
-        for ((c, w), a) in acc.iter().filter(|((c, _), _)| c == name) {
+        for ((_, w), a) in acc.iter().filter(|((c, _), _)| c == name) {
             let ratio = |num: f64, den: f64, seen: bool| (seen && den > 0.0).then(|| num / den);
             rows.push(WeekRow {
-                channel: c.clone(),
+                channel: ch.name().clone(),
                 kind: ch.kind().as_str().to_string(),
                 week_start: *w,
                 days: a.dates.len() as u32,

@@ -149,9 +149,9 @@ fn channel_series<'a>(
     channels
         .iter()
         .map(|(i, c)| Series {
-            name: &c.channel,
+            name: c.channel.as_str(),
             color: color(*i),
-            values: values(&c.channel),
+            values: values(c.channel.as_str()),
             target: target(c),
         })
         .collect()
@@ -496,7 +496,7 @@ footer {{ margin-top: 24px; color: #666; font-size: 12px; }}
     // Headline cards: the whole period per channel.
     html.push_str("<h2>The period at a glance</h2><div class=\"cards\">");
     for c in &r.channels {
-        let rows: Vec<&WeekRow> = r.channel_rows(&c.channel).collect();
+        let rows: Vec<&WeekRow> = r.channel_rows(c.channel.as_str()).collect();
         let offered: u64 = rows.iter().map(|w| w.offered).sum();
         let abandoned: f64 = rows
             .iter()
@@ -574,7 +574,7 @@ footer {{ margin-top: 24px; color: #666; font-size: 12px; }}
 
     html.push_str("<h2>Demand and forecast accuracy</h2><div class=\"charts\">");
     for c in &r.channels {
-        let rows: Vec<&WeekRow> = r.channel_rows(&c.channel).collect();
+        let rows: Vec<&WeekRow> = r.channel_rows(c.channel.as_str()).collect();
         html.push_str(&bar_line_chart(
             &format!("{}: offered per week", c.label),
             &rows,
@@ -615,7 +615,7 @@ footer {{ margin-top: 24px; color: #666; font-size: 12px; }}
         let _ = write!(
             html,
             "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td><td{}>{}</td><td{}>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td></tr>",
-            esc(&w.channel),
+            esc(w.channel.as_str()),
             w.week_start,
             w.days,
             thousands(w.offered as f64),
@@ -748,7 +748,7 @@ mod tests {
 
     fn targets(channel: &str, abandon: Option<f64>) -> ChannelTargets {
         ChannelTargets {
-            channel: channel.into(),
+            channel: rota_data::channel::ChannelName::parse(channel).unwrap(),
             label: channel.into(),
             kind: "live".into(),
             max_abandon_rate: abandon,

@@ -27,6 +27,7 @@ mod html;
 mod table;
 
 use chrono::NaiveDate;
+use rota_data::channel::ChannelName;
 use serde::Serialize;
 
 pub use build::{build_report, ReportOptions};
@@ -48,7 +49,7 @@ pub enum ReportError {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WeekRow {
     /// Channel name.
-    pub channel: String,
+    pub channel: ChannelName,
     /// `inbound`, `walk_in`, `chat` or `deferred`.
     pub kind: String,
     /// First local date of the week (the configured week start; clipped to the report range).
@@ -95,7 +96,7 @@ impl WeekRow {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChannelTargets {
     /// Channel.
-    pub channel: String,
+    pub channel: ChannelName,
     /// Label in reports.
     pub label: String,
     /// Kind.

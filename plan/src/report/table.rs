@@ -106,7 +106,7 @@ pub fn write_csv<W: Write>(r: &PerformanceReport, w: W) -> csv::Result<()> {
     let o = |x: Option<f64>, d: usize| x.map(|v| format!("{v:.d$}")).unwrap_or_default();
     for x in &r.rows {
         w.write_record([
-            x.channel.clone(),
+            x.channel.to_string(),
             x.week_start.to_string(),
             x.days.to_string(),
             x.offered.to_string(),

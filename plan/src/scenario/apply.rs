@@ -225,17 +225,17 @@ pub fn apply_to_demand(points: &mut [ForecastPoint], s: &Scenario) -> Vec<String
     for sh in &s.shift {
         let conversion = sh.conversion.unwrap_or(1.0);
         let mut moved: BTreeMap<NaiveDate, f64> = BTreeMap::new();
-        for p in points.iter_mut().filter(|p| p.channel == sh.from) {
+        for p in points.iter_mut().filter(|p| p.channel == sh.from.as_str()) {
             let m = p.offered * sh.share;
             p.offered -= m;
             *moved.entry(p.interval_start.date_naive()).or_default() += m * conversion;
         }
         let mut to_day: BTreeMap<NaiveDate, f64> = BTreeMap::new();
-        for p in points.iter().filter(|p| p.channel == sh.to) {
+        for p in points.iter().filter(|p| p.channel == sh.to.as_str()) {
             *to_day.entry(p.interval_start.date_naive()).or_default() += p.offered;
         }
         let mut dropped = 0.0;
-        for p in points.iter_mut().filter(|p| p.channel == sh.to) {
+        for p in points.iter_mut().filter(|p| p.channel == sh.to.as_str()) {
             let d = p.interval_start.date_naive();
             let total = to_day.get(&d).copied().unwrap_or(0.0);
             if total > 0.0 {
@@ -264,7 +264,7 @@ pub fn apply_to_demand(points: &mut [ForecastPoint], s: &Scenario) -> Vec<String
     }
     for (ch, c) in &s.channels {
         let factor = (1.0 + c.volume_change.unwrap_or(0.0)) * (1.0 - c.deflection.unwrap_or(0.0));
-        for p in points.iter_mut().filter(|p| &p.channel == ch) {
+        for p in points.iter_mut().filter(|p| p.channel == ch.as_str()) {
             p.offered *= factor;
             if let Some(aht) = c.aht_seconds {
                 p.aht_s = aht;
@@ -285,7 +285,7 @@ mod tests {
     fn point(ch: &str, t: &str, offered: f64) -> ForecastPoint {
         ForecastPoint {
             interval_start: DateTime::<FixedOffset>::parse_from_rfc3339(t).unwrap(),
-            channel: ch.into(),
+            channel: rota_data::channel::ChannelName::parse(ch).unwrap(),
             offered,
             aht_s: 600.0,
         }

@@ -111,7 +111,7 @@ th {{ background: #f3f3f3; }} td.l {{ text-align: left; }} tr.ch td {{ backgroun
         headcount.map(|h| (h, format!("baseline headcount {h:.1} FTE"))),
         &|v| format!("{v:.1}"),
     ));
-    let live: Vec<(String, String)> = c
+    let live: Vec<(rota_data::channel::ChannelName, String)> = c
         .channel_kinds()
         .into_iter()
         .filter(|(_, kind)| kind != "deferred")
@@ -192,10 +192,10 @@ th {{ background: #f3f3f3; }} td.l {{ text-align: left; }} tr.ch td {{ backgroun
             html,
             "<tr class=\"ch\"><td colspan=\"{}\">{} ({})</td></tr>",
             c.outcomes.len() + 1,
-            esc(ch),
+            esc(ch.as_str()),
             esc(kind)
         );
-        let get = |o: &Outcome| o.channel(ch).cloned();
+        let get = |o: &Outcome| o.channel(ch.as_str()).cloned();
         row(&mut html, "offered", &|o| {
             get(o).map_or_else(|| HTML_NONE.into(), |x| format!("{:.0}", x.offered))
         });

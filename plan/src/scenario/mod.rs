@@ -20,7 +20,6 @@
 //! ```
 
 mod apply;
-mod forecast;
 mod html;
 mod render;
 mod run;
@@ -29,7 +28,6 @@ mod spec;
 use std::path::PathBuf;
 
 pub use apply::{apply_to_config, apply_to_demand};
-pub use forecast::{forecast_from_history, forecast_history};
 pub use html::render_html;
 pub use render::{render_table, write_csv};
 pub use run::{

@@ -58,7 +58,7 @@ pub fn render_table(c: &Comparison) -> String {
             .map_or_else(dash, |r| format!("{:.0}", r.paid_cost))
     });
     for (name, kind) in &c.channel_kinds() {
-        let get = |o: &Outcome| o.channel(name).cloned();
+        let get = |o: &Outcome| o.channel(name.as_str()).cloned();
         let deferred = kind == "deferred";
         let _ = writeln!(out, "{name} ({kind})");
         row(&mut out, "  offered", &|o| {

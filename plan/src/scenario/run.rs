@@ -12,13 +12,11 @@ use serde::Serialize;
 use super::apply::{apply_to_config, apply_to_demand};
 use super::spec::Scenario;
 use super::ScenarioError;
-use rota_roster::requirements::RequirementSeries;
-use rota_roster::{adapter, schedule, Horizon, RosterError, SolveOptions, Weights};
-use rota_simulation::{simulate, Period, RosterPlan, SimulationInput, SimulationOptions};
-use rota_staffing::{
-    channel_demands, evaluate_staffing, forecast_points, plan_requirements, ChannelDemand,
-    ForecastPoint, Staffing, StaffingRow,
-};
+use crate::steps::{horizon, requirements_of, roster, simulate, Requirements, RosterOptions};
+use crate::{PlanningError, Silent};
+use rota_roster::{RosterError, SolveOptions, Weights};
+use rota_simulation::{Period, RosterPlan, SimulationOptions};
+use rota_staffing::{forecast_points, ForecastPoint, Staffing, StaffingRow};
 
 /// How the comparison runs.
 #[derive(Debug, Clone, Copy)]
@@ -79,7 +77,7 @@ pub struct Kpis {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChannelOutcome {
     /// Channel name.
-    pub channel: String,
+    pub channel: ChannelName,
     /// `inbound`, `walk_in`, `chat` or `deferred`.
     pub kind: String,
     /// Contacts offered over the horizon (after the scenario's volume changes).
@@ -125,7 +123,7 @@ pub struct RosterOutcome {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TargetMiss {
     /// Channel.
-    pub channel: String,
+    pub channel: ChannelName,
     /// `abandon rate`, `ASA` or `service level`.
     pub target: String,
     /// The configured target.
@@ -188,7 +186,7 @@ impl Comparison {
 
     /// The channels of the baseline (the first outcome) as `(name, kind)` in configuration order:
     /// the channel rows of the table and the page, the same for every outcome.
-    pub fn channel_kinds(&self) -> Vec<(String, String)> {
+    pub fn channel_kinds(&self) -> Vec<(ChannelName, String)> {
         self.outcomes
             .first()
             .map(|o| {
@@ -203,8 +201,8 @@ impl Comparison {
 
 impl Outcome {
     /// The channel named `name`.
-    pub fn channel(&self, name: &str) -> Option<&ChannelOutcome> {
-        self.channels.iter().find(|c| c.channel == name)
+    pub fn channel(&self, name: impl AsRef<str>) -> Option<&ChannelOutcome> {
+        self.channels.iter().find(|c| c.channel == name.as_ref())
     }
 }
 
@@ -331,17 +329,22 @@ fn run_one(
         scenario: s.name.clone(),
         source,
     };
-    let demands = channel_demands(&config, &points).map_err(staffing_err)?;
-    let grid = config.grid();
-    let interval_s = f64::from(grid.length.seconds());
-    let rows = plan_requirements(&demands, interval_s).map_err(staffing_err)?;
+    let needs = requirements_of(&points, &config).map_err(|e| match e {
+        PlanningError::Staffing(source) => staffing_err(source),
+        other => ScenarioError::Apply {
+            scenario: s.name.clone(),
+            message: other.to_string(),
+        },
+    })?;
+    let interval_s = needs.interval_s;
+    let rows = &needs.rows;
     let hours_per_interval = interval_s / 3600.0;
     let fte_divisor = fte_hours * f64::from(days) / 7.0;
 
     let mut channels: Vec<ChannelOutcome> = Vec::new();
     for ch in config.channels() {
-        let name = ch.name().as_str();
-        let mine: Vec<&StaffingRow> = rows.iter().filter(|r| r.channel == name).collect();
+        let name = ch.name();
+        let mine: Vec<&StaffingRow> = rows.iter().filter(|r| &r.channel == name).collect();
         if mine.is_empty() {
             continue;
         }
@@ -354,7 +357,7 @@ fn run_one(
         let required_hours: f64 =
             mine.iter().map(|r| r.scheduled_heads).sum::<f64>() * hours_per_interval;
         channels.push(ChannelOutcome {
-            channel: name.to_string(),
+            channel: name.clone(),
             kind: ch.kind().as_str().to_string(),
             offered,
             aht_seconds: aht,
@@ -391,8 +394,7 @@ fn run_one(
     if opts.roster {
         roster_and_evaluate(
             &config,
-            &demands,
-            &rows,
+            &needs,
             &points,
             from,
             days,
@@ -408,8 +410,7 @@ fn run_one(
 #[allow(clippy::too_many_arguments)]
 fn roster_and_evaluate(
     config: &CentreConfig,
-    demands: &[ChannelDemand],
-    rows: &[StaffingRow],
+    needs: &Requirements,
     points: &[ForecastPoint],
     from: NaiveDate,
     days: u32,
@@ -421,47 +422,20 @@ fn roster_and_evaluate(
         scenario: outcome.name.clone(),
         source,
     };
-    let grid = config.grid();
-    let interval_s = f64::from(grid.length.seconds());
-    let horizon = Horizon::new(grid.tz, from, days, grid.length.minutes()).map_err(roster_err)?;
-    let n_t = horizon.n_intervals();
-    let mut req = RequirementSeries::default();
-    for r in rows {
-        let Ok(channel) = ChannelName::parse(&r.channel) else {
-            continue;
-        };
-        let Some(t) = horizon.interval_of(&r.interval_start) else {
-            req.rows_outside += 1;
-            continue;
-        };
-        req.required
-            .entry(channel.clone())
-            .or_insert_with(|| vec![0.0; n_t])[t] = r.scheduled_heads;
-        req.workload
-            .entry(channel)
-            .or_insert_with(|| vec![0.0; n_t])[t] = r.offered * r.aht_seconds / interval_s;
-    }
-    let (problem, _adapter_notes) =
-        adapter::problem_from_config(config, horizon, &req, opts.weights).map_err(roster_err)?;
-    let solved = match schedule(&problem, &opts.solve) {
-        // No incumbent within the time limit (a busy machine): one retry with three times the limit.
-        Err(RosterError::Solver(first)) => {
-            let longer = SolveOptions {
-                time_limit_s: opts.solve.time_limit_s * 3.0,
-                ..opts.solve
-            };
-            tracing::warn!(scenario = %outcome.name, error = %first, "roster solve failed; retrying with a longer time limit");
-            notes.push(format!(
-                "roster: no solution within {:.0} s; solved again with {:.0} s",
-                opts.solve.time_limit_s, longer.time_limit_s
-            ));
-            schedule(&problem, &longer)
-        }
-        other => other,
+    let week = horizon(config, from, days).map_err(|e| match e {
+        PlanningError::Roster(source) => roster_err(source),
+        other => roster_err(RosterError::Input(other.to_string())),
+    })?;
+    let options = RosterOptions {
+        solve: opts.solve,
+        weights: opts.weights,
+        specialists_only: false,
+        // A busy machine may find nothing within a scenario's short limit: solve once more.
+        retry_longer: true,
     };
-    let roster = match solved {
-        Ok(r) => r,
-        Err(RosterError::Infeasible(lines)) => {
+    let planned = match roster(&needs.on(&week), config, week, &options, &Silent) {
+        Ok(p) => p,
+        Err(PlanningError::ContractsCannotBeMet(lines)) => {
             notes.push(format!(
                 "no roster: the contracts cannot be met whatever the demand ({})",
                 lines.join("; ")
@@ -470,14 +444,23 @@ fn roster_and_evaluate(
         }
         // The solver found nothing even with the longer limit: the scenario keeps its staffing
         // figures and says so, rather than stopping the whole comparison.
-        Err(RosterError::Solver(message)) => {
+        Err(PlanningError::Roster(RosterError::Solver(message))) => {
             notes.push(format!(
                 "no roster: {message} (the staffing figures above still hold)"
             ));
             return Ok(());
         }
-        Err(e) => return Err(roster_err(e)),
+        Err(PlanningError::Roster(e)) => return Err(roster_err(e)),
+        Err(e) => return Err(roster_err(RosterError::Input(e.to_string()))),
     };
+    notes.extend(
+        planned
+            .notes
+            .iter()
+            .filter(|n| n.starts_with("roster:"))
+            .cloned(),
+    );
+    let roster = planned.roster;
     let s = &roster.summary;
     outcome.roster = Some(RosterOutcome {
         paid_hours: s.paid_hours,
@@ -489,11 +472,7 @@ fn roster_and_evaluate(
         status: s.solver.mip_status.clone(),
     });
     for c in &s.channels {
-        if let Some(o) = outcome
-            .channels
-            .iter_mut()
-            .find(|o| o.channel == c.channel.as_str())
-        {
+        if let Some(o) = outcome.channels.iter_mut().find(|o| o.channel == c.channel) {
             o.rostered_hours = Some(c.scheduled_hours);
             o.shortfall_hours = Some(c.shortfall_hours);
         }
@@ -511,25 +490,30 @@ fn roster_and_evaluate(
     } else {
         // Available agents per interval: rostered heads on the channel after shrinkage, rounded
         // to whole agents (an agent cannot take part of a call).
-        let shrink: BTreeMap<&str, f64> = demands
+        let shrink: BTreeMap<&ChannelName, f64> = needs
+            .demands
             .iter()
-            .map(|d| (d.channel.as_str(), d.shrinkage))
+            .map(|d| (&d.channel, d.shrinkage))
             .collect();
         let mut staffing = Staffing::new();
         for c in &roster.coverage {
-            let f = 1.0 - shrink.get(c.channel.as_str()).copied().unwrap_or(0.0);
+            let f = 1.0 - shrink.get(&c.channel).copied().unwrap_or(0.0);
             *staffing
-                .entry((c.channel.as_str().to_string(), c.interval_start))
+                .entry((c.channel.clone(), c.interval_start))
                 .or_default() += c.scheduled * f;
         }
         for v in staffing.values_mut() {
             *v = v.round();
         }
-        let evaluated = evaluate_staffing(demands, interval_s, &staffing).map_err(|source| {
-            ScenarioError::Staffing {
+        let evaluated = needs.evaluate(&staffing).map_err(|e| match e {
+            PlanningError::Staffing(source) => ScenarioError::Staffing {
                 scenario: outcome.name.clone(),
                 source,
-            }
+            },
+            other => ScenarioError::Apply {
+                scenario: outcome.name.clone(),
+                message: other.to_string(),
+            },
         })?;
         for o in outcome.channels.iter_mut() {
             o.kpis = Some(kpis_of(evaluated.iter().filter(|r| r.channel == o.channel)));
@@ -545,13 +529,12 @@ fn simulate_roster(
     points: &[ForecastPoint],
     roster: &rota_roster::Roster,
     opts: &CompareOptions,
-) -> Result<BTreeMap<String, Kpis>, String> {
+) -> Result<BTreeMap<ChannelName, Kpis>, String> {
     let mut records = Vec::with_capacity(points.len());
     for p in points {
-        let channel = ChannelName::parse(&p.channel).map_err(|e| e.to_string())?;
         let r = DemandRecord::new(
             p.interval_start,
-            channel,
+            p.channel.clone(),
             p.offered,
             p.offered,
             p.offered,
@@ -569,29 +552,27 @@ fn simulate_roster(
         .iter()
         .map(|p| grid.local_date(&p.interval_start))
         .collect();
-    let channels: std::collections::BTreeSet<&str> =
-        points.iter().map(|p| p.channel.as_str()).collect();
+    let channels: std::collections::BTreeSet<&ChannelName> =
+        points.iter().map(|p| &p.channel).collect();
     for t in grid.interval_starts_in_dates(plan.first_date(), plan.last_date()) {
         if covered.contains(&grid.local_date(&t)) {
             continue;
         }
         for ch in &channels {
-            let aht = config.channel(ch).map_or(1.0, |c| c.aht_seconds());
-            let name = ChannelName::parse(ch).map_err(|e| e.to_string())?;
+            let aht = config.channel(ch.as_str()).map_or(1.0, |c| c.aht_seconds());
             records.push(
-                DemandRecord::new(t, name, 0.0, 0.0, 0.0, 0.0, aht)
+                DemandRecord::new(t, (*ch).clone(), 0.0, 0.0, 0.0, 0.0, aht)
                     .map_err(|(col, msg)| format!("{ch}: {col}: {msg}"))?,
             );
         }
     }
     let demand = DemandSeries::new(records).map_err(|e| e.to_string())?;
-    let input = SimulationInput::new(config, &demand, &plan).map_err(|e| e.to_string())?;
     let sim_opts = SimulationOptions {
         replications: opts.replications,
         seed: opts.seed,
         ..SimulationOptions::default()
     };
-    let report = simulate(&input, &sim_opts, |_, _| {}).map_err(|e| e.to_string())?;
+    let report = simulate(&plan, &demand, config, &sim_opts, &Silent).map_err(|e| e.to_string())?;
     let mut out = BTreeMap::new();
     for w in report
         .week
@@ -603,7 +584,7 @@ fn simulate_roster(
             .channel(w.channel.as_str())
             .is_some_and(|c| c.kind().is_deferred());
         out.insert(
-            w.channel.as_str().to_string(),
+            w.channel.clone(),
             Kpis {
                 abandon_rate: k.abandon_rate.map_or(0.0, |e| e.mean),
                 asa_seconds: if deferred {
@@ -655,7 +636,7 @@ fn kpis_of<'a>(rows: impl Iterator<Item = &'a StaffingRow>) -> Kpis {
 fn misses(config: &CentreConfig, channels: &[ChannelOutcome]) -> Vec<TargetMiss> {
     let mut out = Vec::new();
     for o in channels {
-        let (Some(ch), Some(k)) = (config.channel(&o.channel), o.kpis) else {
+        let (Some(ch), Some(k)) = (config.channel(o.channel.as_str()), o.kpis) else {
             continue;
         };
         let t = ch.targets();

@@ -5,7 +5,7 @@
 //! `volume_chnage` never silently produces "no change".
 //!
 //! ```
-//! use crate::scenario::Scenario;
+//! use rota_plan::scenario::Scenario;
 //! let s = Scenario::from_toml_str(r#"
 //!     name = "Voice down 10%"
 //!     [channels.voice]

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
 use rota_data::calendar::is_bank_holiday;
+use rota_data::channel::ChannelName;
 use rota_data::config::{CentreConfig, Channel, DemandQuantile};
 use rota_data::demand::DemandSeries;
 
@@ -28,7 +29,7 @@ pub struct ForecastPoint {
     /// Interval start.
     pub interval_start: DateTime<FixedOffset>,
     /// Channel name.
-    pub channel: String,
+    pub channel: ChannelName,
     /// Offered contacts to plan for (the configured quantile of the forecast).
     pub offered: f64,
     /// Average handle time, seconds.
@@ -43,7 +44,7 @@ pub fn forecast_points(series: &DemandSeries, quantile: DemandQuantile) -> Vec<F
         .iter()
         .map(|r| ForecastPoint {
             interval_start: r.interval_start(),
-            channel: r.channel().to_string(),
+            channel: r.channel().clone(),
             offered: r.offered(quantile),
             aht_s: r.aht_seconds(),
         })
@@ -124,7 +125,7 @@ pub fn channel_demands(
     let mut by_channel: BTreeMap<&str, BTreeMap<DateTime<FixedOffset>, &ForecastPoint>> =
         BTreeMap::new();
     for p in points {
-        if config.channel(&p.channel).is_none() {
+        if config.channel(p.channel.as_str()).is_none() {
             let known: Vec<String> = config
                 .channel_names()
                 .iter()
@@ -161,7 +162,7 @@ pub fn channel_demands(
             continue;
         };
         let chan_err = |source| PlanError::Channel {
-            channel: channel.name().to_string(),
+            channel: channel.name().clone(),
             source,
         };
         let model = channel_model(channel).map_err(chan_err)?;
@@ -197,7 +198,7 @@ pub fn channel_demands(
             ))));
         }
         out.push(ChannelDemand {
-            channel: channel.name().to_string(),
+            channel: channel.name().clone(),
             model,
             shrinkage: channel.shrinkage().total(),
             intervals,
@@ -242,13 +243,13 @@ mod tests {
         let points = vec![
             ForecastPoint {
                 interval_start: at(7, 45),
-                channel: "voice".into(),
+                channel: ChannelName::parse("voice").unwrap(),
                 offered: 5.0,
                 aht_s: 900.0,
             },
             ForecastPoint {
                 interval_start: at(8, 0),
-                channel: "voice".into(),
+                channel: ChannelName::parse("voice").unwrap(),
                 offered: 20.0,
                 aht_s: 900.0,
             },
@@ -270,7 +271,7 @@ mod tests {
         assert!(!i745.open && i800.open && i800.offered == 20.0);
         let bad = vec![ForecastPoint {
             interval_start: at(8, 0),
-            channel: "fax".into(),
+            channel: ChannelName::parse("fax").unwrap(),
             offered: 1.0,
             aht_s: 60.0,
         }];

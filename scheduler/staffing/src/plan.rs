@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 
 use chrono::{DateTime, FixedOffset};
+use rota_data::channel::ChannelName;
 use serde::{Deserialize, Serialize};
 
 use super::channel::{
@@ -25,7 +26,7 @@ pub enum PlanError {
     #[error("channel {channel}, interval {interval_start}: {source}")]
     Interval {
         /// Channel name.
-        channel: String,
+        channel: ChannelName,
         /// Interval start (RFC 3339).
         interval_start: String,
         /// What went wrong.
@@ -35,7 +36,7 @@ pub enum PlanError {
     #[error("channel {channel}: {source}")]
     Channel {
         /// Channel name.
-        channel: String,
+        channel: ChannelName,
         /// What went wrong.
         source: StaffingError,
     },
@@ -76,7 +77,7 @@ pub struct DemandInterval {
 #[derive(Debug, Clone)]
 pub struct ChannelDemand {
     /// Channel name as in the forecast (`voice`, `chat`, `email`, ...).
-    pub channel: String,
+    pub channel: ChannelName,
     /// How the channel turns demand into agents.
     pub model: ChannelModel,
     /// Share of paid time not available for contacts.
@@ -91,7 +92,7 @@ pub struct StaffingRow {
     /// Interval start, RFC 3339 with offset.
     pub interval_start: DateTime<FixedOffset>,
     /// Channel name.
-    pub channel: String,
+    pub channel: ChannelName,
     /// Contacts offered.
     pub offered: f64,
     /// Average handle time, seconds.
@@ -114,7 +115,7 @@ pub struct StaffingRow {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChannelSummary {
     /// Channel name.
-    pub channel: String,
+    pub channel: ChannelName,
     /// Contacts offered over the horizon.
     pub offered: f64,
     /// Σ required agents × interval length, hours.
@@ -133,13 +134,13 @@ pub struct ChannelSummary {
 
 fn row(
     iv: &DemandInterval,
-    channel: &str,
+    channel: &ChannelName,
     k: &IntervalKpis,
     shrinkage: f64,
 ) -> Result<StaffingRow, StaffingError> {
     Ok(StaffingRow {
         interval_start: iv.start,
-        channel: channel.to_string(),
+        channel: channel.clone(),
         offered: iv.offered,
         aht_seconds: iv.aht_s,
         required_agents: k.agents,
@@ -239,7 +240,7 @@ fn deferred_intervals(ch: &ChannelDemand) -> Vec<DeferredInterval> {
 }
 
 /// Agents per (channel, interval start) for evaluate mode.
-pub type Staffing = HashMap<(String, DateTime<FixedOffset>), f64>;
+pub type Staffing = HashMap<(ChannelName, DateTime<FixedOffset>), f64>;
 
 /// Predicted KPIs for a given staffing (evaluate mode).
 ///
@@ -302,9 +303,9 @@ pub fn evaluate_staffing(
 /// Per-channel totals: agent-hours, peak requirement, offered-weighted abandon rate and service level.
 pub fn summarise(rows: &[StaffingRow], interval_s: f64) -> Vec<ChannelSummary> {
     let hours = interval_s / 3600.0;
-    let mut order: Vec<String> = Vec::new();
-    let mut by: HashMap<String, ChannelSummary> = HashMap::new();
-    let mut sl_weight: HashMap<String, (f64, f64)> = HashMap::new();
+    let mut order: Vec<ChannelName> = Vec::new();
+    let mut by: HashMap<ChannelName, ChannelSummary> = HashMap::new();
+    let mut sl_weight: HashMap<ChannelName, (f64, f64)> = HashMap::new();
     for r in rows {
         let s = by.entry(r.channel.clone()).or_insert_with(|| {
             order.push(r.channel.clone());
@@ -376,7 +377,7 @@ pub fn write_staffing_csv<W: Write>(rows: &[StaffingRow], out: W) -> Result<(), 
     for r in rows {
         w.write_record([
             r.interval_start.to_rfc3339(),
-            r.channel.clone(),
+            r.channel.to_string(),
             format!("{:.4}", r.offered),
             format!("{:.2}", r.aht_seconds),
             format!("{}", round_to(r.required_agents, 4)),
@@ -437,13 +438,18 @@ pub fn read_agents_csv<R: Read>(input: R, file: &str) -> Result<Staffing, PlanEr
                 ),
             )
         })?;
-        let channel = field(c_channel).to_string();
-        if channel.is_empty() {
+        if field(c_channel).is_empty() {
             return Err(csv_err(
                 line,
                 format!("column channel (column {}) is empty", c_channel + 1),
             ));
         }
+        let channel = ChannelName::parse(field(c_channel)).map_err(|e| {
+            csv_err(
+                line,
+                format!("column channel (column {}): {e}", c_channel + 1),
+            )
+        })?;
         let agents: f64 = field(c_agents).parse().map_err(|_| {
             csv_err(
                 line,
@@ -508,7 +514,7 @@ mod tests {
         };
         vec![
             ChannelDemand {
-                channel: "voice".into(),
+                channel: ChannelName::parse("voice").unwrap(),
                 model: ChannelModel::Queue {
                     patience: Patience::exponential(180.0).unwrap(),
                     targets,
@@ -517,7 +523,7 @@ mod tests {
                 intervals: day(bell, open),
             },
             ChannelDemand {
-                channel: "chat".into(),
+                channel: ChannelName::parse("chat").unwrap(),
                 model: ChannelModel::Chat {
                     patience: Patience::exponential(300.0).unwrap(),
                     targets,
@@ -527,7 +533,7 @@ mod tests {
                 intervals: day(|i| bell(i) / 2.0, open),
             },
             ChannelDemand {
-                channel: "email".into(),
+                channel: ChannelName::parse("email").unwrap(),
                 model: ChannelModel::Deferred {
                     response: crate::ResponseTarget::new(4.0 * 3600.0, true).unwrap(),
                     max_occupancy: 0.95,
