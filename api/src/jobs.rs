@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::db::{status, Db, DbError};
+use crate::db::{Db, DbError, JobKind, JobStatus};
 
 /// How a job ended other than with success.
 #[derive(Debug, thiserror::Error)]
@@ -216,7 +216,7 @@ impl JobRunner {
     /// Records a queued job and hands it to a worker; returns the job id.
     pub fn submit(
         &self,
-        kind: &str,
+        kind: JobKind,
         centre_id: i64,
         params: &serde_json::Value,
         work: Work,
@@ -241,7 +241,7 @@ impl JobRunner {
         if sent != Some(true) {
             self.db.finish_job(
                 id,
-                status::FAILED,
+                JobStatus::Failed,
                 None,
                 Some("the service is shutting down"),
             )?;
@@ -250,7 +250,7 @@ impl JobRunner {
     }
 
     /// Asks a job to stop. Returns the job's status after the request (`None`: no such job).
-    pub fn cancel(&self, id: i64) -> Result<Option<String>, DbError> {
+    pub fn cancel(&self, id: i64) -> Result<Option<JobStatus>, DbError> {
         if let Some(flag) = self.flags.lock().ok().and_then(|f| f.get(&id).cloned()) {
             flag.store(true, Ordering::SeqCst);
         }
@@ -381,7 +381,7 @@ fn run_one(
         }
     }
     if cancel.load(Ordering::SeqCst) {
-        let _ = db.finish_job(id, status::CANCELLED, None, None);
+        let _ = db.finish_job(id, JobStatus::Cancelled, None, None);
         return;
     }
     let spent = Arc::new(AtomicBool::new(false));
@@ -401,31 +401,32 @@ fn run_one(
             return;
         }
         Ok(Err(JobFailure::Cancelled)) if spent.load(Ordering::SeqCst) => (
-            status::FAILED,
+            JobStatus::Failed,
             Some(format!(
                 "stopped after its time budget of {} s (job_time_budget_s); it is not retried: \
                  shorten the request (fewer days, a shorter solver time limit) or raise the budget",
                 budget.0.as_secs_f64()
             )),
         ),
-        Ok(Err(JobFailure::Cancelled)) if stopping.load(Ordering::SeqCst) => {
-            (status::FAILED, Some("interrupted by shutdown".to_string()))
-        }
-        Ok(Err(JobFailure::Cancelled)) => (status::CANCELLED, None),
-        Ok(Err(JobFailure::Failed(msg))) => (status::FAILED, Some(msg)),
+        Ok(Err(JobFailure::Cancelled)) if stopping.load(Ordering::SeqCst) => (
+            JobStatus::Failed,
+            Some("interrupted by shutdown".to_string()),
+        ),
+        Ok(Err(JobFailure::Cancelled)) => (JobStatus::Cancelled, None),
+        Ok(Err(JobFailure::Failed(msg))) => (JobStatus::Failed, Some(msg)),
         Ok(Err(JobFailure::Db(e))) => {
             tracing::error!(error = %e, "job storage failed");
-            (status::FAILED, Some(format!("storage failed: {e}")))
+            (JobStatus::Failed, Some(format!("storage failed: {e}")))
         }
         Err(_) => {
             tracing::error!("job panicked");
             (
-                status::FAILED,
+                JobStatus::Failed,
                 Some("internal error (the job stopped unexpectedly; see the service log)".into()),
             )
         }
     };
-    tracing::info!(status = final_status, error = ?error, "job ended");
+    tracing::info!(status = final_status.as_str(), error = ?error, "job ended");
     if let Err(e) = db.finish_job(id, final_status, None, error.as_deref()) {
         tracing::error!(error = %e, "cannot record the end of a job");
     }
@@ -450,7 +451,7 @@ mod tests {
         let runner = JobRunner::start(db.clone(), 1, Duration::from_millis(200));
         let id = runner
             .submit(
-                "forecast",
+                JobKind::Forecast,
                 centre,
                 &serde_json::json!({}),
                 Box::new(|ctx| loop {
@@ -460,13 +461,13 @@ mod tests {
             )
             .unwrap();
         let job = wait_final(&db, id);
-        assert_eq!(job.status, status::FAILED);
+        assert_eq!(job.status, JobStatus::Failed);
         let error = job.error.unwrap_or_default();
         assert!(error.contains("time budget of 0.2 s"), "{error}");
         // A job that ends in time keeps its own outcome: the watchdog does not touch it.
         let quick = runner
             .submit(
-                "forecast",
+                JobKind::Forecast,
                 centre,
                 &serde_json::json!({}),
                 Box::new(|_| Err(JobFailure::Failed("its own reason".into()))),
@@ -516,7 +517,7 @@ mod tests {
     fn wait_final(db: &Db, id: i64) -> crate::db::JobRow {
         for _ in 0..200 {
             let job = db.job(id).expect("read").expect("exists");
-            if ![status::QUEUED, status::RUNNING].contains(&job.status.as_str()) {
+            if job.status.is_finished() {
                 return job;
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -531,22 +532,22 @@ mod tests {
         let params = serde_json::json!({});
         let failed = runner
             .submit(
-                "forecast",
+                JobKind::Forecast,
                 c,
                 &params,
                 Box::new(|_| Err(JobFailure::Failed("no history".into()))),
             )
             .expect("submit");
         let panicked = runner
-            .submit("forecast", c, &params, Box::new(|_| panic!("boom")))
+            .submit(JobKind::Forecast, c, &params, Box::new(|_| panic!("boom")))
             .expect("submit");
         let job = wait_final(&db, failed);
         assert_eq!(
-            (job.status.as_str(), job.error.as_deref()),
-            (status::FAILED, Some("no history"))
+            (job.status, job.error.as_deref()),
+            (JobStatus::Failed, Some("no history"))
         );
         let job = wait_final(&db, panicked);
-        assert_eq!(job.status, status::FAILED);
+        assert_eq!(job.status, JobStatus::Failed);
         assert!(job.error.unwrap_or_default().contains("internal error"));
     }
 
@@ -556,7 +557,7 @@ mod tests {
         let runner = JobRunner::start(db.clone(), 1, Duration::from_secs(3600));
         let id = runner
             .submit(
-                "schedule",
+                JobKind::Schedule,
                 c,
                 &serde_json::json!({}),
                 Box::new(|ctx| {
@@ -569,10 +570,10 @@ mod tests {
                 }),
             )
             .expect("submit");
-        while db.job(id).expect("read").expect("exists").status != status::RUNNING {
+        while db.job(id).expect("read").expect("exists").status != JobStatus::Running {
             std::thread::sleep(Duration::from_millis(10));
         }
         runner.cancel(id).expect("cancel");
-        assert_eq!(wait_final(&db, id).status, status::CANCELLED);
+        assert_eq!(wait_final(&db, id).status, JobStatus::Cancelled);
     }
 }

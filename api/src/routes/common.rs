@@ -6,7 +6,7 @@ use actix_web::{http::header, HttpResponse};
 use serde::Serialize;
 
 use super::{blocking, centre_or_404, csv_file, AppState};
-use crate::db::{Db, DbError, JobRow};
+use crate::db::{Db, DbError, JobKind, JobRow};
 use crate::jobs::{JobFailure, Work};
 use crate::problem::Problem;
 
@@ -77,8 +77,8 @@ where
 
 /// A checked job, ready to queue.
 pub struct NewJob {
-    /// `forecast`, `schedule` or `simulation`.
-    pub kind: &'static str,
+    /// What the job computes.
+    pub kind: JobKind,
     /// The centre it works for.
     pub centre_id: i64,
     /// The request, as the job row records it.

@@ -10,8 +10,8 @@ use super::{
     centres, forecasts, histories, jobs, reports, rosters, scenarios, simulations, staffing, Health,
 };
 use crate::db::{
-    CentreRow, ComparisonRow, ForecastRow, HistoryRow, JobRow, ReportRow, RequirementSetRow,
-    RosterRow, SimulationRow,
+    CentreRow, ComparisonRow, ForecastRow, HistoryRow, JobKind, JobRow, JobStatus, ReportRow,
+    RequirementSetRow, RosterRow, SimulationRow,
 };
 use crate::problem::{FieldProblem, Findings, Problem};
 
@@ -41,7 +41,8 @@ use crate::problem::{FieldProblem, Findings, Problem};
         reports::create, reports::list, reports::get, reports::html,
     ),
     components(schemas(
-        Problem, Health, CentreRow, HistoryRow, JobRow, ForecastRow, RequirementSetRow,
+        Problem, Health, CentreRow, HistoryRow, JobRow, JobKind, JobStatus, ForecastRow,
+        RequirementSetRow,
         RosterRow, SimulationRow, centres::CreateCentre, centres::UpdateCentre,
         histories::HistoryDetails, forecasts::CreateForecast, staffing::Requirements,
         staffing::CreateRequirementSet, rosters::CreateSchedule, simulations::CreateSimulation,

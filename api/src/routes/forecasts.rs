@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::common::{centre_list, queue_job, stored_csv, stored_history, stored_json, NewJob};
 use super::{centre_or_404, AppState};
-use crate::db::{Db, ForecastRow, JobRow};
+use crate::db::{Db, ForecastRow, JobKind, JobRow};
 use crate::problem::Problem;
 use crate::work::{self, parse_config};
 
@@ -72,7 +72,7 @@ pub async fn create(
         let config_toml = centre.config_toml;
         let jdb = db.clone();
         Ok(NewJob {
-            kind: "forecast",
+            kind: JobKind::Forecast,
             centre_id,
             params,
             work: Box::new(move |ctx| {

@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 
 use super::common::{centre_list, stored_json};
 use super::{blocking, AppState};
-use crate::db::{status, Db, JobRow};
+use crate::db::{Db, JobRow};
 use crate::problem::Problem;
 
 /// One job: status, progress (0..1), current step, result id or error.
@@ -47,7 +47,7 @@ pub async fn cancel(
             .db
             .job(id)?
             .ok_or_else(|| Problem::not_found("job", id))?;
-        if ![status::QUEUED, status::RUNNING].contains(&job.status.as_str()) {
+        if job.status.is_finished() {
             return Err(Problem::conflict(format!(
                 "job {id} has already finished ({})",
                 job.status

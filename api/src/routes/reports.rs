@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use super::common::{centre_list, queue_job, stored, stored_history, stored_json, NewJob};
 use super::histories::optional_json;
 use super::{centre_or_404, AppState};
-use crate::db::{Db, JobRow, ReportRow};
+use crate::db::{Db, JobKind, JobRow, ReportRow};
 use crate::problem::Problem;
 use crate::work::{self, parse_config};
 
@@ -80,7 +80,7 @@ pub async fn create(
         let centre_id = centre.id;
         let jdb = db.clone();
         Ok(NewJob {
-            kind: "report",
+            kind: JobKind::Report,
             centre_id,
             params,
             work: Box::new(move |ctx| {

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::common::{centre_list, queue_job, stored, stored_csv, stored_json, NewJob};
 use super::{centre_or_404, AppState};
-use crate::db::{Db, JobRow, RosterFile, RosterRow};
+use crate::db::{Db, JobKind, JobRow, RosterFile, RosterRow};
 use crate::jobs::JobFailure;
 use crate::problem::Problem;
 use crate::work::{self, parse_config};
@@ -91,7 +91,7 @@ pub async fn create(
         let set_id = set.id;
         let jdb = db.clone();
         Ok(NewJob {
-            kind: "schedule",
+            kind: JobKind::Schedule,
             centre_id,
             params,
             work: Box::new(move |ctx| {

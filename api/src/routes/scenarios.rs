@@ -10,7 +10,7 @@ use super::common::{centre_list, queue_job, stored, stored_json, NewJob};
 use super::rosters::MAX_TIME_LIMIT_S;
 use super::simulations::MAX_REPLICATIONS;
 use super::{centre_or_404, AppState};
-use crate::db::{ComparisonRow, Db, JobRow};
+use crate::db::{ComparisonRow, Db, JobKind, JobRow};
 use crate::jobs::JobFailure;
 use crate::problem::Problem;
 use crate::work::{self, parse_config, parse_scenario, SHIPPED_SCENARIOS};
@@ -160,7 +160,7 @@ pub async fn create(
         let forecast_id = forecast.id;
         let jdb = db.clone();
         Ok(NewJob {
-            kind: "scenarios",
+            kind: JobKind::Scenarios,
             centre_id,
             params,
             work: Box::new(move |ctx| {

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use super::common::{queue_job, stored_csv, stored_json, NewJob};
 use super::histories::optional_json;
 use super::{centre_or_404, AppState};
-use crate::db::{Db, JobRow, SimulationRow};
+use crate::db::{Db, JobKind, JobRow, SimulationRow};
 use crate::jobs::JobFailure;
 use crate::problem::Problem;
 use crate::work::{self, parse_config};
@@ -93,7 +93,7 @@ pub async fn create(
         let centre_id = centre.id;
         let jdb = db.clone();
         Ok(NewJob {
-            kind: "simulation",
+            kind: JobKind::Simulation,
             centre_id,
             params,
             work: Box::new(move |ctx| {

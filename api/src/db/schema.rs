@@ -1,0 +1,137 @@
+//! The schema: numbered migrations, applied in order and recorded in `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+use super::DbError;
+
+/// The schema, one script per version. Never edit a published script: append a new one.
+pub(super) const MIGRATIONS: &[&str] = &[
+    // 1: the whole first schema.
+    "CREATE TABLE centres (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        config_toml TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE histories (
+        id INTEGER PRIMARY KEY,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        filename TEXT NOT NULL,
+        uploaded_at TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        records INTEGER NOT NULL,
+        first_day TEXT,
+        last_day TEXT,
+        content BLOB NOT NULL,
+        summary_json TEXT NOT NULL,
+        summary_text TEXT NOT NULL,
+        recent_json TEXT NOT NULL
+    );
+    CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        status TEXT NOT NULL,
+        progress REAL NOT NULL,
+        message TEXT NOT NULL,
+        params_json TEXT NOT NULL,
+        result_id INTEGER,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT
+    );
+    CREATE TABLE forecasts (
+        id INTEGER PRIMARY KEY,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        history_id INTEGER NOT NULL REFERENCES histories(id),
+        job_id INTEGER REFERENCES jobs(id),
+        first_day TEXT NOT NULL,
+        days INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        models_json TEXT NOT NULL,
+        csv TEXT NOT NULL
+    );
+    CREATE TABLE requirement_sets (
+        id INTEGER PRIMARY KEY,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        forecast_id INTEGER NOT NULL REFERENCES forecasts(id),
+        quantile TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        summary_json TEXT NOT NULL,
+        csv TEXT NOT NULL
+    );
+    CREATE TABLE rosters (
+        id INTEGER PRIMARY KEY,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        requirement_set_id INTEGER NOT NULL REFERENCES requirement_sets(id),
+        job_id INTEGER REFERENCES jobs(id),
+        first_day TEXT NOT NULL,
+        days INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        summary_json TEXT NOT NULL,
+        roster_json TEXT NOT NULL,
+        shifts_csv TEXT NOT NULL,
+        activities_csv TEXT NOT NULL,
+        coverage_csv TEXT NOT NULL
+    );
+    CREATE TABLE simulations (
+        id INTEGER PRIMARY KEY,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        roster_id INTEGER NOT NULL REFERENCES rosters(id),
+        job_id INTEGER REFERENCES jobs(id),
+        created_at TEXT NOT NULL,
+        report_json TEXT NOT NULL
+    );
+    CREATE INDEX histories_centre ON histories(centre_id);
+    CREATE INDEX forecasts_centre ON forecasts(centre_id);
+    CREATE INDEX rosters_centre ON rosters(centre_id);
+    CREATE INDEX jobs_centre ON jobs(centre_id);",
+    // 2: the per-interval simulated KPIs as a file.
+    "ALTER TABLE simulations ADD COLUMN intervals_csv TEXT NOT NULL DEFAULT '';",
+    // 3: scenario comparisons and performance reports.
+    "CREATE TABLE comparisons (
+        id INTEGER PRIMARY KEY,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        forecast_id INTEGER NOT NULL REFERENCES forecasts(id),
+        job_id INTEGER REFERENCES jobs(id),
+        created_at TEXT NOT NULL,
+        comparison_json TEXT NOT NULL,
+        html TEXT NOT NULL
+    );
+    CREATE TABLE reports (
+        id INTEGER PRIMARY KEY,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        history_id INTEGER NOT NULL REFERENCES histories(id),
+        job_id INTEGER REFERENCES jobs(id),
+        created_at TEXT NOT NULL,
+        first_day TEXT NOT NULL,
+        last_day TEXT NOT NULL,
+        report_json TEXT NOT NULL,
+        html TEXT NOT NULL
+    );
+    CREATE INDEX comparisons_centre ON comparisons(centre_id);
+    CREATE INDEX reports_centre ON reports(centre_id);",
+];
+
+/// Brings the schema of `conn` up to date, one transaction per script; a file written by a
+/// newer Rota is refused.
+pub(super) fn migrate(conn: &mut Connection) -> Result<(), DbError> {
+    let known = MIGRATIONS.len() as i64;
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > known {
+        return Err(DbError::TooNew {
+            found: current,
+            known,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+        tracing::info!(version = i + 1, "database migrated");
+    }
+    Ok(())
+}

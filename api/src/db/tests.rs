@@ -1,0 +1,375 @@
+//! The storage's own tests: migrations, every stored kind written and read back, job states, and
+//! corrupt or unknown stored values read as errors.
+
+use rusqlite::Connection;
+
+use super::schema::MIGRATIONS;
+use super::*;
+
+fn temp_db() -> (tempfile::TempDir, Db) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Db::open(&dir.path().join("rota.db")).expect("open");
+    (dir, db)
+}
+
+#[test]
+fn migrations_run_once_and_reopen_keeps_data() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("rota.db");
+    {
+        let db = Db::open(&path).expect("open");
+        assert_eq!(
+            db.schema_version().expect("version"),
+            MIGRATIONS.len() as i64
+        );
+        assert!(db
+            .insert_centre("North", "x = 1")
+            .expect("insert")
+            .is_some());
+    }
+    let db = Db::open(&path).expect("reopen");
+    let centres = db.centres().expect("list");
+    assert_eq!(centres.len(), 1);
+    assert_eq!(centres[0].name, "North");
+}
+
+#[test]
+fn duplicate_centre_names_are_refused() {
+    let (_dir, db) = temp_db();
+    assert!(db.insert_centre("North", "a").expect("insert").is_some());
+    assert!(db.insert_centre("North", "b").expect("insert").is_none());
+}
+
+#[test]
+fn interrupted_jobs_are_failed_not_lost() {
+    let (_dir, db) = temp_db();
+    let c = db.insert_centre("North", "a").expect("insert").expect("id");
+    let queued = db
+        .insert_job(JobKind::Forecast, c, &serde_json::json!({}))
+        .expect("job");
+    let running = db
+        .insert_job(JobKind::Schedule, c, &serde_json::json!({}))
+        .expect("job");
+    assert!(db.start_job(running).expect("start"));
+    let done = db
+        .insert_job(JobKind::Forecast, c, &serde_json::json!({}))
+        .expect("job");
+    assert!(db.start_job(done).expect("start"));
+    db.finish_job(done, JobStatus::Failed, None, Some("bad"))
+        .expect("finish");
+    assert_eq!(db.fail_interrupted_jobs().expect("fail"), 2);
+    for id in [queued, running] {
+        let job = db.job(id).expect("read").expect("exists");
+        assert_eq!(job.status, JobStatus::Failed);
+        assert_eq!(job.error.as_deref(), Some("interrupted by restart"));
+    }
+    assert_eq!(
+        db.job(done)
+            .expect("read")
+            .expect("exists")
+            .error
+            .as_deref(),
+        Some("bad")
+    );
+}
+
+#[test]
+fn a_cancelled_queued_job_never_starts() {
+    let (_dir, db) = temp_db();
+    let c = db.insert_centre("North", "a").expect("insert").expect("id");
+    let id = db
+        .insert_job(JobKind::Forecast, c, &serde_json::json!({}))
+        .expect("job");
+    assert_eq!(
+        db.cancel_queued_job(id).expect("cancel"),
+        Some(JobStatus::Cancelled)
+    );
+    assert!(!db.start_job(id).expect("start"));
+}
+
+#[test]
+fn every_stored_row_reads_back_one_and_listed() {
+    let (_dir, db) = temp_db();
+    let Chain {
+        c,
+        h,
+        job,
+        f,
+        q,
+        rjob,
+        r,
+    } = chain(&db);
+    let sjob = db
+        .insert_job(JobKind::Simulation, c, &serde_json::json!({}))
+        .expect("job");
+    let report = r#"{"all_targets_met":true,"kpis":[1],"report":{"k":5}}"#;
+    let s = db
+        .insert_simulation(c, r, sjob, report, "intervals")
+        .expect("simulation");
+
+    assert_eq!(db.centre(c).expect("centre").expect("exists").name, "North");
+    let hist = db.history(h).expect("history").expect("exists");
+    assert_eq!((hist.bytes, hist.records), (3, 3));
+    assert_eq!(hist.first_day.as_deref(), Some("2026-11-01"));
+    assert_eq!(db.histories(c).expect("list").len(), 1);
+    let (summary, text, recent) = db.history_details(h).expect("details").expect("exists");
+    assert_eq!(
+        (summary["s"].as_i64(), text.as_str(), recent["r"].as_i64()),
+        (Some(1), "text", Some(2))
+    );
+    assert_eq!(
+        db.history_content(h).expect("content"),
+        Some(("h.csv".into(), b"abc".to_vec()))
+    );
+
+    let j = db.job(job).expect("job").expect("exists");
+    assert_eq!(
+        (j.kind, j.status, j.result_id),
+        (JobKind::Forecast, JobStatus::Succeeded, Some(f))
+    );
+    assert_eq!(j.params["days"], 7);
+    assert_eq!(
+        db.jobs(c)
+            .expect("jobs")
+            .iter()
+            .map(|j| j.id)
+            .collect::<Vec<_>>(),
+        [sjob, rjob, job]
+    );
+
+    let fr = db.forecast(f).expect("forecast").expect("exists");
+    assert_eq!(
+        (fr.history_id, fr.job_id, fr.days, fr.models["m"].as_i64()),
+        (h, Some(job), 7, Some(3))
+    );
+    assert_eq!(db.forecasts(c).expect("list")[0].id, f);
+    assert_eq!(db.forecast_csv(f).expect("csv").as_deref(), Some("f,csv"));
+
+    let qr = db.requirement_set(q).expect("set").expect("exists");
+    assert_eq!(
+        (
+            qr.forecast_id,
+            qr.quantile.as_str(),
+            qr.summary["q"].as_i64()
+        ),
+        (f, "p50", Some(4))
+    );
+    assert_eq!(
+        db.requirement_csv(q).expect("csv").as_deref(),
+        Some("q,csv")
+    );
+
+    let rr = db.roster(r).expect("roster").expect("exists");
+    assert_eq!(
+        (rr.requirement_set_id, rr.summary["gap"].as_f64()),
+        (q, Some(0.01))
+    );
+    assert_eq!(db.rosters(c).expect("list")[0].id, r);
+    for (file, text) in [
+        (RosterFile::Shifts, "shifts"),
+        (RosterFile::Activities, "activities"),
+        (RosterFile::Coverage, "coverage"),
+        (RosterFile::Json, "{}"),
+    ] {
+        assert_eq!(
+            db.roster_file(r, file).expect("file").as_deref(),
+            Some(text)
+        );
+    }
+    assert_eq!(db.roster_forecast_id(r).expect("forecast id"), Some(f));
+
+    let sr = db.simulation(s).expect("simulation").expect("exists");
+    assert!(sr.all_targets_met);
+    assert_eq!(
+        (sr.roster_id, sr.kpis[0].as_i64(), sr.report["k"].as_i64()),
+        (r, Some(1), Some(5))
+    );
+    assert_eq!(
+        db.simulation_csv(s).expect("csv").as_deref(),
+        Some("intervals")
+    );
+
+    assert!(db.forecast(f + 100).expect("read").is_none());
+    assert!(db.forecast_csv(f + 100).expect("read").is_none());
+    assert!(db.rosters(c + 100).expect("list").is_empty());
+}
+
+#[test]
+fn a_corrupt_stored_document_is_a_json_error() {
+    let (_dir, db) = temp_db();
+    let c = db.insert_centre("North", "a").expect("insert").expect("id");
+    let job = db
+        .insert_job(JobKind::Forecast, c, &serde_json::json!({}))
+        .expect("job");
+    db.lock()
+        .expect("lock")
+        .execute("UPDATE jobs SET params_json = '{' WHERE id = ?1", [job])
+        .expect("corrupt");
+    assert!(matches!(db.job(job), Err(DbError::Json(_))));
+    assert!(matches!(db.jobs(c), Err(DbError::Json(_))));
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("rota.db");
+    {
+        let conn = Connection::open(&path).expect("open");
+        conn.pragma_update(None, "user_version", 99).expect("set");
+    }
+    assert!(matches!(
+        Db::open(&path),
+        Err(DbError::TooNew { found: 99, .. })
+    ));
+}
+
+#[test]
+fn job_kinds_and_statuses_keep_their_stored_and_sent_words() {
+    let kinds = JobKind::ALL.map(JobKind::as_str);
+    assert_eq!(
+        kinds,
+        ["forecast", "schedule", "simulation", "scenarios", "report"]
+    );
+    let statuses = JobStatus::ALL.map(JobStatus::as_str);
+    assert_eq!(
+        statuses,
+        ["queued", "running", "succeeded", "failed", "cancelled"]
+    );
+    for kind in JobKind::ALL {
+        assert_eq!(kind.as_str().parse::<JobKind>(), Ok(kind));
+        assert_eq!(serde_json::to_value(kind).expect("json"), kind.as_str());
+        assert_eq!(kind.to_string(), kind.as_str());
+    }
+    for status in JobStatus::ALL {
+        assert_eq!(status.as_str().parse::<JobStatus>(), Ok(status));
+        assert_eq!(serde_json::to_value(status).expect("json"), status.as_str());
+        assert_eq!(status.to_string(), status.as_str());
+    }
+    assert!("Queued".parse::<JobStatus>().is_err());
+    assert!("roster".parse::<JobKind>().is_err());
+}
+
+#[test]
+fn an_unknown_stored_job_kind_or_status_is_an_error() {
+    let (_dir, db) = temp_db();
+    let c = db.insert_centre("North", "a").expect("insert").expect("id");
+    let job = db
+        .insert_job(JobKind::Forecast, c, &serde_json::json!({}))
+        .expect("job");
+    let raw: (String, String) = db
+        .lock()
+        .expect("lock")
+        .query_row("SELECT kind, status FROM jobs WHERE id = ?1", [job], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("raw");
+    assert_eq!(raw, ("forecast".to_string(), "queued".to_string()));
+    for sql in [
+        "UPDATE jobs SET status = 'lost' WHERE id = ?1",
+        "UPDATE jobs SET status = 'queued', kind = 'roster' WHERE id = ?1",
+    ] {
+        db.lock()
+            .expect("lock")
+            .execute(sql, [job])
+            .expect("corrupt");
+        let err = db.job(job).expect_err("an unknown word is an error");
+        assert!(matches!(err, DbError::Sqlite(_)), "{err}");
+        assert!(err.to_string().contains("unknown job"), "{err}");
+        assert!(db.jobs(c).is_err());
+    }
+}
+
+#[test]
+fn the_simulation_document_reads_back_typed_and_whole() {
+    // The shape `work::simulate` stores.
+    let stored = serde_json::json!({
+        "kpis": [{"channel": "voice", "kpi": "abandon_rate", "value": 0.04, "met": true}],
+        "all_targets_met": false,
+        "report": {"week": [], "verdict": {"channels": []}},
+    });
+    let doc: SimulationDocument = serde_json::from_value(stored.clone()).expect("typed");
+    assert!(!doc.all_targets_met);
+    assert_eq!(doc.kpis.len(), 1);
+    assert_eq!(serde_json::to_value(&doc).expect("json"), stored);
+
+    let (_dir, db) = temp_db();
+    let Chain { c, r, .. } = chain(&db);
+    let job = db
+        .insert_job(JobKind::Simulation, c, &serde_json::json!({}))
+        .expect("job");
+    // Without its verdict the document is corrupt: it does not read as "targets missed".
+    let s = db
+        .insert_simulation(c, r, job, r#"{"kpis":[],"report":{}}"#, "")
+        .expect("simulation");
+    assert!(matches!(db.simulation(s), Err(DbError::Json(_))));
+}
+
+/// The ids of one of each stored kind up to a roster, each made from the one before.
+struct Chain {
+    /// Centre `North`.
+    c: i64,
+    /// History `h.csv` (3 bytes, 3 records).
+    h: i64,
+    /// The forecast job (params `{"days": 7}`).
+    job: i64,
+    /// Forecast of 7 days from 2026-11-16 (models `{"m":3}`, CSV `f,csv`).
+    f: i64,
+    /// Requirement set at p50 (summary `{"q":4}`, CSV `q,csv`).
+    q: i64,
+    /// The schedule job.
+    rjob: i64,
+    /// Roster (summary `{"gap":0.01}`, files named after themselves, JSON `{}`).
+    r: i64,
+}
+
+fn chain(db: &Db) -> Chain {
+    let c = db.insert_centre("North", "a").expect("insert").expect("id");
+    let h = db
+        .insert_history(&NewHistory {
+            centre_id: c,
+            filename: "h.csv".into(),
+            content: b"abc".to_vec(),
+            records: 3,
+            first_day: Some("2026-11-01".into()),
+            last_day: None,
+            summary_json: r#"{"s":1}"#.into(),
+            summary_text: "text".into(),
+            recent_json: r#"{"r":2}"#.into(),
+        })
+        .expect("history");
+    let job = db
+        .insert_job(JobKind::Forecast, c, &serde_json::json!({"days": 7}))
+        .expect("job");
+    let f = db
+        .insert_forecast(c, h, job, "2026-11-16", 7, r#"{"m":3}"#, "f,csv")
+        .expect("forecast");
+    let q = db
+        .insert_requirement_set(c, f, "p50", r#"{"q":4}"#, "q,csv")
+        .expect("requirements");
+    let rjob = db
+        .insert_job(JobKind::Schedule, c, &serde_json::json!({}))
+        .expect("job");
+    let r = db
+        .insert_roster(&NewRoster {
+            centre_id: c,
+            requirement_set_id: q,
+            job_id: rjob,
+            first_day: "2026-11-16".into(),
+            days: 7,
+            summary_json: r#"{"gap":0.01}"#.into(),
+            roster_json: "{}".into(),
+            shifts_csv: "shifts".into(),
+            activities_csv: "activities".into(),
+            coverage_csv: "coverage".into(),
+        })
+        .expect("roster");
+    Chain {
+        c,
+        h,
+        job,
+        f,
+        q,
+        rjob,
+        r,
+    }
+}
