@@ -221,7 +221,7 @@ pub fn series_from_history(
     let spd = slots_per_day(&history.grid());
     let (Some(first), Some(last)) = (dense.slots.first(), dense.slots.last()) else {
         return Err(ForecastError::HistoryTooShort {
-            channel: channel.as_str().to_string(),
+            channel: channel.clone(),
             have: 0,
             need: 21,
             why: "the history has no interval for this channel",
@@ -329,7 +329,7 @@ pub struct DemandRow {
     /// Interval start in the centre's time zone.
     pub interval_start: DateTime<Tz>,
     /// Channel.
-    pub channel: String,
+    pub channel: ChannelName,
     /// Mean offered.
     pub offered_mean: f64,
     /// P10 offered.
@@ -396,7 +396,7 @@ pub fn write_forecast_csv(
         path,
         rows.iter().map(|r| rota_data::demand::DemandLine {
             interval_start: r.interval_start.fixed_offset(),
-            channel: &r.channel,
+            channel: r.channel.as_str(),
             offered: [r.offered_mean, r.offered_p10, r.offered_p50, r.offered_p90],
             aht_seconds: r.aht_seconds,
         }),
@@ -418,14 +418,9 @@ pub fn demand_series(
                 channel: row.channel,
             });
         };
-        let channel =
-            ChannelName::parse(&row.channel).map_err(|e| ForecastError::InvalidSeries {
-                channel: row.channel.clone(),
-                reason: e.to_string(),
-            })?;
         let record = DemandRecord::new(
             row.interval_start.fixed_offset(),
-            channel,
+            row.channel.clone(),
             row.offered_mean,
             row.offered_p10,
             row.offered_p50,

@@ -18,6 +18,7 @@
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use rota_data::channel::ChannelName;
 
 use crate::error::ForecastError;
 use crate::model::Model;
@@ -82,7 +83,7 @@ pub struct ModelScore {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelBacktest {
     /// Channel name.
-    pub channel: String,
+    pub channel: ChannelName,
     /// Scored origins (first forecast day of each).
     pub origins: Vec<NaiveDate>,
     /// Actual offered over all scored intervals.
@@ -135,7 +136,7 @@ pub fn backtest_channel(
     let need = MIN_TRAIN + 7 * (settings.origins - 1) + h;
     if n < need {
         return Err(ForecastError::HistoryTooShort {
-            channel: series.channel().to_string(),
+            channel: series.channel_name().clone(),
             have: series.observed_days(),
             need,
             why: "three weeks of training before the first weekly origin plus the origins and horizon",
@@ -281,7 +282,7 @@ pub fn backtest_channel(
         .model
         .clone();
     Ok(ChannelBacktest {
-        channel: series.channel().to_string(),
+        channel: series.channel_name().clone(),
         origins: origins[calib..]
             .iter()
             .map(|&o| series.days()[o].date)
@@ -389,7 +390,7 @@ pub fn write_csv<W: std::io::Write>(results: &[ChannelBacktest], w: W) -> csv::R
             let mut row =
                 |lead: String, wape: [f64; 3], wape_p50: f64, mase: f64, bias: f64, cov: f64| {
                     out.write_record([
-                        r.channel.clone(),
+                        r.channel.to_string(),
                         s.model.clone(),
                         s.baseline.to_string(),
                         (s.model == r.selected).to_string(),

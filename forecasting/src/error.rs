@@ -1,5 +1,7 @@
 //! Errors of the forecasting crate: each says what was wrong in planner's words.
 
+use rota_data::channel::ChannelName;
+
 /// Why a forecast or a backtest could not be produced.
 #[derive(Debug, thiserror::Error, Clone, PartialEq)]
 pub enum ForecastError {
@@ -9,7 +11,7 @@ pub enum ForecastError {
          ({why})"
     )]
     HistoryTooShort {
-        channel: String,
+        channel: ChannelName,
         have: usize,
         need: usize,
         why: &'static str,
@@ -22,7 +24,10 @@ pub enum ForecastError {
     UnknownChannel { name: String, known: String },
     /// The input series is inconsistent (lengths, dates, grid).
     #[error("invalid series for channel `{channel}`: {reason}")]
-    InvalidSeries { channel: String, reason: String },
+    InvalidSeries {
+        channel: ChannelName,
+        reason: String,
+    },
     /// The horizon does not follow the training data (it starts before the data ends).
     #[error("the forecast must start after the training data ends (day {start} < {end})")]
     HorizonOverlapsTraining { start: usize, end: usize },
@@ -36,7 +41,7 @@ pub enum ForecastError {
          [channels.{channel}] in the centre configuration, or map the export's AHT column \
          (--column aht_seconds=HEADER, with --aht-unit if it is not in seconds)"
     )]
-    NoHandleTime { channel: String },
+    NoHandleTime { channel: ChannelName },
     /// A configuration value for a model or the backtest is out of range.
     #[error("invalid setting: {0}")]
     InvalidSetting(String),

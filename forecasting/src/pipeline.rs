@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use rota_data::channel::ChannelName;
 
 use crate::aht::{AhtForecast, AhtSettings};
 use crate::backtest::{backtest_channel, BacktestSettings, ChannelBacktest};
@@ -59,7 +60,7 @@ impl Default for ForecastSettings {
 #[derive(Debug, Clone)]
 pub struct ChannelForecast {
     /// Channel name.
-    pub channel: String,
+    pub channel: ChannelName,
     /// Model selected by the backtest.
     pub model: String,
     /// Calibrated negative-binomial dispersion.
@@ -102,7 +103,7 @@ pub fn forecast_channel(
             .first()
             .map(|d| d.date)
             .ok_or_else(|| ForecastError::HistoryTooShort {
-                channel: series.channel().to_string(),
+                channel: series.channel_name().clone(),
                 have: 0,
                 need: 21,
                 why: "a forecast needs history",
@@ -157,7 +158,7 @@ pub fn forecast_channel(
         }
     }
     Ok(ChannelForecast {
-        channel: series.channel().to_string(),
+        channel: series.channel_name().clone(),
         model: backtest.selected.clone(),
         dispersion,
         days,

@@ -8,6 +8,7 @@
 //! with the same value twice). This keeps weekly seasonality exact (672 slots a week at 15 minutes).
 
 use chrono::{Datelike, NaiveDate, Weekday};
+use rota_data::channel::ChannelName;
 
 use crate::error::ForecastError;
 
@@ -77,7 +78,7 @@ impl DayInfo {
 /// consecutive dates, matching lengths, finite non-negative values.
 #[derive(Debug, Clone)]
 pub struct ChannelSeries {
-    channel: String,
+    channel: ChannelName,
     slots_per_day: usize,
     days: Vec<DayInfo>,
     offered: Vec<Option<f64>>,
@@ -89,12 +90,13 @@ impl ChannelSeries {
     /// Build a series of offered contacts. `offered[d * slots_per_day + s]` is the count of day `d`,
     /// slot `s`; `None` = not observed (missing day, DST gap).
     pub fn new(
-        channel: impl Into<String>,
+        channel: impl AsRef<str>,
         slots_per_day: usize,
         days: Vec<DayInfo>,
         offered: Vec<Option<f64>>,
     ) -> Result<Self, ForecastError> {
-        let channel = channel.into();
+        let channel = ChannelName::parse(channel.as_ref())
+            .map_err(|e| ForecastError::InvalidSetting(format!("a series' channel name: {e}")))?;
         let invalid = |reason: String| ForecastError::InvalidSeries {
             channel: channel.clone(),
             reason,
@@ -160,6 +162,10 @@ impl ChannelSeries {
 
     /// Channel name.
     pub fn channel(&self) -> &str {
+        self.channel.as_str()
+    }
+    /// Channel name, parsed.
+    pub fn channel_name(&self) -> &ChannelName {
         &self.channel
     }
     /// Intervals per day (96 at 15 minutes, 48 at 30).
@@ -277,7 +283,7 @@ impl<'a> Training<'a> {
         let have = self.observed_days();
         if self.end < need || have + 2 < need {
             return Err(ForecastError::HistoryTooShort {
-                channel: self.channel().to_string(),
+                channel: self.series.channel_name().clone(),
                 have,
                 need,
                 why,

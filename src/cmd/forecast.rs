@@ -58,7 +58,7 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
             }
         });
         summary.push(ChannelFigure {
-            channel: f.channel.to_string(),
+            channel: f.channel.clone(),
             model: f.model.to_string(),
             backtest_wape: sel.wape,
             backtest_wape_daily: sel.wape_daily,
@@ -127,7 +127,7 @@ struct ForecastSummary {
 
 #[derive(Serialize)]
 struct ChannelFigure {
-    channel: String,
+    channel: rota_data::channel::ChannelName,
     model: String,
     /// Weighted absolute percentage error of the chosen model in the backtest, per interval
     /// (fraction).
