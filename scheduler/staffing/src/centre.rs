@@ -12,7 +12,6 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
-use rota_data::calendar::is_bank_holiday;
 use rota_data::channel::ChannelName;
 use rota_data::config::{CentreConfig, Channel, DemandQuantile};
 use rota_data::demand::DemandSeries;
@@ -100,18 +99,6 @@ pub fn channel_model(channel: &Channel) -> Result<ChannelModel, StaffingError> {
     }
 }
 
-/// Whether `channel` is worked in the interval starting at `start`.
-pub fn is_open(config: &CentreConfig, channel: &Channel, start: &DateTime<FixedOffset>) -> bool {
-    let grid = config.grid();
-    let date = grid.local_date(start);
-    if config.centre().closed_on_bank_holidays() && is_bank_holiday(date) {
-        return false;
-    }
-    if config.is_closed_special(channel.name(), date) {
-        return false;
-    }
-    channel.is_worked_at(grid.weekday(start), grid.minute_of_day(start))
-}
 
 /// Lay the forecast of every configured channel on the centre's interval grid, from the first to
 /// the last forecast date (missing intervals have no demand), with the channel's model, shrinkage
@@ -171,7 +158,8 @@ pub fn channel_demands(
         for start in &starts {
             let point = series.get(start);
             on_grid += usize::from(point.is_some());
-            let open = is_open(config, channel, start);
+            // The centre's one opening calendar: hours, bank holidays and closed special days.
+            let open = config.is_worked_at(channel, start);
             let offered = point.map_or(0.0, |p| p.offered);
             if !open && offered > 0.0 && !channel.kind().is_deferred() {
                 tracing::debug!(channel = %channel.name(), %start, offered, "forecast demand while the channel is closed is not staffed");

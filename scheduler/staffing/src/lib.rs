@@ -37,7 +37,7 @@ pub mod service_curve;
 pub use calculator::{
     erlang_calculator, CalculatorMode, ErlangModel, ErlangRequest, ErlangResponse,
 };
-pub use centre::{channel_demands, channel_model, forecast_points, is_open, ForecastPoint};
+pub use centre::{channel_demands, channel_model, forecast_points, ForecastPoint};
 pub use channel::{
     deferred_kpis, deferred_requirement, queue_kpis, queue_requirement, scheduled_heads,
     ChannelModel, ChatConcurrency, DeferredInterval, DeferredOutcome, IntervalKpis, ResponseTarget,
