@@ -21,7 +21,7 @@ use rota_roster::{requirements::read_requirements_from, Roster, SolveOptions, Ti
 use rota_simulation::{Kpi, RosterPlan, SimulationError, SimulationOptions};
 use rota_staffing::{summarise, write_staffing_csv};
 
-use crate::db::NewHistory;
+use crate::db::{NewHistory, SimulationDocument};
 use crate::jobs::{JobContext, JobFailure};
 use crate::problem::{FieldProblem, Problem};
 
@@ -637,8 +637,8 @@ pub fn roster(
 /// A finished simulation: the stored document (KPI table, verdict, report without intervals) and
 /// the per-interval CSV.
 pub struct SimulationOutput {
-    /// `{kpis, all_targets_met, report}`.
-    pub document: serde_json::Value,
+    /// What is stored: the KPI table, the verdict and the report without its intervals.
+    pub document: SimulationDocument,
     /// Per-interval KPIs (`rota simulate` CSV).
     pub intervals_csv: String,
 }
@@ -735,11 +735,11 @@ pub fn simulate(
     let intervals_csv = String::from_utf8(intervals)
         .map_err(|e| JobFailure::Failed(format!("writing intervals.csv: {e}")))?;
     Ok(SimulationOutput {
-        document: serde_json::json!({
-            "kpis": kpis,
-            "all_targets_met": report.verdict.all_met(),
-            "report": report_json,
-        }),
+        document: SimulationDocument {
+            kpis,
+            all_targets_met: report.verdict.all_met(),
+            report: report_json,
+        },
         intervals_csv,
     })
 }

@@ -121,7 +121,8 @@ pub async fn create(
                     centre_id,
                     roster_id,
                     ctx.id,
-                    &out.document.to_string(),
+                    &serde_json::to_string(&out.document)
+                        .map_err(|e| JobFailure::Failed(e.to_string()))?,
                     &out.intervals_csv,
                 )?;
                 Ok(())
