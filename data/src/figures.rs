@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::channel::ChannelName;
 use crate::summary::HistorySummary;
 
 /// The summary of a history as JSON-ready figures.
@@ -20,14 +21,14 @@ pub struct HistoryFigures {
     /// One entry per channel with records, in name order.
     pub channels: Vec<ChannelFigures>,
     /// Configured channels without a record.
-    pub channels_without_history: Vec<String>,
+    pub channels_without_history: Vec<ChannelName>,
 }
 
 /// One channel's figures over the history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChannelFigures {
-    /// Channel name.
-    pub channel: String,
+    /// Channel name (serialised as a plain string, e.g. `"voice"`).
+    pub channel: ChannelName,
     /// Its kind from the configuration (`inbound`, `walk_in`, `chat`, `deferred`).
     pub kind: Option<String>,
     /// Intervals with a record.
@@ -69,7 +70,7 @@ impl From<&HistorySummary> for HistoryFigures {
                 .channels
                 .iter()
                 .map(|c| ChannelFigures {
-                    channel: c.channel.as_str().to_string(),
+                    channel: c.channel.clone(),
                     kind: c.kind.map(|k| format!("{k:?}").to_lowercase()),
                     intervals: c.intervals,
                     offered: c.totals.offered,
@@ -86,11 +87,7 @@ impl From<&HistorySummary> for HistoryFigures {
                     outlier_days: c.outliers.iter().map(|o| o.date).collect(),
                 })
                 .collect(),
-            channels_without_history: summary
-                .channels_without_history
-                .iter()
-                .map(|c| c.as_str().to_string())
-                .collect(),
+            channels_without_history: summary.channels_without_history.clone(),
         }
     }
 }

@@ -1,6 +1,11 @@
 //! Unit tests: one per validation rule, plus syntax errors, defaults and the sample.
 
+use chrono::{NaiveDate, Weekday};
+
+use super::raw::RawConfig;
 use super::*;
+use crate::channel::{ChannelKind, ChannelName};
+use crate::grid::{IntervalGrid, IntervalLength};
 
 const BASE: &str = r#"
 [centre]

@@ -1,0 +1,369 @@
+//! [`CentreConfig`], the whole validated configuration: reading and writing it, the lookups the
+//! planner uses, and the assembly of the sections in file order.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::agents::{agents_from_raw, check_every_agent_has_a_template, AgentRefs};
+use super::channels::channels_from_raw;
+use super::contracts::{contracts_from_raw, grades_from_raw};
+use super::raw::{self, RawConfig};
+use super::shifts::shift_templates_from_raw;
+use super::special_days::special_days_from_raw;
+use super::validate::Ctx;
+use super::{
+    Agent, Centre, Channel, ConfigError, Contract, Grade, HistoryMapping, Problem, ShiftTemplate,
+    Shrinkage, SpecialDay, SpecialDayKind, SAMPLE_CENTRE_TOML,
+};
+use crate::channel::ChannelName;
+use crate::grid::IntervalGrid;
+
+/// A validated centre configuration.
+///
+/// Build it with [`CentreConfig::from_toml_str`] or [`CentreConfig::load`]; write it back with
+/// [`CentreConfig::to_toml_string`] (every default spelled out). Serde uses the same TOML shape,
+/// validated on deserialisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawConfig", into = "RawConfig")]
+pub struct CentreConfig {
+    pub(super) centre: Centre,
+    pub(super) shrinkage: Shrinkage,
+    pub(super) channels: Vec<Channel>,
+    pub(super) shift_templates: Vec<ShiftTemplate>,
+    pub(super) contracts: Vec<Contract>,
+    pub(super) grades: Vec<Grade>,
+    pub(super) agents: Vec<Agent>,
+    pub(super) special_days: Vec<SpecialDay>,
+    pub(super) history: HistoryMapping,
+}
+
+impl CentreConfig {
+    /// Parses and validates a configuration from TOML text; `source_name` (usually the file name)
+    /// prefixes every error message.
+    ///
+    /// ```
+    /// use rota_data::config::CentreConfig;
+    /// let err = CentreConfig::from_toml_str("[centre\nname = 1", "bad.toml").unwrap_err();
+    /// assert!(err.to_string().starts_with("bad.toml:1:"));
+    /// ```
+    pub fn from_toml_str(text: &str, source_name: &str) -> Result<Self, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+            ConfigError::Syntax {
+                source_name: source_name.to_string(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        Self::from_raw(&raw).map_err(|problems| ConfigError::Invalid {
+            source_name: source_name.to_string(),
+            problems,
+        })
+    }
+
+    /// Reads and validates a configuration file.
+    ///
+    /// ```
+    /// let config = rota_data::config::CentreConfig::load(
+    ///     concat!(env!("CARGO_MANIFEST_DIR"), "/samples/centre.toml")).unwrap();
+    /// assert_eq!(config.centre().name(), "Northmoor Homes");
+    /// ```
+    #[tracing::instrument(level = "debug", skip_all, fields(path = %path.as_ref().display()))]
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            action: "read",
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_toml_str(&text, &path.display().to_string())
+    }
+
+    /// The bundled sample centre, Northmoor Homes (`data/samples/centre.toml`).
+    pub fn sample() -> Result<Self, ConfigError> {
+        Self::from_toml_str(SAMPLE_CENTRE_TOML, "data/samples/centre.toml")
+    }
+
+    /// Writes the configuration as TOML with every default spelled out; reading it back gives an
+    /// equal configuration.
+    ///
+    /// ```
+    /// use rota_data::config::CentreConfig;
+    /// let config = CentreConfig::sample().unwrap();
+    /// let text = config.to_toml_string().unwrap();
+    /// assert_eq!(CentreConfig::from_toml_str(&text, "written.toml").unwrap(), config);
+    /// ```
+    pub fn to_toml_string(&self) -> Result<String, ConfigError> {
+        let raw = RawConfig::from(self.clone());
+        raw::with_toml_dates(|| toml::to_string(&raw))
+            .map_err(|e| ConfigError::Serialize(e.to_string()))
+    }
+
+    /// Writes the configuration to `path` as TOML.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), ConfigError> {
+        let path = path.as_ref();
+        let text = self.to_toml_string()?;
+        std::fs::write(path, text).map_err(|source| ConfigError::Io {
+            action: "write",
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    /// The `[centre]` section.
+    pub fn centre(&self) -> &Centre {
+        &self.centre
+    }
+    /// Interval grid (length + time zone) of the centre.
+    pub fn grid(&self) -> IntervalGrid {
+        self.centre.grid
+    }
+    /// Centre default shrinkage.
+    pub fn shrinkage(&self) -> &Shrinkage {
+        &self.shrinkage
+    }
+    /// Channels, sorted by priority then name.
+    pub fn channels(&self) -> &[Channel] {
+        &self.channels
+    }
+    /// The channel called `name`.
+    pub fn channel(&self, name: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.name.as_str() == name)
+    }
+    /// Channel names, sorted by priority then name.
+    pub fn channel_names(&self) -> Vec<ChannelName> {
+        self.channels.iter().map(|c| c.name.clone()).collect()
+    }
+    /// Shift templates, sorted by name.
+    pub fn shift_templates(&self) -> &[ShiftTemplate] {
+        &self.shift_templates
+    }
+    /// The shift template called `name`.
+    pub fn shift_template(&self, name: &str) -> Option<&ShiftTemplate> {
+        self.shift_templates.iter().find(|t| t.name == name)
+    }
+    /// Contracts, sorted by name.
+    pub fn contracts(&self) -> &[Contract] {
+        &self.contracts
+    }
+    /// The contract called `name`.
+    pub fn contract(&self, name: &str) -> Option<&Contract> {
+        self.contracts.iter().find(|c| c.name == name)
+    }
+    /// Grades, sorted by name.
+    pub fn grades(&self) -> &[Grade] {
+        &self.grades
+    }
+    /// The grade called `name`.
+    pub fn grade(&self, name: &str) -> Option<&Grade> {
+        self.grades.iter().find(|g| g.name == name)
+    }
+    /// Agents, in file order.
+    pub fn agents(&self) -> &[Agent] {
+        &self.agents
+    }
+    /// The agent with id `id`.
+    pub fn agent(&self, id: &str) -> Option<&Agent> {
+        self.agents.iter().find(|a| a.id == id)
+    }
+    /// The templates agent `agent` may work (contract, team and skills).
+    pub fn templates_for(&self, agent: &Agent) -> Vec<&ShiftTemplate> {
+        let contract = self.contract(&agent.contract);
+        self.shift_templates
+            .iter()
+            .filter(|t| contract.is_none_or(|c| c.allows_template(&t.name)) && t.fits_agent(agent))
+            .collect()
+    }
+    /// Special days, sorted by date.
+    pub fn special_days(&self) -> &[SpecialDay] {
+        &self.special_days
+    }
+    /// Special days on `date`.
+    pub fn special_days_on(&self, date: NaiveDate) -> impl Iterator<Item = &SpecialDay> {
+        self.special_days.iter().filter(move |s| s.date == date)
+    }
+    /// True when `channel` is closed all day on `date` by a special day (bank holidays are
+    /// separate: see [`Centre::closed_on_bank_holidays`] and `rota_data::calendar`).
+    pub fn is_closed_special(&self, channel: &ChannelName, date: NaiveDate) -> bool {
+        self.special_days_on(date)
+            .any(|s| s.kind == SpecialDayKind::Closed && s.affects(channel))
+    }
+    /// True when `channel` is closed all day on local `date`: an England & Wales bank holiday
+    /// (when [`Centre::closed_on_bank_holidays`]) or a closed [`SpecialDay`].
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// let config = rota_data::config::CentreConfig::sample().unwrap();
+    /// let voice = "voice".parse().unwrap();
+    /// assert!(config.is_closed_on(&voice, NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()));
+    /// assert!(!config.is_closed_on(&voice, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()));
+    /// ```
+    pub fn is_closed_on(&self, channel: &ChannelName, date: NaiveDate) -> bool {
+        (self.centre.closed_on_bank_holidays && crate::calendar::is_bank_holiday(date))
+            || self.is_closed_special(channel, date)
+    }
+
+    /// True when agents work `channel` at instant `t` (normally an interval start): within its
+    /// opening (for deferred channels: worked) hours on that local weekday, and not on a closed
+    /// day ([`Self::is_closed_on`]).
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// let config = rota_data::config::CentreConfig::sample().unwrap();
+    /// let voice = config.channel("voice").unwrap();
+    /// let monday_8am = DateTime::parse_from_rfc3339("2026-11-23T08:00:00+00:00").unwrap();
+    /// let monday_6pm = DateTime::parse_from_rfc3339("2026-11-23T18:00:00+00:00").unwrap();
+    /// assert!(config.is_worked_at(voice, &monday_8am));
+    /// assert!(!config.is_worked_at(voice, &monday_6pm));
+    /// ```
+    pub fn is_worked_at<Z: chrono::TimeZone>(
+        &self,
+        channel: &Channel,
+        t: &chrono::DateTime<Z>,
+    ) -> bool {
+        let grid = self.grid();
+        let date = grid.local_date(t);
+        !self.is_closed_on(&channel.name, date)
+            && channel.is_worked_at(grid.weekday(t), grid.minute_of_day(t))
+    }
+
+    /// True when contacts of `channel` can arrive at instant `t`: deferred channels always (email
+    /// and social arrive day and night, holidays included), live channels when
+    /// [`Self::is_worked_at`].
+    pub fn accepts_contacts_at<Z: chrono::TimeZone>(
+        &self,
+        channel: &Channel,
+        t: &chrono::DateTime<Z>,
+    ) -> bool {
+        channel.kind.is_deferred() || self.is_worked_at(channel, t)
+    }
+
+    /// Product of the event volume factors on `date` for `channel` (1.0 when none).
+    pub fn volume_factor(&self, channel: &ChannelName, date: NaiveDate) -> f64 {
+        self.special_days_on(date)
+            .filter(|s| s.affects(channel))
+            .map(|s| match s.kind {
+                SpecialDayKind::Event { volume_factor } => volume_factor,
+                SpecialDayKind::Closed => 1.0,
+            })
+            .product()
+    }
+    /// The history column mapping.
+    pub fn history(&self) -> &HistoryMapping {
+        &self.history
+    }
+
+    /// Validates a raw configuration section by section, in file order, so that the problems
+    /// come out in the order a reader of the file meets them. Every section is read even when an
+    /// earlier one has problems, so that one run lists them all; each section is checked
+    /// against the valid parts of the sections before it.
+    fn from_raw(raw: &RawConfig) -> Result<Self, Vec<Problem>> {
+        let mut ctx = Ctx::default();
+        let ctx = &mut ctx;
+        let centre = Centre::from_raw(ctx, &raw.centre);
+        let grid = centre.grid;
+        let shrinkage = Shrinkage::centre_from_raw(ctx, raw.shrinkage.as_ref());
+        let (channel_set, channels) =
+            channels_from_raw(ctx, &raw.channels, grid, &centre.hours, &shrinkage);
+        let template_keys: BTreeSet<String> = raw.shift_templates.keys().cloned().collect();
+        let shift_templates =
+            shift_templates_from_raw(ctx, &raw.shift_templates, grid, &channel_set);
+        let contracts = contracts_from_raw(ctx, &raw.contracts, &shift_templates, &template_keys);
+        let grades = grades_from_raw(ctx, &raw.grades);
+        let refs = AgentRefs {
+            grid,
+            channels: &channel_set,
+            contracts: contracts
+                .iter()
+                .map(|c| (c.name.clone(), c.clone()))
+                .collect(),
+            contract_keys: raw.contracts.keys().cloned().collect(),
+            grades: grades.iter().map(|g| (g.name.clone(), g.clone())).collect(),
+            grade_keys: raw.grades.keys().cloned().collect(),
+            templates: shift_templates
+                .iter()
+                .map(|t| (t.name.clone(), t.clone()))
+                .collect(),
+            template_keys: &template_keys,
+        };
+        let agents = agents_from_raw(ctx, &raw.agents, &refs);
+        check_every_agent_has_a_template(ctx, &agents, &shift_templates, &refs.contracts);
+        let special_days = special_days_from_raw(ctx, &raw.special_days, &channel_set);
+        let history =
+            HistoryMapping::from_raw(ctx, &raw.history.clone().unwrap_or_default(), &channel_set);
+
+        if !ctx.problems.is_empty() {
+            return Err(std::mem::take(&mut ctx.problems));
+        }
+        Ok(Self {
+            centre,
+            shrinkage,
+            channels,
+            shift_templates,
+            contracts,
+            grades,
+            agents,
+            special_days,
+            history,
+        })
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rfind('\n')
+        .map_or(before.chars().count(), |i| before[i + 1..].chars().count())
+        + 1;
+    (line, column)
+}
+
+/// Error of serde deserialisation through [`CentreConfig`]'s `TryFrom<RawConfig>`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid centre configuration:\n{}", .0.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+pub struct InvalidConfig(pub Vec<Problem>);
+
+impl TryFrom<RawConfig> for CentreConfig {
+    type Error = InvalidConfig;
+    fn try_from(raw: RawConfig) -> Result<Self, Self::Error> {
+        Self::from_raw(&raw).map_err(InvalidConfig)
+    }
+}
+
+impl From<CentreConfig> for RawConfig {
+    fn from(c: CentreConfig) -> Self {
+        RawConfig {
+            centre: c.centre.to_raw(),
+            shrinkage: Some(c.shrinkage.to_raw()),
+            channels: c
+                .channels
+                .iter()
+                .map(|ch| (ch.name.to_string(), ch.to_raw()))
+                .collect(),
+            shift_templates: c
+                .shift_templates
+                .iter()
+                .map(|t| (t.name.clone(), t.to_raw()))
+                .collect(),
+            contracts: c
+                .contracts
+                .iter()
+                .map(|k| (k.name.clone(), k.to_raw()))
+                .collect(),
+            grades: c
+                .grades
+                .iter()
+                .map(|g| (g.name.clone(), g.to_raw()))
+                .collect(),
+            agents: c.agents.iter().map(Agent::to_raw).collect(),
+            special_days: c.special_days.iter().map(SpecialDay::to_raw).collect(),
+            history: Some(c.history.to_raw()),
+        }
+    }
+}
