@@ -21,3 +21,4 @@ pub mod history;
 pub mod ingest;
 pub mod line_index;
 pub mod summary;
+pub mod table;

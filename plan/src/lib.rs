@@ -29,6 +29,7 @@
 //! ```
 
 pub mod error;
+pub mod page;
 pub mod progress;
 pub mod report;
 pub mod scenario;

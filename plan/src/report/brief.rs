@@ -153,29 +153,15 @@ impl WeekBrief {
             self.centre,
             self.from.format("%-d %B %Y")
         );
-        let _ = write!(
-            h,
-            r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{t}</title>
-<style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; margin: 24px auto; max-width: 70em; color: #222; }}
-h1 {{ font-size: 22px; margin: 0 0 4px 0; }} h2 {{ font-size: 17px; margin: 24px 0 8px 0; }}
-p.sub {{ color: #555; margin: 0 0 16px 0; }}
-.cards {{ display: flex; flex-wrap: wrap; gap: 12px; }}
-.card {{ border: 1px solid #ddd; border-radius: 6px; padding: 10px 14px; min-width: 200px; }}
-.card .v {{ font-size: 22px; font-weight: 600; }} .bad {{ color: #b30000; font-weight: 600; }} .good {{ color: #006d2c; }}
-table {{ border-collapse: collapse; font-size: 14px; }}
-th, td {{ border: 1px solid #ddd; padding: 4px 8px; text-align: right; }} th {{ background: #f3f3f3; }} td.l {{ text-align: left; }}
-</style></head><body>
-<h1>{t}</h1>
-<p class="sub">{from} to {to} &middot; forecast, roster and a simulation of the roster against the forecast</p>
-"#,
-            t = esc(&title),
-            from = self.from,
-            to = self.to,
-        );
+        h.push_str(&crate::page::open(
+            &title,
+            &format!(
+                "{} to {} &middot; forecast, roster and a simulation of the roster against the \
+                 forecast",
+                self.from, self.to
+            ),
+            crate::page::Width::Narrow,
+        ));
         let contacts: f64 = self.channels.iter().map(|c| c.forecast_contacts).sum();
         let need: f64 = self.channels.iter().filter_map(|c| c.required_hours).sum();
         let have: f64 = self.channels.iter().filter_map(|c| c.rostered_hours).sum();
@@ -251,7 +237,7 @@ th, td {{ border: 1px solid #ddd; padding: 4px 8px; text-align: right; }} th {{ 
             }
             h.push_str("</ul>");
         }
-        h.push_str("</body></html>\n");
+        h.push_str(&crate::page::close(None));
         h
     }
 }

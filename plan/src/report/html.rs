@@ -462,36 +462,15 @@ pub fn render_html(r: &PerformanceReport) -> String {
         .collect();
 
     let mut html = String::new();
-    let _ = write!(
-        html,
-        r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; margin: 24px; color: #222; background: #fff; }}
-h1 {{ font-size: 22px; margin: 0 0 4px 0; }} h2 {{ font-size: 17px; margin: 28px 0 8px 0; }}
-p.sub {{ color: #555; margin: 0 0 16px 0; }}
-.cards {{ display: flex; flex-wrap: wrap; gap: 12px; }}
-.card {{ border: 1px solid #ddd; border-radius: 6px; padding: 10px 14px; min-width: 180px; }}
-.card .v {{ font-size: 20px; font-weight: 600; }} .bad {{ color: #b30000; }} .good {{ color: #006d2c; }}
-.charts {{ display: flex; flex-wrap: wrap; gap: 16px; }}
-svg {{ border: 1px solid #eee; background: #fcfcfc; }}
-svg .ct {{ font-size: 13px; font-weight: 600; }} svg .yl {{ font-size: 10px; text-anchor: end; fill: #555; }}
-svg .xl {{ font-size: 10px; text-anchor: middle; fill: #555; }} svg .lg {{ font-size: 11px; }}
-svg .tl {{ font-size: 10px; text-anchor: end; }} svg .cl {{ font-size: 10px; font-weight: 600; }} svg .grid {{ stroke: #e6e6e6; }}
-table {{ border-collapse: collapse; font-size: 12px; margin-top: 8px; }}
-th, td {{ border: 1px solid #ddd; padding: 3px 6px; text-align: right; }}
-th {{ background: #f3f3f3; }} td.l, th.l {{ text-align: left; }}
-footer {{ margin-top: 24px; color: #666; font-size: 12px; }}
-</style></head><body>
-<h1>{title}</h1>
-<p class="sub">{from} to {to} &middot; per channel and week &middot; service level estimated from the interval figures (Erlang A with the logged-in agents)</p>
-"#,
-        title = esc(&format!("{}: contact-centre performance", r.centre)),
-        from = r.from,
-        to = r.to
-    );
+    html.push_str(&crate::page::open(
+        &format!("{}: contact-centre performance", r.centre),
+        &format!(
+            "{} to {} &middot; per channel and week &middot; service level estimated from the \
+             interval figures (Erlang A with the logged-in agents)",
+            r.from, r.to
+        ),
+        crate::page::Width::Full,
+    ));
 
     // Headline cards: the whole period per channel.
     html.push_str("<h2>The period at a glance</h2><div class=\"cards\">");
@@ -645,14 +624,14 @@ footer {{ margin-top: 24px; color: #666; font-size: 12px; }}
         }
         html.push_str("</ul>");
     }
-    html.push_str(
-        "<footer>Made by Rota (rota report). Forecast accuracy: the forecast each week that the \
+    html.push_str(&crate::page::close(Some(
+        "Made by Rota (rota report). Forecast accuracy: the forecast each week that the \
          production pipeline would have published from the history before it, against what \
          happened: the error per interval and per day (WAPE: the absolute errors over the actual \
          contacts) and the week's bias. Small channels' interval errors are mostly chance; judge \
          them by the day. Staffing against requirement: logged-in agent-hours \
-         against the agent-hours the targets needed for the actual contacts.</footer></body></html>\n",
-    );
+         against the agent-hours the targets needed for the actual contacts.",
+    )));
     html
 }
 

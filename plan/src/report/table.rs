@@ -14,45 +14,65 @@ pub fn render_table(r: &PerformanceReport) -> String {
         "Performance of {} from {} to {} (weeks start on the configured day; SL is estimated)",
         r.centre, r.from, r.to
     );
-    let _ = writeln!(
-        out,
-        "{:<10} {:<10} {:>4} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8}",
-        "channel",
-        "week",
-        "days",
-        "offered",
-        "handled",
-        "abandon",
-        "ASA",
-        "SL est",
-        "AHT",
-        "fc err/i",
-        "fc err/d",
-        "fc bias",
-        "staffed h",
-        "req. h",
-        "staff/req"
+    use rota_data::table::{Align::Left as L, Align::Right as R, Table};
+    let table = Table::new(&[
+        (10, L),
+        (10, L),
+        (4, R),
+        (8, R),
+        (8, R),
+        (8, R),
+        (8, R),
+        (7, R),
+        (7, R),
+        (8, R),
+        (8, R),
+        (8, R),
+        (9, R),
+        (9, R),
+        (8, R),
+    ]);
+    table.row(
+        &mut out,
+        &[
+            "channel",
+            "week",
+            "days",
+            "offered",
+            "handled",
+            "abandon",
+            "ASA",
+            "SL est",
+            "AHT",
+            "fc err/i",
+            "fc err/d",
+            "fc bias",
+            "staffed h",
+            "req. h",
+            "staff/req",
+        ],
     );
     for w in &r.rows {
-        let _ = writeln!(
-            out,
-            "{:<10} {:<10} {:>4} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8}",
-            w.channel,
-            w.week_start.to_string(),
-            w.days,
-            thousands(w.offered as f64),
-            w.handled
-                .map_or_else(|| NONE.into(), |h| thousands(h as f64)),
-            pct(w.abandon_rate, NONE),
-            duration(w.asa_seconds, NONE),
-            pct(w.service_level, NONE),
-            duration(w.aht_seconds, NONE),
-            pct(w.forecast_wape, NONE),
-            pct(w.forecast_wape_daily, NONE),
-            signed_pct(w.forecast_bias, NONE),
-            thousands_or(w.staffed_hours, NONE),
-            thousands_or(w.required_hours, NONE),
-            pct(w.staffing_ratio(), NONE),
+        table.row(
+            &mut out,
+            &[
+                w.channel.to_string(),
+                w.week_start.to_string(),
+                w.days.to_string(),
+                thousands(w.offered as f64),
+                w.handled
+                    .map_or_else(|| NONE.into(), |h| thousands(h as f64)),
+                pct(w.abandon_rate, NONE),
+                duration(w.asa_seconds, NONE),
+                pct(w.service_level, NONE),
+                duration(w.aht_seconds, NONE),
+                pct(w.forecast_wape, NONE),
+                pct(w.forecast_wape_daily, NONE),
+                signed_pct(w.forecast_bias, NONE),
+                thousands_or(w.staffed_hours, NONE),
+                thousands_or(w.required_hours, NONE),
+                pct(w.staffing_ratio(), NONE),
+            ],
         );
     }
     for c in &r.channels {

@@ -54,7 +54,7 @@ fn hbar_chart(
         let x = x_of(v);
         let _ = write!(
             svg,
-            r##"<line x1="{x:.1}" x2="{x:.1}" y1="{:.1}" y2="{:.1}" stroke="#d62728" stroke-dasharray="5 4" stroke-width="1.5"/><text x="{x:.1}" y="{:.1}" class="tl">{}</text>"##,
+            r##"<line x1="{x:.1}" x2="{x:.1}" y1="{:.1}" y2="{:.1}" stroke="#d62728" stroke-dasharray="5 4" stroke-width="1.5"/><text x="{x:.1}" y="{:.1}" class="tm">{}</text>"##,
             top - 4.0,
             h - 18.0,
             h - 6.0,
@@ -70,33 +70,19 @@ fn hbar_chart(
 pub fn render_html(c: &Comparison) -> String {
     let mut html = String::new();
     let title = format!("{}: what-if scenarios", c.centre);
-    let _ = write!(
-        html,
-        r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{t}</title>
-<style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; margin: 24px; color: #222; }}
-h1 {{ font-size: 22px; margin: 0 0 4px 0; }} h2 {{ font-size: 17px; margin: 26px 0 8px 0; }}
-p.sub {{ color: #555; margin: 0 0 14px 0; }}
-.charts {{ display: flex; flex-wrap: wrap; gap: 16px; }}
-svg {{ border: 1px solid #eee; background: #fcfcfc; }}
-svg .ct {{ font-size: 13px; font-weight: 600; }} svg .yl {{ font-size: 11px; text-anchor: end; }}
-svg .vl {{ font-size: 11px; }} svg .tl {{ font-size: 10px; fill: #d62728; text-anchor: middle; }}
-table {{ border-collapse: collapse; font-size: 12px; }}
-th, td {{ border: 1px solid #ddd; padding: 3px 8px; text-align: right; }}
-th {{ background: #f3f3f3; }} td.l {{ text-align: left; }} tr.ch td {{ background: #fafafa; font-weight: 600; text-align: left; }}
-.bad {{ color: #b30000; }} .good {{ color: #006d2c; }}
-</style></head><body>
-<h1>{t}</h1>
-<p class="sub">{days} day(s) from {from} &middot; forecast {q} &middot; 1 FTE = {fte} paid hours a week &middot; KPIs: {src}</p>
-"#,
-        t = esc(&title),
-        days = c.days,
-        from = c.from,
-        q = esc(&c.quantile),
-        fte = c.fte_hours_per_week,
-        src = esc(&c.kpi_source)
-    );
+    html.push_str(&crate::page::open(
+        &title,
+        &format!(
+            "{days} day(s) from {from} &middot; forecast {q} &middot; 1 FTE = {fte} paid hours a \
+             week &middot; KPIs: {src}",
+            days = c.days,
+            from = c.from,
+            q = esc(&c.quantile),
+            fte = c.fte_hours_per_week,
+            src = esc(&c.kpi_source)
+        ),
+        crate::page::Width::Full,
+    ));
 
     html.push_str("<h2>Staffing</h2><div class=\"charts\">");
     let fte: Vec<(String, Option<f64>)> = c
@@ -255,7 +241,8 @@ th {{ background: #f3f3f3; }} td.l {{ text-align: left; }} tr.ch td {{ backgroun
             html.push_str("</ul></li>");
         }
     }
-    html.push_str("</ul></body></html>\n");
+    html.push_str("</ul>");
+    html.push_str(&crate::page::close(None));
     html
 }
 

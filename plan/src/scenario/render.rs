@@ -5,6 +5,7 @@ use std::io::Write;
 
 use super::run::{Comparison, Outcome};
 use crate::report::format::{duration, pct, TEXT_NONE};
+use rota_data::table::Table;
 
 fn col_name(name: &str, width: usize) -> String {
     if name.chars().count() <= width {
@@ -27,17 +28,14 @@ pub fn render_table(c: &Comparison) -> String {
         "Scenarios for {}: {} day(s) from {}, planned to the forecast {}; 1 FTE = {} paid hours a week",
         c.centre, c.days, c.from, c.quantile, c.fte_hours_per_week
     );
-    let _ = write!(out, "{:<label_w$}", "");
-    for o in &c.outcomes {
-        let _ = write!(out, " {:>width$}", col_name(&o.name, width));
-    }
-    out.push('\n');
+    let table = Table::labelled(label_w, c.outcomes.len(), width);
+    let mut header = vec![String::new()];
+    header.extend(c.outcomes.iter().map(|o| col_name(&o.name, width)));
+    table.row(&mut out, &header);
     let row = |out: &mut String, label: &str, f: &dyn Fn(&Outcome) -> String| {
-        let _ = write!(out, "{label:<label_w$}");
-        for o in &c.outcomes {
-            let _ = write!(out, " {:>width$}", f(o));
-        }
-        out.push('\n');
+        let mut cells = vec![label.to_string()];
+        cells.extend(c.outcomes.iter().map(f));
+        table.row(out, &cells);
     };
     let dash = || TEXT_NONE.to_string();
     row(&mut out, "agents (FTE)", &|o| {
