@@ -177,102 +177,20 @@ pub fn backtest_channel(
         })
         .collect();
 
-    // MASE scale: in-sample seasonal naive over the 8 weeks before the first scored origin.
-    let first_scored = origins[calib];
-    let spw = 7 * spd;
-    let lo = first_scored.saturating_sub(56) * spd;
-    let (mut scale_sum, mut scale_n) = (0.0, 0usize);
-    for t in lo.max(spw)..first_scored * spd {
-        if let (Some(y), Some(y0)) = (series.offered()[t], series.offered()[t - spw]) {
-            scale_sum += (y - y0).abs();
-            scale_n += 1;
-        }
-    }
-    let scale = if scale_n > 0 && scale_sum > 0.0 {
-        scale_sum / scale_n as f64
-    } else {
-        f64::NAN
-    };
+    let scale = mase_scale(series, origins[calib]);
 
     let mut scores = Vec::with_capacity(models.len());
     let mut actual_total = 0.0;
     for (model, residuals) in models.iter().zip(per_model) {
-        let residuals = residuals?;
-        let (mut abs_err, mut abs_err_p50, mut sum_actual, mut sum_fc, mut count) =
-            (0.0, 0.0, 0.0, 0.0, 0usize);
-        let mut lead_abs = vec![0.0; h];
-        let mut lead_act = vec![0.0; h];
-        let (mut covered, mut open) = (0usize, 0usize);
-        let (mut day_abs, mut week_abs) = (0.0, 0.0);
-        for i in calib..total {
-            let mut days = vec![(0.0, 0.0); h];
-            for &(lead, y, f) in &residuals[i] {
-                days[lead].0 += y;
-                days[lead].1 += f;
-            }
-            day_abs += days.iter().map(|(y, f)| (y - f).abs()).sum::<f64>();
-            let (y_week, f_week) = days
-                .iter()
-                .fold((0.0, 0.0), |(ys, fs), (y, f)| (ys + y, fs + f));
-            week_abs += (y_week - f_week).abs();
-            let cal: Vec<Residual> = residuals[i.saturating_sub(calib.max(1))..i]
-                .iter()
-                .flatten()
-                .map(|&(_, actual, mean)| Residual { actual, mean })
-                .collect();
-            let k = calibrate_dispersion(&cal, settings.coverage_target);
-            for &(lead, y, f) in &residuals[i] {
-                let q = CountDistribution {
-                    mean: f,
-                    dispersion: k,
-                }
-                .quantiles(&[0.1, 0.5, 0.9])?;
-                abs_err += (y - f).abs();
-                abs_err_p50 += (y - q[1]).abs();
-                sum_actual += y;
-                sum_fc += f;
-                count += 1;
-                lead_abs[lead] += (y - f).abs();
-                lead_act[lead] += y;
-                if f > 0.0 || y > 0.0 {
-                    open += 1;
-                    if y >= q[0] && y <= q[2] {
-                        covered += 1;
-                    }
-                }
-            }
-        }
-        let latest: Vec<Residual> = residuals[total - calib.max(1)..]
-            .iter()
-            .flatten()
-            .map(|&(_, actual, mean)| Residual { actual, mean })
-            .collect();
-        actual_total = sum_actual;
-        scores.push(ModelScore {
-            model: model.name().to_string(),
-            baseline: model.is_baseline(),
-            wape: ratio(abs_err, sum_actual),
-            wape_p50: ratio(abs_err_p50, sum_actual),
-            mase: if count > 0 {
-                abs_err / count as f64 / scale
-            } else {
-                f64::NAN
-            },
-            bias: ratio(sum_fc - sum_actual, sum_actual),
-            coverage: if open > 0 {
-                covered as f64 / open as f64
-            } else {
-                f64::NAN
-            },
-            wape_by_lead_day: lead_abs
-                .iter()
-                .zip(&lead_act)
-                .map(|(&a, &y)| ratio(a, y))
-                .collect(),
-            wape_daily: ratio(day_abs, sum_actual),
-            wape_weekly: ratio(week_abs, sum_actual),
-            dispersion: calibrate_dispersion(&latest, settings.coverage_target),
-        });
+        let (score, actual) = score_model(
+            model.as_ref(),
+            &residuals?,
+            Origins { calib, total, h },
+            settings,
+            scale,
+        )?;
+        actual_total = actual;
+        scores.push(score);
     }
     let selected = scores
         .iter()
@@ -292,6 +210,123 @@ pub fn backtest_channel(
         scores,
         selected,
     })
+}
+
+/// The backtest's origins: the first `calib` only calibrate the intervals, `calib..total` are
+/// scored, each over `h` days.
+#[derive(Debug, Clone, Copy)]
+struct Origins {
+    calib: usize,
+    total: usize,
+    h: usize,
+}
+
+/// The MASE scale: the in-sample seasonal-naive error over the 8 weeks before the first scored
+/// origin (NaN when those weeks have no variation to scale by).
+fn mase_scale(series: &ChannelSeries, first_scored: usize) -> f64 {
+    let spd = series.slots_per_day();
+    let spw = 7 * spd;
+    let lo = first_scored.saturating_sub(56) * spd;
+    let (mut scale_sum, mut scale_n) = (0.0, 0usize);
+    for t in lo.max(spw)..first_scored * spd {
+        if let (Some(y), Some(y0)) = (series.offered()[t], series.offered()[t - spw]) {
+            scale_sum += (y - y0).abs();
+            scale_n += 1;
+        }
+    }
+    if scale_n > 0 && scale_sum > 0.0 {
+        scale_sum / scale_n as f64
+    } else {
+        f64::NAN
+    }
+}
+
+/// One model's scores over the scored origins: its errors per interval, day and week, bias and
+/// MASE, and the coverage of its P10-P90 band calibrated on the origins before each; with the
+/// actual contacts scored.
+fn score_model(
+    model: &dyn Model,
+    residuals: &[OriginResiduals],
+    origins: Origins,
+    settings: &BacktestSettings,
+    scale: f64,
+) -> Result<(ModelScore, f64), ForecastError> {
+    let Origins { calib, total, h } = origins;
+    let (mut abs_err, mut abs_err_p50, mut sum_actual, mut sum_fc, mut count) =
+        (0.0, 0.0, 0.0, 0.0, 0usize);
+    let mut lead_abs = vec![0.0; h];
+    let mut lead_act = vec![0.0; h];
+    let (mut covered, mut open) = (0usize, 0usize);
+    let (mut day_abs, mut week_abs) = (0.0, 0.0);
+    for i in calib..total {
+        let mut days = vec![(0.0, 0.0); h];
+        for &(lead, y, f) in &residuals[i] {
+            days[lead].0 += y;
+            days[lead].1 += f;
+        }
+        day_abs += days.iter().map(|(y, f)| (y - f).abs()).sum::<f64>();
+        let (y_week, f_week) = days
+            .iter()
+            .fold((0.0, 0.0), |(ys, fs), (y, f)| (ys + y, fs + f));
+        week_abs += (y_week - f_week).abs();
+        let cal: Vec<Residual> = residuals[i.saturating_sub(calib.max(1))..i]
+            .iter()
+            .flatten()
+            .map(|&(_, actual, mean)| Residual { actual, mean })
+            .collect();
+        let k = calibrate_dispersion(&cal, settings.coverage_target);
+        for &(lead, y, f) in &residuals[i] {
+            let q = CountDistribution {
+                mean: f,
+                dispersion: k,
+            }
+            .quantiles(&[0.1, 0.5, 0.9])?;
+            abs_err += (y - f).abs();
+            abs_err_p50 += (y - q[1]).abs();
+            sum_actual += y;
+            sum_fc += f;
+            count += 1;
+            lead_abs[lead] += (y - f).abs();
+            lead_act[lead] += y;
+            if f > 0.0 || y > 0.0 {
+                open += 1;
+                if y >= q[0] && y <= q[2] {
+                    covered += 1;
+                }
+            }
+        }
+    }
+    let latest: Vec<Residual> = residuals[total - calib.max(1)..]
+        .iter()
+        .flatten()
+        .map(|&(_, actual, mean)| Residual { actual, mean })
+        .collect();
+    let score = ModelScore {
+        model: model.name().to_string(),
+        baseline: model.is_baseline(),
+        wape: ratio(abs_err, sum_actual),
+        wape_p50: ratio(abs_err_p50, sum_actual),
+        mase: if count > 0 {
+            abs_err / count as f64 / scale
+        } else {
+            f64::NAN
+        },
+        bias: ratio(sum_fc - sum_actual, sum_actual),
+        coverage: if open > 0 {
+            covered as f64 / open as f64
+        } else {
+            f64::NAN
+        },
+        wape_by_lead_day: lead_abs
+            .iter()
+            .zip(&lead_act)
+            .map(|(&a, &y)| ratio(a, y))
+            .collect(),
+        wape_daily: ratio(day_abs, sum_actual),
+        wape_weekly: ratio(week_abs, sum_actual),
+        dispersion: calibrate_dispersion(&latest, settings.coverage_target),
+    };
+    Ok((score, sum_actual))
 }
 
 fn ratio(a: f64, b: f64) -> f64 {

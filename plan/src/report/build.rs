@@ -177,6 +177,49 @@ pub fn build_report(
 
     // Forecast accuracy: one forecast per week, from the history before it.
     if opts.forecast_accuracy {
+        let accuracy = ForecastAccuracy {
+            history,
+            config,
+            opts,
+            actual: &actual,
+            key: &key,
+        };
+        accuracy.add_to(&mut acc, &mut notes, progress);
+    }
+
+    let (channels, rows) = channel_rows(config, &acc);
+    Ok(PerformanceReport {
+        centre: config.centre().name().to_string(),
+        from: opts.from,
+        to: opts.to,
+        channels,
+        rows,
+        notes,
+    })
+}
+
+/// The forecast each week of the report could have had: the production pipeline run on the history
+/// before the week, compared with what happened.
+struct ForecastAccuracy<'a> {
+    history: &'a History,
+    config: &'a CentreConfig,
+    opts: &'a ReportOptions,
+    actual: &'a HashMap<(String, DateTime<FixedOffset>), f64>,
+    key: &'a dyn Fn(&str, &DateTime<FixedOffset>) -> (String, NaiveDate),
+}
+
+impl ForecastAccuracy<'_> {
+    /// Adds each week's forecast against its actual offered to the weeks' accumulators; a week
+    /// that cannot be forecast (too little history before it) gets a note instead.
+    fn add_to(
+        &self,
+        acc: &mut BTreeMap<(String, NaiveDate), Acc>,
+        notes: &mut Vec<String>,
+        progress: &dyn Fn(&str),
+    ) {
+        let (history, config, opts, actual, key) =
+            (self.history, self.config, self.opts, self.actual, self.key);
+        let week_start = config.centre().planning().week_starts_on();
         let mut weeks: Vec<NaiveDate> = acc.keys().map(|(_, w)| *w).collect();
         weeks.sort_unstable();
         weeks.dedup();
@@ -212,7 +255,13 @@ pub fn build_report(
             }
         }
     }
+}
 
+/// Each configured channel's targets and its rows, one per week.
+fn channel_rows(
+    config: &CentreConfig,
+    acc: &BTreeMap<(String, NaiveDate), Acc>,
+) -> (Vec<ChannelTargets>, Vec<WeekRow>) {
     let mut channels = Vec::new();
     let mut rows = Vec::new();
     for ch in config.channels() {
@@ -276,14 +325,7 @@ pub fn build_report(
             });
         }
     }
-    Ok(PerformanceReport {
-        centre: config.centre().name().to_string(),
-        from: opts.from,
-        to: opts.to,
-        channels,
-        rows,
-        notes,
-    })
+    (channels, rows)
 }
 
 #[cfg(test)]

@@ -438,41 +438,9 @@ fn bar_line_chart(title: &str, rows: &[&WeekRow]) -> String {
     svg
 }
 
-/// The whole page.
-pub fn render_html(r: &PerformanceReport) -> String {
-    let mut weeks: Vec<NaiveDate> = r.rows.iter().map(|w| w.week_start).collect();
-    weeks.sort_unstable();
-    weeks.dedup();
-    let value_of = |ch: &str, f: &dyn Fn(&WeekRow) -> Option<f64>| -> Vec<Option<f64>> {
-        weeks
-            .iter()
-            .map(|w| {
-                r.rows
-                    .iter()
-                    .find(|x| x.channel == ch && x.week_start == *w)
-                    .and_then(f)
-            })
-            .collect()
-    };
-    let all: Vec<(usize, &ChannelTargets)> = r.channels.iter().enumerate().collect();
-    let live: Vec<(usize, &ChannelTargets)> = all
-        .iter()
-        .copied()
-        .filter(|(_, c)| c.kind != "deferred")
-        .collect();
-
+/// Headline cards: the whole period per channel, offered and abandoned against target.
+fn headline_cards(r: &PerformanceReport) -> String {
     let mut html = String::new();
-    html.push_str(&crate::page::open(
-        &format!("{}: contact-centre performance", r.centre),
-        &format!(
-            "{} to {} &middot; per channel and week &middot; service level estimated from the \
-             interval figures (Erlang A with the logged-in agents)",
-            r.from, r.to
-        ),
-        crate::page::Width::Full,
-    ));
-
-    // Headline cards: the whole period per channel.
     html.push_str("<h2>The period at a glance</h2><div class=\"cards\">");
     for c in &r.channels {
         let rows: Vec<&WeekRow> = r.channel_rows(c.channel.as_str()).collect();
@@ -508,59 +476,12 @@ pub fn render_html(r: &PerformanceReport) -> String {
     }
     html.push_str("</div>");
 
-    html.push_str("<h2>Service</h2><div class=\"charts\">");
-    html.push_str(&line_chart(
-        "Abandon rate per week",
-        &weeks,
-        &channel_series(&live, &|ch| value_of(ch, &|w| w.abandon_rate), &|c| {
-            c.max_abandon_rate
-        }),
-        Scale::Percent,
-        Better::Lower,
-        &[],
-    ));
-    html.push_str(&line_chart(
-        "Average speed of answer per week (minutes:seconds)",
-        &weeks,
-        &channel_series(&live, &|ch| value_of(ch, &|w| w.asa_seconds), &|c| {
-            c.max_asa_seconds
-        }),
-        Scale::Duration,
-        Better::Lower,
-        &[],
-    ));
-    html.push_str(&line_chart(
-        "Service level per week (estimated)",
-        &weeks,
-        &channel_series(&all, &|ch| value_of(ch, &|w| w.service_level), &|c| {
-            c.service_level
-        }),
-        Scale::Percent,
-        Better::Higher,
-        &[],
-    ));
-    html.push_str(&line_chart(
-        "Logged-in agent-hours against the requirement",
-        &weeks,
-        &channel_series(&all, &|ch| value_of(ch, &|w| w.staffing_ratio()), &|_| {
-            Some(1.0)
-        }),
-        Scale::Percent,
-        Better::Higher,
-        &[(1.0, "requirement")],
-    ));
-    html.push_str("</div>");
+    html
+}
 
-    html.push_str("<h2>Demand and forecast accuracy</h2><div class=\"charts\">");
-    for c in &r.channels {
-        let rows: Vec<&WeekRow> = r.channel_rows(c.channel.as_str()).collect();
-        html.push_str(&bar_line_chart(
-            &format!("{}: offered per week", c.label),
-            &rows,
-        ));
-    }
-    html.push_str("</div>");
-
+/// Every channel and week as a table, each missed target marked.
+fn week_table(r: &PerformanceReport) -> String {
+    let mut html = String::new();
     html.push_str("<h2>Every channel and week</h2><table><tr>");
     for h in [
         "channel",
@@ -617,6 +538,99 @@ pub fn render_html(r: &PerformanceReport) -> String {
         );
     }
     html.push_str("</table>");
+    html
+}
+
+/// The whole page.
+pub fn render_html(r: &PerformanceReport) -> String {
+    let mut weeks: Vec<NaiveDate> = r.rows.iter().map(|w| w.week_start).collect();
+    weeks.sort_unstable();
+    weeks.dedup();
+    let value_of = |ch: &str, f: &dyn Fn(&WeekRow) -> Option<f64>| -> Vec<Option<f64>> {
+        weeks
+            .iter()
+            .map(|w| {
+                r.rows
+                    .iter()
+                    .find(|x| x.channel == ch && x.week_start == *w)
+                    .and_then(f)
+            })
+            .collect()
+    };
+    let all: Vec<(usize, &ChannelTargets)> = r.channels.iter().enumerate().collect();
+    let live: Vec<(usize, &ChannelTargets)> = all
+        .iter()
+        .copied()
+        .filter(|(_, c)| c.kind != "deferred")
+        .collect();
+
+    let mut html = String::new();
+    html.push_str(&crate::page::open(
+        &format!("{}: contact-centre performance", r.centre),
+        &format!(
+            "{} to {} &middot; per channel and week &middot; service level estimated from the \
+             interval figures (Erlang A with the logged-in agents)",
+            r.from, r.to
+        ),
+        crate::page::Width::Full,
+    ));
+
+    html.push_str(&headline_cards(r));
+
+    html.push_str("<h2>Service</h2><div class=\"charts\">");
+    html.push_str(&line_chart(
+        "Abandon rate per week",
+        &weeks,
+        &channel_series(&live, &|ch| value_of(ch, &|w| w.abandon_rate), &|c| {
+            c.max_abandon_rate
+        }),
+        Scale::Percent,
+        Better::Lower,
+        &[],
+    ));
+    html.push_str(&line_chart(
+        "Average speed of answer per week (minutes:seconds)",
+        &weeks,
+        &channel_series(&live, &|ch| value_of(ch, &|w| w.asa_seconds), &|c| {
+            c.max_asa_seconds
+        }),
+        Scale::Duration,
+        Better::Lower,
+        &[],
+    ));
+    html.push_str(&line_chart(
+        "Service level per week (estimated)",
+        &weeks,
+        &channel_series(&all, &|ch| value_of(ch, &|w| w.service_level), &|c| {
+            c.service_level
+        }),
+        Scale::Percent,
+        Better::Higher,
+        &[],
+    ));
+    html.push_str(&line_chart(
+        "Logged-in agent-hours against the requirement",
+        &weeks,
+        &channel_series(&all, &|ch| value_of(ch, &|w| w.staffing_ratio()), &|_| {
+            Some(1.0)
+        }),
+        Scale::Percent,
+        Better::Higher,
+        &[(1.0, "requirement")],
+    ));
+    html.push_str("</div>");
+
+    html.push_str("<h2>Demand and forecast accuracy</h2><div class=\"charts\">");
+    for c in &r.channels {
+        let rows: Vec<&WeekRow> = r.channel_rows(c.channel.as_str()).collect();
+        html.push_str(&bar_line_chart(
+            &format!("{}: offered per week", c.label),
+            &rows,
+        ));
+    }
+    html.push_str("</div>");
+
+    html.push_str(&week_table(r));
     if !r.notes.is_empty() {
         html.push_str("<h2>Notes</h2><ul>");
         for n in &r.notes {

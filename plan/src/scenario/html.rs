@@ -65,6 +65,87 @@ fn hbar_chart(
     svg
 }
 
+/// Every figure of every scenario side by side: the staffing, then each channel's figures.
+fn side_by_side(c: &Comparison) -> String {
+    let mut html = String::new();
+    html.push_str("<h2>Side by side</h2><table><tr><th></th>");
+    for o in &c.outcomes {
+        let _ = write!(html, "<th>{}</th>", esc(&o.name));
+    }
+    html.push_str("</tr>");
+    let row = |html: &mut String, label: &str, f: &dyn Fn(&Outcome) -> String| {
+        let _ = write!(html, "<tr><td class=\"l\">{}</td>", esc(label));
+        for o in &c.outcomes {
+            let _ = write!(html, "<td>{}</td>", esc(&f(o)));
+        }
+        html.push_str("</tr>");
+    };
+    row(&mut html, "agents (FTE)", &|o| {
+        format!("{} ({:.1})", o.agents, o.headcount_fte)
+    });
+    row(&mut html, "required FTE", &|o| {
+        format!("{:.1}", o.required_fte)
+    });
+    row(&mut html, "roster paid hours", &|o| {
+        o.roster
+            .as_ref()
+            .map_or_else(|| HTML_NONE.into(), |r| format!("{:.1}", r.paid_hours))
+    });
+    row(
+        &mut html,
+        &format!("roster paid cost ({})", c.currency),
+        &|o| {
+            o.roster
+                .as_ref()
+                .map_or_else(|| HTML_NONE.into(), |r| format!("{:.0}", r.paid_cost))
+        },
+    );
+    for (ch, kind) in &c.channel_kinds() {
+        let _ = write!(
+            html,
+            "<tr class=\"ch\"><td colspan=\"{}\">{} ({})</td></tr>",
+            c.outcomes.len() + 1,
+            esc(ch.as_str()),
+            esc(kind)
+        );
+        let get = |o: &Outcome| o.channel(ch.as_str()).cloned();
+        row(&mut html, "offered", &|o| {
+            get(o).map_or_else(|| HTML_NONE.into(), |x| format!("{:.0}", x.offered))
+        });
+        row(&mut html, "AHT", &|o| {
+            get(o).map_or_else(|| HTML_NONE.into(), |x| format!("{:.0} s", x.aht_seconds))
+        });
+        row(&mut html, "required FTE", &|o| {
+            get(o).map_or_else(|| HTML_NONE.into(), |x| format!("{:.1}", x.required_fte))
+        });
+        row(&mut html, "rostered / short hours", &|o| {
+            get(o)
+                .and_then(|x| Some((x.rostered_hours?, x.shortfall_hours?)))
+                .map_or_else(|| HTML_NONE.into(), |(r, s)| format!("{r:.0} / {s:.0}"))
+        });
+        if kind == "deferred" {
+            row(&mut html, "within response target", &|o| {
+                pct(get(o).and_then(|x| x.kpis?.service_level), HTML_NONE)
+            });
+        } else {
+            row(&mut html, "abandon rate", &|o| {
+                pct(
+                    get(o).and_then(|x| x.kpis).map(|k| k.abandon_rate),
+                    HTML_NONE,
+                )
+            });
+            row(&mut html, "ASA", &|o| {
+                duration(get(o).and_then(|x| x.kpis?.asa_seconds), HTML_NONE)
+            });
+            row(&mut html, "service level", &|o| {
+                pct(get(o).and_then(|x| x.kpis?.service_level), HTML_NONE)
+            });
+        }
+    }
+    html.push_str("</table>");
+    html
+}
+
 /// The page: charts of required FTE and per live channel abandon rate and ASA by scenario, the
 /// full table, and which targets each scenario's roster misses.
 pub fn render_html(c: &Comparison) -> String {
@@ -141,81 +222,8 @@ pub fn render_html(c: &Comparison) -> String {
         html.push_str("</div>");
     }
 
-    html.push_str("<h2>Side by side</h2><table><tr><th></th>");
-    for o in &c.outcomes {
-        let _ = write!(html, "<th>{}</th>", esc(&o.name));
-    }
-    html.push_str("</tr>");
-    let row = |html: &mut String, label: &str, f: &dyn Fn(&Outcome) -> String| {
-        let _ = write!(html, "<tr><td class=\"l\">{}</td>", esc(label));
-        for o in &c.outcomes {
-            let _ = write!(html, "<td>{}</td>", esc(&f(o)));
-        }
-        html.push_str("</tr>");
-    };
-    row(&mut html, "agents (FTE)", &|o| {
-        format!("{} ({:.1})", o.agents, o.headcount_fte)
-    });
-    row(&mut html, "required FTE", &|o| {
-        format!("{:.1}", o.required_fte)
-    });
-    row(&mut html, "roster paid hours", &|o| {
-        o.roster
-            .as_ref()
-            .map_or_else(|| HTML_NONE.into(), |r| format!("{:.1}", r.paid_hours))
-    });
-    row(
-        &mut html,
-        &format!("roster paid cost ({})", c.currency),
-        &|o| {
-            o.roster
-                .as_ref()
-                .map_or_else(|| HTML_NONE.into(), |r| format!("{:.0}", r.paid_cost))
-        },
-    );
-    for (ch, kind) in &c.channel_kinds() {
-        let _ = write!(
-            html,
-            "<tr class=\"ch\"><td colspan=\"{}\">{} ({})</td></tr>",
-            c.outcomes.len() + 1,
-            esc(ch.as_str()),
-            esc(kind)
-        );
-        let get = |o: &Outcome| o.channel(ch.as_str()).cloned();
-        row(&mut html, "offered", &|o| {
-            get(o).map_or_else(|| HTML_NONE.into(), |x| format!("{:.0}", x.offered))
-        });
-        row(&mut html, "AHT", &|o| {
-            get(o).map_or_else(|| HTML_NONE.into(), |x| format!("{:.0} s", x.aht_seconds))
-        });
-        row(&mut html, "required FTE", &|o| {
-            get(o).map_or_else(|| HTML_NONE.into(), |x| format!("{:.1}", x.required_fte))
-        });
-        row(&mut html, "rostered / short hours", &|o| {
-            get(o)
-                .and_then(|x| Some((x.rostered_hours?, x.shortfall_hours?)))
-                .map_or_else(|| HTML_NONE.into(), |(r, s)| format!("{r:.0} / {s:.0}"))
-        });
-        if kind == "deferred" {
-            row(&mut html, "within response target", &|o| {
-                pct(get(o).and_then(|x| x.kpis?.service_level), HTML_NONE)
-            });
-        } else {
-            row(&mut html, "abandon rate", &|o| {
-                pct(
-                    get(o).and_then(|x| x.kpis).map(|k| k.abandon_rate),
-                    HTML_NONE,
-                )
-            });
-            row(&mut html, "ASA", &|o| {
-                duration(get(o).and_then(|x| x.kpis?.asa_seconds), HTML_NONE)
-            });
-            row(&mut html, "service level", &|o| {
-                pct(get(o).and_then(|x| x.kpis?.service_level), HTML_NONE)
-            });
-        }
-    }
-    html.push_str("</table><h2>Targets</h2><ul>");
+    html.push_str(&side_by_side(c));
+    html.push_str("<h2>Targets</h2><ul>");
     for o in &c.outcomes {
         let _ = write!(html, "<li><b>{}</b>", esc(&o.name));
         if let Some(d) = &o.description {
