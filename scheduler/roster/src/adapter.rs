@@ -19,7 +19,7 @@
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 use rota_data::channel::ChannelKind;
-use rota_data::config::CentreConfig;
+use rota_data::config::{Agent, CentreConfig, Channel, Contract};
 
 use super::error::RosterError;
 use super::problem::{
@@ -68,11 +68,29 @@ pub fn problem_from_config(
     req: &RequirementSeries,
     weights: Weights,
 ) -> Result<(RosterProblem, Vec<String>), RosterError> {
-    let tz = horizon.tz();
-    let n_t = horizon.n_intervals();
-    let interval = horizon.interval_minutes();
     let mut notes = Vec::new();
+    check_channels_known(config, req)?;
+    let channels = config
+        .channels()
+        .iter()
+        .map(|ch| channel_plan(config, ch, &horizon, req, &mut notes))
+        .collect();
+    let templates = config
+        .shift_templates()
+        .iter()
+        .map(shift_template)
+        .collect();
+    let mut agents = Vec::new();
+    for a in config.agents() {
+        agents.push(agent_plan(config, a, &horizon, &mut notes)?);
+    }
+    let problem = RosterProblem::new(horizon, channels, templates, agents, weights)?;
+    Ok((problem, notes))
+}
 
+/// Rejects requirements for a channel the configuration does not define: its demand would be
+/// silently dropped.
+fn check_channels_known(config: &CentreConfig, req: &RequirementSeries) -> Result<(), RosterError> {
     for name in req.required.keys() {
         if config.channel(name.as_str()).is_none() {
             return Err(RosterError::Input(format!(
@@ -87,195 +105,232 @@ pub fn problem_from_config(
             )));
         }
     }
-    let mut channels = Vec::new();
-    for ch in config.channels() {
-        let name = ch.name().clone();
-        let required = req.required.get(&name);
-        if required.is_none() {
-            notes.push(format!(
-                "{name}: no requirements in the file; planned as zero"
-            ));
-        }
-        let factor = priority_factor(ch.priority(), ch.kind());
-        let (mode, requirement, worked) = if ch.kind().is_deferred() {
-            // a target in working hours runs only while the backlog is worked (the channel's
-            // hours, closed days excluded): ChannelPlan::worked
-            let response = ch.targets().response();
-            let in_worked_hours = response.is_some_and(|r| r.working_hours_only());
-            let hours = response.map_or(24.0, |r| r.within_hours());
-            let worked = in_worked_hours.then(|| {
-                (0..n_t)
-                    .map(|t| config.is_worked_at(ch, &horizon.instant(t)))
-                    .collect::<Vec<bool>>()
-            });
-            let work = req
-                .workload
-                .get(&name)
-                .or(required)
-                .cloned()
-                .unwrap_or_else(|| vec![0.0; n_t]);
-            (
-                ChannelMode::Deferred {
-                    response_minutes: (hours * 60.0).round().max(f64::from(interval)) as u32,
-                },
-                work,
-                worked,
-            )
-        } else {
-            (
-                ChannelMode::Live,
-                required.cloned().unwrap_or_else(|| vec![0.0; n_t]),
-                None,
-            )
-        };
-        channels.push(ChannelPlan {
-            name,
-            mode,
-            shortfall_weight: factor,
-            requirement,
+    Ok(())
+}
+
+/// One channel of the programme (see the module doc): live channels need their required agents;
+/// deferred channels get their workload and response target, with the worked intervals when the
+/// target counts worked hours only. A channel without requirements is planned as zero, with a
+/// note.
+fn channel_plan(
+    config: &CentreConfig,
+    ch: &Channel,
+    horizon: &Horizon,
+    req: &RequirementSeries,
+    notes: &mut Vec<String>,
+) -> ChannelPlan {
+    let n_t = horizon.n_intervals();
+    let name = ch.name().clone();
+    let required = req.required.get(&name);
+    if required.is_none() {
+        notes.push(format!(
+            "{name}: no requirements in the file; planned as zero"
+        ));
+    }
+    let factor = priority_factor(ch.priority(), ch.kind());
+    let (mode, requirement, worked) = if ch.kind().is_deferred() {
+        // a target in working hours runs only while the backlog is worked (the channel's
+        // hours, closed days excluded): ChannelPlan::worked
+        let response = ch.targets().response();
+        let in_worked_hours = response.is_some_and(|r| r.working_hours_only());
+        let hours = response.map_or(24.0, |r| r.within_hours());
+        let worked = in_worked_hours.then(|| {
+            (0..n_t)
+                .map(|t| config.is_worked_at(ch, &horizon.instant(t)))
+                .collect::<Vec<bool>>()
+        });
+        let work = req
+            .workload
+            .get(&name)
+            .or(required)
+            .cloned()
+            .unwrap_or_else(|| vec![0.0; n_t]);
+        (
+            ChannelMode::Deferred {
+                response_minutes: (hours * 60.0)
+                    .round()
+                    .max(f64::from(horizon.interval_minutes()))
+                    as u32,
+            },
+            work,
             worked,
+        )
+    } else {
+        (
+            ChannelMode::Live,
+            required.cloned().unwrap_or_else(|| vec![0.0; n_t]),
+            None,
+        )
+    };
+    ChannelPlan {
+        name,
+        mode,
+        shortfall_weight: factor,
+        requirement,
+        worked,
+    }
+}
+
+/// A configured shift template with its unpaid lunch first, then its paid breaks. Who may work
+/// it is decided per agent ([`AgentPlan::allowed_templates`]), so the template has no team.
+fn shift_template(t: &rota_data::config::ShiftTemplate) -> ShiftTemplate {
+    let mut breaks = Vec::new();
+    if let Some(l) = t.lunch() {
+        breaks.push(BreakRule {
+            minutes: l.minutes(),
+            earliest_offset: l.earliest_start_after(),
+            latest_offset: l.latest_start_after(),
+            paid: false,
         });
     }
+    for b in t.breaks() {
+        breaks.push(BreakRule {
+            minutes: b.minutes(),
+            earliest_offset: b.earliest_start_after(),
+            latest_offset: b.latest_start_after(),
+            paid: true,
+        });
+    }
+    ShiftTemplate {
+        name: t.name().to_string(),
+        weekdays: t.days().to_vec(),
+        earliest_start: clock(u32::from(t.earliest_start())),
+        latest_start: clock(u32::from(t.latest_start())),
+        step_minutes: t.start_step_minutes(),
+        length_minutes: t.length_minutes(),
+        breaks,
+        // who may work the template is decided per agent below
+        team: None,
+    }
+}
 
-    let templates = config
-        .shift_templates()
-        .iter()
-        .map(|t| {
-            let mut breaks = Vec::new();
-            if let Some(l) = t.lunch() {
-                breaks.push(BreakRule {
-                    minutes: l.minutes(),
-                    earliest_offset: l.earliest_start_after(),
-                    latest_offset: l.latest_start_after(),
-                    paid: false,
-                });
-            }
-            for b in t.breaks() {
-                breaks.push(BreakRule {
-                    minutes: b.minutes(),
-                    earliest_offset: b.earliest_start_after(),
-                    latest_offset: b.latest_start_after(),
-                    paid: true,
-                });
-            }
-            ShiftTemplate {
-                name: t.name().to_string(),
-                weekdays: t.days().to_vec(),
-                earliest_start: clock(u32::from(t.earliest_start())),
-                latest_start: clock(u32::from(t.latest_start())),
-                step_minutes: t.start_step_minutes(),
-                length_minutes: t.length_minutes(),
-                breaks,
-                // who may work the template is decided per agent below
-                team: None,
-            }
-        })
-        .collect();
+/// One agent of the programme: its contract's rules, the periods it cannot work (outside its
+/// availability, approved leave), the templates the configuration allows it and its fixed shifts.
+fn agent_plan(
+    config: &CentreConfig,
+    a: &Agent,
+    horizon: &Horizon,
+    notes: &mut Vec<String>,
+) -> Result<AgentPlan, RosterError> {
+    let Some(c) = config.contract(a.contract()) else {
+        return Err(RosterError::Input(format!(
+            "agent {}: unknown contract {}",
+            a.id(),
+            a.contract()
+        )));
+    };
+    let contract = contract_rules(a, c, notes);
+    let mut unavailable = outside_availability(a, horizon);
+    unavailable.extend(leave(a, horizon.tz()));
+    Ok(AgentPlan {
+        id: a.id().to_string(),
+        name: a.name().to_string(),
+        team: a.team().map(str::to_string),
+        skills: a.skills().to_vec(),
+        hourly_rate: a.hourly_rate(),
+        contract,
+        allowed_templates: Some(
+            config
+                .templates_for(a)
+                .iter()
+                .map(|t| t.name().to_string())
+                .collect(),
+        ),
+        weekly_availability: [Some((NaiveTime::MIN, NaiveTime::MIN)); 7],
+        unavailable,
+        fixed_shifts: a
+            .fixed_shifts()
+            .iter()
+            .map(|f| FixedShift {
+                date: f.date(),
+                template: f.template().to_string(),
+                start: clock(u32::from(f.start_minute())),
+            })
+            .collect(),
+    })
+}
 
-    let mut agents = Vec::new();
-    for a in config.agents() {
-        let Some(c) = config.contract(a.contract()) else {
-            return Err(RosterError::Input(format!(
-                "agent {}: unknown contract {}",
+/// Agent `a`'s contract `c` as the programme's weekly rules. A weekend rule over several weeks
+/// cannot be checked inside one week without the previous rosters: it is left out, with a note.
+fn contract_rules(a: &Agent, c: &Contract, notes: &mut Vec<String>) -> ContractRules {
+    let max_weekend_days = match c.weekend_off() {
+        None => 2,
+        Some(w) if w.in_weeks() <= 1 => 2u32.saturating_sub(w.days()),
+        Some(w) => {
+            notes.push(format!(
+                "agent {} (contract {}): the rule of {} weekend day(s) off in {} weeks needs \
+                 the previous weeks' rosters and is not checked in a one-week plan",
                 a.id(),
-                a.contract()
-            )));
-        };
-        let max_weekend_days = match c.weekend_off() {
-            None => 2,
-            Some(w) if w.in_weeks() <= 1 => 2u32.saturating_sub(w.days()),
-            Some(w) => {
-                notes.push(format!(
-                    "agent {} (contract {}): the rule of {} weekend day(s) off in {} weeks needs \
-                     the previous weeks' rosters and is not checked in a one-week plan",
-                    a.id(),
-                    c.name(),
-                    w.days(),
-                    w.in_weeks()
-                ));
-                2
-            }
-        };
-        let contract = ContractRules {
-            name: c.name().to_string(),
-            min_weekly_minutes: (c.min_weekly_paid_hours() * 60.0).round() as u32,
-            max_weekly_minutes: (c.max_weekly_paid_hours() * 60.0).round() as u32,
-            max_days_per_week: 7u32.saturating_sub(c.days_off_per_week()),
-            max_consecutive_days: c.max_consecutive_working_days().max(1),
-            min_rest_minutes: (c.min_rest_hours() * 60.0).round() as u32,
-            max_weekend_days,
-        };
-        let mut unavailable = Vec::new();
-        // availability: the complement of the weekly hours on every day of the horizon (and the
-        // day after, for shifts that run past midnight)
-        if let Some(hours) = a.availability() {
-            for d in 0..=horizon.days() {
-                let date = horizon.date(d);
-                let mut free_from = 0u32;
-                let mut ranges: Vec<(u32, u32)> = hours
-                    .ranges(date.weekday())
-                    .iter()
-                    .map(|r| (u32::from(r.start_minute()), u32::from(r.end_minute())))
-                    .collect();
-                ranges.sort_unstable();
-                ranges.push((1440, 1440));
-                for (s, e) in ranges {
-                    if s > free_from {
-                        if let (Some(from), Some(to)) =
-                            (at_minute(tz, date, free_from), at_minute(tz, date, s))
-                        {
-                            unavailable.push(Unavailable {
-                                from,
-                                to,
-                                reason: "time outside the agent's availability".into(),
-                            });
-                        }
-                    }
-                    free_from = free_from.max(e);
+                c.name(),
+                w.days(),
+                w.in_weeks()
+            ));
+            2
+        }
+    };
+    ContractRules {
+        name: c.name().to_string(),
+        min_weekly_minutes: (c.min_weekly_paid_hours() * 60.0).round() as u32,
+        max_weekly_minutes: (c.max_weekly_paid_hours() * 60.0).round() as u32,
+        max_days_per_week: 7u32.saturating_sub(c.days_off_per_week()),
+        max_consecutive_days: c.max_consecutive_working_days().max(1),
+        min_rest_minutes: (c.min_rest_hours() * 60.0).round() as u32,
+        max_weekend_days,
+    }
+}
+
+/// The complement of the agent's weekly hours on every day of the horizon (and the day after,
+/// for shifts that run past midnight), as blocked periods; none without weekly hours.
+fn outside_availability(a: &Agent, horizon: &Horizon) -> Vec<Unavailable> {
+    let tz = horizon.tz();
+    let mut unavailable = Vec::new();
+    let Some(hours) = a.availability() else {
+        return unavailable;
+    };
+    for d in 0..=horizon.days() {
+        let date = horizon.date(d);
+        let mut free_from = 0u32;
+        let mut ranges: Vec<(u32, u32)> = hours
+            .ranges(date.weekday())
+            .iter()
+            .map(|r| (u32::from(r.start_minute()), u32::from(r.end_minute())))
+            .collect();
+        ranges.sort_unstable();
+        ranges.push((1440, 1440));
+        for (s, e) in ranges {
+            if s > free_from {
+                if let (Some(from), Some(to)) =
+                    (at_minute(tz, date, free_from), at_minute(tz, date, s))
+                {
+                    unavailable.push(Unavailable {
+                        from,
+                        to,
+                        reason: "time outside the agent's availability".into(),
+                    });
                 }
             }
+            free_from = free_from.max(e);
         }
-        for l in a.leave() {
-            if let (Some(from), Some(to)) = (
-                midnight(tz, l.from()),
-                midnight(tz, l.to() + Duration::days(1)),
-            ) {
-                unavailable.push(Unavailable {
-                    from,
-                    to,
-                    reason: l.label().unwrap_or("approved leave").to_string(),
-                });
-            }
-        }
-        agents.push(AgentPlan {
-            id: a.id().to_string(),
-            name: a.name().to_string(),
-            team: a.team().map(str::to_string),
-            skills: a.skills().to_vec(),
-            hourly_rate: a.hourly_rate(),
-            contract,
-            allowed_templates: Some(
-                config
-                    .templates_for(a)
-                    .iter()
-                    .map(|t| t.name().to_string())
-                    .collect(),
-            ),
-            weekly_availability: [Some((NaiveTime::MIN, NaiveTime::MIN)); 7],
-            unavailable,
-            fixed_shifts: a
-                .fixed_shifts()
-                .iter()
-                .map(|f| FixedShift {
-                    date: f.date(),
-                    template: f.template().to_string(),
-                    start: clock(u32::from(f.start_minute())),
-                })
-                .collect(),
-        });
     }
-    let problem = RosterProblem::new(horizon, channels, templates, agents, weights)?;
-    Ok((problem, notes))
+    unavailable
+}
+
+/// The agent's approved leave as blocked periods, whole local days.
+fn leave(a: &Agent, tz: Tz) -> Vec<Unavailable> {
+    let mut unavailable = Vec::new();
+    for l in a.leave() {
+        if let (Some(from), Some(to)) = (
+            midnight(tz, l.from()),
+            midnight(tz, l.to() + Duration::days(1)),
+        ) {
+            unavailable.push(Unavailable {
+                from,
+                to,
+                reason: l.label().unwrap_or("approved leave").to_string(),
+            });
+        }
+    }
+    unavailable
 }
 
 /// The same week with every agent restricted to their primary skill (the first one listed in the

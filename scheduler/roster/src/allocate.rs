@@ -34,7 +34,7 @@ use super::error::RosterError;
 use super::model::RosterModel;
 use super::options::OptionSet;
 use super::problem::RosterProblem;
-use super::solve::{run_highs, MipSolution, SolveOptions, SolveStage, Watch};
+use super::solve::{run_highs, MipSolution, SolveOptions, SolveStage, Solved, Watch};
 
 /// Result of the allocation stage.
 #[derive(Debug, Clone)]
@@ -69,6 +69,40 @@ pub fn exact_allocation(
         per_agent: sol.chosen.clone(),
     };
     let mut m = RosterModel::build_with(problem, &fixed, false, true);
+    let Some(solved) = solve_fixed(&mut m, opts, time_limit_s, watch)? else {
+        return Ok(None);
+    };
+    let col = |i: usize| solved.columns.get(i).copied().unwrap_or(0.0);
+    let count = |i: usize| col(i).round().max(0.0) as usize;
+
+    let Some(placed) = place_breaks(options, sol, &m, &count) else {
+        return Ok(None);
+    };
+    if !breaks_fit(options, &placed) {
+        return Ok(None);
+    }
+    let present = presence(problem, options, &placed);
+    let Some(assignment) = assign_channels(problem, &m, &present, &count) else {
+        return Ok(None);
+    };
+    Ok(Some(Allocation {
+        placed,
+        assignment,
+        status: format!("{:?}", solved.status),
+        objective: solved.objective,
+        seconds: started.elapsed().as_secs_f64(),
+    }))
+}
+
+/// Fixes every chosen shift (`x = 1`) in the allocation programme `m` and solves it under the
+/// stage's own time limit and a tight gap (its objective is mostly penalty, so it stops only
+/// close to its own bound). `Ok(None)` when HiGHS finds no solution; cancelling is an error.
+fn solve_fixed(
+    m: &mut RosterModel<'_>,
+    opts: &SolveOptions,
+    time_limit_s: f64,
+    watch: Watch<'_>,
+) -> Result<Option<Solved>, RosterError> {
     for xs in &m.x {
         for (_, c) in xs {
             let v = c.var;
@@ -82,19 +116,25 @@ pub fn exact_allocation(
         mip_rel_gap: opts.mip_rel_gap.min(0.001),
         ..*opts
     };
-    let solved = match run_highs(v, o, c, &limited, true, watch, SolveStage::Allocation) {
-        Ok(s) => s,
-        Err(RosterError::Cancelled) => return Err(RosterError::Cancelled),
+    match run_highs(v, o, c, &limited, true, watch, SolveStage::Allocation) {
+        Ok(s) => Ok(Some(s)),
+        Err(RosterError::Cancelled) => Err(RosterError::Cancelled),
         Err(e) => {
             tracing::warn!(error = %e, "allocation MIP found no solution; keeping the post-pass");
-            return Ok(None);
+            Ok(None)
         }
-    };
-    let col = |i: usize| solved.columns.get(i).copied().unwrap_or(0.0);
-    let count = |i: usize| col(i).round().max(0.0) as usize;
+    }
+}
 
-    // breaks: per (group, option) the agents working it, in agent order
-    let n_t = problem.horizon.n_intervals();
+/// Whole-agent break starts from the integer break counts `rho[g,o,b,q]`: per (group, option) the
+/// agents working it, in agent order, take the counted start slots in ascending order, the same
+/// agent order for every break of the shift. `None` when the counts do not match the shifts.
+fn place_breaks(
+    options: &OptionSet,
+    sol: &MipSolution,
+    m: &RosterModel<'_>,
+    count: &dyn Fn(usize) -> usize,
+) -> Option<Vec<PlacedShift>> {
     let mut placed: Vec<PlacedShift> = Vec::new();
     let mut index: std::collections::HashMap<(usize, usize), Vec<usize>> = Default::default();
     for (a, chosen) in sol.chosen.iter().enumerate() {
@@ -126,7 +166,7 @@ pub fn exact_allocation(
                     b,
                     "allocation MIP break counts do not match the shifts"
                 );
-                return Ok(None);
+                return None;
             }
             starts.sort_unstable();
             let j = options.options[*o]
@@ -139,27 +179,40 @@ pub fn exact_allocation(
             }
         }
     }
-    // every break placed, inside the shift, no overlaps
-    for p in &placed {
+    Some(placed)
+}
+
+/// True when every break is placed and no two breaks of one shift overlap; a template whose
+/// break windows overlap can pair an agent with overlapping slots, and then the heuristic
+/// placement is kept.
+fn breaks_fit(options: &OptionSet, placed: &[PlacedShift]) -> bool {
+    for p in placed {
         let opt = &options.options[p.option];
         let mut spans: Vec<(usize, usize)> = Vec::new();
         for (j, &s) in p.break_starts.iter().enumerate() {
             if s == usize::MAX {
-                return Ok(None);
+                return false;
             }
             spans.push((s, s + opt.breaks[j].len));
         }
         spans.sort_unstable();
         if spans.windows(2).any(|w| w[1].0 < w[0].1) {
             tracing::info!("break windows overlap; keeping the heuristic break placement");
-            return Ok(None);
+            return false;
         }
     }
+    true
+}
 
-    // channels: per interval and group, the integer counts of z
-    let n_a = problem.agents.len();
-    let mut present = vec![vec![false; n_t]; n_a];
-    for p in &placed {
+/// `present[a][t]`: agent a is on shift and not on a break in interval t.
+fn presence(
+    problem: &RosterProblem,
+    options: &OptionSet,
+    placed: &[PlacedShift],
+) -> Vec<Vec<bool>> {
+    let n_t = problem.horizon.n_intervals();
+    let mut present = vec![vec![false; n_t]; problem.agents.len()];
+    for p in placed {
         let opt = &options.options[p.option];
         for x in &mut present[p.agent][opt.first..opt.last] {
             *x = true;
@@ -171,7 +224,21 @@ pub fn exact_allocation(
             }
         }
     }
-    let mut out: Assignment = vec![vec![None; n_t]; n_a];
+    present
+}
+
+/// Whole-agent channels from the integer counts `z[g,c,t]`: in each interval the present agents
+/// of a group fill the channel counts, an agent keeping the previous interval's channel while its
+/// count allows (fewer switches), the rest taking the first channels with room. `None` when the
+/// counts do not add up to the present agents.
+fn assign_channels(
+    problem: &RosterProblem,
+    m: &RosterModel<'_>,
+    present: &[Vec<bool>],
+    count: &dyn Fn(usize) -> usize,
+) -> Option<Assignment> {
+    let n_t = problem.horizon.n_intervals();
+    let mut out: Assignment = vec![vec![None; n_t]; problem.agents.len()];
     for (g, group) in m.groups.iter().enumerate() {
         for t in 0..n_t {
             let agents: Vec<usize> = group
@@ -188,7 +255,7 @@ pub fn exact_allocation(
                     t,
                     "allocation MIP channel counts do not match the agents"
                 );
-                return Ok(None);
+                return None;
             }
             let mut rest = Vec::new();
             for &a in &agents {
@@ -209,11 +276,5 @@ pub fn exact_allocation(
             }
         }
     }
-    Ok(Some(Allocation {
-        placed,
-        assignment: out,
-        status: format!("{:?}", solved.status),
-        objective: solved.objective,
-        seconds: started.elapsed().as_secs_f64(),
-    }))
+    Some(out)
 }

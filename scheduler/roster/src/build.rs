@@ -524,9 +524,7 @@ mod tests {
 
     use super::*;
     use crate::options::build_options;
-    use crate::problem::{
-        AgentPlan, ChannelPlan, ContractRules, Horizon, ShiftTemplate, Weights,
-    };
+    use crate::problem::{AgentPlan, ChannelPlan, ContractRules, Horizon, ShiftTemplate, Weights};
 
     fn hm(h: u32) -> NaiveTime {
         NaiveTime::from_hms_opt(h, 0, 0).unwrap()
@@ -615,13 +613,13 @@ mod tests {
         let (mut worked, mut reception) = (0, 0);
         for row in cov.rows.iter().filter(|r| r.required > 0.0) {
             worked += 1;
-            let expected = if row.channel.to_string() == "reception" {
+            let expected = if row.channel.as_str() == "reception" {
                 1.0
             } else {
                 3.0
             };
             assert_eq!(row.scheduled, expected, "{row:?}");
-            reception += usize::from(row.channel.to_string() == "reception");
+            reception += usize::from(row.channel.as_str() == "reception");
         }
         assert_eq!((worked, reception), (32, 16));
     }

@@ -6,11 +6,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveTime, TimeZone, Weekday};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Weekday};
 use serde::Serialize;
 
-use super::output::{ActivityKind, Roster};
-use super::problem::{ChannelMode, RosterProblem};
+use super::output::{Activity, ActivityKind, Roster, RosterShift};
+use super::problem::{AgentPlan, ChannelMode, RosterProblem, ShiftTemplate};
 
 /// A period `[start, end)`.
 type Span = (DateTime<FixedOffset>, DateTime<FixedOffset>);
@@ -30,11 +30,11 @@ pub struct Violation {
 /// (exactly one row per channel and interval, agreeing with the activities) of `roster` against
 /// `problem`. An empty result means the roster is valid.
 ///
-/// Every violation goes through the one `push` closure below; `scripts/mutate-checker.sh` patches
-/// its first line to switch single rules off and confirm `tests/roster_checker.rs` notices.
+/// Every violation goes through the one `push` closure below (the helpers of each rule family
+/// receive it); `scripts/mutate-checker.sh` patches its first line to switch single rules off and
+/// confirm `tests/roster_checker.rs` notices.
 pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> {
     let mut v = Vec::new();
-    let tz = problem.horizon.tz();
     let mut push = |rule: &'static str, agent: Option<&str>, message: String| {
         v.push(Violation {
             rule,
@@ -49,7 +49,6 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
         .map(|(i, a)| (a.id.as_str(), i))
         .collect();
     let mut by_agent: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-
     for (si, s) in roster.shifts.iter().enumerate() {
         let id = s.agent_id.as_str();
         let Some(&a) = agents.get(id) else {
@@ -57,192 +56,276 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
             continue;
         };
         by_agent.entry(a).or_default().push(si);
-        let agent = &problem.agents[a];
-        let Some(tpl) = problem.templates.iter().find(|t| t.name == s.template) else {
-            push(
-                "template",
-                Some(id),
-                format!("unknown template {}", s.template),
-            );
-            continue;
-        };
-        let local_start = s.start.with_timezone(&tz);
-        let wd = local_start.weekday();
-        if !tpl.weekdays.contains(&wd) {
-            push(
-                "template",
-                Some(id),
-                format!("{} is not worked on {wd:?} ({})", tpl.name, s.date),
-            );
-        }
-        let team_ok = tpl.team.is_none() || tpl.team == agent.team;
-        let listed = agent
-            .allowed_templates
-            .as_ref()
-            .is_none_or(|l| l.contains(&tpl.name));
-        if !team_ok || !listed {
-            push(
-                "template",
-                Some(id),
-                format!("may not work template {} ({})", tpl.name, s.date),
-            );
-        }
-        let st = local_start.time();
-        let minutes_after = (st - tpl.earliest_start).num_minutes();
-        if st < tpl.earliest_start
-            || st > tpl.latest_start
-            || minutes_after % i64::from(tpl.step_minutes) != 0
-        {
-            push(
-                "template",
-                Some(id),
-                format!("start {st} is not a start time of {}", tpl.name),
-            );
-        }
-        if (s.end - s.start).num_minutes() != i64::from(tpl.length_minutes) {
-            push(
-                "template",
-                Some(id),
-                format!("shift on {} is not {} min long", s.date, tpl.length_minutes),
-            );
-        }
-        let unpaid: i64 = tpl
-            .breaks
-            .iter()
-            .filter(|b| !b.paid)
-            .map(|b| i64::from(b.minutes))
-            .sum();
-        let paid = (i64::from(tpl.length_minutes) - unpaid) as f64 / 60.0;
-        if (paid - s.paid_hours).abs() > 1e-6 {
-            push(
-                "paid_hours",
-                Some(id),
-                format!(
-                    "shift on {} says {} paid hours, template gives {paid}",
-                    s.date, s.paid_hours
-                ),
-            );
-        }
-        if local_start.date_naive() != s.date {
-            push(
-                "template",
-                Some(id),
-                format!(
-                    "shift dated {} starts on {}",
-                    s.date,
-                    local_start.date_naive()
-                ),
-            );
-        }
-        // availability: weekly window and blocked periods
-        match agent.weekly_availability[wd.num_days_from_monday() as usize] {
-            None => push(
-                "availability",
-                Some(id),
-                format!("works on {} but is never available on {wd:?}", s.date),
-            ),
-            Some((from, to)) => {
-                let w0 = local(tz, s.date, from);
-                let w1 = if to == NaiveTime::MIN {
-                    local(tz, s.date + Duration::days(1), NaiveTime::MIN)
-                } else {
-                    local(tz, s.date, to)
-                };
-                if s.start < w0 || s.end > w1 {
-                    push(
-                        "availability",
-                        Some(id),
-                        format!(
-                            "shift {}-{} on {} is outside the availability window {from}-{to}",
-                            s.start.time(),
-                            s.end.time(),
-                            s.date
-                        ),
-                    );
-                }
-            }
-        }
-        for u in &agent.unavailable {
-            if u.from.fixed_offset() < s.end && s.start < u.to.fixed_offset() {
-                push(
-                    "leave",
-                    Some(id),
-                    format!(
-                        "shift on {} overlaps {} from {} to {}",
-                        s.date, u.reason, u.from, u.to
-                    ),
-                );
-            }
-        }
-        // breaks: one per rule, inside its window, not overlapping
-        let mut rules: Vec<(ActivityKind, u32, u32, u32)> = tpl
-            .breaks
-            .iter()
-            .map(|b| {
-                (
-                    if b.paid {
-                        ActivityKind::Break
-                    } else {
-                        ActivityKind::Lunch
-                    },
-                    b.minutes,
-                    b.earliest_offset,
-                    b.latest_offset,
-                )
-            })
-            .collect();
-        if s.breaks.len() != rules.len() {
-            push(
-                "breaks",
-                Some(id),
-                format!(
-                    "shift on {} has {} breaks, template {} has {}",
-                    s.date,
-                    s.breaks.len(),
-                    tpl.name,
-                    rules.len()
-                ),
-            );
-        }
-        for b in &s.breaks {
-            let off = (b.start - s.start).num_minutes();
-            let len = (b.end - b.start).num_minutes();
-            let pos = rules.iter().position(|&(k, m, e, l)| {
-                k == b.kind && i64::from(m) == len && off >= i64::from(e) && off <= i64::from(l)
-            });
-            match pos {
-                Some(p) => {
-                    rules.remove(p);
-                }
-                None => push(
-                    "breaks",
-                    Some(id),
-                    format!(
-                    "{} at {} ({len} min, {off} min after start) on {} matches no break rule of {}",
-                    b.kind, b.start.time(), s.date, tpl.name),
-                ),
-            }
-        }
-        let mut bs: Vec<_> = s.breaks.iter().map(|b| (b.start, b.end)).collect();
-        bs.sort();
-        for w in bs.windows(2) {
-            if w[1].0 < w[0].1 {
-                push("breaks", Some(id), format!("breaks overlap on {}", s.date));
-            }
-        }
+        check_shift(problem, &problem.agents[a], s, &mut push);
     }
-
-    // per-agent rules
     for (a, agent) in problem.agents.iter().enumerate() {
-        let id = agent.id.as_str();
-        let mut shifts: Vec<_> = by_agent
+        let mut shifts: Vec<&RosterShift> = by_agent
             .get(&a)
             .map(|v| v.iter().map(|&i| &roster.shifts[i]).collect())
             .unwrap_or_default();
         shifts.sort_by_key(|s| s.start);
-        let c = &agent.contract;
+        AgentRules::new(problem, agent).check(&shifts, &mut push);
+    }
+    let scheduled = check_activities(problem, roster, &agents, &mut push);
+    check_coverage(problem, roster, &scheduled, &mut push);
+    v
+}
+
+/// One shift on its own: its template's rules, the agent's availability and leave, its breaks.
+fn check_shift(
+    problem: &RosterProblem,
+    agent: &AgentPlan,
+    s: &RosterShift,
+    push: &mut impl FnMut(&'static str, Option<&str>, String),
+) {
+    let id = s.agent_id.as_str();
+    let Some(tpl) = problem.templates.iter().find(|t| t.name == s.template) else {
+        push(
+            "template",
+            Some(id),
+            format!("unknown template {}", s.template),
+        );
+        return;
+    };
+    let tz = problem.horizon.tz();
+    check_template(tpl, agent, s, tz, push);
+    check_availability(agent, s, tz, push);
+    check_breaks(tpl, s, push);
+}
+
+/// The shift against its template: a weekday it is worked, a template the agent may work (team
+/// and list), a start time of the template, its length, its paid hours and its date.
+fn check_template(
+    tpl: &ShiftTemplate,
+    agent: &AgentPlan,
+    s: &RosterShift,
+    tz: chrono_tz::Tz,
+    push: &mut impl FnMut(&'static str, Option<&str>, String),
+) {
+    let id = s.agent_id.as_str();
+    let local_start = s.start.with_timezone(&tz);
+    let wd = local_start.weekday();
+    if !tpl.weekdays.contains(&wd) {
+        push(
+            "template",
+            Some(id),
+            format!("{} is not worked on {wd:?} ({})", tpl.name, s.date),
+        );
+    }
+    let team_ok = tpl.team.is_none() || tpl.team == agent.team;
+    let listed = agent
+        .allowed_templates
+        .as_ref()
+        .is_none_or(|l| l.contains(&tpl.name));
+    if !team_ok || !listed {
+        push(
+            "template",
+            Some(id),
+            format!("may not work template {} ({})", tpl.name, s.date),
+        );
+    }
+    let st = local_start.time();
+    let minutes_after = (st - tpl.earliest_start).num_minutes();
+    if st < tpl.earliest_start
+        || st > tpl.latest_start
+        || minutes_after % i64::from(tpl.step_minutes) != 0
+    {
+        push(
+            "template",
+            Some(id),
+            format!("start {st} is not a start time of {}", tpl.name),
+        );
+    }
+    if (s.end - s.start).num_minutes() != i64::from(tpl.length_minutes) {
+        push(
+            "template",
+            Some(id),
+            format!("shift on {} is not {} min long", s.date, tpl.length_minutes),
+        );
+    }
+    let unpaid: i64 = tpl
+        .breaks
+        .iter()
+        .filter(|b| !b.paid)
+        .map(|b| i64::from(b.minutes))
+        .sum();
+    let paid = (i64::from(tpl.length_minutes) - unpaid) as f64 / 60.0;
+    if (paid - s.paid_hours).abs() > 1e-6 {
+        push(
+            "paid_hours",
+            Some(id),
+            format!(
+                "shift on {} says {} paid hours, template gives {paid}",
+                s.date, s.paid_hours
+            ),
+        );
+    }
+    if local_start.date_naive() != s.date {
+        push(
+            "template",
+            Some(id),
+            format!(
+                "shift dated {} starts on {}",
+                s.date,
+                local_start.date_naive()
+            ),
+        );
+    }
+}
+
+/// The shift inside the agent's weekly availability window of its weekday, and clear of every
+/// blocked period (leave, time outside the availability).
+fn check_availability(
+    agent: &AgentPlan,
+    s: &RosterShift,
+    tz: chrono_tz::Tz,
+    push: &mut impl FnMut(&'static str, Option<&str>, String),
+) {
+    let id = s.agent_id.as_str();
+    let wd = s.start.with_timezone(&tz).weekday();
+    match agent.weekly_availability[wd.num_days_from_monday() as usize] {
+        None => push(
+            "availability",
+            Some(id),
+            format!("works on {} but is never available on {wd:?}", s.date),
+        ),
+        Some((from, to)) => {
+            let w0 = local(tz, s.date, from);
+            let w1 = if to == NaiveTime::MIN {
+                local(tz, s.date + Duration::days(1), NaiveTime::MIN)
+            } else {
+                local(tz, s.date, to)
+            };
+            if s.start < w0 || s.end > w1 {
+                push(
+                    "availability",
+                    Some(id),
+                    format!(
+                        "shift {}-{} on {} is outside the availability window {from}-{to}",
+                        s.start.time(),
+                        s.end.time(),
+                        s.date
+                    ),
+                );
+            }
+        }
+    }
+    for u in &agent.unavailable {
+        if u.from.fixed_offset() < s.end && s.start < u.to.fixed_offset() {
+            push(
+                "leave",
+                Some(id),
+                format!(
+                    "shift on {} overlaps {} from {} to {}",
+                    s.date, u.reason, u.from, u.to
+                ),
+            );
+        }
+    }
+}
+
+/// The shift's breaks: one per rule of the template, each inside its window, none overlapping.
+fn check_breaks(
+    tpl: &ShiftTemplate,
+    s: &RosterShift,
+    push: &mut impl FnMut(&'static str, Option<&str>, String),
+) {
+    let id = s.agent_id.as_str();
+    let mut rules: Vec<(ActivityKind, u32, u32, u32)> = tpl
+        .breaks
+        .iter()
+        .map(|b| {
+            (
+                if b.paid {
+                    ActivityKind::Break
+                } else {
+                    ActivityKind::Lunch
+                },
+                b.minutes,
+                b.earliest_offset,
+                b.latest_offset,
+            )
+        })
+        .collect();
+    if s.breaks.len() != rules.len() {
+        push(
+            "breaks",
+            Some(id),
+            format!(
+                "shift on {} has {} breaks, template {} has {}",
+                s.date,
+                s.breaks.len(),
+                tpl.name,
+                rules.len()
+            ),
+        );
+    }
+    for b in &s.breaks {
+        let off = (b.start - s.start).num_minutes();
+        let len = (b.end - b.start).num_minutes();
+        let pos = rules.iter().position(|&(k, m, e, l)| {
+            k == b.kind && i64::from(m) == len && off >= i64::from(e) && off <= i64::from(l)
+        });
+        match pos {
+            Some(p) => {
+                rules.remove(p);
+            }
+            None => push(
+                "breaks",
+                Some(id),
+                format!(
+                    "{} at {} ({len} min, {off} min after start) on {} matches no break rule of {}",
+                    b.kind,
+                    b.start.time(),
+                    s.date,
+                    tpl.name
+                ),
+            ),
+        }
+    }
+    let mut bs: Vec<_> = s.breaks.iter().map(|b| (b.start, b.end)).collect();
+    bs.sort();
+    for w in bs.windows(2) {
+        if w[1].0 < w[0].1 {
+            push("breaks", Some(id), format!("breaks overlap on {}", s.date));
+        }
+    }
+}
+
+/// The rules over one agent's shifts, checked over the horizon's days.
+struct AgentRules<'a> {
+    agent: &'a AgentPlan,
+    tz: chrono_tz::Tz,
+    first: NaiveDate,
+    n_days: usize,
+}
+
+impl<'a> AgentRules<'a> {
+    /// The rules of `agent` over `problem`'s horizon.
+    fn new(problem: &RosterProblem, agent: &'a AgentPlan) -> Self {
+        Self {
+            agent,
+            tz: problem.horizon.tz(),
+            first: problem.horizon.first_date(),
+            n_days: problem.horizon.days(),
+        }
+    }
+
+    /// The agent's id, as violations name it.
+    fn id(&self) -> &'a str {
+        self.agent.id.as_str()
+    }
+
+    /// All of them over the agent's `shifts` (sorted by start): one shift a day, rest between
+    /// shifts, the weekly hours and days, consecutive days, weekends and fixed shifts.
+    fn check(
+        &self,
+        shifts: &[&RosterShift],
+        push: &mut impl FnMut(&'static str, Option<&str>, String),
+    ) {
+        let (id, c) = (self.id(), &self.agent.contract);
         let mut dates = BTreeSet::new();
-        for s in &shifts {
+        for s in shifts {
             if !dates.insert(s.date) {
                 push(
                     "one_shift_a_day",
@@ -254,19 +337,40 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
         for w in shifts.windows(2) {
             let rest = (w[1].start - w[0].end).num_minutes();
             if rest < i64::from(c.min_rest_minutes) {
-                push("rest", Some(id), format!(
-                    "only {} h {} min rest between the shift ending {} and the next starting {} (minimum {} h)",
-                    rest.div_euclid(60), rest.rem_euclid(60), w[0].end, w[1].start, c.min_rest_minutes / 60));
+                push(
+                    "rest",
+                    Some(id),
+                    format!(
+                        "only {} h {} min rest between the shift ending {} and the next starting {} (minimum {} h)",
+                        rest.div_euclid(60),
+                        rest.rem_euclid(60),
+                        w[0].end,
+                        w[1].start,
+                        c.min_rest_minutes / 60
+                    ),
+                );
             }
         }
-        let first = problem.horizon.first_date();
-        let n_days = problem.horizon.days();
-        for w0 in (0..n_days).step_by(7) {
-            let w1 = (w0 + 7).min(n_days);
+        self.weeks(shifts, push);
+        self.runs_and_weekends(&dates, push);
+        self.fixed_shifts(shifts, push);
+    }
+
+    /// Per week of the horizon (7 days from its first date; a shorter last week pro rata): paid
+    /// hours within the contract (the minimum pro rata and less a day's share per day of leave, as
+    /// documented in docs/ROSTER.md) and at most the contract's working days.
+    fn weeks(
+        &self,
+        shifts: &[&RosterShift],
+        push: &mut impl FnMut(&'static str, Option<&str>, String),
+    ) {
+        let (id, c) = (self.id(), &self.agent.contract);
+        for w0 in (0..self.n_days).step_by(7) {
+            let w1 = (w0 + 7).min(self.n_days);
             let in_week: Vec<_> = shifts
                 .iter()
                 .filter(|s| {
-                    let d = (s.date - first).num_days();
+                    let d = (s.date - self.first).num_days();
                     d >= w0 as i64 && d < w1 as i64
                 })
                 .collect();
@@ -274,10 +378,10 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
             // pro-rata minimum with leave credit, as documented in docs/ROSTER.md
             let leave_days = (w0..w1)
                 .filter(|&d| {
-                    let date = first + Duration::days(d as i64);
-                    let m0 = local(tz, date, NaiveTime::MIN);
-                    let m1 = local(tz, date + Duration::days(1), NaiveTime::MIN);
-                    agent
+                    let date = self.first + Duration::days(d as i64);
+                    let m0 = local(self.tz, date, NaiveTime::MIN);
+                    let m1 = local(self.tz, date + Duration::days(1), NaiveTime::MIN);
+                    self.agent
                         .unavailable
                         .iter()
                         .any(|u| u.from.fixed_offset() <= m0 && u.to.fixed_offset() >= m1)
@@ -288,10 +392,19 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
                 - leave_days * per_day)
                 .max(0.0);
             if paid_min + 1e-6 < min || paid_min > f64::from(c.max_weekly_minutes) + 1e-6 {
-                push("weekly_hours", Some(id), format!(
-                    "{} paid hours in the week from {} (contract {}: {}-{} h, {} h after pro-rata and leave)",
-                    paid_min / 60.0, first + Duration::days(w0 as i64), c.name,
-                    f64::from(c.min_weekly_minutes) / 60.0, f64::from(c.max_weekly_minutes) / 60.0, min / 60.0));
+                push(
+                    "weekly_hours",
+                    Some(id),
+                    format!(
+                        "{} paid hours in the week from {} (contract {}: {}-{} h, {} h after pro-rata and leave)",
+                        paid_min / 60.0,
+                        self.first + Duration::days(w0 as i64),
+                        c.name,
+                        f64::from(c.min_weekly_minutes) / 60.0,
+                        f64::from(c.max_weekly_minutes) / 60.0,
+                        min / 60.0
+                    ),
+                );
             }
             if in_week.len() > c.max_days_per_week as usize {
                 push(
@@ -300,15 +413,25 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
                     format!(
                         "works {} days in the week from {} (at most {})",
                         in_week.len(),
-                        first + Duration::days(w0 as i64),
+                        self.first + Duration::days(w0 as i64),
                         c.max_days_per_week
                     ),
                 );
             }
         }
+    }
+
+    /// Over the days worked (`dates`): at most the contract's consecutive days, and at most its
+    /// weekend days of each Saturday-Sunday in the horizon.
+    fn runs_and_weekends(
+        &self,
+        dates: &BTreeSet<NaiveDate>,
+        push: &mut impl FnMut(&'static str, Option<&str>, String),
+    ) {
+        let (id, c) = (self.id(), &self.agent.contract);
         let mut run = 0;
-        for d in 0..n_days {
-            if dates.contains(&(first + Duration::days(d as i64))) {
+        for d in 0..self.n_days {
+            if dates.contains(&(self.first + Duration::days(d as i64))) {
                 run += 1;
                 if run > c.max_consecutive_days {
                     push(
@@ -316,7 +439,7 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
                         Some(id),
                         format!(
                             "works {run} consecutive days up to {} (at most {})",
-                            first + Duration::days(d as i64),
+                            self.first + Duration::days(d as i64),
                             c.max_consecutive_days
                         ),
                     );
@@ -325,8 +448,8 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
                 run = 0;
             }
         }
-        for d in 0..n_days.saturating_sub(1) {
-            let sat = first + Duration::days(d as i64);
+        for d in 0..self.n_days.saturating_sub(1) {
+            let sat = self.first + Duration::days(d as i64);
             if sat.weekday() == Weekday::Sat {
                 let worked = [sat, sat + Duration::days(1)]
                     .iter()
@@ -344,12 +467,23 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
                 }
             }
         }
-        for f in &agent.fixed_shifts {
-            let in_horizon = f.date >= first && f.date < first + Duration::days(n_days as i64);
+    }
+
+    /// Every fixed shift of the agent inside the horizon is worked as fixed (date, template,
+    /// start).
+    fn fixed_shifts(
+        &self,
+        shifts: &[&RosterShift],
+        push: &mut impl FnMut(&'static str, Option<&str>, String),
+    ) {
+        let id = self.id();
+        for f in &self.agent.fixed_shifts {
+            let in_horizon =
+                f.date >= self.first && f.date < self.first + Duration::days(self.n_days as i64);
             let kept = shifts.iter().any(|s| {
                 s.date == f.date
                     && s.template == f.template
-                    && s.start.with_timezone(&tz).time() == f.start
+                    && s.start.with_timezone(&self.tz).time() == f.start
             });
             if in_horizon && !kept {
                 push(
@@ -363,11 +497,20 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
             }
         }
     }
+}
 
-    // activities: inside a shift, not during a placed break, skilled channel, no overlaps
+/// Activities: each inside one of its agent's shifts, work on a skilled channel and not during a
+/// placed break (whole intervals touched by the break are off the phones), no two of one agent
+/// overlapping. Returns the agents working each channel in each interval, `[c][t]`, as the
+/// activities give them.
+fn check_activities(
+    problem: &RosterProblem,
+    roster: &Roster,
+    agents: &BTreeMap<&str, usize>,
+    push: &mut impl FnMut(&'static str, Option<&str>, String),
+) -> Vec<Vec<f64>> {
     let mut acts_by_agent: BTreeMap<&str, Vec<Span>> = BTreeMap::new();
     let n_t = problem.horizon.n_intervals();
-    let len = i64::from(problem.horizon.interval_minutes());
     let mut scheduled = vec![vec![0.0f64; n_t]; problem.channels.len()];
     for act in &roster.activities {
         let id = act.agent_id.as_str();
@@ -399,44 +542,14 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
             .or_default()
             .push((act.start, act.end));
         if act.activity == ActivityKind::Work {
-            let Some(ch) = &act.channel else {
-                push(
-                    "activities",
-                    Some(id),
-                    format!("work from {} without a channel", act.start),
-                );
-                continue;
-            };
-            if !problem.agents[a].skills.contains(ch) {
-                push(
-                    "skills",
-                    Some(id),
-                    format!("works {ch} from {} but is not skilled for it", act.start),
-                );
-            }
-            for b in &shift.breaks {
-                // whole intervals touched by the break are off the phones
-                let b0 = floor_to(b.start, shift.start, len);
-                let b1 = ceil_to(b.end, shift.start, len);
-                if act.start < b1 && b0 < act.end {
-                    push(
-                        "breaks",
-                        Some(id),
-                        format!("works {ch} during a {} at {}", b.kind, b.start),
-                    );
-                }
-            }
-            if let Some(c) = problem.channel_index(ch) {
-                let m0 = problem.horizon.minutes_from_start(&act.start);
-                let m1 = problem.horizon.minutes_from_start(&act.end);
-                let mut m = m0;
-                while m < m1 {
-                    if m >= 0 && ((m / len) as usize) < n_t {
-                        scheduled[c][(m / len) as usize] += 1.0;
-                    }
-                    m += len;
-                }
-            }
+            check_work(
+                problem,
+                &problem.agents[a],
+                act,
+                shift,
+                &mut scheduled,
+                push,
+            );
         }
     }
     for (id, mut spans) in acts_by_agent {
@@ -451,8 +564,72 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
             }
         }
     }
-    // coverage rows agree with the activities; count them per (channel, interval) as well, since
-    // a roster that drops or repeats rows would otherwise pass: the missing ones are never compared
+    scheduled
+}
+
+/// One work activity inside `shift`: it names a channel the agent is skilled in and misses the
+/// shift's breaks; its intervals are counted in `scheduled`.
+fn check_work(
+    problem: &RosterProblem,
+    agent: &AgentPlan,
+    act: &Activity,
+    shift: &RosterShift,
+    scheduled: &mut [Vec<f64>],
+    push: &mut impl FnMut(&'static str, Option<&str>, String),
+) {
+    let id = act.agent_id.as_str();
+    let n_t = problem.horizon.n_intervals();
+    let len = i64::from(problem.horizon.interval_minutes());
+    let Some(ch) = &act.channel else {
+        push(
+            "activities",
+            Some(id),
+            format!("work from {} without a channel", act.start),
+        );
+        return;
+    };
+    if !agent.skills.contains(ch) {
+        push(
+            "skills",
+            Some(id),
+            format!("works {ch} from {} but is not skilled for it", act.start),
+        );
+    }
+    for b in &shift.breaks {
+        // whole intervals touched by the break are off the phones
+        let b0 = floor_to(b.start, shift.start, len);
+        let b1 = ceil_to(b.end, shift.start, len);
+        if act.start < b1 && b0 < act.end {
+            push(
+                "breaks",
+                Some(id),
+                format!("works {ch} during a {} at {}", b.kind, b.start),
+            );
+        }
+    }
+    if let Some(c) = problem.channel_index(ch) {
+        let m0 = problem.horizon.minutes_from_start(&act.start);
+        let m1 = problem.horizon.minutes_from_start(&act.end);
+        let mut m = m0;
+        while m < m1 {
+            if m >= 0 && ((m / len) as usize) < n_t {
+                scheduled[c][(m / len) as usize] += 1.0;
+            }
+            m += len;
+        }
+    }
+}
+
+/// Coverage rows agree with the activities (`scheduled`, and the live shortfall), and there is
+/// exactly one row per channel and interval: a roster that drops or repeats rows would otherwise
+/// pass, since the missing ones are never compared.
+fn check_coverage(
+    problem: &RosterProblem,
+    roster: &Roster,
+    scheduled: &[Vec<f64>],
+    push: &mut impl FnMut(&'static str, Option<&str>, String),
+) {
+    let n_t = problem.horizon.n_intervals();
     let mut rows_seen = vec![vec![0u32; n_t]; problem.channels.len()];
     for row in &roster.coverage {
         let (Some(c), Some(t)) = (
@@ -530,7 +707,6 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
             );
         }
     }
-    v
 }
 
 fn local(tz: chrono_tz::Tz, date: chrono::NaiveDate, time: NaiveTime) -> DateTime<FixedOffset> {

@@ -2,6 +2,13 @@
 //! interval, and the files Rota writes (`shifts.csv`, `activities.csv`, `coverage.csv`,
 //! `roster.json`). Timestamps are RFC 3339 in the centre's local time zone, or local
 //! `DD/MM/YYYY HH:MM` for UK Excel ([`TimestampStyle::Excel`]).
+//!
+//! The reader of `shifts.csv` and `activities.csv` is the other half of their format and lives in
+//! the simulation crate, which depends on this one: `rota_simulation::RosterPlan::read_from`
+//! (`scheduler/simulation/src/input.rs`, parsing in `input/roster_csv.rs`), whose property tests
+//! write generated rosters with [`Roster::write_shifts`] and [`Roster::write_activities`] and
+//! read them back. A column the reader uses must keep its name and format here. Nothing in Rota
+//! reads `coverage.csv` or `roster.json` back.
 
 use std::fmt;
 use std::fs::File;

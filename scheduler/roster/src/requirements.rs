@@ -10,6 +10,11 @@
 //! when present. A `scheduled_heads` column, when present, is preferred over `required_agents`
 //! (it includes shrinkage that is not modelled as explicit activities). Other columns are ignored.
 //! Errors name the file, the line and the column.
+//!
+//! The writer is the other half of this format and lives in the staffing crate:
+//! `rota_staffing::write_staffing_csv`. This crate does not depend on it, so the round-trip
+//! property test (write generated rows, read them back here) is in the simulation crate, which
+//! depends on both: `scheduler/simulation/tests/requirements_roundtrip.rs`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -78,30 +83,7 @@ pub fn read_requirements_from<R: std::io::Read>(
         .headers()
         .map_err(|e| err(path, 1, "-", format!("cannot read the header: {e}")))?
         .clone();
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let need = |name: &str| {
-        col(name).ok_or_else(|| {
-            err(
-                path,
-                1,
-                name,
-                format!(
-                    "missing column {name}; expected a `rota staff` file with interval_start, \
-                     channel, required_agents (found: {})",
-                    headers.iter().collect::<Vec<_>>().join(", ")
-                ),
-            )
-        })
-    };
-    let i_t = need("interval_start")?;
-    let i_c = need("channel")?;
-    let i_r = match col("scheduled_heads") {
-        Some(i) => i,
-        None => need("required_agents")?,
-    };
-    let r_name = headers.get(i_r).unwrap_or("required_agents").to_string();
-    let i_off = col("offered");
-    let i_aht = col("aht_seconds");
+    let cols = Columns::find(path, &headers)?;
     let n_t = horizon.n_intervals();
     let interval_s = f64::from(horizon.interval_minutes()) * 60.0;
     let mut out = RequirementSeries::default();
@@ -114,46 +96,11 @@ pub fn read_requirements_from<R: std::io::Read>(
             let line = e.position().map_or(line, |p| p.line());
             err(path, line, "-", format!("malformed CSV record: {e}"))
         })?;
-        let field = |idx: usize, name: &str| {
-            rec.get(idx)
-                .ok_or_else(|| err(path, line, name, "missing value"))
-        };
-        let ts = field(i_t, "interval_start")?;
-        let at = DateTime::parse_from_rfc3339(ts).map_err(|e| {
-            err(
-                path,
-                line,
-                "interval_start",
-                format!("{ts:?} is not an RFC 3339 timestamp with offset ({e}); expected e.g. 2026-11-23T08:00:00+00:00"),
-            )
-        })?;
-        let ch_s = field(i_c, "channel")?;
-        let channel =
-            ChannelName::parse(ch_s).map_err(|e| err(path, line, "channel", e.to_string()))?;
-        let number = |idx: usize, name: &str| -> Result<f64, RosterError> {
-            let s = field(idx, name)?;
-            let v: f64 = s
-                .parse()
-                .map_err(|_| err(path, line, name, format!("{s:?} is not a number")))?;
-            if !v.is_finite() || v < 0.0 {
-                return Err(err(
-                    path,
-                    line,
-                    name,
-                    format!("{v} must be a non-negative number"),
-                ));
-            }
-            Ok(v)
-        };
-        let required = number(i_r, &r_name)?;
-        let workload = match (i_off, i_aht) {
-            (Some(o), Some(a)) => {
-                let offered = number(o, "offered")?;
-                let aht = number(a, "aht_seconds")?;
-                Some(offered * aht / interval_s)
-            }
-            _ => None,
-        };
+        let row = cols.row(path, line, &rec, interval_s)?;
+        let (at, ts) = (
+            row.interval_start,
+            rec.get(cols.interval_start).unwrap_or(""),
+        );
         span = Some(span.map_or((at, at), |(lo, hi)| (lo.min(at), hi.max(at))));
         let m = horizon.minutes_from_start(&at);
         if m < 0 || m >= n_t as i64 * i64::from(horizon.interval_minutes()) {
@@ -171,6 +118,7 @@ pub fn read_requirements_from<R: std::io::Read>(
                 ),
             ));
         };
+        let channel = row.channel;
         if let Some(prev) = seen.insert((channel.clone(), t), line) {
             return Err(err(
                 path,
@@ -181,8 +129,8 @@ pub fn read_requirements_from<R: std::io::Read>(
         }
         out.required
             .entry(channel.clone())
-            .or_insert_with(|| vec![0.0; n_t])[t] = required;
-        if let Some(w) = workload {
+            .or_insert_with(|| vec![0.0; n_t])[t] = row.required_agents;
+        if let Some(w) = row.workload {
             out.workload
                 .entry(channel)
                 .or_insert_with(|| vec![0.0; n_t])[t] = w;
@@ -191,24 +139,154 @@ pub fn read_requirements_from<R: std::io::Read>(
     // A file for another week would otherwise be "planned as zero" channel by channel: an empty
     // roster that looks like success.
     if let (true, Some((lo, hi))) = (out.required.is_empty(), span) {
-        let last = horizon.first_date() + chrono::Duration::days(horizon.days() as i64 - 1);
-        return Err(err(
-            path,
-            2,
-            "interval_start",
-            format!(
-                "none of its {} rows falls in the days being rostered, {} to {}: the file covers \
-                 {} to {}; expected the requirements of the planned days (check --from and \
-                 --days, or run `rota staff` on the forecast of those days)",
-                out.rows_outside,
-                horizon.first_date(),
-                last,
-                lo.date_naive(),
-                hi.date_naive()
-            ),
-        ));
+        return Err(none_in_horizon(path, horizon, out.rows_outside, lo, hi));
     }
     Ok(out)
+}
+
+/// One record's values, before they are placed on the horizon.
+struct ParsedRow {
+    interval_start: DateTime<FixedOffset>,
+    channel: ChannelName,
+    required_agents: f64,
+    workload: Option<f64>,
+}
+
+/// Where the columns the reader uses are in the header.
+struct Columns {
+    interval_start: usize,
+    channel: usize,
+    /// `scheduled_heads` when the file has it, else `required_agents`.
+    required: usize,
+    /// The name of that column, for errors.
+    required_name: String,
+    offered: Option<usize>,
+    aht: Option<usize>,
+}
+
+impl Columns {
+    /// Finds the columns by name; `interval_start`, `channel` and one of `scheduled_heads` /
+    /// `required_agents` are required, `offered` and `aht_seconds` optional.
+    fn find(path: &Path, headers: &csv::StringRecord) -> Result<Self, RosterError> {
+        let col = |name: &str| headers.iter().position(|h| h == name);
+        let need = |name: &str| {
+            col(name).ok_or_else(|| {
+                err(
+                    path,
+                    1,
+                    name,
+                    format!(
+                        "missing column {name}; expected a `rota staff` file with interval_start, \
+                         channel, required_agents (found: {})",
+                        headers.iter().collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })
+        };
+        let interval_start = need("interval_start")?;
+        let channel = need("channel")?;
+        let required = match col("scheduled_heads") {
+            Some(i) => i,
+            None => need("required_agents")?,
+        };
+        let required_name = headers
+            .get(required)
+            .unwrap_or("required_agents")
+            .to_string();
+        Ok(Self {
+            interval_start,
+            channel,
+            required,
+            required_name,
+            offered: col("offered"),
+            aht: col("aht_seconds"),
+        })
+    }
+
+    /// The values of one record, checked: the interval start (RFC 3339 with offset), the channel
+    /// name, the requirement and, when the file has offered and AHT, the workload in
+    /// agent-intervals (`offered x aht / interval_s`). Numbers must be finite and non-negative.
+    fn row(
+        &self,
+        path: &Path,
+        line: u64,
+        rec: &csv::StringRecord,
+        interval_s: f64,
+    ) -> Result<ParsedRow, RosterError> {
+        let field = |idx: usize, name: &str| {
+            rec.get(idx)
+                .ok_or_else(|| err(path, line, name, "missing value"))
+        };
+        let ts = field(self.interval_start, "interval_start")?;
+        let at = DateTime::parse_from_rfc3339(ts).map_err(|e| {
+            err(
+                path,
+                line,
+                "interval_start",
+                format!("{ts:?} is not an RFC 3339 timestamp with offset ({e}); expected e.g. 2026-11-23T08:00:00+00:00"),
+            )
+        })?;
+        let ch_s = field(self.channel, "channel")?;
+        let channel =
+            ChannelName::parse(ch_s).map_err(|e| err(path, line, "channel", e.to_string()))?;
+        let number = |idx: usize, name: &str| -> Result<f64, RosterError> {
+            let s = field(idx, name)?;
+            let v: f64 = s
+                .parse()
+                .map_err(|_| err(path, line, name, format!("{s:?} is not a number")))?;
+            if !v.is_finite() || v < 0.0 {
+                return Err(err(
+                    path,
+                    line,
+                    name,
+                    format!("{v} must be a non-negative number"),
+                ));
+            }
+            Ok(v)
+        };
+        let required_agents = number(self.required, &self.required_name)?;
+        let workload = match (self.offered, self.aht) {
+            (Some(o), Some(a)) => {
+                let offered = number(o, "offered")?;
+                let aht = number(a, "aht_seconds")?;
+                Some(offered * aht / interval_s)
+            }
+            _ => None,
+        };
+        Ok(ParsedRow {
+            interval_start: at,
+            channel,
+            required_agents,
+            workload,
+        })
+    }
+}
+
+/// The error of a file none of whose rows falls in the horizon, naming both periods: a file for
+/// another week would otherwise be planned as zero demand.
+fn none_in_horizon(
+    path: &Path,
+    horizon: &Horizon,
+    rows_outside: usize,
+    lo: DateTime<FixedOffset>,
+    hi: DateTime<FixedOffset>,
+) -> RosterError {
+    let last = horizon.first_date() + chrono::Duration::days(horizon.days() as i64 - 1);
+    err(
+        path,
+        2,
+        "interval_start",
+        format!(
+            "none of its {} rows falls in the days being rostered, {} to {}: the file covers \
+             {} to {}; expected the requirements of the planned days (check --from and \
+             --days, or run `rota staff` on the forecast of those days)",
+            rows_outside,
+            horizon.first_date(),
+            last,
+            lo.date_naive(),
+            hi.date_naive()
+        ),
+    )
 }
 
 #[cfg(test)]

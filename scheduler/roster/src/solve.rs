@@ -405,7 +405,7 @@ fn attempt<'a>(
 /// Solves the LP relaxation (bound) and the MIP (roster) of `problem`.
 ///
 /// When the programme has more than [`SolveOptions::decompose_above`] assignment variables, the
-/// MIP is solved on the LP-guided restriction of the options ([`lp_support`]); if that restricted
+/// MIP is solved on the LP-guided restriction of the options (`lp_support`); if that restricted
 /// MIP finds no roster, the full MIP is solved in the remaining time. The bound reported is always
 /// the LP relaxation of the *full* programme (and HiGHS's dual bound when the full MIP ran).
 #[tracing::instrument(skip_all, fields(time_limit_s = opts.time_limit_s))]

@@ -1,10 +1,17 @@
 //! What a simulation replays: the roster (read from `shifts.csv` / `activities.csv` or taken from an
 //! in-memory [`Roster`]) and the demand, checked against the centre configuration.
+//!
+//! The roster files are written by the roster crate (`rota_roster::output`,
+//! `Roster::write_shifts` / `Roster::write_activities`) and read here, by [`RosterPlan::read_from`]
+//! with the parsing in [`roster_csv`]; the property tests in `input/roster_csv/tests.rs` write
+//! generated rosters with the roster crate's writer and check that they read back the same.
+
+mod roster_csv;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
 use rota_data::channel::ChannelName;
 use rota_data::config::CentreConfig;
 use rota_data::demand::{DemandRecord, DemandSeries};
@@ -59,100 +66,6 @@ pub struct RosterPlan {
     last_date: NaiveDate,
 }
 
-/// A shift's start and end.
-type Period = (DateTime<FixedOffset>, DateTime<FixedOffset>);
-
-fn io_err(path: &Path) -> impl Fn(std::io::Error) -> SimulationError + '_ {
-    move |source| SimulationError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
-fn row_err(path: &Path, line: u64, message: impl Into<String>) -> SimulationError {
-    SimulationError::Roster {
-        path: path.to_path_buf(),
-        line,
-        message: message.into(),
-    }
-}
-
-/// Columns of a CSV header by name, with an error naming the missing ones.
-fn columns<const N: usize>(
-    path: &Path,
-    header: &csv::StringRecord,
-    names: [&str; N],
-) -> Result<[usize; N], SimulationError> {
-    let mut out = [0usize; N];
-    let mut missing = Vec::new();
-    for (k, name) in names.iter().enumerate() {
-        match header.iter().position(|h| h.trim() == *name) {
-            Some(i) => out[k] = i,
-            None => missing.push(*name),
-        }
-    }
-    if missing.is_empty() {
-        Ok(out)
-    } else {
-        Err(row_err(
-            path,
-            1,
-            format!(
-                "missing column(s) {}; expected a header with {}",
-                missing.join(", "),
-                names.join(", ")
-            ),
-        ))
-    }
-}
-
-/// A roster timestamp: RFC 3339 as `rota schedule` writes it, or local `DD/MM/YYYY HH:MM` as
-/// `rota schedule --excel-dates` (and a roster saved from UK Excel) writes it, placed in the
-/// centre's time zone.
-fn parse_time(
-    path: &Path,
-    line: u64,
-    column: &str,
-    s: &str,
-    tz: chrono_tz::Tz,
-) -> Result<DateTime<FixedOffset>, SimulationError> {
-    let s = s.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t);
-    }
-    let fail = |why: String| row_err(path, line, format!("column {column}: {s:?} {why}"));
-    let local = chrono::NaiveDateTime::parse_from_str(s, "%d/%m/%Y %H:%M").map_err(|_| {
-        fail(
-            "is not a timestamp; expected RFC 3339 (2026-11-16T08:00:00+00:00) or local \
-             DD/MM/YYYY HH:MM (16/11/2026 08:00)"
-                .into(),
-        )
-    })?;
-    match tz.from_local_datetime(&local) {
-        chrono::LocalResult::Single(t) => Ok(t.fixed_offset()),
-        chrono::LocalResult::Ambiguous(..) => Err(fail(format!(
-            "happens twice in {tz} (the clocks go back that night); write this row as RFC 3339 \
-             with its offset"
-        ))),
-        chrono::LocalResult::None => Err(fail(format!(
-            "does not exist in {tz} (the clocks go forward that night)"
-        ))),
-    }
-}
-
-/// A roster date: `YYYY-MM-DD` or UK `DD/MM/YYYY`.
-fn parse_date(path: &Path, line: u64, s: &str) -> Result<NaiveDate, SimulationError> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
-        .map_err(|_| {
-            row_err(
-                path,
-                line,
-                format!("column date: {s:?} is not a date; expected YYYY-MM-DD or DD/MM/YYYY"),
-            )
-        })
-}
-
 fn known_agent(config: &CentreConfig, id: &str) -> Result<(), String> {
     if config.agent(id).is_some() {
         return Ok(());
@@ -178,17 +91,22 @@ fn known_agent(config: &CentreConfig, id: &str) -> Result<(), String> {
     ))
 }
 
+/// The configured channel names, for errors that name an unknown one: `voice, chat, email`.
+fn channel_list(config: &CentreConfig) -> String {
+    config
+        .channel_names()
+        .iter()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn known_channel(config: &CentreConfig, name: &str) -> Result<ChannelName, String> {
     match config.channel(name.trim()) {
         Some(c) => Ok(c.name().clone()),
         None => Err(format!(
             "unknown channel {name:?}; the configuration has {}",
-            config
-                .channel_names()
-                .iter()
-                .map(|c| c.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            channel_list(config)
         )),
     }
 }
@@ -281,7 +199,7 @@ impl RosterPlan {
     pub fn read_dir(dir: impl AsRef<Path>, config: &CentreConfig) -> Result<Self, SimulationError> {
         let dir = dir.as_ref();
         let (shifts, activities) = (dir.join("shifts.csv"), dir.join("activities.csv"));
-        let open = |p: &Path| std::fs::File::open(p).map_err(io_err(p));
+        let open = |p: &Path| std::fs::File::open(p).map_err(roster_csv::io_err(p));
         Self::read_from(
             (open(&shifts)?, &shifts),
             (open(&activities)?, &activities),
@@ -296,134 +214,15 @@ impl RosterPlan {
         activities: (A, &Path),
         config: &CentreConfig,
     ) -> Result<Self, SimulationError> {
-        let grid = config.grid();
-        let mut dates = BTreeSet::new();
-        let shifts_label = shifts.1.to_path_buf();
-
-        let p = shifts.1.to_path_buf();
-        let mut r = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(shifts.0);
-        let header = r.headers().map_err(csv_err(&p))?.clone();
-        let [c_agent, c_date, c_start, c_end] =
-            columns(&p, &header, ["agent_id", "date", "start", "end"])?;
-        let mut shifts: BTreeMap<String, Vec<Period>> = BTreeMap::new();
-        for rec in r.records() {
-            let rec = rec.map_err(csv_err(&p))?;
-            let line = rec.position().map(|p| p.line()).unwrap_or(0);
-            let get = |i: usize| rec.get(i).unwrap_or("").trim();
-            let agent = get(c_agent);
-            known_agent(config, agent).map_err(|m| row_err(&p, line, m))?;
-            let date = parse_date(&p, line, get(c_date))?;
-            let start = parse_time(&p, line, "start", get(c_start), grid.tz)?;
-            let end = parse_time(&p, line, "end", get(c_end), grid.tz)?;
-            if end <= start {
-                return Err(row_err(&p, line, "the shift ends before it starts"));
-            }
-            dates.insert(date);
-            dates.insert(grid.local_date(&(end - Duration::seconds(1))));
-            shifts
-                .entry(agent.to_string())
-                .or_default()
-                .push((start, end));
-        }
-
-        let p = activities.1.to_path_buf();
-        let mut r = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(activities.0);
-        let header = r.headers().map_err(csv_err(&p))?.clone();
-        let [c_agent, c_start, c_end, c_act, c_ch] = columns(
-            &p,
-            &header,
-            ["agent_id", "start", "end", "activity", "channel"],
-        )?;
-        let mut activities = Vec::new();
-        for rec in r.records() {
-            let rec = rec.map_err(csv_err(&p))?;
-            let line = rec.position().map(|p| p.line()).unwrap_or(0);
-            let get = |i: usize| rec.get(i).unwrap_or("").trim();
-            let agent = get(c_agent);
-            known_agent(config, agent).map_err(|m| row_err(&p, line, m))?;
-            let start = parse_time(&p, line, "start", get(c_start), grid.tz)?;
-            let end = parse_time(&p, line, "end", get(c_end), grid.tz)?;
-            if end <= start {
-                return Err(row_err(&p, line, "the activity ends before it starts"));
-            }
-            let in_shift = shifts
-                .get(agent)
-                .is_some_and(|v| v.iter().any(|(s, e)| *s <= start && end <= *e));
-            if !in_shift {
-                return Err(row_err(
-                    &p,
-                    line,
-                    format!(
-                        "agent {agent}: activity {start} to {end} lies outside every shift of this agent in shifts.csv"
-                    ),
-                ));
-            }
-            let act = get(c_act).to_ascii_lowercase();
-            let kind = match act.as_str() {
-                "work" => {
-                    let ch = get(c_ch);
-                    if ch.is_empty() {
-                        return Err(row_err(
-                            &p,
-                            line,
-                            "column channel: a work period needs the channel worked",
-                        ));
-                    }
-                    PlanActivityKind::Work(
-                        known_channel(config, ch).map_err(|m| row_err(&p, line, m))?,
-                    )
-                }
-                "break" => PlanActivityKind::Break,
-                "lunch" => PlanActivityKind::Lunch,
-                "" => return Err(row_err(
-                    &p,
-                    line,
-                    "column activity: empty; expected work, break, lunch or another activity name",
-                )),
-                other => PlanActivityKind::Other(other.to_string()),
-            };
-            activities.push((
-                line,
-                PlanActivity {
-                    agent_id: agent.to_string(),
-                    start,
-                    end,
-                    kind,
-                },
-            ));
-        }
-        // Overlaps with the line that causes them.
-        let mut sorted: Vec<&(u64, PlanActivity)> = activities.iter().collect();
-        sorted.sort_by(|a, b| {
-            a.1.agent_id
-                .cmp(&b.1.agent_id)
-                .then(a.1.start.cmp(&b.1.start))
-        });
-        for w in sorted.windows(2) {
-            if w[0].1.agent_id == w[1].1.agent_id && w[1].1.start < w[0].1.end {
-                return Err(row_err(
-                    &p,
-                    w[1].0.max(w[0].0),
-                    format!(
-                        "agent {}: activity {} to {} overlaps the one from {} to {} (line {})",
-                        w[1].1.agent_id,
-                        w[1].1.start,
-                        w[1].1.end,
-                        w[0].1.start,
-                        w[0].1.end,
-                        w[0].0.min(w[1].0)
-                    ),
-                ));
-            }
-        }
+        let (by_agent, dates) = roster_csv::read_shifts(shifts.0, shifts.1, config)?;
+        let activities_label = activities.1;
+        let activities =
+            roster_csv::read_activities(activities.0, activities_label, config, &by_agent)?;
+        roster_csv::check_overlaps(activities_label, &activities)?;
         let (Some(first), Some(last)) = (dates.first().copied(), dates.last().copied()) else {
             return Err(SimulationError::InvalidRoster(format!(
                 "{}: the roster has no shifts",
-                shifts_label.display()
+                shifts.1.display()
             )));
         };
         Self::new(
@@ -473,13 +272,6 @@ fn planning_last(config: &CentreConfig, first: NaiveDate, last: NaiveDate) -> Na
     last.max(first + Duration::days(days - 1))
 }
 
-fn csv_err(path: &Path) -> impl Fn(csv::Error) -> SimulationError + '_ {
-    move |e| {
-        let line = e.position().map(|p| p.line()).unwrap_or(0);
-        row_err(path, line, format!("cannot read CSV: {e}"))
-    }
-}
-
 /// One agent's availability: periods in seconds from the horizon start, with the channel worked
 /// (`None`: break, lunch or another activity).
 #[derive(Debug, Clone, PartialEq)]
@@ -521,75 +313,10 @@ impl SimulationInput {
         demand: &DemandSeries,
         roster: &RosterPlan,
     ) -> Result<Self, SimulationError> {
-        let grid = config.grid();
-        let starts: Vec<DateTime<FixedOffset>> = grid
-            .interval_starts_in_dates(roster.first_date, roster.last_date)
-            .into_iter()
-            .map(|t| t.fixed_offset())
-            .collect();
-        let interval_s = f64::from(grid.length.seconds());
-        let Some(h0) = starts.first().copied() else {
-            return Err(SimulationError::InvalidRoster(
-                "the roster period has no intervals".into(),
-            ));
-        };
-        for (i, t) in starts.iter().enumerate() {
-            if (*t - h0).num_seconds() as f64 != i as f64 * interval_s {
-                return Err(SimulationError::InvalidRoster(format!(
-                    "interval {t} is not {} minutes after the previous one; time zones whose clocks move by less than an interval are not supported",
-                    grid.length.minutes()
-                )));
-            }
-        }
-        let n_iv = starts.len();
-        let h_end = h0 + Duration::seconds((n_iv as f64 * interval_s) as i64);
-        let channels = config.channels();
-        let n_ch = channels.len();
-        let index_of = |name: &ChannelName| channels.iter().position(|c| c.name() == name);
-
-        let mut offered = vec![vec![0.0; n_iv]; n_ch];
-        let mut aht: Vec<Vec<f64>> = channels
-            .iter()
-            .map(|c| vec![c.aht_seconds(); n_iv])
-            .collect();
-        let mut present = vec![vec![false; n_iv]; n_ch];
-        let mut forecast_channels = BTreeSet::new();
-        for r in demand.records() {
-            let Some(c) = index_of(r.channel()) else {
-                return Err(SimulationError::Demand(format!(
-                    "channel {:?} (interval {}) is not configured; the configuration has {}",
-                    r.channel().as_str(),
-                    r.interval_start(),
-                    config
-                        .channel_names()
-                        .iter()
-                        .map(|c| c.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
-            };
-            let t = r.interval_start();
-            if t < h0 || t >= h_end {
-                continue;
-            }
-            let secs = (t - h0).num_seconds() as f64;
-            let i = (secs / interval_s) as usize;
-            if (i as f64) * interval_s != secs {
-                return Err(SimulationError::Demand(format!(
-                    "interval {t} of channel {} is not on the {}-minute grid",
-                    r.channel(),
-                    grid.length.minutes()
-                )));
-            }
-            forecast_channels.insert(c);
-            offered[c][i] = r.offered_mean();
-            if r.aht_seconds() > 0.0 {
-                aht[c][i] = r.aht_seconds();
-            }
-            present[c][i] = true;
-        }
-
-        let accepting: Vec<Vec<bool>> = channels
+        let (starts, interval_s) = horizon_starts(config, roster)?;
+        let mut laid = LaidDemand::new(config, demand, &starts, interval_s)?;
+        let accepting: Vec<Vec<bool>> = config
+            .channels()
             .iter()
             .map(|ch| {
                 starts
@@ -598,83 +325,26 @@ impl SimulationInput {
                     .collect()
             })
             .collect();
-        let worked: Vec<Vec<bool>> = channels
+        let worked: Vec<Vec<bool>> = config
+            .channels()
             .iter()
             .map(|ch| starts.iter().map(|t| config.is_worked_at(ch, t)).collect())
             .collect();
-
-        // Agents.
-        let mut by_agent: BTreeMap<&str, Vec<&PlanActivity>> = BTreeMap::new();
-        let mut rostered_channels = BTreeSet::new();
-        for a in &roster.activities {
-            by_agent.entry(a.agent_id.as_str()).or_default().push(a);
-        }
-        let horizon_s = n_iv as f64 * interval_s;
-        let mut agents = Vec::new();
-        for (id, acts) in by_agent {
-            let Some(config_index) = config.agents().iter().position(|a| a.id() == id) else {
-                return Err(SimulationError::InvalidRoster(format!(
-                    "unknown agent {id:?}"
-                )));
-            };
-            let mut periods = Vec::new();
-            for a in acts {
-                let s = ((a.start - h0).num_milliseconds() as f64 / 1000.0).clamp(0.0, horizon_s);
-                let e = ((a.end - h0).num_milliseconds() as f64 / 1000.0).clamp(0.0, horizon_s);
-                if e <= s {
-                    continue;
-                }
-                let ch = match &a.kind {
-                    PlanActivityKind::Work(c) => {
-                        let Some(ci) = index_of(c) else {
-                            return Err(SimulationError::InvalidRoster(format!(
-                                "agent {id}: unknown channel {c:?}"
-                            )));
-                        };
-                        rostered_channels.insert(ci);
-                        Some(ci)
-                    }
-                    _ => None,
-                };
-                periods.push((s, e, ch));
-            }
-            agents.push(AgentTimeline {
-                config_index,
-                periods,
-            });
-        }
+        let (agents, rostered_channels) =
+            timelines(config, roster, starts[0], starts.len(), interval_s)?;
         if agents.iter().all(|a| a.periods.is_empty()) {
             return Err(SimulationError::InvalidRoster(
                 "no agent works in the roster period".into(),
             ));
         }
-
-        // Coverage of the roster period by the forecast.
-        for c in forecast_channels.union(&rostered_channels) {
-            let c = *c;
-            let missing: Vec<usize> = (0..n_iv)
-                .filter(|&i| accepting[c][i] && !present[c][i])
-                .collect();
-            if let Some(&first) = missing.first() {
-                let needed = accepting[c].iter().filter(|a| **a).count();
-                return Err(SimulationError::Demand(format!(
-                    "the forecast does not cover the roster period {} to {} for channel {}: {} of the {} intervals in which it takes contacts have no forecast (first missing: {}); forecast the whole period (rota forecast --from {} --days {})",
-                    roster.first_date,
-                    roster.last_date,
-                    channels[c].name(),
-                    missing.len(),
-                    needed,
-                    rota_data::history::rfc3339(&starts[first].with_timezone(&grid.tz)),
-                    roster.first_date,
-                    (roster.last_date - roster.first_date).num_days() + 1
-                )));
-            }
+        for c in laid.forecast_channels.union(&rostered_channels) {
+            laid.check_covers(*c, &accepting[*c], config, roster, &starts)?;
         }
         // Live channels take no contacts while closed, whatever the forecast says.
-        for c in 0..n_ch {
-            for i in 0..n_iv {
-                if !accepting[c][i] {
-                    offered[c][i] = 0.0;
+        for (offered, accepting) in laid.offered.iter_mut().zip(&accepting) {
+            for (o, &a) in offered.iter_mut().zip(accepting) {
+                if !a {
+                    *o = 0.0;
                 }
             }
         }
@@ -683,8 +353,8 @@ impl SimulationInput {
             config: config.clone(),
             interval_starts: starts,
             interval_s,
-            offered,
-            aht,
+            offered: laid.offered,
+            aht: laid.aht,
             accepting,
             worked,
             agents,
@@ -712,6 +382,185 @@ impl SimulationInput {
     pub fn config(&self) -> &CentreConfig {
         &self.config
     }
+}
+
+/// The interval starts of the roster period on the centre's grid and the interval length in
+/// seconds. The engine counts time in seconds from the first start, so the starts must be evenly
+/// spaced: a time zone whose clocks move by less than an interval is rejected.
+fn horizon_starts(
+    config: &CentreConfig,
+    roster: &RosterPlan,
+) -> Result<(Vec<DateTime<FixedOffset>>, f64), SimulationError> {
+    let grid = config.grid();
+    let starts: Vec<DateTime<FixedOffset>> = grid
+        .interval_starts_in_dates(roster.first_date, roster.last_date)
+        .into_iter()
+        .map(|t| t.fixed_offset())
+        .collect();
+    let interval_s = f64::from(grid.length.seconds());
+    let Some(h0) = starts.first().copied() else {
+        return Err(SimulationError::InvalidRoster(
+            "the roster period has no intervals".into(),
+        ));
+    };
+    for (i, t) in starts.iter().enumerate() {
+        if (*t - h0).num_seconds() as f64 != i as f64 * interval_s {
+            return Err(SimulationError::InvalidRoster(format!(
+                "interval {t} is not {} minutes after the previous one; time zones whose clocks move by less than an interval are not supported",
+                grid.length.minutes()
+            )));
+        }
+    }
+    Ok((starts, interval_s))
+}
+
+/// The forecast laid on the horizon's intervals, `[channel][interval]` in configuration order.
+struct LaidDemand {
+    /// Offered (forecast mean); 0 where the forecast has no row.
+    offered: Vec<Vec<f64>>,
+    /// AHT, seconds: the forecast's where it gives one (> 0), else the channel's configured AHT.
+    aht: Vec<Vec<f64>>,
+    /// The forecast has a row for this channel and interval.
+    present: Vec<Vec<bool>>,
+    /// Channels with at least one forecast row in the horizon.
+    forecast_channels: BTreeSet<usize>,
+}
+
+impl LaidDemand {
+    /// Lays `demand` on the intervals `starts` (rows outside the horizon are ignored). Errors: a
+    /// channel that is not configured, a row off the interval grid.
+    fn new(
+        config: &CentreConfig,
+        demand: &DemandSeries,
+        starts: &[DateTime<FixedOffset>],
+        interval_s: f64,
+    ) -> Result<Self, SimulationError> {
+        let channels = config.channels();
+        let (n_ch, n_iv) = (channels.len(), starts.len());
+        let h0 = starts[0];
+        let h_end = h0 + Duration::seconds((n_iv as f64 * interval_s) as i64);
+        let mut laid = Self {
+            offered: vec![vec![0.0; n_iv]; n_ch],
+            aht: channels
+                .iter()
+                .map(|c| vec![c.aht_seconds(); n_iv])
+                .collect(),
+            present: vec![vec![false; n_iv]; n_ch],
+            forecast_channels: BTreeSet::new(),
+        };
+        for r in demand.records() {
+            let Some(c) = channels.iter().position(|ch| ch.name() == r.channel()) else {
+                return Err(SimulationError::Demand(format!(
+                    "channel {:?} (interval {}) is not configured; the configuration has {}",
+                    r.channel().as_str(),
+                    r.interval_start(),
+                    channel_list(config)
+                )));
+            };
+            let t = r.interval_start();
+            if t < h0 || t >= h_end {
+                continue;
+            }
+            let secs = (t - h0).num_seconds() as f64;
+            let i = (secs / interval_s) as usize;
+            if (i as f64) * interval_s != secs {
+                return Err(SimulationError::Demand(format!(
+                    "interval {t} of channel {} is not on the {}-minute grid",
+                    r.channel(),
+                    config.grid().length.minutes()
+                )));
+            }
+            laid.forecast_channels.insert(c);
+            laid.offered[c][i] = r.offered_mean();
+            if r.aht_seconds() > 0.0 {
+                laid.aht[c][i] = r.aht_seconds();
+            }
+            laid.present[c][i] = true;
+        }
+        Ok(laid)
+    }
+
+    /// Rejects a forecast that leaves out an interval in which channel c takes contacts
+    /// (`accepting`): simulating it as zero demand would look like a quiet week.
+    fn check_covers(
+        &self,
+        c: usize,
+        accepting: &[bool],
+        config: &CentreConfig,
+        roster: &RosterPlan,
+        starts: &[DateTime<FixedOffset>],
+    ) -> Result<(), SimulationError> {
+        let missing: Vec<usize> = (0..starts.len())
+            .filter(|&i| accepting[i] && !self.present[c][i])
+            .collect();
+        let Some(&first) = missing.first() else {
+            return Ok(());
+        };
+        let needed = accepting.iter().filter(|a| **a).count();
+        Err(SimulationError::Demand(format!(
+            "the forecast does not cover the roster period {} to {} for channel {}: {} of the {} intervals in which it takes contacts have no forecast (first missing: {}); forecast the whole period (rota forecast --from {} --days {})",
+            roster.first_date,
+            roster.last_date,
+            config.channels()[c].name(),
+            missing.len(),
+            needed,
+            rota_data::history::rfc3339(&starts[first].with_timezone(&config.grid().tz)),
+            roster.first_date,
+            (roster.last_date - roster.first_date).num_days() + 1
+        )))
+    }
+}
+
+/// Every rostered agent's timeline (by agent id), its periods in seconds from `h0` clipped to
+/// the horizon of `n_iv` intervals, and the channels the roster works.
+fn timelines(
+    config: &CentreConfig,
+    roster: &RosterPlan,
+    h0: DateTime<FixedOffset>,
+    n_iv: usize,
+    interval_s: f64,
+) -> Result<(Vec<AgentTimeline>, BTreeSet<usize>), SimulationError> {
+    let channels = config.channels();
+    let mut by_agent: BTreeMap<&str, Vec<&PlanActivity>> = BTreeMap::new();
+    let mut rostered_channels = BTreeSet::new();
+    for a in &roster.activities {
+        by_agent.entry(a.agent_id.as_str()).or_default().push(a);
+    }
+    let horizon_s = n_iv as f64 * interval_s;
+    let mut agents = Vec::new();
+    for (id, acts) in by_agent {
+        let Some(config_index) = config.agents().iter().position(|a| a.id() == id) else {
+            return Err(SimulationError::InvalidRoster(format!(
+                "unknown agent {id:?}"
+            )));
+        };
+        let mut periods = Vec::new();
+        for a in acts {
+            let s = ((a.start - h0).num_milliseconds() as f64 / 1000.0).clamp(0.0, horizon_s);
+            let e = ((a.end - h0).num_milliseconds() as f64 / 1000.0).clamp(0.0, horizon_s);
+            if e <= s {
+                continue;
+            }
+            let ch = match &a.kind {
+                PlanActivityKind::Work(c) => {
+                    let Some(ci) = channels.iter().position(|ch| ch.name() == c) else {
+                        return Err(SimulationError::InvalidRoster(format!(
+                            "agent {id}: unknown channel {c:?}"
+                        )));
+                    };
+                    rostered_channels.insert(ci);
+                    Some(ci)
+                }
+                _ => None,
+            };
+            periods.push((s, e, ch));
+        }
+        agents.push(AgentTimeline {
+            config_index,
+            periods,
+        });
+    }
+    Ok((agents, rostered_channels))
 }
 
 /// Demand that replays a history: the offered count of every interval from `first` to `last`
@@ -753,28 +602,4 @@ pub fn demand_from_history(
         records.push(rec);
     }
     DemandSeries::new(records).map_err(|e| SimulationError::Demand(e.to_string()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn excel_times_are_placed_in_the_centre_zone_and_clock_changes_are_named() {
-        let p = Path::new("activities.csv");
-        let tz = chrono_tz::Europe::London;
-        let summer = parse_time(p, 2, "start", "01/07/2026 09:15", tz).unwrap();
-        assert_eq!(summer.to_rfc3339(), "2026-07-01T09:15:00+01:00");
-        let winter = parse_time(p, 2, "start", "16/11/2026 09:15", tz).unwrap();
-        assert_eq!(winter.to_rfc3339(), "2026-11-16T09:15:00+00:00");
-        let twice = parse_time(p, 3, "end", "25/10/2026 01:30", tz).unwrap_err();
-        assert!(twice.to_string().contains("happens twice"), "{twice}");
-        assert!(twice.to_string().contains("activities.csv:3:"), "{twice}");
-        let never = parse_time(p, 4, "start", "28/03/2027 01:30", tz).unwrap_err();
-        assert!(never.to_string().contains("does not exist"), "{never}");
-        assert_eq!(
-            parse_date(p, 2, "16/11/2026").unwrap(),
-            parse_date(p, 2, "2026-11-16").unwrap()
-        );
-    }
 }

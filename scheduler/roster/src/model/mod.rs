@@ -62,7 +62,7 @@ pub struct RosterModel<'a> {
     pub problem: &'a RosterProblem,
     /// Shift options and per-agent domains.
     pub options: &'a OptionSet,
-    /// Relax binaries to [0,1] (the LP relaxation).
+    /// Relax binaries to \[0,1\] (the LP relaxation).
     pub relaxed: bool,
     /// Break starts `rho` and channel allocations `z` are integers (the allocation stage, where
     /// the shifts are fixed and every agent-interval must go to exactly one activity).
@@ -163,7 +163,7 @@ impl<'a> RosterModel<'a> {
         Col { var, idx }
     }
 
-    /// A binary variable, or a [0,1] continuous one in the LP relaxation.
+    /// A binary variable, or a \[0,1\] continuous one in the LP relaxation.
     pub fn binary(&mut self) -> Col {
         let def = if self.relaxed {
             good_lp::variable().min(0.0).max(1.0)
