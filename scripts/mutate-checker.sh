@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Mutation check of the independent roster checker (scheduler/src/roster/check.rs).
+# Mutation check of the independent roster checker (scheduler/roster/src/check.rs).
 #
 # Why: check_roster is the pass/fail oracle of every roster test, so a rule it silently stopped
 # checking would let every test pass. For each rule name the checker reports, this script switches
@@ -12,8 +12,8 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-CHECK=scheduler/src/roster/check.rs
-TEST=(cargo test -p rota-scheduler --test roster_checker --quiet)
+CHECK=scheduler/roster/src/check.rs
+TEST=(cargo test -p rota-roster --test roster_checker --quiet)
 CLOSURE="let mut push = |rule: &'static str, agent: Option<&str>, message: String| {"
 export CARGO_TERM_COLOR=never
 
