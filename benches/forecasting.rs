@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
 use rota_forecasting::adapter::{channel_series, CentreCalendar};
 use rota_forecasting::pipeline::{default_models, forecast_channels, ForecastSettings};
-use rota_forecasting::series::{ChannelSeries, Horizon};
+use rota_forecasting::series::{ChannelSeries, ForecastHorizon};
 
 fn synthetic(calendar: &CentreCalendar) -> Vec<ChannelSeries> {
     let first = NaiveDate::from_ymd_opt(2024, 11, 18).unwrap();
@@ -107,7 +107,7 @@ fn bench(c: &mut Criterion) {
             for s in &series {
                 for model in default_models() {
                     let fitted = model.fit(&s.all()).unwrap();
-                    let horizon = Horizon {
+                    let horizon = ForecastHorizon {
                         start: s.n_days(),
                         days: &horizon_days,
                     };

@@ -2,13 +2,14 @@
 //! [`ChannelSeries`] (local date x slot of day), and the centre's calendar (England & Wales bank
 //! holidays, special days, opening hours) becomes the [`DayInfo`] of each date.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Weekday};
 use chrono_tz::Tz;
 use rota_data::calendar;
 use rota_data::channel::ChannelName;
-use rota_data::config::{CentreConfig, SpecialDayKind};
+use rota_data::config::CentreConfig;
 use rota_data::demand::{DemandRecord, DemandSeries};
 use rota_data::grid::IntervalGrid;
 use rota_data::history::History;
@@ -16,15 +17,12 @@ use rota_data::history::History;
 use crate::error::ForecastError;
 use crate::series::{working_day_of_month, ChannelSeries, DayInfo};
 
-/// One channel's calendar from the configuration.
+/// One channel's weekly calendar: from the configuration, or learned from history.
 #[derive(Debug, Clone, Default)]
 pub struct ChannelCalendar {
-    /// Dates on which the channel is closed all day (configured special days).
-    pub closed_dates: BTreeSet<NaiveDate>,
-    /// Open slots per weekday (Monday first) from the configured opening hours.
+    /// Open slots per weekday (Monday first): the configured opening hours, or the weekdays
+    /// history shows closed ([`CentreCalendar::learn_closed_weekdays`]).
     pub open_slots: Option<[Vec<bool>; 7]>,
-    /// Configured events: forecast volume is multiplied by the factor on that date.
-    pub volume_factors: BTreeMap<NaiveDate, f64>,
     /// Configured default AHT, seconds.
     pub aht_seconds: Option<f64>,
 }
@@ -34,12 +32,15 @@ pub struct ChannelCalendar {
 pub struct CentreCalendar {
     /// Flag England & Wales bank holidays and the first working day after them.
     pub bank_holidays: bool,
-    /// The centre is closed on bank holidays (configured); otherwise learned from history.
-    pub closed_on_bank_holidays: bool,
     /// Per-channel calendars; channels not listed use `default`.
     pub channels: BTreeMap<String, ChannelCalendar>,
     /// Calendar of channels not listed.
     pub default: ChannelCalendar,
+    /// The centre's configuration when the calendar comes from one: closed days (bank holidays
+    /// the centre closes on, closed special days) and volume events are asked of its one calendar
+    /// ([`CentreConfig::is_closed_on`], [`CentreConfig::volume_factor`]). Without one (the
+    /// closures are learned from history), no day is closed and no volume is scaled.
+    config: Option<Arc<CentreConfig>>,
 }
 
 impl CentreCalendar {
@@ -59,40 +60,32 @@ impl CentreCalendar {
         let grid = config.grid();
         let spd = slots_per_day(&grid);
         let minutes = grid.length.minutes();
-        let mut channels = BTreeMap::new();
-        for channel in config.channels() {
-            let name = channel.name();
-            let open_slots = std::array::from_fn(|w| {
-                let weekday = Weekday::try_from(w as u8).unwrap_or(Weekday::Mon);
-                (0..spd)
-                    .map(|s| {
-                        let start = s as u32 * minutes;
-                        (start..start + minutes).any(|m| channel.accepts_contacts_at(weekday, m))
-                    })
-                    .collect()
-            });
-            let mut cal = ChannelCalendar {
-                open_slots: Some(open_slots),
-                aht_seconds: Some(channel.aht_seconds()),
-                ..ChannelCalendar::default()
-            };
-            for special in config.special_days().iter().filter(|s| s.affects(name)) {
-                match special.kind() {
-                    SpecialDayKind::Closed => {
-                        cal.closed_dates.insert(special.date());
-                    }
-                    SpecialDayKind::Event { volume_factor } => {
-                        *cal.volume_factors.entry(special.date()).or_insert(1.0) *= volume_factor;
-                    }
-                }
-            }
-            channels.insert(name.as_str().to_string(), cal);
-        }
+        let channels = config
+            .channels()
+            .iter()
+            .map(|channel| {
+                let open_slots = std::array::from_fn(|w| {
+                    let weekday = Weekday::try_from(w as u8).unwrap_or(Weekday::Mon);
+                    (0..spd)
+                        .map(|s| {
+                            let start = s as u32 * minutes;
+                            (start..start + minutes)
+                                .any(|m| channel.accepts_contacts_at(weekday, m))
+                        })
+                        .collect()
+                });
+                let cal = ChannelCalendar {
+                    open_slots: Some(open_slots),
+                    aht_seconds: Some(channel.aht_seconds()),
+                };
+                (channel.name().as_str().to_string(), cal)
+            })
+            .collect();
         Self {
             bank_holidays: true,
-            closed_on_bank_holidays: config.centre().closed_on_bank_holidays(),
             channels,
             default: ChannelCalendar::default(),
+            config: Some(Arc::new(config.clone())),
         }
     }
 
@@ -157,22 +150,49 @@ impl CentreCalendar {
         self.channel(channel).aht_seconds
     }
 
+    /// Whether `channel` is closed all day on `date`, asked of the configuration's calendar.
+    /// Bank holidays close it only where they are flagged (`holidays_known`: the years whose
+    /// holidays are known, when [`Self::bank_holidays`]); a channel the configuration does not have
+    /// is closed only on the bank holidays the centre closes on.
+    fn is_closed(&self, channel: &str, date: NaiveDate, holidays_known: bool) -> bool {
+        let Some(config) = self.config.as_deref() else {
+            return false;
+        };
+        match config.channel(channel) {
+            Some(ch) if holidays_known => config.is_closed_on(ch.name(), date),
+            Some(ch) => config.is_closed_special(ch.name(), date),
+            None => {
+                holidays_known
+                    && config.centre().closed_on_bank_holidays()
+                    && calendar::is_bank_holiday(date)
+            }
+        }
+    }
+
+    /// The configured volume factor of `channel` on `date` (1 without events).
+    fn volume_factor(&self, channel: &str, date: NaiveDate) -> f64 {
+        self.config
+            .as_deref()
+            .and_then(|config| Some(config.volume_factor(config.channel(channel)?.name(), date)))
+            .unwrap_or(1.0)
+    }
+
     /// The calendar facts of `date` for `channel`.
     pub fn day(&self, channel: &str, date: NaiveDate) -> DayInfo {
         use chrono::Datelike;
         let in_range = calendar::SUPPORTED_YEARS.contains(&date.year());
-        let bank_holiday = self.bank_holidays && in_range && calendar::is_bank_holiday(date);
-        let after = self.bank_holidays && in_range && calendar::is_day_after_bank_holiday(date);
+        let holidays_known = self.bank_holidays && in_range;
+        let bank_holiday = holidays_known && calendar::is_bank_holiday(date);
+        let after = holidays_known && calendar::is_day_after_bank_holiday(date);
         let weekday = date.weekday().num_days_from_monday() as usize;
         let cal = self.channel(channel);
         DayInfo {
             date,
             bank_holiday,
             after_bank_holiday: after,
-            closed: cal.closed_dates.contains(&date)
-                || (bank_holiday && self.closed_on_bank_holidays),
+            closed: self.is_closed(channel, date, holidays_known),
             open_slots: cal.open_slots.as_ref().map(|o| o[weekday].clone()),
-            volume_factor: cal.volume_factors.get(&date).copied().unwrap_or(1.0),
+            volume_factor: self.volume_factor(channel, date),
             working_day_of_month: working_day_of_month(date, |d| {
                 if self.bank_holidays && calendar::SUPPORTED_YEARS.contains(&d.year()) {
                     calendar::is_working_day(d)

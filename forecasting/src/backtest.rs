@@ -22,7 +22,7 @@ use rota_data::channel::ChannelName;
 
 use crate::error::ForecastError;
 use crate::model::Model;
-use crate::series::{ChannelSeries, Horizon};
+use crate::series::{ChannelSeries, ForecastHorizon};
 use crate::uncertainty::{calibrate_dispersion, CountDistribution, Residual};
 
 /// How the backtest runs.
@@ -157,7 +157,7 @@ pub fn backtest_channel(
                 .iter()
                 .map(|&o| {
                     let fitted = model.fit(&series.training(o))?;
-                    let horizon = Horizon {
+                    let horizon = ForecastHorizon {
                         start: o,
                         days: &series.days()[o..o + h],
                     };
@@ -540,7 +540,7 @@ mod tests {
             }
         }
         impl Fitted for ShiftedFit {
-            fn forecast(&self, h: &Horizon<'_>) -> Result<PointForecast, ForecastError> {
+            fn forecast(&self, h: &ForecastHorizon<'_>) -> Result<PointForecast, ForecastError> {
                 let values = h.days.iter().flat_map(|_| [0.0, 20.0, 0.0, 20.0]).collect();
                 Ok(PointForecast {
                     slots_per_day: 4,

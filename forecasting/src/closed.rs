@@ -8,7 +8,7 @@
 
 use crate::error::ForecastError;
 use crate::model::{Fitted, Model, PointForecast};
-use crate::series::{DayInfo, Horizon, Training};
+use crate::series::{DayInfo, ForecastHorizon, Training};
 
 /// Closures learned from history.
 #[derive(Debug, Clone)]
@@ -77,7 +77,7 @@ impl ClosedMask {
     }
 
     /// Set closed intervals of a forecast to exactly zero and apply configured event factors.
-    pub fn apply(&self, horizon: &Horizon<'_>, forecast: &mut PointForecast) {
+    pub fn apply(&self, horizon: &ForecastHorizon<'_>, forecast: &mut PointForecast) {
         for (d, day) in horizon.days.iter().enumerate() {
             for s in 0..self.slots_per_day {
                 let v = &mut forecast.values[d * self.slots_per_day + s];
@@ -128,7 +128,7 @@ struct FittedClosedAware {
 }
 
 impl Fitted for FittedClosedAware {
-    fn forecast(&self, horizon: &Horizon<'_>) -> Result<PointForecast, ForecastError> {
+    fn forecast(&self, horizon: &ForecastHorizon<'_>) -> Result<PointForecast, ForecastError> {
         let mut f = self.inner.forecast(horizon)?;
         self.mask.apply(horizon, &mut f);
         Ok(f)
@@ -157,7 +157,7 @@ mod tests {
         model
             .fit(&s.all())
             .unwrap()
-            .forecast(&Horizon {
+            .forecast(&ForecastHorizon {
                 start: n,
                 days: &days,
             })

@@ -20,7 +20,7 @@
 //! use chrono::NaiveDate;
 //! use rota_forecasting::model::Model;
 //! use rota_forecasting::models::SeasonalNaive;
-//! use rota_forecasting::series::{plain_days, ChannelSeries, Horizon};
+//! use rota_forecasting::series::{plain_days, ChannelSeries, ForecastHorizon};
 //!
 //! // Two weeks of hourly data where every interval of the week repeats exactly.
 //! let days = plain_days(NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), 14);
@@ -28,7 +28,7 @@
 //! let series = ChannelSeries::new("voice", 24, days, offered).unwrap();
 //! let fitted = SeasonalNaive.fit(&series.all()).unwrap();
 //! let next = plain_days(NaiveDate::from_ymd_opt(2026, 11, 16).unwrap(), 1);
-//! let forecast = fitted.forecast(&Horizon { start: 14, days: &next }).unwrap();
+//! let forecast = fitted.forecast(&ForecastHorizon { start: 14, days: &next }).unwrap();
 //! assert_eq!(forecast.get(0, 9), 9.0);
 //! ```
 

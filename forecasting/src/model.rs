@@ -1,11 +1,11 @@
 //! The one model interface (after augurs' `Fit`/`Predict` pair): an unfitted [`Model`] learns from
 //! [`Training`] data and returns a [`Fitted`] model, which forecasts the mean offered contacts of each
-//! interval of a [`Horizon`]. Backtests, selection and the CLI only ever hold `dyn Model`/`dyn Fitted`.
+//! interval of a [`ForecastHorizon`]. Backtests, selection and the CLI only ever hold `dyn Model`/`dyn Fitted`.
 //! Prediction intervals are added on top by [`crate::uncertainty`], calibrated by backtest, so every
 //! model gets the same honest treatment of over-dispersion.
 
 use crate::error::ForecastError;
-use crate::series::{Horizon, Training};
+use crate::series::{ForecastHorizon, Training};
 
 /// Mean offered contacts for each day x slot of a horizon, row-major by day.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,11 +55,14 @@ pub trait Model: Send + Sync {
 /// A fitted model: forecasts any horizon that starts on or after the end of its training data.
 pub trait Fitted: Send + Sync {
     /// Mean offered contacts per interval of the horizon.
-    fn forecast(&self, horizon: &Horizon<'_>) -> Result<PointForecast, ForecastError>;
+    fn forecast(&self, horizon: &ForecastHorizon<'_>) -> Result<PointForecast, ForecastError>;
 }
 
 /// Check the horizon against the training length (shared by all models).
-pub(crate) fn check_horizon(horizon: &Horizon<'_>, train_days: usize) -> Result<(), ForecastError> {
+pub(crate) fn check_horizon(
+    horizon: &ForecastHorizon<'_>,
+    train_days: usize,
+) -> Result<(), ForecastError> {
     if horizon.is_empty() {
         return Err(ForecastError::ZeroHorizon);
     }

@@ -14,7 +14,7 @@ use crate::model::Model;
 use crate::models::{
     DoubleSeasonalHoltWinters, HistoricalAverage, PoissonGlm, SeasonalNaive, TopDown,
 };
-use crate::series::{ChannelSeries, DayInfo, Horizon};
+use crate::series::{ChannelSeries, DayInfo, ForecastHorizon};
 use crate::uncertainty::CountDistribution;
 
 /// The candidate models, baselines first, each forecasting closed intervals as exactly zero.
@@ -129,7 +129,7 @@ pub fn forecast_channel(
         .unwrap_or(0);
     let dispersion = backtest.selected_score().dispersion;
     let fitted = models[index].fit(&history.all())?;
-    let horizon = Horizon { start, days: &days };
+    let horizon = ForecastHorizon { start, days: &days };
     let point = fitted.forecast(&horizon)?;
     let aht = AhtForecast::fit(&history.all(), configured_aht, &settings.aht);
     let spd = series.slots_per_day();

@@ -296,14 +296,14 @@ impl<'a> Training<'a> {
 /// The days to forecast: `start` is the index of the first day counted from the first day of the
 /// series (so a forecast may start after a gap), `days` their calendar facts.
 #[derive(Debug, Clone, Copy)]
-pub struct Horizon<'a> {
+pub struct ForecastHorizon<'a> {
     /// Index of the first forecast day relative to the series start (>= training days).
     pub start: usize,
     /// The forecast days.
     pub days: &'a [DayInfo],
 }
 
-impl Horizon<'_> {
+impl ForecastHorizon<'_> {
     /// Number of forecast days.
     pub fn len(&self) -> usize {
         self.days.len()

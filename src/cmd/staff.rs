@@ -15,7 +15,7 @@ use rota_data::config::{CentreConfig, DemandQuantile};
 use rota_data::demand::DemandSeries;
 use rota_data::ingest::{read_history, IngestOptions};
 use rota_data::summary::StaffingDelivered;
-use rota_staffing::{read_agents_csv, summarise, write_staffing_csv, ChannelSummary};
+use rota_staffing::{read_agents_csv, summarise, write_staffing_csv, StaffingSummary};
 
 /// Which forecast figure to plan for.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -126,7 +126,7 @@ pub fn run(args: Args, output: super::output::Output) -> anyhow::Result<()> {
     }))
 }
 
-fn print_summary(summary: &[ChannelSummary], evaluate: bool, quantile: DemandQuantile) {
+fn print_summary(summary: &[StaffingSummary], evaluate: bool, quantile: DemandQuantile) {
     if evaluate {
         println!(
             "Predicted KPIs for the given staffing (forecast {}):",
@@ -180,7 +180,7 @@ fn forecast_days(forecast: &DemandSeries) -> f64 {
 }
 
 /// The requirement beside what the historic staffing delivered, scaled to the forecast's days.
-fn print_delivered(summary: &[ChannelSummary], delivered: &[StaffingDelivered], days: f64) {
+fn print_delivered(summary: &[StaffingSummary], delivered: &[StaffingDelivered], days: f64) {
     let Some(first) = delivered.first() else {
         println!("History: no complete week to compare with.");
         return;

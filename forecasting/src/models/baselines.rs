@@ -3,7 +3,7 @@
 
 use crate::error::ForecastError;
 use crate::model::{check_horizon, Fitted, Model, PointForecast};
-use crate::series::{Horizon, Training};
+use crate::series::{ForecastHorizon, Training};
 
 /// Seasonal naive: each interval is forecast as the same interval of the same weekday in the latest
 /// observed week (y_hat(t + h) = y(t + h - 7k) for the smallest k that reaches observed history). Exact
@@ -118,7 +118,7 @@ struct FittedWeekly {
 }
 
 impl Fitted for FittedWeekly {
-    fn forecast(&self, horizon: &Horizon<'_>) -> Result<PointForecast, ForecastError> {
+    fn forecast(&self, horizon: &ForecastHorizon<'_>) -> Result<PointForecast, ForecastError> {
         check_horizon(horizon, self.n_days)?;
         let spd = self.slots_per_day;
         let mut f = PointForecast::zeros(horizon.len(), spd);
@@ -145,7 +145,7 @@ mod tests {
         });
         let fitted = SeasonalNaive.fit(&s.training(28)).unwrap();
         let f = fitted
-            .forecast(&Horizon {
+            .forecast(&ForecastHorizon {
                 start: 28,
                 days: &s.days()[28..35],
             })
@@ -167,7 +167,7 @@ mod tests {
         let fitted = SeasonalNaive.fit(&s.all()).unwrap();
         let next = plain_days(monday() + chrono::Duration::days(14), 7);
         let f = fitted
-            .forecast(&Horizon {
+            .forecast(&ForecastHorizon {
                 start: 14,
                 days: &next,
             })
@@ -185,7 +185,7 @@ mod tests {
         let fitted = HistoricalAverage { weeks: 2 }.fit(&s.all()).unwrap();
         let next = plain_days(monday() + chrono::Duration::days(21), 2);
         let f = fitted
-            .forecast(&Horizon {
+            .forecast(&ForecastHorizon {
                 start: 21,
                 days: &next,
             })
@@ -211,7 +211,7 @@ mod tests {
         });
         let fitted = HistoricalAverage::default().fit(&s.all()).unwrap();
         let err = fitted
-            .forecast(&Horizon {
+            .forecast(&ForecastHorizon {
                 start: 14,
                 days: &[],
             })

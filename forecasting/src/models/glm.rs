@@ -26,7 +26,7 @@ use ndarray::{Array1, Array2};
 use crate::error::ForecastError;
 use crate::linalg::solve;
 use crate::model::{check_horizon, Fitted, Model, PointForecast};
-use crate::series::{DayInfo, Horizon, Training};
+use crate::series::{DayInfo, ForecastHorizon, Training};
 
 /// Settings of the count regression.
 #[derive(Debug, Clone, Copy)]
@@ -248,7 +248,7 @@ impl Model for PoissonGlm {
 }
 
 impl Fitted for GlmFit {
-    fn forecast(&self, horizon: &Horizon<'_>) -> Result<PointForecast, ForecastError> {
+    fn forecast(&self, horizon: &ForecastHorizon<'_>) -> Result<PointForecast, ForecastError> {
         check_horizon(horizon, self.n_days)?;
         let spd = self.slots_per_day;
         let mut f = PointForecast::zeros(horizon.len(), spd);

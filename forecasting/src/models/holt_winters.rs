@@ -21,7 +21,7 @@
 use crate::day_effects::DayEffects;
 use crate::error::ForecastError;
 use crate::model::{check_horizon, Fitted, Model, PointForecast};
-use crate::series::{Horizon, Training};
+use crate::series::{ForecastHorizon, Training};
 
 /// Settings of double-seasonal Holt-Winters.
 #[derive(Debug, Clone, Copy)]
@@ -226,7 +226,7 @@ pub struct FittedHw {
 }
 
 impl Fitted for FittedHw {
-    fn forecast(&self, horizon: &Horizon<'_>) -> Result<PointForecast, ForecastError> {
+    fn forecast(&self, horizon: &ForecastHorizon<'_>) -> Result<PointForecast, ForecastError> {
         check_horizon(horizon, self.n_days)?;
         let spd = self.spd;
         let mut f = PointForecast::zeros(horizon.len(), spd);
@@ -261,7 +261,7 @@ mod tests {
             .fit_params(&s.training(56))
             .unwrap();
         let f = fitted
-            .forecast(&Horizon {
+            .forecast(&ForecastHorizon {
                 start: 56,
                 days: &s.days()[56..63],
             })
@@ -289,7 +289,7 @@ mod tests {
             .fit(&s.training(63))
             .unwrap();
         let f = fitted
-            .forecast(&Horizon {
+            .forecast(&ForecastHorizon {
                 start: 63,
                 days: &s.days()[63..70],
             })

@@ -12,7 +12,7 @@
 use crate::day_effects::DayEffects;
 use crate::error::ForecastError;
 use crate::model::{check_horizon, Fitted, Model, PointForecast};
-use crate::series::{Horizon, Training};
+use crate::series::{ForecastHorizon, Training};
 
 /// Settings of the top-down model.
 #[derive(Debug, Clone, Copy)]
@@ -170,7 +170,7 @@ struct FittedTopDown {
 }
 
 impl Fitted for FittedTopDown {
-    fn forecast(&self, horizon: &Horizon<'_>) -> Result<PointForecast, ForecastError> {
+    fn forecast(&self, horizon: &ForecastHorizon<'_>) -> Result<PointForecast, ForecastError> {
         check_horizon(horizon, self.n_days)?;
         let spd = self.spd;
         let mut f = PointForecast::zeros(horizon.len(), spd);
@@ -198,7 +198,7 @@ mod tests {
         });
         let fitted = TopDown::default().fit(&s.training(56)).unwrap();
         let f = fitted
-            .forecast(&Horizon {
+            .forecast(&ForecastHorizon {
                 start: 56,
                 days: &s.days()[56..63],
             })
@@ -224,7 +224,7 @@ mod tests {
         });
         let fitted = TopDown::default().fit(&s.training(70)).unwrap();
         let f = fitted
-            .forecast(&Horizon {
+            .forecast(&ForecastHorizon {
                 start: 70,
                 days: &s.days()[70..77],
             })

@@ -23,8 +23,8 @@ use rota_data::config::{Agent, CentreConfig, Channel, Contract};
 
 use super::error::RosterError;
 use super::problem::{
-    AgentPlan, BreakRule, ChannelMode, ChannelPlan, ContractRules, FixedShift, Horizon,
-    RosterProblem, ShiftTemplate, Unavailable, Weights,
+    AgentPlan, BreakPlan, ChannelMode, ChannelPlan, ContractRules, FixedShiftPlan, Horizon,
+    RosterProblem, TemplatePlan, Unavailable, Weights,
 };
 use super::requirements::RequirementSeries;
 
@@ -173,10 +173,10 @@ fn channel_plan(
 
 /// A configured shift template with its unpaid lunch first, then its paid breaks. Who may work
 /// it is decided per agent ([`AgentPlan::allowed_templates`]), so the template has no team.
-fn shift_template(t: &rota_data::config::ShiftTemplate) -> ShiftTemplate {
+fn shift_template(t: &rota_data::config::ShiftTemplate) -> TemplatePlan {
     let mut breaks = Vec::new();
     if let Some(l) = t.lunch() {
-        breaks.push(BreakRule {
+        breaks.push(BreakPlan {
             minutes: l.minutes(),
             earliest_offset: l.earliest_start_after(),
             latest_offset: l.latest_start_after(),
@@ -184,14 +184,14 @@ fn shift_template(t: &rota_data::config::ShiftTemplate) -> ShiftTemplate {
         });
     }
     for b in t.breaks() {
-        breaks.push(BreakRule {
+        breaks.push(BreakPlan {
             minutes: b.minutes(),
             earliest_offset: b.earliest_start_after(),
             latest_offset: b.latest_start_after(),
             paid: true,
         });
     }
-    ShiftTemplate {
+    TemplatePlan {
         name: t.name().to_string(),
         weekdays: t.days().to_vec(),
         earliest_start: clock(u32::from(t.earliest_start())),
@@ -241,7 +241,7 @@ fn agent_plan(
         fixed_shifts: a
             .fixed_shifts()
             .iter()
-            .map(|f| FixedShift {
+            .map(|f| FixedShiftPlan {
                 date: f.date(),
                 template: f.template().to_string(),
                 start: clock(u32::from(f.start_minute())),

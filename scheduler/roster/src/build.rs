@@ -524,7 +524,7 @@ mod tests {
 
     use super::*;
     use crate::options::build_options;
-    use crate::problem::{AgentPlan, ChannelPlan, ContractRules, Horizon, ShiftTemplate, Weights};
+    use crate::problem::{AgentPlan, ChannelPlan, ContractRules, Horizon, TemplatePlan, Weights};
 
     fn hm(h: u32) -> NaiveTime {
         NaiveTime::from_hms_opt(h, 0, 0).unwrap()
@@ -586,7 +586,7 @@ mod tests {
             channel(&h, "voice", 10.0, 1.82),
             channel(&h, "reception", 1.0, 1.67),
         ];
-        let templates = vec![ShiftTemplate {
+        let templates = vec![TemplatePlan {
             name: "morning".into(),
             weekdays: vec![Weekday::Mon],
             earliest_start: hm(8),

@@ -10,7 +10,7 @@ use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, Ti
 use serde::Serialize;
 
 use super::output::{Activity, ActivityKind, Roster, RosterShift};
-use super::problem::{AgentPlan, ChannelMode, RosterProblem, ShiftTemplate};
+use super::problem::{AgentPlan, ChannelMode, RosterProblem, TemplatePlan};
 
 /// A period `[start, end)`.
 type Span = (DateTime<FixedOffset>, DateTime<FixedOffset>);
@@ -96,7 +96,7 @@ fn check_shift(
 /// The shift against its template: a weekday it is worked, a template the agent may work (team
 /// and list), a start time of the template, its length, its paid hours and its date.
 fn check_template(
-    tpl: &ShiftTemplate,
+    tpl: &TemplatePlan,
     agent: &AgentPlan,
     s: &RosterShift,
     tz: chrono_tz::Tz,
@@ -226,7 +226,7 @@ fn check_availability(
 
 /// The shift's breaks: one per rule of the template, each inside its window, none overlapping.
 fn check_breaks(
-    tpl: &ShiftTemplate,
+    tpl: &TemplatePlan,
     s: &RosterShift,
     push: &mut impl FnMut(&'static str, Option<&str>, String),
 ) {

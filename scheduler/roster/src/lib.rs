@@ -43,12 +43,12 @@ pub use output::{
     Activity, ActivityKind, CoverageRow, Roster, RosterShift, RosterSummary, TimestampStyle,
 };
 pub use problem::{
-    AgentPlan, BreakRule, ChannelMode, ChannelPlan, ContractRules, FixedShift, Horizon,
-    RosterProblem, ShiftTemplate, Unavailable, Weights,
+    AgentPlan, BreakPlan, ChannelMode, ChannelPlan, ContractRules, FixedShiftPlan, Horizon,
+    RosterProblem, TemplatePlan, Unavailable, Weights,
 };
 pub use solve::{SolveOptions, SolveStage, SolveStats, SolverProgress, Watch};
 
-use output::ChannelSummary;
+use output::ChannelHours;
 
 /// Builds the least-cost roster of `problem` (see the module doc for the steps).
 ///
@@ -162,7 +162,7 @@ struct Evaluated {
     shortfall: Vec<Vec<f64>>,
     paid_cost: f64,
     objective: f64,
-    channels: Vec<ChannelSummary>,
+    channels: Vec<ChannelHours>,
 }
 
 /// The objective of a whole-agent roster, term for term the programme's (paid cost, tiered live
@@ -218,7 +218,7 @@ fn evaluate(
         };
         penalty += w.shortfall_per_agent_hour * ch.shortfall_weight * hours * weighted_short
             + w.over_per_agent_hour * hours * over;
-        channels.push(ChannelSummary {
+        channels.push(ChannelHours {
             channel: ch.name.clone(),
             mode: match ch.mode {
                 ChannelMode::Live => "live".into(),

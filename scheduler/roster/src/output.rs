@@ -154,7 +154,7 @@ pub struct CoverageRow {
 
 /// Shortfall of one channel over the horizon.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ChannelSummary {
+pub struct ChannelHours {
     /// Channel.
     pub channel: ChannelName,
     /// `live` or `deferred`.
@@ -187,7 +187,7 @@ pub struct RosterSummary {
     /// `(objective - bound) / objective`: how far from optimal the roster can at most be.
     pub gap: f64,
     /// Per channel.
-    pub channels: Vec<ChannelSummary>,
+    pub channels: Vec<ChannelHours>,
     /// Solver sizes and times.
     pub solver: SolveStats,
 }

@@ -240,7 +240,7 @@ impl ChannelPlan {
 /// A break placed inside a shift: `minutes` long, starting between `earliest_offset` and
 /// `latest_offset` minutes after the shift start.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct BreakRule {
+pub struct BreakPlan {
     /// Length in minutes.
     pub minutes: u32,
     /// Earliest start, minutes after the shift start.
@@ -253,7 +253,7 @@ pub struct BreakRule {
 
 /// An allowed shift: start window and step, length on site, breaks and lunch with their windows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ShiftTemplate {
+pub struct TemplatePlan {
     /// Template name, e.g. `early`.
     pub name: String,
     /// Weekdays on which the template may be worked.
@@ -267,12 +267,12 @@ pub struct ShiftTemplate {
     /// Time on site from start to end, minutes, including breaks and unpaid lunch.
     pub length_minutes: u32,
     /// Breaks and lunch.
-    pub breaks: Vec<BreakRule>,
+    pub breaks: Vec<BreakPlan>,
     /// Team the template is reserved for (`None`: every team).
     pub team: Option<String>,
 }
 
-impl ShiftTemplate {
+impl TemplatePlan {
     /// Paid minutes: the time on site less unpaid breaks.
     pub fn paid_minutes(&self) -> u32 {
         self.length_minutes
@@ -395,7 +395,7 @@ pub struct Unavailable {
 
 /// A shift that must stay as it is (agreed with the agent).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FixedShift {
+pub struct FixedShiftPlan {
     /// Local date.
     pub date: NaiveDate,
     /// Template name.
@@ -427,12 +427,12 @@ pub struct AgentPlan {
     /// Approved leave and other blocked periods.
     pub unavailable: Vec<Unavailable>,
     /// Shifts that must be worked as given.
-    pub fixed_shifts: Vec<FixedShift>,
+    pub fixed_shifts: Vec<FixedShiftPlan>,
 }
 
 impl AgentPlan {
     /// May the agent work template `t`?
-    pub fn may_work(&self, t: &ShiftTemplate) -> bool {
+    pub fn may_work(&self, t: &TemplatePlan) -> bool {
         let team_ok = match (&t.team, &self.team) {
             (None, _) => true,
             (Some(tt), Some(at)) => tt == at,
@@ -527,7 +527,7 @@ pub struct RosterProblem {
     /// Channels with requirements.
     pub channels: Vec<ChannelPlan>,
     /// Shift templates.
-    pub templates: Vec<ShiftTemplate>,
+    pub templates: Vec<TemplatePlan>,
     /// Named agents.
     pub agents: Vec<AgentPlan>,
     /// Objective weights.
@@ -544,7 +544,7 @@ impl RosterProblem {
     pub fn new(
         horizon: Horizon,
         channels: Vec<ChannelPlan>,
-        templates: Vec<ShiftTemplate>,
+        templates: Vec<TemplatePlan>,
         agents: Vec<AgentPlan>,
         weights: Weights,
     ) -> Result<Self, RosterError> {

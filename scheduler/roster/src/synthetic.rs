@@ -10,8 +10,8 @@ use rota_data::channel::ChannelName;
 
 use super::error::RosterError;
 use super::problem::{
-    AgentPlan, BreakRule, ChannelMode, ChannelPlan, ContractRules, Horizon, RosterProblem,
-    ShiftTemplate, Weights,
+    AgentPlan, BreakPlan, ChannelMode, ChannelPlan, ContractRules, Horizon, RosterProblem,
+    TemplatePlan, Weights,
 };
 
 const WEEK: [Weekday; 7] = [
@@ -48,22 +48,22 @@ impl SplitMix {
 }
 
 /// The shift templates of the synthetic centre.
-pub fn templates() -> Vec<ShiftTemplate> {
+pub fn templates() -> Vec<TemplatePlan> {
     let weekdays = WEEK[..5].to_vec();
     let full_breaks = vec![
-        BreakRule {
+        BreakPlan {
             minutes: 15,
             earliest_offset: 90,
             latest_offset: 150,
             paid: true,
         },
-        BreakRule {
+        BreakPlan {
             minutes: 30,
             earliest_offset: 210,
             latest_offset: 300,
             paid: false,
         },
-        BreakRule {
+        BreakPlan {
             minutes: 15,
             earliest_offset: 360,
             latest_offset: 420,
@@ -71,7 +71,7 @@ pub fn templates() -> Vec<ShiftTemplate> {
         },
     ];
     vec![
-        ShiftTemplate {
+        TemplatePlan {
             name: "early".into(),
             weekdays: weekdays.clone(),
             earliest_start: hm(7, 30),
@@ -81,7 +81,7 @@ pub fn templates() -> Vec<ShiftTemplate> {
             breaks: full_breaks.clone(),
             team: None,
         },
-        ShiftTemplate {
+        TemplatePlan {
             name: "late".into(),
             weekdays: weekdays.clone(),
             earliest_start: hm(10, 0),
@@ -91,14 +91,14 @@ pub fn templates() -> Vec<ShiftTemplate> {
             breaks: full_breaks,
             team: None,
         },
-        ShiftTemplate {
+        TemplatePlan {
             name: "part_time".into(),
             weekdays,
             earliest_start: hm(8, 0),
             latest_start: hm(14, 0),
             step_minutes: 60,
             length_minutes: 240,
-            breaks: vec![BreakRule {
+            breaks: vec![BreakPlan {
                 minutes: 15,
                 earliest_offset: 90,
                 latest_offset: 150,
@@ -106,14 +106,14 @@ pub fn templates() -> Vec<ShiftTemplate> {
             }],
             team: None,
         },
-        ShiftTemplate {
+        TemplatePlan {
             name: "saturday".into(),
             weekdays: vec![Weekday::Sat],
             earliest_start: hm(8, 45),
             latest_start: hm(9, 0),
             step_minutes: 15,
             length_minutes: 270,
-            breaks: vec![BreakRule {
+            breaks: vec![BreakPlan {
                 minutes: 15,
                 earliest_offset: 90,
                 latest_offset: 150,

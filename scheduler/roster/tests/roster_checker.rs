@@ -17,9 +17,9 @@ use chrono_tz::Europe::London;
 use rota_data::channel::ChannelName;
 use rota_roster::output::PlacedBreak;
 use rota_roster::{
-    check_roster, Activity, ActivityKind, AgentPlan, BreakRule, ChannelMode, ChannelPlan,
-    ContractRules, CoverageRow, FixedShift, Horizon, Roster, RosterProblem, RosterShift,
-    RosterSummary, ShiftTemplate, SolveStats, Unavailable, Violation, Weights,
+    check_roster, Activity, ActivityKind, AgentPlan, BreakPlan, ChannelMode, ChannelPlan,
+    ContractRules, CoverageRow, FixedShiftPlan, Horizon, Roster, RosterProblem, RosterShift,
+    RosterSummary, SolveStats, TemplatePlan, Unavailable, Violation, Weights,
 };
 
 use chrono::Weekday::{Fri, Mon, Sat, Sun, Thu, Tue, Wed};
@@ -65,8 +65,8 @@ fn template(
     last: u32,
     hours: u32,
     lunch: (u32, u32),
-) -> ShiftTemplate {
-    ShiftTemplate {
+) -> TemplatePlan {
+    TemplatePlan {
         name: name.into(),
         weekdays: weekdays.to_vec(),
         earliest_start: hm(first, 0),
@@ -74,13 +74,13 @@ fn template(
         step_minutes: 60,
         length_minutes: hours * 60,
         breaks: vec![
-            BreakRule {
+            BreakPlan {
                 minutes: 15,
                 earliest_offset: 90,
                 latest_offset: 150,
                 paid: true,
             },
-            BreakRule {
+            BreakPlan {
                 minutes: 30,
                 earliest_offset: lunch.0,
                 latest_offset: lunch.1,
@@ -231,7 +231,7 @@ fn problem() -> RosterProblem {
         [w(0, 0); 7],
     );
     a3.unavailable = vec![blocked((0, 8), (0, 12), "training")];
-    a3.fixed_shifts = vec![FixedShift {
+    a3.fixed_shifts = vec![FixedShiftPlan {
         date: day(4),
         template: "early".into(),
         start: hm(8, 0),

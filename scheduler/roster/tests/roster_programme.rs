@@ -4,8 +4,8 @@ use chrono::{NaiveDate, NaiveTime, Weekday};
 use proptest::prelude::*;
 use rota_data::channel::ChannelName;
 use rota_roster::{
-    check_roster, schedule, AgentPlan, BreakRule, ChannelMode, ChannelPlan, ContractRules,
-    FixedShift, Horizon, RosterError, RosterProblem, ShiftTemplate, SolveOptions, Unavailable,
+    check_roster, schedule, AgentPlan, BreakPlan, ChannelMode, ChannelPlan, ContractRules,
+    FixedShiftPlan, Horizon, RosterError, RosterProblem, SolveOptions, TemplatePlan, Unavailable,
     Weights,
 };
 
@@ -67,9 +67,9 @@ fn fixed_template(
     name: &str,
     start: NaiveTime,
     hours: u32,
-    breaks: Vec<BreakRule>,
-) -> ShiftTemplate {
-    ShiftTemplate {
+    breaks: Vec<BreakPlan>,
+) -> TemplatePlan {
+    TemplatePlan {
         name: name.into(),
         weekdays: ALL_DAYS.to_vec(),
         earliest_start: start,
@@ -253,19 +253,19 @@ fn breaks_are_staggered_and_keep_cover() {
     let h = horizon(1);
     let channels = vec![live(&h, "voice", 1.0, 8, 17)];
     let breaks = vec![
-        BreakRule {
+        BreakPlan {
             minutes: 15,
             earliest_offset: 90,
             latest_offset: 150,
             paid: true,
         },
-        BreakRule {
+        BreakPlan {
             minutes: 30,
             earliest_offset: 180,
             latest_offset: 300,
             paid: false,
         },
-        BreakRule {
+        BreakPlan {
             minutes: 15,
             earliest_offset: 360,
             latest_offset: 450,
@@ -338,7 +338,7 @@ fn leave_and_fixed_shifts_are_respected() {
         reason: "leave".into(),
     });
     let mut dear = agent("A2", 20.0, &["voice"]);
-    dear.fixed_shifts.push(FixedShift {
+    dear.fixed_shifts.push(FixedShiftPlan {
         date: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
         template: "morning".into(),
         start: hm(8, 0),
@@ -436,7 +436,7 @@ fn weekly_contract_rules_hold_over_a_week() {
         "day",
         hm(8, 0),
         8,
-        vec![BreakRule {
+        vec![BreakPlan {
             minutes: 30,
             earliest_offset: 180,
             latest_offset: 300,
@@ -484,21 +484,21 @@ fn arb_problem() -> impl Strategy<Value = RosterProblem> {
                     "early",
                     hm(7, 0),
                     6,
-                    vec![BreakRule {
+                    vec![BreakPlan {
                         minutes: 15,
                         earliest_offset: 120,
                         latest_offset: 240,
                         paid: true,
                     }],
                 ),
-                ShiftTemplate {
+                TemplatePlan {
                     name: "late".into(),
                     weekdays: ALL_DAYS.to_vec(),
                     earliest_start: hm(10, 0),
                     latest_start: hm(14, 0),
                     step_minutes: 60,
                     length_minutes: 8 * 60,
-                    breaks: vec![BreakRule {
+                    breaks: vec![BreakPlan {
                         minutes: 30,
                         earliest_offset: 180,
                         latest_offset: 300,

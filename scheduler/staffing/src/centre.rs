@@ -16,7 +16,7 @@ use rota_data::channel::ChannelName;
 use rota_data::config::{CentreConfig, Channel, DemandQuantile};
 use rota_data::demand::DemandSeries;
 
-use super::channel::{ChannelModel, ChatConcurrency, ResponseTarget};
+use super::channel::{ChannelModel, ChatConcurrency, ResponseWindow};
 use super::erlang::Patience;
 use super::error::StaffingError;
 use super::inverse::{ServiceLevelDefinition, Targets};
@@ -58,7 +58,7 @@ pub fn channel_model(channel: &Channel) -> Result<ChannelModel, StaffingError> {
             StaffingError::InvalidTarget("a deferred channel needs a response target".into())
         })?;
         return Ok(ChannelModel::Deferred {
-            response: ResponseTarget::new(
+            response: ResponseWindow::new(
                 response.within_hours() * 3600.0,
                 response.working_hours_only(),
             )?,
@@ -98,7 +98,6 @@ pub fn channel_model(channel: &Channel) -> Result<ChannelModel, StaffingError> {
         Ok(ChannelModel::Queue { patience, targets })
     }
 }
-
 
 /// Lay the forecast of every configured channel on the centre's interval grid, from the first to
 /// the last forecast date (missing intervals have no demand), with the channel's model, shrinkage

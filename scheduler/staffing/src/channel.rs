@@ -96,7 +96,7 @@ pub enum ChannelModel {
     /// Email / social: every contact answered within its response target.
     Deferred {
         /// The response target.
-        response: ResponseTarget,
+        response: ResponseWindow,
         /// Highest planned occupancy of the agents on the backlog, in (0, 1]; the fluid
         /// requirement (work / interval) is divided by it.
         max_occupancy: f64,
@@ -279,18 +279,18 @@ pub fn scheduled_heads(required_agents: f64, shrinkage: f64) -> Result<f64, Staf
 /// the channel's worked (open) hours when `worked_hours_only` (the usual reading of "24 working
 /// hours"), otherwise clock time.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct ResponseTarget {
+pub struct ResponseWindow {
     seconds: f64,
     worked_hours_only: bool,
 }
 
-impl ResponseTarget {
+impl ResponseWindow {
     /// A response target of `seconds` (> 0).
     ///
     /// ```
-    /// use rota_staffing::ResponseTarget;
-    /// assert!(ResponseTarget::new(24.0 * 3600.0, true).is_ok());
-    /// assert!(ResponseTarget::new(0.0, true).is_err());
+    /// use rota_staffing::ResponseWindow;
+    /// assert!(ResponseWindow::new(24.0 * 3600.0, true).is_ok());
+    /// assert!(ResponseWindow::new(0.0, true).is_err());
     /// ```
     pub fn new(seconds: f64, worked_hours_only: bool) -> Result<Self, StaffingError> {
         if !(seconds.is_finite() && seconds > 0.0) {
@@ -298,7 +298,7 @@ impl ResponseTarget {
                 "a response target of {seconds} s cannot be met; give a positive number of seconds"
             )));
         }
-        Ok(ResponseTarget {
+        Ok(ResponseWindow {
             seconds,
             worked_hours_only,
         })
@@ -362,7 +362,7 @@ fn validate_deferred(intervals: &[DeferredInterval], interval_s: f64) -> Result<
 fn deadlines(
     intervals: &[DeferredInterval],
     interval_s: f64,
-    target: &ResponseTarget,
+    target: &ResponseWindow,
 ) -> Vec<(usize, usize)> {
     let k = ((target.seconds / interval_s).floor() as usize).max(1);
     // opens_upto[i] = open intervals with index <= i.
@@ -421,12 +421,12 @@ fn deadlines(
 /// The result has one entry per input interval (closed intervals need 0 agents).
 ///
 /// ```
-/// use rota_staffing::{deferred_requirement, DeferredInterval, ResponseTarget};
+/// use rota_staffing::{deferred_requirement, DeferredInterval, ResponseWindow};
 /// // 10 emails an hour around the clock, worked 08:00-18:00, answered within 8 working hours.
 /// let day: Vec<DeferredInterval> = (0..96)
 ///     .map(|i| DeferredInterval { offered: 2.5, aht_s: 480.0, open: (32..72).contains(&i) })
 ///     .collect();
-/// let target = ResponseTarget::new(8.0 * 3600.0, true).unwrap();
+/// let target = ResponseWindow::new(8.0 * 3600.0, true).unwrap();
 /// let out = deferred_requirement(&day, 900.0, &target, 1.0).unwrap();
 /// let agent_hours: f64 = out.iter().map(|o| o.kpis.agents * 0.25).sum();
 /// assert!((agent_hours - 240.0 * 480.0 / 3600.0).abs() < 1e-6); // all the day's work
@@ -436,7 +436,7 @@ fn deadlines(
 pub fn deferred_requirement(
     intervals: &[DeferredInterval],
     interval_s: f64,
-    target: &ResponseTarget,
+    target: &ResponseWindow,
     max_occupancy: f64,
 ) -> Result<Vec<DeferredOutcome>, StaffingError> {
     validate_deferred(intervals, interval_s)?;
@@ -478,7 +478,7 @@ const MAX_SIDE: usize = 64;
 pub fn deferred_kpis(
     intervals: &[DeferredInterval],
     interval_s: f64,
-    target: &ResponseTarget,
+    target: &ResponseWindow,
     agents: &[f64],
 ) -> Result<Vec<DeferredOutcome>, StaffingError> {
     validate_deferred(intervals, interval_s)?;
@@ -502,7 +502,7 @@ pub fn deferred_kpis(
 
 /// Copies of the horizon needed on each side of the reported one so that every deadline of the
 /// middle copy, and every backlog reaching into it, lies inside the unrolled run.
-fn unroll_side(intervals: &[DeferredInterval], interval_s: f64, target: &ResponseTarget) -> usize {
+fn unroll_side(intervals: &[DeferredInterval], interval_s: f64, target: &ResponseWindow) -> usize {
     let open = intervals.iter().filter(|iv| iv.open).count();
     if open == 0 {
         return 0;
@@ -522,7 +522,7 @@ fn unroll(intervals: &[DeferredInterval], side: usize) -> Vec<DeferredInterval> 
 fn deferred_requirement_linear(
     intervals: &[DeferredInterval],
     interval_s: f64,
-    target: &ResponseTarget,
+    target: &ResponseWindow,
     max_occupancy: f64,
 ) -> Result<Vec<f64>, StaffingError> {
     if !(max_occupancy.is_finite() && max_occupancy > 0.0 && max_occupancy <= 1.0) {
@@ -587,7 +587,7 @@ fn deferred_requirement_linear(
 fn deferred_kpis_linear(
     intervals: &[DeferredInterval],
     interval_s: f64,
-    target: &ResponseTarget,
+    target: &ResponseWindow,
     agents: &[f64],
 ) -> Result<Vec<DeferredOutcome>, StaffingError> {
     debug_assert_eq!(agents.len(), intervals.len());
@@ -720,7 +720,7 @@ mod tests {
         let iv = week(office_hours, |i| if i % 96 == 40 { 60.0 } else { 3.0 });
         let target = 8.0 * 3600.0;
         let out =
-            deferred_requirement(&iv, 900.0, &ResponseTarget::new(target, true).unwrap(), 1.0)
+            deferred_requirement(&iv, 900.0, &ResponseWindow::new(target, true).unwrap(), 1.0)
                 .unwrap();
         // Closed intervals need nobody.
         for (o, i) in out.iter().zip(&iv) {
@@ -751,13 +751,13 @@ mod tests {
         let iv = week(office_hours, |_| 4.0);
         let target = 4.0 * 3600.0;
         let req =
-            deferred_requirement(&iv, 900.0, &ResponseTarget::new(target, true).unwrap(), 1.0)
+            deferred_requirement(&iv, 900.0, &ResponseWindow::new(target, true).unwrap(), 1.0)
                 .unwrap();
         let half: Vec<f64> = req.iter().map(|o| o.kpis.agents * 0.5).collect();
         let out = deferred_kpis(
             &iv,
             900.0,
-            &ResponseTarget::new(target, true).unwrap(),
+            &ResponseWindow::new(target, true).unwrap(),
             &half,
         )
         .unwrap();
@@ -777,7 +777,7 @@ mod tests {
     fn tighter_response_target_needs_higher_peak() {
         let iv = week(office_hours, |i| if i % 96 == 34 { 40.0 } else { 2.0 });
         let peak = |t: f64| {
-            deferred_requirement(&iv, 900.0, &ResponseTarget::new(t, true).unwrap(), 1.0)
+            deferred_requirement(&iv, 900.0, &ResponseWindow::new(t, true).unwrap(), 1.0)
                 .unwrap()
                 .iter()
                 .map(|o| o.kpis.agents)
@@ -791,7 +791,7 @@ mod tests {
     fn clock_time_targets_are_met_where_possible() {
         // 2-hour clock-time target: overnight arrivals cannot make it; daytime ones must.
         let iv = week(office_hours, |_| 3.0);
-        let target = ResponseTarget::new(2.0 * 3600.0, false).unwrap();
+        let target = ResponseWindow::new(2.0 * 3600.0, false).unwrap();
         let out = deferred_requirement(&iv, 900.0, &target, 1.0).unwrap();
         for day in 0..4 {
             for slot in 32..58 {
@@ -806,7 +806,7 @@ mod tests {
         let worked = deferred_requirement(
             &iv,
             900.0,
-            &ResponseTarget::new(2.0 * 3600.0, true).unwrap(),
+            &ResponseWindow::new(2.0 * 3600.0, true).unwrap(),
             1.0,
         )
         .unwrap();
@@ -817,8 +817,8 @@ mod tests {
     #[test]
     fn bad_deferred_settings_are_errors() {
         let iv = week(office_hours, |_| 1.0);
-        let hour = ResponseTarget::new(3600.0, true).unwrap();
-        assert!(ResponseTarget::new(0.0, true).is_err());
+        let hour = ResponseWindow::new(3600.0, true).unwrap();
+        assert!(ResponseWindow::new(0.0, true).is_err());
         assert!(deferred_requirement(&iv, 0.0, &hour, 1.0).is_err());
         let mut bad = iv.clone();
         bad[3].offered = -1.0;

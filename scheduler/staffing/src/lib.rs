@@ -40,7 +40,7 @@ pub use calculator::{
 pub use centre::{channel_demands, channel_model, forecast_points, ForecastPoint};
 pub use channel::{
     deferred_kpis, deferred_requirement, queue_kpis, queue_requirement, scheduled_heads,
-    ChannelModel, ChatConcurrency, DeferredInterval, DeferredOutcome, IntervalKpis, ResponseTarget,
+    ChannelModel, ChatConcurrency, DeferredInterval, DeferredOutcome, IntervalKpis, ResponseWindow,
 };
 pub use erlang::{erlang_b, evaluate, Patience, QueueInputs, QueueMetrics};
 pub use error::StaffingError;
@@ -50,7 +50,7 @@ pub use inverse::{
 };
 pub use plan::{
     evaluate_staffing, plan_requirements, read_agents_csv, summarise, write_staffing_csv,
-    ChannelDemand, ChannelSummary, DemandInterval, PlanError, Staffing, StaffingRow,
+    ChannelDemand, DemandInterval, PlanError, Staffing, StaffingRow, StaffingSummary,
 };
 pub use service_curve::{
     CurveSpec, Envelope, Gap, Segment, ServiceCurve, Shape, DEFAULT_TOLERANCE, MAX_CURVE_AGENTS,

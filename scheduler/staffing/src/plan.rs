@@ -113,7 +113,7 @@ pub struct StaffingRow {
 
 /// Per-channel totals printed by `rota staff`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ChannelSummary {
+pub struct StaffingSummary {
     /// Channel name.
     pub channel: ChannelName,
     /// Contacts offered over the horizon.
@@ -301,15 +301,15 @@ pub fn evaluate_staffing(
 }
 
 /// Per-channel totals: agent-hours, peak requirement, offered-weighted abandon rate and service level.
-pub fn summarise(rows: &[StaffingRow], interval_s: f64) -> Vec<ChannelSummary> {
+pub fn summarise(rows: &[StaffingRow], interval_s: f64) -> Vec<StaffingSummary> {
     let hours = interval_s / 3600.0;
     let mut order: Vec<ChannelName> = Vec::new();
-    let mut by: HashMap<ChannelName, ChannelSummary> = HashMap::new();
+    let mut by: HashMap<ChannelName, StaffingSummary> = HashMap::new();
     let mut sl_weight: HashMap<ChannelName, (f64, f64)> = HashMap::new();
     for r in rows {
         let s = by.entry(r.channel.clone()).or_insert_with(|| {
             order.push(r.channel.clone());
-            ChannelSummary {
+            StaffingSummary {
                 channel: r.channel.clone(),
                 offered: 0.0,
                 required_agent_hours: 0.0,
@@ -535,7 +535,7 @@ mod tests {
             ChannelDemand {
                 channel: ChannelName::parse("email").unwrap(),
                 model: ChannelModel::Deferred {
-                    response: crate::ResponseTarget::new(4.0 * 3600.0, true).unwrap(),
+                    response: crate::ResponseWindow::new(4.0 * 3600.0, true).unwrap(),
                     max_occupancy: 0.95,
                 },
                 shrinkage: 0.2,

@@ -834,7 +834,7 @@ mod tests {
         assert!(ServiceCurve::build(&voice(10.0, 0.0, 120.0, 0.2)).is_err());
         assert!(ServiceCurve::build_with_tolerance(&voice(10.0, 300.0, 120.0, 0.2), 0.0).is_err());
         let email = ChannelModel::Deferred {
-            response: crate::ResponseTarget::new(3600.0, true).unwrap(),
+            response: crate::ResponseWindow::new(3600.0, true).unwrap(),
             max_occupancy: 1.0,
         };
         let err = CurveSpec::for_channel(&email, 5.0, 900.0, 300.0, 0.1).unwrap_err();

@@ -153,7 +153,7 @@ proptest! {
         worked_hours_only in any::<bool>(),
         occupancy in 0.7f64..1.0,
     ) {
-        use rota_staffing::{deferred_requirement, DeferredInterval, ResponseTarget};
+        use rota_staffing::{deferred_requirement, DeferredInterval, ResponseWindow};
         // Hourly intervals for a week, worked 08:00-18:00 Monday to Friday.
         let intervals: Vec<DeferredInterval> = offered
             .iter()
@@ -164,7 +164,7 @@ proptest! {
                 open: i / 24 < 5 && (8..18).contains(&(i % 24)),
             })
             .collect();
-        let target = ResponseTarget::new(target_hours * 3600.0, worked_hours_only).unwrap();
+        let target = ResponseWindow::new(target_hours * 3600.0, worked_hours_only).unwrap();
         let out = deferred_requirement(&intervals, 3600.0, &target, occupancy).unwrap();
         let work: f64 = intervals.iter().map(|iv| iv.offered * iv.aht_s).sum();
         let capacity: f64 = out.iter().map(|o| o.kpis.agents * 3600.0 * occupancy).sum();
