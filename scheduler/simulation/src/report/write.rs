@@ -218,17 +218,22 @@ impl SimulationReport {
             "Simulated {} to {}: {} replications (seed {}), 95% confidence intervals",
             self.first_date, self.last_date, self.replications, self.seed
         );
-        let _ = writeln!(
+        use rota_data::table::{Align, Table};
+        let mut columns = vec![(14, Align::Left)];
+        columns.extend([9, 9, 9, 19, 20, 19, 19].map(|w| (w, Align::Right)));
+        let table = Table::new(&columns);
+        table.row(
             out,
-            "{:<14} {:>9} {:>9} {:>9} {:>19} {:>20} {:>19} {:>19}",
-            "channel",
-            "offered",
-            "handled",
-            "abandoned",
-            "abandon rate",
-            "ASA",
-            "service level",
-            "occupancy"
+            &[
+                "channel",
+                "offered",
+                "handled",
+                "abandoned",
+                "abandon rate",
+                "ASA",
+                "service level",
+                "occupancy",
+            ],
         );
         for (c, row) in self.week.iter().enumerate() {
             let k = &row.kpis;
@@ -246,29 +251,30 @@ impl SimulationReport {
                 None => "-".into(),
             };
             let live = self.channels[c].kind.is_live();
-            let _ = writeln!(
+            table.row(
                 out,
-                "{:<14} {:>9.0} {:>9.0} {:>9} {:>19} {:>20} {:>19} {:>19}",
-                self.channels[c].label,
-                k.offered.mean,
-                k.handled.mean,
-                if live {
-                    format!("{:.0}", k.abandoned.mean)
-                } else {
-                    "-".into()
-                },
-                if live {
-                    pct(k.abandon_rate)
-                } else {
-                    "-".into()
-                },
-                secs(k.asa_seconds),
-                if live {
-                    pct(k.service_level)
-                } else {
-                    format!("resp {}", pct(k.response_within_target))
-                },
-                pct(k.occupancy),
+                &[
+                    self.channels[c].label.clone(),
+                    format!("{:.0}", k.offered.mean),
+                    format!("{:.0}", k.handled.mean),
+                    if live {
+                        format!("{:.0}", k.abandoned.mean)
+                    } else {
+                        "-".into()
+                    },
+                    if live {
+                        pct(k.abandon_rate)
+                    } else {
+                        "-".into()
+                    },
+                    secs(k.asa_seconds),
+                    if live {
+                        pct(k.service_level)
+                    } else {
+                        format!("resp {}", pct(k.response_within_target))
+                    },
+                    pct(k.occupancy),
+                ],
             );
         }
     }
