@@ -16,7 +16,7 @@ use crate::steps::{horizon, requirements_of, roster, simulate, Requirements, Ros
 use crate::{PlanningError, Silent};
 use rota_roster::{RosterError, SolveOptions, Weights};
 use rota_simulation::{Period, RosterPlan, SimulationOptions};
-use rota_staffing::{forecast_points, ForecastPoint, Staffing, StaffingRow};
+use rota_staffing::{forecast_points, ForecastPoint, KpiTotals, Staffing, StaffingRow};
 
 /// How the comparison runs.
 #[derive(Debug, Clone, Copy)]
@@ -603,32 +603,13 @@ fn simulate_roster(
     Ok(out)
 }
 
-/// Offered-weighted abandon rate and service level, handled-weighted ASA.
+/// The scenario's KPIs of a channel: the staffing crate's one set of KPI weights.
 fn kpis_of<'a>(rows: impl Iterator<Item = &'a StaffingRow>) -> Kpis {
-    let (mut offered, mut abandoned) = (0.0, 0.0);
-    let (mut asa_w, mut asa_n) = (0.0, 0.0);
-    let (mut sl_w, mut sl_n) = (0.0, 0.0);
-    for r in rows {
-        offered += r.offered;
-        abandoned += r.offered * r.abandon_rate;
-        if let Some(a) = r.asa_seconds {
-            let handled = r.offered * (1.0 - r.abandon_rate);
-            asa_w += a * handled;
-            asa_n += handled;
-        }
-        if let Some(sl) = r.service_level {
-            sl_w += sl * r.offered;
-            sl_n += r.offered;
-        }
-    }
+    let t = KpiTotals::of(rows);
     Kpis {
-        abandon_rate: if offered > 0.0 {
-            abandoned / offered
-        } else {
-            0.0
-        },
-        asa_seconds: (asa_n > 0.0).then(|| asa_w / asa_n),
-        service_level: (sl_n > 0.0).then(|| sl_w / sl_n),
+        abandon_rate: t.abandon_rate(),
+        asa_seconds: t.asa_seconds(),
+        service_level: t.service_level(),
     }
 }
 

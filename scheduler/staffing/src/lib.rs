@@ -50,7 +50,7 @@ pub use inverse::{
 };
 pub use plan::{
     evaluate_staffing, plan_requirements, read_agents_csv, summarise, write_staffing_csv,
-    ChannelDemand, DemandInterval, PlanError, Staffing, StaffingRow, StaffingSummary,
+    ChannelDemand, DemandInterval, KpiTotals, PlanError, Staffing, StaffingRow, StaffingSummary,
 };
 pub use service_curve::{
     CurveSpec, Envelope, Gap, Segment, ServiceCurve, Shape, DEFAULT_TOLERANCE, MAX_CURVE_AGENTS,

@@ -300,13 +300,77 @@ pub fn evaluate_staffing(
     Ok(rows)
 }
 
+/// Running KPI totals over staffing rows, weighted the way managers read them: abandon rate and
+/// service level over offered contacts, ASA over answered contacts. The one place these weights
+/// are written, for `rota staff`'s totals and the scenarios' KPIs.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct KpiTotals {
+    offered: f64,
+    abandoned: f64,
+    asa_weighted: f64,
+    answered: f64,
+    sl_weighted: f64,
+    sl_offered: f64,
+}
+
+impl KpiTotals {
+    /// Adds one row's contacts and KPIs.
+    pub fn add(&mut self, r: &StaffingRow) {
+        self.offered += r.offered;
+        self.abandoned += r.offered * r.abandon_rate;
+        if let Some(a) = r.asa_seconds {
+            let answered = r.offered * (1.0 - r.abandon_rate);
+            self.asa_weighted += a * answered;
+            self.answered += answered;
+        }
+        if let Some(sl) = r.service_level {
+            self.sl_weighted += sl * r.offered;
+            self.sl_offered += r.offered;
+        }
+    }
+
+    /// The totals of `rows`.
+    pub fn of<'a>(rows: impl IntoIterator<Item = &'a StaffingRow>) -> Self {
+        let mut t = Self::default();
+        for r in rows {
+            t.add(r);
+        }
+        t
+    }
+
+    /// Contacts offered.
+    pub fn offered(&self) -> f64 {
+        self.offered
+    }
+
+    /// Abandoned over offered (0 when nothing is offered).
+    pub fn abandon_rate(&self) -> f64 {
+        if self.offered > 0.0 {
+            self.abandoned / self.offered
+        } else {
+            0.0
+        }
+    }
+
+    /// Mean wait of answered contacts, seconds, where any interval defines one.
+    pub fn asa_seconds(&self) -> Option<f64> {
+        (self.answered > 0.0).then(|| self.asa_weighted / self.answered)
+    }
+
+    /// Service level over offered contacts, where any interval with contacts defines one.
+    pub fn service_level(&self) -> Option<f64> {
+        (self.sl_offered > 0.0).then(|| self.sl_weighted / self.sl_offered)
+    }
+}
+
 /// Per-channel totals: agent-hours, peak requirement, offered-weighted abandon rate and service level.
 pub fn summarise(rows: &[StaffingRow], interval_s: f64) -> Vec<StaffingSummary> {
     let hours = interval_s / 3600.0;
     let mut order: Vec<ChannelName> = Vec::new();
     let mut by: HashMap<ChannelName, StaffingSummary> = HashMap::new();
-    let mut sl_weight: HashMap<ChannelName, (f64, f64)> = HashMap::new();
+    let mut totals: HashMap<ChannelName, KpiTotals> = HashMap::new();
     for r in rows {
+        totals.entry(r.channel.clone()).or_default().add(r);
         let s = by.entry(r.channel.clone()).or_insert_with(|| {
             order.push(r.channel.clone());
             StaffingSummary {
@@ -320,16 +384,9 @@ pub fn summarise(rows: &[StaffingRow], interval_s: f64) -> Vec<StaffingSummary> 
                 service_level: None,
             }
         });
-        s.offered += r.offered;
         s.required_agent_hours += r.required_agents * hours;
         s.scheduled_hours += r.scheduled_heads * hours;
-        s.abandon_rate += r.abandon_rate * r.offered;
         s.peak_required = s.peak_required.max(r.required_agents);
-        if let Some(sl) = r.service_level {
-            let w = sl_weight.entry(r.channel.clone()).or_insert((0.0, 0.0));
-            w.0 += sl * r.offered;
-            w.1 += r.offered;
-        }
     }
     // The peak time is the first interval with the peak value.
     for r in rows {
@@ -345,13 +402,10 @@ pub fn summarise(rows: &[StaffingRow], interval_s: f64) -> Vec<StaffingSummary> 
         .into_iter()
         .filter_map(|c| by.remove(&c))
         .map(|mut s| {
-            if s.offered > 0.0 {
-                s.abandon_rate /= s.offered;
-            }
-            s.service_level = sl_weight
-                .get(&s.channel)
-                .filter(|(_, w)| *w > 0.0)
-                .map(|(x, w)| x / w);
+            let t = totals.get(&s.channel).copied().unwrap_or_default();
+            s.offered = t.offered();
+            s.abandon_rate = t.abandon_rate();
+            s.service_level = t.service_level();
             s
         })
         .collect()
