@@ -25,7 +25,7 @@ pub const MIN_TOKEN_LEN: usize = 16;
 
 /// A configuration that cannot be used.
 #[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
+pub enum ServiceConfigError {
     /// The file could not be read.
     #[error("cannot read the service configuration {path}: {source}")]
     Io {
@@ -123,7 +123,7 @@ struct FileLayer {
 
 impl ServiceConfig {
     /// Defaults, then `file` (if any), then the process environment.
-    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+    pub fn load(file: Option<&Path>) -> Result<Self, ServiceConfigError> {
         Self::load_with_env(file, &|name| std::env::var(name).ok())
     }
 
@@ -131,17 +131,18 @@ impl ServiceConfig {
     pub fn load_with_env(
         file: Option<&Path>,
         env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Self, ConfigError> {
+    ) -> Result<Self, ServiceConfigError> {
         let mut c = Self::default();
         if let Some(path) = file {
-            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            let text = std::fs::read_to_string(path).map_err(|source| ServiceConfigError::Io {
                 path: path.to_path_buf(),
                 source,
             })?;
-            let layer: FileLayer = toml::from_str(&text).map_err(|e| ConfigError::Syntax {
-                path: path.to_path_buf(),
-                message: e.to_string(),
-            })?;
+            let layer: FileLayer =
+                toml::from_str(&text).map_err(|e| ServiceConfigError::Syntax {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                })?;
             c.apply_file(layer);
         }
         c.apply_env(env)?;
@@ -178,12 +179,15 @@ impl ServiceConfig {
         }
     }
 
-    fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+    fn apply_env(
+        &mut self,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<(), ServiceConfigError> {
         fn number<T: std::str::FromStr>(
             name: &'static str,
             value: String,
-        ) -> Result<T, ConfigError> {
-            value.trim().parse().map_err(|_| ConfigError::Env {
+        ) -> Result<T, ServiceConfigError> {
+            value.trim().parse().map_err(|_| ServiceConfigError::Env {
                 name,
                 value,
                 expected: "a number",
@@ -228,9 +232,9 @@ impl ServiceConfig {
 
     /// Checks the settings can be served: at least one write token (nothing is served without
     /// one), tokens long enough, sane limits.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub fn validate(&self) -> Result<(), ServiceConfigError> {
         if self.tokens.is_empty() {
-            return Err(ConfigError::Invalid {
+            return Err(ServiceConfigError::Invalid {
                 field: "tokens",
                 reason: "no write token configured: set ROTA_API_TOKENS (comma-separated) or \
                          `tokens = [...]` in the service configuration"
@@ -240,7 +244,7 @@ impl ServiceConfig {
         for (field, list) in [("tokens", &self.tokens), ("read_tokens", &self.read_tokens)] {
             for t in list {
                 if t.len() < MIN_TOKEN_LEN || t.chars().any(|c| c.is_whitespace()) {
-                    return Err(ConfigError::Invalid {
+                    return Err(ServiceConfigError::Invalid {
                         field,
                         reason: format!(
                             "every token must be at least {MIN_TOKEN_LEN} characters without \
@@ -252,25 +256,25 @@ impl ServiceConfig {
             }
         }
         if self.max_body_mb == 0 {
-            return Err(ConfigError::Invalid {
+            return Err(ServiceConfigError::Invalid {
                 field: "max_body_mb",
                 reason: "must be at least 1".into(),
             });
         }
         if self.job_workers == 0 {
-            return Err(ConfigError::Invalid {
+            return Err(ServiceConfigError::Invalid {
                 field: "job_workers",
                 reason: "must be at least 1".into(),
             });
         }
         if !(self.job_time_budget_s.is_finite() && self.job_time_budget_s >= 1.0) {
-            return Err(ConfigError::Invalid {
+            return Err(ServiceConfigError::Invalid {
                 field: "job_time_budget_s",
                 reason: "must be at least 1 second".into(),
             });
         }
         if !(self.schedule_time_limit_s.is_finite() && self.schedule_time_limit_s > 0.0) {
-            return Err(ConfigError::Invalid {
+            return Err(ServiceConfigError::Invalid {
                 field: "schedule_time_limit_s",
                 reason: "must be a positive number of seconds".into(),
             });

@@ -7,7 +7,7 @@ use std::time::Duration;
 use actix_web::{dev::Server, middleware, web, App, HttpServer};
 
 use crate::auth::{require_token, Tokens};
-use crate::config::{ConfigError, ServiceConfig};
+use crate::config::{ServiceConfig, ServiceConfigError};
 use crate::db::{Db, DbError};
 use crate::jobs::JobRunner;
 use crate::problem::{json_error_handler, path_error_handler, query_error_handler};
@@ -18,7 +18,7 @@ use crate::routes::{self, AppState};
 pub enum StartError {
     /// The configuration is not usable.
     #[error(transparent)]
-    Config(#[from] ConfigError),
+    Config(#[from] ServiceConfigError),
     /// The database could not be opened or migrated.
     #[error("database {path}: {source}")]
     Db {

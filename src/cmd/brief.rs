@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use rota_data::config::CentreConfig;
 use rota_data::demand::DemandSeries;
-use rota_plan::report::brief::{BriefChannel, RosterFile, SimulationSummaryRow, WeekBrief};
+use rota_plan::report::brief::{BriefChannel, BriefRoster, SimulationSummaryRow, WeekBrief};
 
 /// The planned week's headline as one HTML page.
 #[derive(Debug, clap::Args)]
@@ -38,7 +38,7 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     let forecast = DemandSeries::read_csv(&args.forecast)
         .with_context(|| format!("reading the forecast {}", args.forecast.display()))?;
     let roster_json = args.roster.join("roster.json");
-    let roster: RosterFile = serde_json::from_str(
+    let roster: BriefRoster = serde_json::from_str(
         &std::fs::read_to_string(&roster_json)
             .with_context(|| format!("reading {}", roster_json.display()))?,
     )

@@ -44,7 +44,7 @@ use crate::problem::{FieldProblem, Findings, Problem};
         Problem, Health, CentreRow, HistoryRow, JobRow, JobKind, JobStatus, ForecastRow,
         RequirementSetRow,
         RosterRow, SimulationRow, centres::CreateCentre, centres::UpdateCentre,
-        histories::HistoryDetails, forecasts::CreateForecast, staffing::Requirements,
+        histories::HistoryDetails, forecasts::CreateForecast, staffing::RequirementsReply,
         staffing::CreateRequirementSet, rosters::CreateSchedule, simulations::CreateSimulation,
         FieldProblem, Findings, ComparisonRow, ReportRow, centres::ChannelAliases,
         scenarios::ShippedScenario, scenarios::CreateComparison, reports::CreateReport,

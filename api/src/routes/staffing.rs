@@ -44,9 +44,9 @@ pub struct StatelessQuery {
     pub quantile: Option<String>,
 }
 
-/// Requirements and per-channel totals.
+/// RequirementsReply and per-channel totals.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Requirements {
+pub struct RequirementsReply {
     /// Quantile planned for.
     pub quantile: String,
     /// Per-channel totals.
@@ -65,7 +65,7 @@ pub struct Requirements {
     request_body(content = String, content_type = "text/csv",
         description = "Forecast CSV: interval_start, channel, offered_mean, offered_p10, \
             offered_p50, offered_p90, aht_seconds"),
-    responses((status = 200, description = "Requirements", body = Requirements),
+    responses((status = 200, description = "RequirementsReply", body = RequirementsReply),
         (status = 404, description = "No such centre", body = Problem,
             content_type = "application/problem+json"),
         (status = 422, description = "Invalid forecast: line, column, reason", body = Problem,
@@ -98,7 +98,7 @@ pub async fn stateless_requirements(
     if wants_csv {
         return Ok(csv_file("requirements.csv", out.csv));
     }
-    Ok(HttpResponse::Ok().json(Requirements {
+    Ok(HttpResponse::Ok().json(RequirementsReply {
         quantile: quantile.as_str().to_string(),
         summary: out.summary,
         rows: out.rows,
@@ -186,7 +186,7 @@ pub async fn get_requirement_set(
 #[utoipa::path(get, operation_id = "staffing_requirement_csv", path = "/v1/requirements/{id}/requirements.csv", tag = "staffing",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Requirement set id")),
-    responses((status = 200, description = "Requirements CSV", body = String,
+    responses((status = 200, description = "RequirementsReply CSV", body = String,
             content_type = "text/csv"),
         (status = 404, description = "No such requirement set", body = Problem,
             content_type = "application/problem+json")))]

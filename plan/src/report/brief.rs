@@ -71,7 +71,7 @@ pub struct WeekBrief {
 
 /// The part of `roster.json` the brief reads.
 #[derive(Debug, Clone, Deserialize)]
-pub struct RosterFile {
+pub struct BriefRoster {
     /// Its summary.
     pub summary: RosterFileSummary,
 }
