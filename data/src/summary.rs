@@ -43,28 +43,18 @@ pub trait CentreCalendar {
     }
 }
 
-/// A centre configuration as a calendar: a live channel is open in its opening hours except on
-/// England & Wales bank holidays (when the centre closes on them) and on configured closed days;
-/// deferred channels (email, social) receive contacts at any time.
+/// A centre configuration as a calendar: contacts are expected when the configuration's one
+/// opening calendar accepts them ([`CentreConfig::accepts_contacts_on`]): a live channel in its
+/// opening hours except on England & Wales bank holidays (when the centre closes on them) and on
+/// configured closed days; deferred channels (email, social) at any time.
 impl CentreCalendar for CentreConfig {
     fn channel_kind(&self, channel: &ChannelName) -> Option<ChannelKind> {
         self.channel(channel.as_str()).map(|c| c.kind())
     }
 
     fn is_open(&self, channel: &ChannelName, date: NaiveDate, time: NaiveTime) -> bool {
-        let Some(c) = self.channel(channel.as_str()) else {
-            return false;
-        };
-        if c.kind().is_deferred() {
-            return true;
-        }
-        if self.centre().closed_on_bank_holidays() && calendar::is_bank_holiday(date) {
-            return false;
-        }
-        if self.is_closed_special(channel, date) {
-            return false;
-        }
-        c.accepts_contacts_at(date.weekday(), time.hour() * 60 + time.minute())
+        self.channel(channel.as_str())
+            .is_some_and(|c| self.accepts_contacts_on(c, date, time.hour() * 60 + time.minute()))
     }
 
     fn abandon_target(&self, channel: &ChannelName) -> Option<f64> {

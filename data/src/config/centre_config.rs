@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::agents::{agents_from_raw, check_every_agent_has_a_template, AgentRefs};
@@ -15,8 +15,9 @@ use super::shifts::shift_templates_from_raw;
 use super::special_days::special_days_from_raw;
 use super::validate::Ctx;
 use super::{
-    Agent, Centre, Channel, ConfigError, Contract, Grade, HistoryMapping, Problem, ShiftTemplate,
-    Shrinkage, SpecialDay, SpecialDayKind, SAMPLE_CENTRE_TOML,
+    read_text, read_toml, Agent, Centre, Channel, ConfigError, Contract, Grade, HistoryMapping,
+    Problem, ShiftTemplate, Shrinkage, SpecialDay, SpecialDayKind, CENTRE_CONFIGURATION,
+    SAMPLE_CENTRE_TOML,
 };
 use crate::channel::ChannelName;
 use crate::grid::IntervalGrid;
@@ -50,19 +51,37 @@ impl CentreConfig {
     /// assert!(err.to_string().starts_with("bad.toml:1:"));
     /// ```
     pub fn from_toml_str(text: &str, source_name: &str) -> Result<Self, ConfigError> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-            ConfigError::Syntax {
-                source_name: source_name.to_string(),
-                line,
-                column,
-                message: e.message().trim().to_string(),
-            }
-        })?;
-        Self::from_raw(&raw).map_err(|problems| ConfigError::Invalid {
+        let raw: RawConfig = read_toml(text, source_name)?;
+        Self::from_raw(&raw, source_name)
+    }
+
+    /// Validates a configuration in its file shape (for instance the file as read, with changes
+    /// made to it); `source_name` prefixes every error message. The rules are exactly those of
+    /// [`Self::from_toml_str`].
+    ///
+    /// ```
+    /// use rota_data::config::CentreConfig;
+    /// let config = CentreConfig::sample().unwrap();
+    /// let mut raw = config.to_raw();
+    /// raw.channels.get_mut("voice").unwrap().aht_seconds = 300.0;
+    /// let changed = CentreConfig::from_raw(&raw, "changed").unwrap();
+    /// assert_eq!(changed.channel("voice").unwrap().aht_seconds(), 300.0);
+    /// raw.channels.get_mut("voice").unwrap().aht_seconds = -1.0;
+    /// let err = CentreConfig::from_raw(&raw, "changed").unwrap_err();
+    /// assert!(err.to_string().contains("changed: channels.voice.aht_seconds"), "{err}");
+    /// ```
+    pub fn from_raw(raw: &RawConfig, source_name: &str) -> Result<Self, ConfigError> {
+        Self::validate_raw(raw).map_err(|problems| ConfigError::Invalid {
             source_name: source_name.to_string(),
+            document: CENTRE_CONFIGURATION,
             problems,
         })
+    }
+
+    /// The configuration in its file shape, every default spelled out (what
+    /// [`Self::to_toml_string`] writes).
+    pub fn to_raw(&self) -> RawConfig {
+        RawConfig::from(self.clone())
     }
 
     /// Reads and validates a configuration file.
@@ -75,11 +94,7 @@ impl CentreConfig {
     #[tracing::instrument(level = "debug", skip_all, fields(path = %path.as_ref().display()))]
     pub fn load(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-            action: "read",
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = read_text(path, CENTRE_CONFIGURATION)?;
         Self::from_toml_str(&text, &path.display().to_string())
     }
 
@@ -98,7 +113,7 @@ impl CentreConfig {
     /// assert_eq!(CentreConfig::from_toml_str(&text, "written.toml").unwrap(), config);
     /// ```
     pub fn to_toml_string(&self) -> Result<String, ConfigError> {
-        let raw = RawConfig::from(self.clone());
+        let raw = self.to_raw();
         raw::with_toml_dates(|| toml::to_string(&raw))
             .map_err(|e| ConfigError::Serialize(e.to_string()))
     }
@@ -109,6 +124,7 @@ impl CentreConfig {
         let text = self.to_toml_string()?;
         std::fs::write(path, text).map_err(|source| ConfigError::Io {
             action: "write",
+            document: CENTRE_CONFIGURATION,
             path: path.to_path_buf(),
             source,
         })
@@ -207,9 +223,42 @@ impl CentreConfig {
             || self.is_closed_special(channel, date)
     }
 
-    /// True when agents work `channel` at instant `t` (normally an interval start): within its
-    /// opening (for deferred channels: worked) hours on that local weekday, and not on a closed
-    /// day ([`Self::is_closed_on`]).
+    /// True when agents work `channel` on local `date` at `minute` after local midnight: within
+    /// its opening (for deferred channels: worked) hours on that weekday, and not on a closed day
+    /// ([`Self::is_closed_on`]). This is the centre's one opening calendar; the questions below
+    /// ask it.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// let config = rota_data::config::CentreConfig::sample().unwrap();
+    /// let voice = config.channel("voice").unwrap();
+    /// let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    /// let christmas = NaiveDate::from_ymd_opt(2026, 12, 25).unwrap();
+    /// assert!(config.is_worked_on(voice, monday, 8 * 60));
+    /// assert!(!config.is_worked_on(voice, monday, 18 * 60));
+    /// assert!(!config.is_worked_on(voice, christmas, 10 * 60));
+    /// ```
+    pub fn is_worked_on(&self, channel: &Channel, date: NaiveDate, minute: u32) -> bool {
+        !self.is_closed_on(&channel.name, date) && channel.is_worked_at(date.weekday(), minute)
+    }
+
+    /// True when contacts of `channel` can arrive on local `date` at `minute` after local
+    /// midnight: deferred channels always (email and social arrive day and night, holidays
+    /// included), live channels when [`Self::is_worked_on`].
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// let config = rota_data::config::CentreConfig::sample().unwrap();
+    /// let christmas = NaiveDate::from_ymd_opt(2026, 12, 25).unwrap();
+    /// assert!(config.accepts_contacts_on(config.channel("email").unwrap(), christmas, 10 * 60));
+    /// assert!(!config.accepts_contacts_on(config.channel("voice").unwrap(), christmas, 10 * 60));
+    /// ```
+    pub fn accepts_contacts_on(&self, channel: &Channel, date: NaiveDate, minute: u32) -> bool {
+        channel.kind.is_deferred() || self.is_worked_on(channel, date, minute)
+    }
+
+    /// True when agents work `channel` at instant `t` (normally an interval start):
+    /// [`Self::is_worked_on`] at its local date and wall-clock minute.
     ///
     /// ```
     /// use chrono::DateTime;
@@ -226,20 +275,18 @@ impl CentreConfig {
         t: &chrono::DateTime<Z>,
     ) -> bool {
         let grid = self.grid();
-        let date = grid.local_date(t);
-        !self.is_closed_on(&channel.name, date)
-            && channel.is_worked_at(grid.weekday(t), grid.minute_of_day(t))
+        self.is_worked_on(channel, grid.local_date(t), grid.minute_of_day(t))
     }
 
-    /// True when contacts of `channel` can arrive at instant `t`: deferred channels always (email
-    /// and social arrive day and night, holidays included), live channels when
-    /// [`Self::is_worked_at`].
+    /// True when contacts of `channel` can arrive at instant `t`: [`Self::accepts_contacts_on`]
+    /// at its local date and wall-clock minute.
     pub fn accepts_contacts_at<Z: chrono::TimeZone>(
         &self,
         channel: &Channel,
         t: &chrono::DateTime<Z>,
     ) -> bool {
-        channel.kind.is_deferred() || self.is_worked_at(channel, t)
+        let grid = self.grid();
+        self.accepts_contacts_on(channel, grid.local_date(t), grid.minute_of_day(t))
     }
 
     /// Product of the event volume factors on `date` for `channel` (1.0 when none).
@@ -261,7 +308,7 @@ impl CentreConfig {
     /// come out in the order a reader of the file meets them. Every section is read even when an
     /// earlier one has problems, so that one run lists them all; each section is checked
     /// against the valid parts of the sections before it.
-    fn from_raw(raw: &RawConfig) -> Result<Self, Vec<Problem>> {
+    fn validate_raw(raw: &RawConfig) -> Result<Self, Vec<Problem>> {
         let mut ctx = Ctx::default();
         let ctx = &mut ctx;
         let centre = Centre::from_raw(ctx, &raw.centre);
@@ -313,17 +360,6 @@ impl CentreConfig {
     }
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before
-        .rfind('\n')
-        .map_or(before.chars().count(), |i| before[i + 1..].chars().count())
-        + 1;
-    (line, column)
-}
-
 /// Error of serde deserialisation through [`CentreConfig`]'s `TryFrom<RawConfig>`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid centre configuration:\n{}", .0.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
@@ -332,7 +368,7 @@ pub struct InvalidConfig(pub Vec<Problem>);
 impl TryFrom<RawConfig> for CentreConfig {
     type Error = InvalidConfig;
     fn try_from(raw: RawConfig) -> Result<Self, Self::Error> {
-        Self::from_raw(&raw).map_err(InvalidConfig)
+        Self::validate_raw(&raw).map_err(InvalidConfig)
     }
 }
 

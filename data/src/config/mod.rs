@@ -38,7 +38,8 @@
 
 // One file per section of `centre.toml`, each with its raw-to-valid reader; `centre_config`
 // assembles them in file order. Everything public is re-exported here, so paths such as
-// `rota_data::config::Agent` do not depend on the file layout.
+// `rota_data::config::Agent` do not depend on the file layout. `raw` is public: files that change
+// a centre (scenarios) reuse its types for the sections they change.
 mod agents;
 mod centre;
 mod centre_config;
@@ -49,7 +50,7 @@ mod defaults;
 mod error;
 mod history_mapping;
 mod hours;
-mod raw;
+pub mod raw;
 mod shifts;
 mod shrinkage;
 mod special_days;
@@ -72,7 +73,7 @@ pub use defaults::{
     DEFAULT_RESPONSE, DEFAULT_SHRINKAGE, MAX_AHT_SECONDS, MAX_SHRINKAGE, MAX_VOLUME_FACTOR,
     SHRINKAGE_WARN_ABOVE,
 };
-pub use error::{ConfigError, Problem};
+pub use error::{line_col, read_text, read_toml, ConfigError, Problem, CENTRE_CONFIGURATION};
 pub use history_mapping::{HistoryColumns, HistoryMapping};
 pub use shifts::{BreakRule, ShiftTemplate};
 pub use shrinkage::Shrinkage;

@@ -2,6 +2,24 @@
 //! `toml` (syntax and type errors come with line and column) and then validated into the types of
 //! [`super`]. Writing goes the other way: validated config -> raw -> TOML, with every default
 //! spelled out so the written file documents what was in force.
+//!
+//! Every key is documented in `docs/CONFIGURATION.md`; a field here is the key of the same name.
+//! Files that change a centre (scenarios) reuse these types for the sections they change, so a
+//! key means the same and is checked the same wherever it is written. A change is made to
+//! [`super::CentreConfig::to_raw`] and validated with [`super::CentreConfig::from_raw`]:
+//!
+//! ```
+//! use rota_data::config::{read_toml, raw::RawTargets, CentreConfig};
+//! let config = CentreConfig::sample().unwrap();
+//! let stricter: RawTargets = read_toml("max_abandon_rate = 0.05", "change.toml").unwrap();
+//! let mut raw = config.to_raw();
+//! raw.channels.get_mut("voice").unwrap().targets.get_or_insert_default().overlay(&stricter);
+//! let changed = CentreConfig::from_raw(&raw, "changed centre").unwrap();
+//! let voice = changed.channel("voice").unwrap();
+//! assert_eq!(voice.targets().max_abandon_rate(), Some(0.05));
+//! assert_eq!(voice.targets().max_asa_seconds(),
+//!            config.channel("voice").unwrap().targets().max_asa_seconds());
+//! ```
 
 use std::collections::BTreeMap;
 
@@ -11,6 +29,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::channel::ChannelKind;
 use crate::grid::IntervalLength;
 
+/// The whole `centre.toml`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
@@ -33,6 +52,7 @@ pub struct RawConfig {
     pub history: Option<RawHistory>,
 }
 
+/// `[centre]`: name, time zone, interval, currency, centre opening hours, planning.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCentre {
@@ -51,6 +71,7 @@ pub struct RawCentre {
     pub planning: Option<RawPlanning>,
 }
 
+/// `[centre.planning]`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPlanning {
@@ -109,6 +130,7 @@ impl RawWeeklyHours {
     }
 }
 
+/// `shrinkage` (centre-wide, or a channel's own): a total, or activities whose shares make it up.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawShrinkage {
@@ -118,6 +140,17 @@ pub struct RawShrinkage {
     pub activities: Option<BTreeMap<String, f64>>,
 }
 
+impl RawShrinkage {
+    /// `shrinkage = { total = share }`: a total without activities.
+    pub fn total(share: f64) -> Self {
+        Self {
+            total: Some(share),
+            activities: None,
+        }
+    }
+}
+
+/// `[channels.<name>]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawChannel {
@@ -141,6 +174,8 @@ pub struct RawChannel {
     pub shrinkage: Option<RawShrinkage>,
 }
 
+/// `[channels.<name>.targets]`; every key optional (a missing one takes its default, or, as a
+/// change, keeps its value: [`RawTargets::overlay`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTargets {
@@ -160,6 +195,42 @@ pub struct RawTargets {
     pub response: Option<RawResponse>,
 }
 
+impl RawTargets {
+    /// Applies `change`: every key it gives replaces this one's (a `service_level` or `response`
+    /// as a whole); keys it does not give keep their value.
+    ///
+    /// ```
+    /// use rota_data::config::raw::RawTargets;
+    /// let mut t = RawTargets { max_abandon_rate: Some(0.1), max_asa_seconds: Some(30.0), ..Default::default() };
+    /// t.overlay(&RawTargets { max_abandon_rate: Some(0.05), ..Default::default() });
+    /// assert_eq!((t.max_abandon_rate, t.max_asa_seconds), (Some(0.05), Some(30.0)));
+    /// ```
+    pub fn overlay(&mut self, change: &RawTargets) {
+        let RawTargets {
+            max_abandon_rate,
+            max_asa_seconds,
+            max_wait_seconds,
+            max_wait_share,
+            max_occupancy,
+            service_level,
+            response,
+        } = change;
+        fn replace_if_given<T: Clone>(old: &mut Option<T>, new: &Option<T>) {
+            if let Some(v) = new {
+                *old = Some(v.clone());
+            }
+        }
+        replace_if_given(&mut self.max_abandon_rate, max_abandon_rate);
+        replace_if_given(&mut self.max_asa_seconds, max_asa_seconds);
+        replace_if_given(&mut self.max_wait_seconds, max_wait_seconds);
+        replace_if_given(&mut self.max_wait_share, max_wait_share);
+        replace_if_given(&mut self.max_occupancy, max_occupancy);
+        replace_if_given(&mut self.service_level, service_level);
+        replace_if_given(&mut self.response, response);
+    }
+}
+
+/// `service_level = { share, within_seconds, abandoned_in_denominator }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawServiceLevel {
@@ -169,6 +240,7 @@ pub struct RawServiceLevel {
     pub abandoned_in_denominator: Option<bool>,
 }
 
+/// `response = { share, within_hours, working_hours_only }` (deferred channels).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawResponse {
@@ -178,6 +250,7 @@ pub struct RawResponse {
     pub working_hours_only: Option<bool>,
 }
 
+/// `[shift_templates.<name>]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawShiftTemplate {
@@ -201,6 +274,7 @@ pub struct RawShiftTemplate {
     pub required_skills: Option<Vec<String>>,
 }
 
+/// A break or lunch rule of a shift template.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBreak {
@@ -208,6 +282,7 @@ pub struct RawBreak {
     pub start_window_minutes: [u32; 2],
 }
 
+/// `[contracts.<name>]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawContract {
@@ -229,6 +304,7 @@ pub struct RawContract {
     pub allowed_templates: Option<Vec<String>>,
 }
 
+/// `weekend_off = { days, in_weeks }` of a contract.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawWeekendOff {
@@ -236,6 +312,7 @@ pub struct RawWeekendOff {
     pub in_weeks: u32,
 }
 
+/// `[grades.<name>]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawGrade {
@@ -244,6 +321,7 @@ pub struct RawGrade {
     pub hourly_rate: f64,
 }
 
+/// One `[[agents]]` entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAgent {
@@ -265,6 +343,7 @@ pub struct RawAgent {
     pub fixed_shifts: Option<Vec<RawFixedShift>>,
 }
 
+/// One leave entry of an agent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawLeave {
@@ -280,6 +359,7 @@ pub struct RawLeave {
     pub label: Option<String>,
 }
 
+/// One fixed shift of an agent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFixedShift {
@@ -289,6 +369,7 @@ pub struct RawFixedShift {
     pub start: String,
 }
 
+/// One `[[special_days]]` entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSpecialDay {
@@ -303,6 +384,7 @@ pub struct RawSpecialDay {
     pub label: Option<String>,
 }
 
+/// `[history]`: how the history export is read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawHistory {
@@ -316,6 +398,7 @@ pub struct RawHistory {
     pub aht_unit: Option<String>,
 }
 
+/// `[history.columns]`: header of each field in the export.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawColumns {

@@ -69,6 +69,7 @@ fn problems_with(edits: &[(&str, &str)], extra: &str) -> Vec<Problem> {
         Err(ConfigError::Invalid {
             source_name,
             problems,
+            ..
         }) => {
             assert_eq!(source_name, "test.toml");
             problems

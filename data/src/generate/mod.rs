@@ -32,9 +32,7 @@ mod queue;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike};
 use chrono_tz::Tz;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -42,7 +40,7 @@ use rand_distr::{Distribution, Exp, Gamma, LogNormal, Poisson};
 
 use crate::calendar;
 use crate::channel::{ChannelKind, ChannelName};
-use crate::config::{CentreConfig, Channel, ConfigError, SpecialDayKind, SAMPLE_CENTRE_TOML};
+use crate::config::{CentreConfig, Channel, ConfigError, SAMPLE_CENTRE_TOML, WEEKDAYS};
 use crate::grid::IntervalGrid;
 use crate::history::{History, HistoryError, HistoryRecord, IntervalCounts, WriteError};
 
@@ -114,13 +112,15 @@ pub enum GenerateError {
     },
 }
 
-/// What the generator takes from one channel of the centre configuration.
+/// What the generator takes from one channel of the centre configuration. Whether the channel is
+/// open (worked) in an interval is asked of the configuration ([`DayContext::worked`]).
 #[derive(Debug, Clone, PartialEq)]
 struct ChannelSetup {
     name: ChannelName,
     kind: ChannelKind,
     /// Open (live channels) or worked (deferred channels) hours per weekday, Monday first, as
-    /// `[start, end)` minutes after local midnight.
+    /// `[start, end)` minutes after local midnight: the span and length of the working day shape
+    /// handle times and the historic rota.
     hours: [Vec<(u32, u32)>; 7],
     /// Handle time per contact today, seconds (for chat: per chat at full concurrency).
     aht_seconds: f64,
@@ -128,37 +128,18 @@ struct ChannelSetup {
     patience_seconds: Option<f64>,
     /// Contacts one agent handles at once (chat; 1 for other channels).
     concurrency: u32,
-    /// Dates the channel was closed besides bank holidays (`[[special_days]]` of kind closed).
-    closed_dates: BTreeSet<NaiveDate>,
-    /// Volume factors of `[[special_days]]` events.
-    events: BTreeMap<NaiveDate, f64>,
 }
 
 impl ChannelSetup {
-    fn from_config(config: &CentreConfig, ch: &Channel) -> Self {
+    fn from_config(ch: &Channel) -> Self {
         let mut hours: [Vec<(u32, u32)>; 7] = Default::default();
-        for (i, day) in WEEK.iter().enumerate() {
+        for (i, day) in WEEKDAYS.iter().enumerate() {
             hours[i] = ch
                 .hours()
                 .ranges(*day)
                 .iter()
                 .map(|r| (u32::from(r.start_minute()), u32::from(r.end_minute())))
                 .collect();
-        }
-        let mut closed_dates = BTreeSet::new();
-        let mut events = BTreeMap::new();
-        for special in config.special_days() {
-            if !special.affects(ch.name()) {
-                continue;
-            }
-            match special.kind() {
-                SpecialDayKind::Closed => {
-                    closed_dates.insert(special.date());
-                }
-                SpecialDayKind::Event { volume_factor } => {
-                    *events.entry(special.date()).or_insert(1.0) *= volume_factor;
-                }
-            }
         }
         Self {
             name: ch.name().clone(),
@@ -167,15 +148,7 @@ impl ChannelSetup {
             aht_seconds: ch.aht_at_concurrency(ch.concurrency()),
             patience_seconds: ch.patience_seconds(),
             concurrency: ch.concurrency().max(1),
-            closed_dates,
-            events,
         }
-    }
-
-    fn is_open(&self, weekday: u32, minute: u32) -> bool {
-        self.hours[weekday as usize]
-            .iter()
-            .any(|&(a, b)| minute >= a && minute < b)
     }
 
     fn open_span_hours(&self, weekday: u32) -> Option<(f64, f64)> {
@@ -193,33 +166,24 @@ impl ChannelSetup {
     }
 }
 
-const WEEK: [Weekday; 7] = [
-    Weekday::Mon,
-    Weekday::Tue,
-    Weekday::Wed,
-    Weekday::Thu,
-    Weekday::Fri,
-    Weekday::Sat,
-    Weekday::Sun,
-];
-
-/// The centre as the generator sees it: the grid, the bank-holiday rule and the five channels.
+/// The centre as the generator sees it: its configuration (the calendar: opening hours, bank
+/// holidays, special days), the grid and the five channels.
 #[derive(Debug, Clone, PartialEq)]
 struct CentreSetup {
+    config: CentreConfig,
     grid: IntervalGrid,
-    closed_on_bank_holidays: bool,
     channels: Vec<ChannelSetup>,
 }
 
 impl CentreSetup {
     fn from_config(config: &CentreConfig) -> Result<Self, GenerateError> {
         let setup = Self {
+            config: config.clone(),
             grid: config.grid(),
-            closed_on_bank_holidays: config.centre().closed_on_bank_holidays(),
             channels: config
                 .channels()
                 .iter()
-                .map(|ch| ChannelSetup::from_config(config, ch))
+                .map(ChannelSetup::from_config)
                 .collect(),
         };
         for role in [
@@ -355,7 +319,7 @@ fn generate(
     let mut date = from;
     while date <= to {
         let starts = grid.interval_starts(date);
-        let day = DayContext::new(date, &starts, &spells, setup.closed_on_bank_holidays);
+        let day = DayContext::new(&setup.config, date, &starts, &spells);
         for &(role, ch) in &live {
             simulate_live_day(seed, role, ch, &day, interval_seconds, &mut records)?;
         }
@@ -398,9 +362,11 @@ fn stream(seed: u64, purpose: Purpose, key: i64, channel: u64) -> ChaCha8Rng {
 
 /// Everything about one local date the channels share.
 struct DayContext<'a> {
+    config: &'a CentreConfig,
     date: NaiveDate,
     weekday: u32,
     key: i64,
+    /// A bank holiday the centre closes on (its volume counts as a Sunday's).
     bank_holiday: bool,
     after_bank_holiday: bool,
     starts: &'a [DateTime<Tz>],
@@ -411,20 +377,22 @@ struct DayContext<'a> {
 
 impl<'a> DayContext<'a> {
     fn new(
+        config: &'a CentreConfig,
         date: NaiveDate,
         starts: &'a [DateTime<Tz>],
         spells: &'a [model::ColdSpell],
-        closed_on_bank_holidays: bool,
     ) -> Self {
         let start_hours = starts
             .iter()
             .map(|t| f64::from(t.hour()) + f64::from(t.minute()) / 60.0)
             .collect();
         Self {
+            config,
             date,
             weekday: model::weekday_index(date),
             key: i64::from(date.num_days_from_ce()),
-            bank_holiday: closed_on_bank_holidays && calendar::is_bank_holiday(date),
+            bank_holiday: config.centre().closed_on_bank_holidays()
+                && calendar::is_bank_holiday(date),
             after_bank_holiday: calendar::is_day_after_bank_holiday(date),
             starts,
             start_hours,
@@ -432,9 +400,15 @@ impl<'a> DayContext<'a> {
         }
     }
 
-    fn minute_of(&self, k: usize) -> u32 {
-        let t = &self.starts[k];
-        t.hour() * 60 + t.minute()
+    /// Per interval of the day, whether agents work `ch`: the centre's one opening calendar
+    /// ([`CentreConfig::is_worked_at`]: opening (deferred: worked) hours, bank holidays the
+    /// centre closes on, closed special days).
+    fn worked(&self, ch: &ChannelSetup) -> Vec<bool> {
+        let channel = self.config.channel(ch.name.as_str());
+        self.starts
+            .iter()
+            .map(|t| channel.is_some_and(|c| self.config.is_worked_at(c, t)))
+            .collect()
     }
 
     /// Expected contacts of the day for a channel (before the random day multiplier). Bank holidays
@@ -449,7 +423,7 @@ impl<'a> DayContext<'a> {
         }
         v *= model::season_factor(role, self.date);
         v *= model::cold_factor(self.spells, facts.cold_weight, self.date);
-        v * ch.events.get(&self.date).copied().unwrap_or(1.0)
+        v * self.config.volume_factor(&ch.name, self.date)
     }
 }
 
@@ -595,12 +569,7 @@ fn simulate_live_day(
     interval_seconds: f64,
     records: &mut Vec<HistoryRecord>,
 ) -> Result<(), GenerateError> {
-    if day.bank_holiday || ch.closed_dates.contains(&day.date) {
-        return Ok(());
-    }
-    let open: Vec<bool> = (0..day.starts.len())
-        .map(|k| ch.is_open(day.weekday, day.minute_of(k)))
-        .collect();
+    let open = day.worked(ch);
     if !open.iter().any(|&o| o) {
         return Ok(());
     }
@@ -709,13 +678,7 @@ fn plan_deferred_day(
         }
         plan.offered.push(times.len() as u32);
     }
-    let worked: Vec<bool> = (0..day.starts.len())
-        .map(|k| {
-            !day.bank_holiday
-                && !ch.closed_dates.contains(&day.date)
-                && ch.is_open(day.weekday, day.minute_of(k))
-        })
-        .collect();
+    let worked = day.worked(ch);
     let agents = if worked.iter().any(|&w| w) {
         historic_staffing(seed, role, ch, &facts, day, &worked)
     } else {
@@ -1024,7 +987,7 @@ mod tests {
         let spells = [];
         let expect = |date: NaiveDate| {
             let starts = s.grid.interval_starts(date);
-            let day = DayContext::new(date, &starts, &spells, true);
+            let day = DayContext::new(&s.config, date, &starts, &spells);
             day.expected_volume(Role::Voice, &model::facts(Role::Voice), voice)
         };
         // Monday 2026-06-08 vs Tuesday 2026-06-09 (no rent days, no holidays).
@@ -1056,21 +1019,16 @@ mod tests {
 
     #[test]
     fn special_days_close_channels_and_scale_volumes() {
-        let mut s = CentreSetup::from_config(&config()).unwrap();
         let day = d(2026, 2, 3);
-        let plain = generate(&s, 42, day, day, |_| {}).unwrap();
-        for ch in &mut s.channels {
-            match ch.name.as_str() {
-                "reception" => {
-                    ch.closed_dates.insert(day);
-                }
-                "voice" => {
-                    ch.events.insert(day, 1.5);
-                }
-                _ => {}
-            }
-        }
-        let special = generate(&s, 42, day, day, |_| {}).unwrap();
+        let plain = generate_history(&config(), 42, day, day).unwrap();
+        // The same centre with that day closed for reception and busier for voice.
+        let special = format!(
+            "{SAMPLE_CENTRE_TOML}\n[[special_days]]\ndate = {day}\nkind = \"closed\"\n\
+             channels = [\"reception\"]\n\n[[special_days]]\ndate = {day}\nkind = \"event\"\n\
+             volume_factor = 1.5\nchannels = [\"voice\"]\n"
+        );
+        let special = CentreConfig::from_toml_str(&special, "special.toml").unwrap();
+        let special = generate_history(&special, 42, day, day).unwrap();
         assert!(!day_rows(&plain, "reception", day).is_empty());
         assert!(day_rows(&special, "reception", day).is_empty());
         let offered = |h: &History| {

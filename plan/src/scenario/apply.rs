@@ -1,14 +1,14 @@
-//! Applying a scenario: to a copy of the centre configuration (through its TOML form, so the
-//! changed centre is validated by exactly the rules a hand-edited `centre.toml` would be) and to
-//! the forecast figures staffing plans to.
+//! Applying a scenario: to a copy of the centre configuration (in its file shape,
+//! [`rota_data::config::raw`], so the changed centre is validated by exactly the rules a hand-edited
+//! `centre.toml` would be) and to the forecast figures staffing plans to.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use rota_data::config::raw::{RawAgent, RawChannel, RawShrinkage};
 use rota_data::config::CentreConfig;
-use toml::{Table, Value};
 
-use super::spec::Scenario;
+use super::spec::{ChannelChange, HeadcountChange, Scenario, SkillPool};
 use super::ScenarioError;
 use rota_staffing::ForecastPoint;
 
@@ -52,165 +52,108 @@ fn check_channels(config: &CentreConfig, s: &Scenario) -> Result<(), ScenarioErr
     Ok(())
 }
 
-fn table_mut<'a>(
-    t: &'a mut Table,
-    key: &str,
-    scenario: &str,
-) -> Result<&'a mut Table, ScenarioError> {
-    t.entry(key.to_string())
-        .or_insert_with(|| Value::Table(Table::new()))
-        .as_table_mut()
-        .ok_or_else(|| ScenarioError::Apply {
-            scenario: scenario.to_string(),
-            message: format!("the configuration's `{key}` is not a table"),
-        })
-}
-
-fn to_value<T: serde::Serialize>(v: &T, scenario: &str) -> Result<Value, ScenarioError> {
-    Value::try_from(v).map_err(|e| ScenarioError::Apply {
-        scenario: scenario.to_string(),
-        message: e.to_string(),
-    })
-}
-
 /// The centre with the scenario's configuration changes (AHT, patience, targets, shrinkage,
 /// opening hours, skills, headcount), validated as a whole.
 pub fn apply_to_config(base: &CentreConfig, s: &Scenario) -> Result<CentreConfig, ScenarioError> {
     check_channels(base, s)?;
     let name = s.name.as_str();
-    let apply_err = |message: String| ScenarioError::Apply {
-        scenario: name.to_string(),
-        message,
-    };
-    let text = base
-        .to_toml_string()
-        .map_err(|e| apply_err(e.to_string()))?;
-    let mut doc: Table = toml::from_str(&text).map_err(|e| apply_err(e.to_string()))?;
-
+    let mut raw = base.to_raw();
     if let Some(total) = s.shrinkage {
-        let mut t = Table::new();
-        t.insert("total".into(), Value::Float(total));
-        doc.insert("shrinkage".into(), Value::Table(t));
+        raw.shrinkage = Some(RawShrinkage::total(total));
     }
-    {
-        let channels = table_mut(&mut doc, "channels", name)?;
-        for (ch, change) in &s.channels {
-            let c = table_mut(channels, ch, name)?;
-            if let Some(aht) = change.aht_seconds {
-                c.insert("aht_seconds".into(), Value::Float(aht));
-            }
-            if let Some(rel) = change.aht_change {
-                let old = c
-                    .get("aht_seconds")
-                    .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
-                    .ok_or_else(|| apply_err(format!("channel {ch} has no aht_seconds")))?;
-                c.insert("aht_seconds".into(), Value::Float(old * (1.0 + rel)));
-            }
-            if let Some(p) = change.patience_seconds {
-                c.insert("patience_seconds".into(), Value::Float(p));
-            }
-            if let Some(total) = change.shrinkage {
-                let mut t = Table::new();
-                t.insert("total".into(), Value::Float(total));
-                c.insert("shrinkage".into(), Value::Table(t));
-            }
-            if let Some(hours) = &change.hours {
-                c.insert("hours".into(), to_value(hours, name)?);
-            }
-            if let Some(targets) = &change.targets {
-                let new = to_value(targets, name)?;
-                let t = table_mut(c, "targets", name)?;
-                if let Value::Table(new) = new {
-                    for (k, v) in new {
-                        t.insert(k, v);
-                    }
-                }
-            }
+    for (ch, change) in &s.channels {
+        // `check_channels` found every channel named.
+        if let Some(channel) = raw.channels.get_mut(ch) {
+            change_channel(channel, change);
         }
     }
-
-    let agents = doc
-        .get_mut("agents")
-        .and_then(Value::as_array_mut)
-        .ok_or_else(|| apply_err("the configuration has no agents".into()))?;
-    let id_of = |a: &Value| {
-        a.get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
     if let Some(skills) = &s.skills {
         for pool in &skills.pool {
-            for a in agents.iter_mut() {
-                let team = a
-                    .get("team")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string();
-                if !pool.teams.is_empty() && !pool.teams.contains(&team) {
-                    continue;
-                }
-                let Some(list) = a.get_mut("skills").and_then(Value::as_array_mut) else {
-                    continue;
-                };
-                let has: Vec<String> = list
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect();
-                if pool.channels.iter().any(|c| has.contains(c)) {
-                    for c in &pool.channels {
-                        if !has.contains(c) {
-                            list.push(Value::String(c.clone()));
-                        }
-                    }
-                }
-            }
+            pool_skills(&mut raw.agents, pool);
         }
     }
     if let Some(h) = &s.headcount {
-        for id in &h.remove {
-            let before = agents.len();
-            agents.retain(|a| &id_of(a) != id);
-            if agents.len() == before {
-                return Err(apply_err(format!(
-                    "headcount.remove: no agent has id {id:?}"
-                )));
-            }
+        change_headcount(&mut raw.agents, h).map_err(|message| ScenarioError::Apply {
+            scenario: name.to_string(),
+            message,
+        })?;
+    }
+    CentreConfig::from_raw(&raw, &format!("centre with scenario \"{name}\"")).map_err(|source| {
+        ScenarioError::Centre {
+            scenario: name.to_string(),
+            source,
         }
-        for add in &h.add {
-            let template = agents
-                .iter()
-                .find(|a| id_of(a) == add.like)
-                .cloned()
-                .ok_or_else(|| {
-                    apply_err(format!(
-                        "headcount.add: no agent has id {:?} to copy",
-                        add.like
-                    ))
-                })?;
-            let like_name = template
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            for k in 1..=add.count {
-                let mut a = template.clone();
-                if let Some(t) = a.as_table_mut() {
-                    t.insert("id".into(), Value::String(format!("{}-new{k}", add.like)));
-                    t.insert(
-                        "name".into(),
-                        Value::String(format!("New advisor {k} (like {like_name})")),
-                    );
-                    t.remove("leave");
-                    t.remove("fixed_shifts");
+    })
+}
+
+/// A channel's configuration changes: AHT (absolute or relative), patience, its own shrinkage
+/// total, opening hours (replaced), targets (the keys given).
+fn change_channel(channel: &mut RawChannel, change: &ChannelChange) {
+    if let Some(aht) = change.aht_seconds {
+        channel.aht_seconds = aht;
+    }
+    if let Some(rel) = change.aht_change {
+        channel.aht_seconds *= 1.0 + rel;
+    }
+    if let Some(p) = change.patience_seconds {
+        channel.patience_seconds = Some(p);
+    }
+    if let Some(total) = change.shrinkage {
+        channel.shrinkage = Some(RawShrinkage::total(total));
+    }
+    if let Some(hours) = &change.hours {
+        channel.hours = Some(hours.clone());
+    }
+    if let Some(targets) = &change.targets {
+        channel.targets.get_or_insert_default().overlay(targets);
+    }
+}
+
+/// Every agent (of the pool's teams, or all) who has any skill of the pool learns all of it.
+fn pool_skills(agents: &mut [RawAgent], pool: &SkillPool) {
+    for a in agents {
+        let team = a.team.as_deref().unwrap_or_default();
+        if !pool.teams.is_empty() && !pool.teams.iter().any(|t| t == team) {
+            continue;
+        }
+        let has = a.skills.clone();
+        if pool.channels.iter().any(|c| has.contains(c)) {
+            for c in &pool.channels {
+                if !has.contains(c) {
+                    a.skills.push(c.clone());
                 }
-                agents.push(a);
             }
         }
     }
-    let text = toml::to_string(&doc).map_err(|e| apply_err(e.to_string()))?;
-    CentreConfig::from_toml_str(&text, &format!("centre with scenario \"{name}\""))
-        .map_err(|e| apply_err(e.to_string()))
+}
+
+/// Agents leave, then new agents join as copies of existing ones (`<like>-new<k>`, without leave
+/// or fixed shifts).
+fn change_headcount(agents: &mut Vec<RawAgent>, h: &HeadcountChange) -> Result<(), String> {
+    for id in &h.remove {
+        let before = agents.len();
+        agents.retain(|a| &a.id != id);
+        if agents.len() == before {
+            return Err(format!("headcount.remove: no agent has id {id:?}"));
+        }
+    }
+    for add in &h.add {
+        let template = agents
+            .iter()
+            .find(|a| a.id == add.like)
+            .cloned()
+            .ok_or_else(|| format!("headcount.add: no agent has id {:?} to copy", add.like))?;
+        for k in 1..=add.count {
+            agents.push(RawAgent {
+                id: format!("{}-new{k}", add.like),
+                name: format!("New advisor {k} (like {})", template.name),
+                leave: None,
+                fixed_shifts: None,
+                ..template.clone()
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Applies the scenario's demand changes to the forecast figures, in this order: channel shifts
@@ -363,6 +306,41 @@ mod tests {
         let v = rota_data::channel::ChannelName::parse("voice").unwrap();
         assert!(c.agent("NH004").unwrap().has_skill(&email));
         assert!(c.agent("NH036").unwrap().has_skill(&v));
+    }
+
+    #[test]
+    fn hours_replace_and_targets_overlay_the_configured_ones() {
+        let base = CentreConfig::sample().unwrap();
+        let s = scenario(
+            "name='x'\n[channels.chat]\nhours={weekdays=['08:00-20:00']}\n\
+             targets={service_level={share=0.9, within_seconds=15}}\n[channels.email]\nshrinkage=0.3\n",
+        );
+        let c = apply_to_config(&base, &s).unwrap();
+        let (chat, before) = (c.channel("chat").unwrap(), base.channel("chat").unwrap());
+        let monday = chrono::Weekday::Mon;
+        assert_eq!(chat.hours().ranges(monday)[0].to_string(), "08:00-20:00");
+        assert!(chat.hours().ranges(chrono::Weekday::Sat).is_empty());
+        let sl = chat.targets().service_level().unwrap();
+        assert_eq!((sl.share(), sl.within_seconds()), (0.9, 15.0));
+        assert_eq!(
+            chat.targets().max_abandon_rate(),
+            before.targets().max_abandon_rate()
+        );
+        assert!((c.channel("email").unwrap().shrinkage().total() - 0.3).abs() < 1e-12);
+    }
+
+    #[test]
+    fn unknown_agents_are_named() {
+        let base = CentreConfig::sample().unwrap();
+        let s = scenario("name='x'\n[headcount]\nremove=['NOPE']\n");
+        let e = apply_to_config(&base, &s).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "scenario \"x\": headcount.remove: no agent has id \"NOPE\""
+        );
+        let s = scenario("name='x'\n[headcount]\nadd=[{like='NOPE', count=1}]\n");
+        let e = apply_to_config(&base, &s).unwrap_err().to_string();
+        assert!(e.contains("no agent has id \"NOPE\" to copy"), "{e}");
     }
 
     #[test]

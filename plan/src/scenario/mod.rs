@@ -25,7 +25,7 @@ mod render;
 mod run;
 mod spec;
 
-use std::path::PathBuf;
+use rota_data::config::ConfigError;
 
 pub use apply::{apply_to_config, apply_to_demand};
 pub use html::render_html;
@@ -35,41 +35,17 @@ pub use run::{
     RosterOutcome, TargetMiss,
 };
 pub use spec::{
-    AddAgents, ChannelChange, ChannelShift, HeadcountChange, ResponseChange, Scenario,
-    ServiceLevelChange, SkillChange, SkillPool, TargetsChange,
+    AddAgents, ChannelChange, ChannelShift, HeadcountChange, Scenario, SkillChange, SkillPool,
 };
 
 /// Why a scenario could not be read, applied or run.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    /// The scenario file could not be read.
-    #[error("cannot read scenario file {}: {source}", path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
-    /// Malformed TOML, an unknown key or a value of the wrong type (1-based line and column).
-    #[error("{source_name}:{line}:{column}: {message}")]
-    Syntax {
-        /// File name.
-        source_name: String,
-        /// Line.
-        line: usize,
-        /// Column.
-        column: usize,
-        /// What the parser expected.
-        message: String,
-    },
-    /// Well-formed TOML with invalid values; every problem is listed.
-    #[error("{source_name}: invalid scenario:\n{}", problems.iter().map(|p| format!("  {source_name}: {p}")).collect::<Vec<_>>().join("\n"))]
-    Invalid {
-        /// File name.
-        source_name: String,
-        /// `key: message` lines.
-        problems: Vec<String>,
-    },
+    /// The scenario file could not be read, is not TOML of the scenario's schema (an unknown key
+    /// or a value of the wrong type: file, line, column and what was expected), or has invalid
+    /// values (every problem listed). The same error as a centre configuration's.
+    #[error(transparent)]
+    File(#[from] ConfigError),
     /// The scenario names a channel the centre does not have.
     #[error("scenario \"{scenario}\": {key}: unknown channel \"{name}\"; the centre has {known}")]
     UnknownChannel {
@@ -82,7 +58,15 @@ pub enum ScenarioError {
         /// Configured channels.
         known: String,
     },
-    /// The changed centre is not valid or a change cannot be made.
+    /// The centre with the scenario's changes is not a valid centre (the rules of `centre.toml`).
+    #[error("scenario \"{scenario}\": {source}")]
+    Centre {
+        /// Scenario name.
+        scenario: String,
+        /// Every problem of the changed centre.
+        source: ConfigError,
+    },
+    /// A change cannot be made, or a later step failed for a reason of its own.
     #[error("scenario \"{scenario}\": {message}")]
     Apply {
         /// Scenario name.

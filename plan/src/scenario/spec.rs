@@ -2,7 +2,10 @@
 //!
 //! A scenario is a small TOML file (schema in `docs/SCENARIOS.md`). Unknown keys are rejected with
 //! the line and column, and every value is checked before anything runs, so a typo such as
-//! `volume_chnage` never silently produces "no change".
+//! `volume_chnage` never silently produces "no change". The keys that change the centre as
+//! `centre.toml` has them (a channel's `hours` and `targets`) are read into the configuration's
+//! own file types ([`rota_data::config::raw`]), by the same reader and with the same errors
+//! ([`rota_data::config::ConfigError`]).
 //!
 //! ```
 //! use rota_plan::scenario::Scenario;
@@ -17,9 +20,14 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use rota_data::config::raw::{RawTargets, RawWeeklyHours};
+use rota_data::config::{read_text, read_toml, ConfigError, Problem};
 use serde::{Deserialize, Serialize};
 
 use super::ScenarioError;
+
+/// What a scenario file is called in messages ("cannot read scenario file", "invalid scenario").
+const SCENARIO: &str = "scenario";
 
 /// One what-if scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,65 +77,14 @@ pub struct ChannelChange {
     /// New shrinkage total of this channel (0 <= x < 1).
     #[serde(default)]
     pub shrinkage: Option<f64>,
-    /// New opening (deferred: worked) hours, same keys as the configuration's weekly hours.
+    /// New opening (deferred: worked) hours, replacing the channel's: the configuration's weekly
+    /// hours (`every_day`, `weekdays`, `mon` .. `sun`).
     #[serde(default)]
-    pub hours: Option<BTreeMap<String, Vec<String>>>,
-    /// Targets to change; keys not given keep their configured value.
+    pub hours: Option<RawWeeklyHours>,
+    /// Targets to change, as in the configuration's `targets`; keys not given keep their
+    /// configured value ([`RawTargets::overlay`]).
     #[serde(default)]
-    pub targets: Option<TargetsChange>,
-}
-
-/// Service targets to change (the keys of `[channels.<name>.targets]`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TargetsChange {
-    /// Abandoned / offered at most this.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_abandon_rate: Option<f64>,
-    /// Average speed of answer at most this, seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_asa_seconds: Option<f64>,
-    /// Longest acceptable wait, seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_wait_seconds: Option<f64>,
-    /// Share of answered contacts within `max_wait_seconds`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_wait_share: Option<f64>,
-    /// Highest planned occupancy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_occupancy: Option<f64>,
-    /// Service level `{ share, within_seconds, abandoned_in_denominator }`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_level: Option<ServiceLevelChange>,
-    /// Deferred response target `{ share, within_hours, working_hours_only }`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response: Option<ResponseChange>,
-}
-
-/// A service-level target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ServiceLevelChange {
-    /// Share answered within the threshold.
-    pub share: f64,
-    /// Threshold, seconds.
-    pub within_seconds: f64,
-    /// Whether abandoned contacts count in the denominator (default true).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub abandoned_in_denominator: Option<bool>,
-}
-
-/// A deferred response target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ResponseChange {
-    /// Share handled within the time.
-    pub share: f64,
-    /// Hours from arrival.
-    pub within_hours: f64,
-    /// Count only worked hours (default true).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub working_hours_only: Option<bool>,
+    pub targets: Option<RawTargets>,
 }
 
 /// Channel shift: `share` of the `from` channel's offered contacts move to `to`, each becoming
@@ -190,26 +147,10 @@ pub struct AddAgents {
     pub count: u32,
 }
 
-/// 1-based line and column of byte offset `at` in `text`.
-pub(crate) fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let before = &text[..at.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
 impl Scenario {
     /// Parses and checks a scenario; `source` names the file in errors.
     pub fn from_toml_str(text: &str, source: &str) -> Result<Self, ScenarioError> {
-        let s: Scenario = toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-            ScenarioError::Syntax {
-                source_name: source.to_string(),
-                line,
-                column,
-                message: e.message().trim().to_string(),
-            }
-        })?;
+        let s: Scenario = read_toml(text, source)?;
         s.validated(source)
     }
 
@@ -220,19 +161,18 @@ impl Scenario {
         if problems.is_empty() {
             Ok(self)
         } else {
-            Err(ScenarioError::Invalid {
+            Err(ConfigError::Invalid {
                 source_name: source.to_string(),
+                document: SCENARIO,
                 problems,
-            })
+            }
+            .into())
         }
     }
 
     /// Reads a scenario file.
     pub fn load(path: &Path) -> Result<Self, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = read_text(path, SCENARIO)?;
         Self::from_toml_str(&text, &path.display().to_string())
     }
 
@@ -249,40 +189,38 @@ impl Scenario {
         }
     }
 
-    /// Value problems as `key: message` (channel names are checked against a configuration when
+    /// Value problems, each at its key (channel names are checked against a configuration when
     /// the scenario is applied).
-    fn problems(&self) -> Vec<String> {
+    fn problems(&self) -> Vec<Problem> {
         let mut p = Vec::new();
         if self.name.trim().is_empty() {
-            p.push("name: must not be empty".to_string());
+            p.push(Problem::new("name", "must not be empty"));
         }
-        let share = |p: &mut Vec<String>, key: String, v: f64, below_one: bool| {
-            let ok = v.is_finite() && v >= 0.0 && if below_one { v < 1.0 } else { v <= 1.0 };
-            if !ok {
-                p.push(format!(
-                    "{key}: {v} is not a valid share; expected {}",
-                    if below_one {
-                        "0 <= x < 1"
-                    } else {
-                        "0 <= x <= 1"
-                    }
+        let share = |p: &mut Vec<Problem>, key: String, v: f64| {
+            if !(v.is_finite() && (0.0..1.0).contains(&v)) {
+                p.push(Problem::new(
+                    key,
+                    format!("{v} is not a valid share; expected 0 <= x < 1"),
                 ));
             }
         };
-        let positive = |p: &mut Vec<String>, key: String, v: f64| {
+        let positive = |p: &mut Vec<Problem>, key: String, v: f64| {
             if !(v.is_finite() && v > 0.0) {
-                p.push(format!("{key}: {v} must be a positive number"));
+                p.push(Problem::new(key, format!("{v} must be a positive number")));
             }
         };
-        let change = |p: &mut Vec<String>, key: String, v: f64| {
+        let change = |p: &mut Vec<Problem>, key: String, v: f64| {
             if !(v.is_finite() && v > -1.0) {
-                p.push(format!(
-                    "{key}: {v} is not a valid relative change; expected a number above -1 (-0.10 = 10% less)"
+                p.push(Problem::new(
+                    key,
+                    format!(
+                        "{v} is not a valid relative change; expected a number above -1 (-0.10 = 10% less)"
+                    ),
                 ));
             }
         };
         if let Some(s) = self.shrinkage {
-            share(&mut p, "shrinkage".into(), s, true);
+            share(&mut p, "shrinkage".into(), s);
         }
         for (name, c) in &self.channels {
             let k = |f: &str| format!("channels.{name}.{f}");
@@ -290,7 +228,7 @@ impl Scenario {
                 change(&mut p, k("volume_change"), v);
             }
             if let Some(v) = c.deflection {
-                share(&mut p, k("deflection"), v, true);
+                share(&mut p, k("deflection"), v);
             }
             if let Some(v) = c.aht_seconds {
                 positive(&mut p, k("aht_seconds"), v);
@@ -299,43 +237,42 @@ impl Scenario {
                 change(&mut p, k("aht_change"), v);
             }
             if c.aht_seconds.is_some() && c.aht_change.is_some() {
-                p.push(format!(
-                    "{}: give either aht_seconds (absolute) or aht_change (relative), not both",
-                    k("aht_change")
+                p.push(Problem::new(
+                    k("aht_change"),
+                    "give either aht_seconds (absolute) or aht_change (relative), not both",
                 ));
             }
             if let Some(v) = c.patience_seconds {
                 positive(&mut p, k("patience_seconds"), v);
             }
             if let Some(v) = c.shrinkage {
-                share(&mut p, k("shrinkage"), v, true);
+                share(&mut p, k("shrinkage"), v);
             }
         }
         for (i, s) in self.shift.iter().enumerate() {
             let k = |f: &str| format!("shift[{i}].{f}");
             if !(s.share.is_finite() && s.share > 0.0 && s.share <= 1.0) {
-                p.push(format!(
-                    "{}: {} is not valid; expected 0 < share <= 1",
+                p.push(Problem::new(
                     k("share"),
-                    s.share
+                    format!("{} is not valid; expected 0 < share <= 1", s.share),
                 ));
             }
             if let Some(c) = s.conversion {
                 positive(&mut p, k("conversion"), c);
             }
             if s.from == s.to {
-                p.push(format!(
-                    "{}: contacts cannot shift from {} to itself",
+                p.push(Problem::new(
                     k("to"),
-                    s.to
+                    format!("contacts cannot shift from {} to itself", s.to),
                 ));
             }
         }
         if let Some(skills) = &self.skills {
             for (i, pool) in skills.pool.iter().enumerate() {
                 if pool.channels.len() < 2 {
-                    p.push(format!(
-                        "skills.pool[{i}].channels: a pool needs at least two channels"
+                    p.push(Problem::new(
+                        format!("skills.pool[{i}].channels"),
+                        "a pool needs at least two channels",
                     ));
                 }
             }
@@ -343,9 +280,9 @@ impl Scenario {
         if let Some(h) = &self.headcount {
             for (i, a) in h.add.iter().enumerate() {
                 if a.count == 0 || a.count > 500 {
-                    p.push(format!(
-                        "headcount.add[{i}].count: {} is not valid; expected 1 to 500",
-                        a.count
+                    p.push(Problem::new(
+                        format!("headcount.add[{i}].count"),
+                        format!("{} is not valid; expected 1 to 500", a.count),
                     ));
                 }
             }
@@ -358,14 +295,16 @@ impl Scenario {
 mod tests {
     use super::*;
 
+    /// The error message of scenario `text` (named `s.toml`).
+    fn error_of(text: &str) -> String {
+        Scenario::from_toml_str(text, "s.toml")
+            .unwrap_err()
+            .to_string()
+    }
+
     #[test]
     fn unknown_key_is_reported_with_line_and_column() {
-        let err = Scenario::from_toml_str(
-            "name = \"x\"\n[channels.voice]\nvolume_chnage = -0.1\n",
-            "s.toml",
-        )
-        .unwrap_err()
-        .to_string();
+        let err = error_of("name = \"x\"\n[channels.voice]\nvolume_chnage = -0.1\n");
         assert!(err.starts_with("s.toml:3:1:"), "{err}");
         assert!(err.contains("volume_chnage"), "{err}");
     }
@@ -376,11 +315,50 @@ mod tests {
             "name = \"x\"\nshrinkage = 1.2\n[channels.chat]\ndeflection = 1.5\naht_seconds = 300\naht_change = -0.1\n",
             "s.toml",
         )
-        .unwrap_err()
-        .to_string();
-        assert!(err.contains("shrinkage: 1.2"), "{err}");
-        assert!(err.contains("channels.chat.deflection"), "{err}");
+        .unwrap_err();
+        let ScenarioError::File(ConfigError::Invalid { problems, .. }) = &err else {
+            panic!("{err}");
+        };
+        let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "shrinkage",
+                "channels.chat.deflection",
+                "channels.chat.aht_change"
+            ]
+        );
+        let err = err.to_string();
+        assert!(
+            err.starts_with("s.toml: invalid scenario (3 problems):"),
+            "{err}"
+        );
+        assert!(err.contains("s.toml: shrinkage: 1.2"), "{err}");
         assert!(err.contains("not both"), "{err}");
+    }
+
+    #[test]
+    fn configuration_keys_are_checked_as_the_configuration_checks_them() {
+        // `hours` and `targets` are the configuration's own types: a misspelt day or target is
+        // reported in the scenario file, at its line and column.
+        let err =
+            error_of("name = \"x\"\n[channels.voice]\nhours = { monday = [\"08:00-20:00\"] }\n");
+        assert!(err.starts_with("s.toml:3:"), "{err}");
+        assert!(err.contains("unknown field `monday`"), "{err}");
+        let err = error_of("name = \"x\"\n[channels.voice.targets]\nmax_abandon = 0.05\n");
+        assert!(err.starts_with("s.toml:3:1:"), "{err}");
+        assert!(err.contains("max_abandon_rate"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_file_is_named() {
+        let err = Scenario::load(Path::new("/nonexistent/s.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("cannot read scenario file /nonexistent/s.toml:"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -415,5 +393,13 @@ mod tests {
         .unwrap();
         assert_eq!(s.shift[0].share, 0.2);
         assert_eq!(s.headcount.unwrap().add[0].count, 3);
+        let voice = &s.channels["voice"];
+        let targets = voice.targets.as_ref().unwrap();
+        assert_eq!(targets.max_abandon_rate, Some(0.05));
+        assert_eq!(targets.service_level.as_ref().unwrap().within_seconds, 20.0);
+        assert_eq!(
+            voice.hours.as_ref().unwrap().weekdays,
+            Some(vec!["08:00-20:00".to_string()])
+        );
     }
 }
