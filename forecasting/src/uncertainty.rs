@@ -234,7 +234,7 @@ fn gamma_p(a: f64, x: f64) -> f64 {
 
 /// The `p` quantile of a gamma with `shape` and `scale`: Wilson-Hilferty's cube-root normal
 /// approximation for shapes of 100 and more (relative error under 1e-4 there), else 200
-/// bisection steps on [`gamma_p`]. The cost is bounded whatever the magnitude of the inputs.
+/// bisection steps on `gamma_p`. The cost is bounded whatever the magnitude of the inputs.
 pub fn gamma_quantile(shape: f64, scale: f64, p: f64) -> f64 {
     let z = normal_quantile(p);
     if shape >= 100.0 {

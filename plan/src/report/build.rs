@@ -200,12 +200,15 @@ pub fn build_report(
 
 /// The forecast each week of the report could have had: the production pipeline run on the history
 /// before the week, compared with what happened.
+/// A channel and interval start as the week they fall in: (channel, first day of the week).
+type WeekKey<'a> = &'a dyn Fn(&str, &DateTime<FixedOffset>) -> (String, NaiveDate);
+
 struct ForecastAccuracy<'a> {
     history: &'a History,
     config: &'a CentreConfig,
     opts: &'a ReportOptions,
     actual: &'a HashMap<(String, DateTime<FixedOffset>), f64>,
-    key: &'a dyn Fn(&str, &DateTime<FixedOffset>) -> (String, NaiveDate),
+    key: WeekKey<'a>,
 }
 
 impl ForecastAccuracy<'_> {
