@@ -6,7 +6,7 @@
 //! October has two `01:00` intervals, `+01:00` then `+00:00`), counts are consistent (handled +
 //! abandoned never exceed offered) and there is at most one record per channel and interval.
 //!
-//! Forecasters read a channel as a dense [`ChannelSeries`]: one slot per grid interval between two
+//! Forecasters read a channel as a dense [`DenseSeries`]: one slot per grid interval between two
 //! instants, with the local date, weekday and time of day of each slot and `None` where the export
 //! has no row.
 //!
@@ -366,7 +366,7 @@ impl History {
         channel: &ChannelName,
         from: &DateTime<Tz>,
         to: &DateTime<Tz>,
-    ) -> ChannelSeries {
+    ) -> DenseSeries {
         let starts = self.grid.intervals_between(from, to);
         let recs = self.channel_records(channel);
         let mut i =
@@ -384,7 +384,7 @@ impl History {
             slots.push(IntervalSlot::new(&self.grid, start));
             values.push(value);
         }
-        ChannelSeries {
+        DenseSeries {
             channel: channel.clone(),
             grid: self.grid,
             slots,
@@ -394,7 +394,7 @@ impl History {
 
     /// The dense series of one channel over whole local days from the first to the last day of the
     /// history (all channels), so every channel's series has the same slots.
-    pub fn full_series(&self, channel: &ChannelName) -> ChannelSeries {
+    pub fn full_series(&self, channel: &ChannelName) -> DenseSeries {
         match self.span() {
             Some(span) => {
                 let from = self.grid.interval_starts(span.first_date());
@@ -406,7 +406,7 @@ impl History {
                 let from = from.first().copied().unwrap_or(span.first);
                 self.series(channel, &from, &to)
             }
-            None => ChannelSeries {
+            None => DenseSeries {
                 channel: channel.clone(),
                 grid: self.grid,
                 slots: Vec::new(),
@@ -422,14 +422,14 @@ impl History {
         channel: &ChannelName,
         first: NaiveDate,
         last: NaiveDate,
-    ) -> ChannelSeries {
+    ) -> DenseSeries {
         let starts = self.grid.interval_starts_in_dates(first, last);
         match (starts.first(), starts.last()) {
             (Some(from), Some(to)) => {
                 let to = self.grid.next_start(to);
                 self.series(channel, from, &to)
             }
-            _ => ChannelSeries {
+            _ => DenseSeries {
                 channel: channel.clone(),
                 grid: self.grid,
                 slots: Vec::new(),
@@ -551,7 +551,7 @@ impl IntervalSlot {
 /// A channel's history as a dense series over the grid: `slots[i]` is the interval, `values[i]`
 /// its counts or `None` when the export had no row for it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ChannelSeries {
+pub struct DenseSeries {
     /// The channel.
     pub channel: ChannelName,
     /// The grid of the slots.
@@ -562,7 +562,7 @@ pub struct ChannelSeries {
     pub values: Vec<Option<IntervalCounts>>,
 }
 
-impl ChannelSeries {
+impl DenseSeries {
     /// Number of slots.
     pub fn len(&self) -> usize {
         self.slots.len()

@@ -15,8 +15,8 @@ use super::shifts::shift_templates_from_raw;
 use super::special_days::special_days_from_raw;
 use super::validate::Ctx;
 use super::{
-    read_text, read_toml, Agent, Centre, Channel, ConfigError, Contract, Grade, HistoryMapping,
-    Problem, ShiftTemplate, Shrinkage, SpecialDay, SpecialDayKind, CENTRE_CONFIGURATION,
+    read_text, read_toml, Agent, Centre, Channel, ConfigError, ConfigProblem, Contract, Grade,
+    HistoryMapping, ShiftTemplate, Shrinkage, SpecialDay, SpecialDayKind, CENTRE_CONFIGURATION,
     SAMPLE_CENTRE_TOML,
 };
 use crate::channel::ChannelName;
@@ -308,7 +308,7 @@ impl CentreConfig {
     /// come out in the order a reader of the file meets them. Every section is read even when an
     /// earlier one has problems, so that one run lists them all; each section is checked
     /// against the valid parts of the sections before it.
-    fn validate_raw(raw: &RawConfig) -> Result<Self, Vec<Problem>> {
+    fn validate_raw(raw: &RawConfig) -> Result<Self, Vec<ConfigProblem>> {
         let mut ctx = Ctx::default();
         let ctx = &mut ctx;
         let centre = Centre::from_raw(ctx, &raw.centre);
@@ -363,7 +363,7 @@ impl CentreConfig {
 /// Error of serde deserialisation through [`CentreConfig`]'s `TryFrom<RawConfig>`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid centre configuration:\n{}", .0.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
-pub struct InvalidConfig(pub Vec<Problem>);
+pub struct InvalidConfig(pub Vec<ConfigProblem>);
 
 impl TryFrom<RawConfig> for CentreConfig {
     type Error = InvalidConfig;

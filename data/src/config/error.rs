@@ -1,5 +1,5 @@
 //! Why a centre configuration (or a change to one, such as a scenario) could not be read: one
-//! [`Problem`] per invalid value, gathered into a [`ConfigError`] that names the file, and the one
+//! [`ConfigProblem`] per invalid value, gathered into a [`ConfigError`] that names the file, and the one
 //! reader of TOML text, [`read_toml`], whose syntax errors carry the line and column
 //! ([`line_col`]).
 
@@ -14,14 +14,14 @@ pub const CENTRE_CONFIGURATION: &str = "centre configuration";
 
 /// One validation problem: the TOML key path and what is wrong / what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Problem {
+pub struct ConfigProblem {
     /// Key path, e.g. `channels.voice.targets.max_abandon_rate` or `agents[3].skills`.
     pub key: String,
     /// What is wrong and what was expected.
     pub message: String,
 }
 
-impl Problem {
+impl ConfigProblem {
     /// A problem at `key`.
     pub fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
@@ -31,7 +31,7 @@ impl Problem {
     }
 }
 
-impl fmt::Display for Problem {
+impl fmt::Display for ConfigProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.key, self.message)
     }
@@ -77,7 +77,7 @@ pub enum ConfigError {
         /// What the file is, e.g. [`CENTRE_CONFIGURATION`].
         document: &'static str,
         /// The problems, in file order as far as possible.
-        problems: Vec<Problem>,
+        problems: Vec<ConfigProblem>,
     },
     /// The configuration could not be written as TOML.
     #[error("cannot write the configuration as TOML: {0}")]
@@ -86,7 +86,7 @@ pub enum ConfigError {
 
 impl ConfigError {
     /// The validation problems (empty for I/O and syntax errors).
-    pub fn problems(&self) -> &[Problem] {
+    pub fn problems(&self) -> &[ConfigProblem] {
         match self {
             ConfigError::Invalid { problems, .. } => problems,
             _ => &[],

@@ -73,7 +73,7 @@ pub use defaults::{
     DEFAULT_RESPONSE, DEFAULT_SHRINKAGE, MAX_AHT_SECONDS, MAX_SHRINKAGE, MAX_VOLUME_FACTOR,
     SHRINKAGE_WARN_ABOVE,
 };
-pub use error::{line_col, read_text, read_toml, ConfigError, Problem, CENTRE_CONFIGURATION};
+pub use error::{line_col, read_text, read_toml, ConfigError, ConfigProblem, CENTRE_CONFIGURATION};
 pub use history_mapping::{HistoryColumns, HistoryMapping};
 pub use shifts::{BreakRule, ShiftTemplate};
 pub use shrinkage::Shrinkage;

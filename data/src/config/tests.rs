@@ -57,7 +57,7 @@ fn ok(text: &str) -> CentreConfig {
 }
 
 /// Applies `edit` (old, new) pairs to BASE and returns the validation problems.
-fn problems_with(edits: &[(&str, &str)], extra: &str) -> Vec<Problem> {
+fn problems_with(edits: &[(&str, &str)], extra: &str) -> Vec<ConfigProblem> {
     let mut text = BASE.to_string();
     for (old, new) in edits {
         assert!(text.contains(old), "test bug: {old:?} not in BASE");
@@ -78,7 +78,7 @@ fn problems_with(edits: &[(&str, &str)], extra: &str) -> Vec<Problem> {
     }
 }
 
-fn assert_problem(problems: &[Problem], key: &str, fragment: &str) {
+fn assert_problem(problems: &[ConfigProblem], key: &str, fragment: &str) {
     assert!(
         problems
             .iter()

@@ -3,18 +3,18 @@
 
 use std::collections::BTreeSet;
 
-use super::Problem;
+use super::ConfigProblem;
 use crate::channel::ChannelName;
 
 /// Collects problems while validating.
 #[derive(Default)]
 pub(super) struct Ctx {
-    pub(super) problems: Vec<Problem>,
+    pub(super) problems: Vec<ConfigProblem>,
 }
 
 impl Ctx {
     pub(super) fn err(&mut self, key: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(Problem {
+        self.problems.push(ConfigProblem {
             key: key.into(),
             message: message.into(),
         });

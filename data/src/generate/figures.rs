@@ -34,12 +34,12 @@ pub struct SampleFigures {
     /// Highest ASA of any single interval, seconds, and when.
     pub voice_worst_interval_asa: (f64, String),
     /// Per-channel volumes and outcomes, by channel name.
-    pub channels: Vec<ChannelFigures>,
+    pub channels: Vec<SampleChannel>,
 }
 
 /// Volumes and outcomes of one channel.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ChannelFigures {
+pub struct SampleChannel {
     /// Channel name.
     pub name: String,
     /// Mean offered per working day (Monday to Friday, not a bank holiday).
@@ -174,7 +174,7 @@ impl SampleFigures {
                 };
                 // Days without rows (closed) count as zero in the calendar-day mean.
                 let span_days = ((last - first).num_days() + 1).max(1) as f64;
-                ChannelFigures {
+                SampleChannel {
                     name,
                     working_day_mean: mean(&working(first)),
                     recent_working_day_mean: mean(&working(recent_from)),

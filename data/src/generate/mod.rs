@@ -44,7 +44,7 @@ use crate::config::{CentreConfig, Channel, ConfigError, SAMPLE_CENTRE_TOML, WEEK
 use crate::grid::IntervalGrid;
 use crate::history::{History, HistoryError, HistoryRecord, IntervalCounts, WriteError};
 
-pub use figures::{ChannelFigures, SampleFigures};
+pub use figures::{SampleChannel, SampleFigures};
 use model::{Facts, Role};
 use queue::{simulate_fcfs, Contact};
 

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use rota_data::config::raw::{RawTargets, RawWeeklyHours};
-use rota_data::config::{read_text, read_toml, ConfigError, Problem};
+use rota_data::config::{read_text, read_toml, ConfigError, ConfigProblem};
 use serde::{Deserialize, Serialize};
 
 use super::ScenarioError;
@@ -191,27 +191,30 @@ impl Scenario {
 
     /// Value problems, each at its key (channel names are checked against a configuration when
     /// the scenario is applied).
-    fn problems(&self) -> Vec<Problem> {
+    fn problems(&self) -> Vec<ConfigProblem> {
         let mut p = Vec::new();
         if self.name.trim().is_empty() {
-            p.push(Problem::new("name", "must not be empty"));
+            p.push(ConfigProblem::new("name", "must not be empty"));
         }
-        let share = |p: &mut Vec<Problem>, key: String, v: f64| {
+        let share = |p: &mut Vec<ConfigProblem>, key: String, v: f64| {
             if !(v.is_finite() && (0.0..1.0).contains(&v)) {
-                p.push(Problem::new(
+                p.push(ConfigProblem::new(
                     key,
                     format!("{v} is not a valid share; expected 0 <= x < 1"),
                 ));
             }
         };
-        let positive = |p: &mut Vec<Problem>, key: String, v: f64| {
+        let positive = |p: &mut Vec<ConfigProblem>, key: String, v: f64| {
             if !(v.is_finite() && v > 0.0) {
-                p.push(Problem::new(key, format!("{v} must be a positive number")));
+                p.push(ConfigProblem::new(
+                    key,
+                    format!("{v} must be a positive number"),
+                ));
             }
         };
-        let change = |p: &mut Vec<Problem>, key: String, v: f64| {
+        let change = |p: &mut Vec<ConfigProblem>, key: String, v: f64| {
             if !(v.is_finite() && v > -1.0) {
-                p.push(Problem::new(
+                p.push(ConfigProblem::new(
                     key,
                     format!(
                         "{v} is not a valid relative change; expected a number above -1 (-0.10 = 10% less)"
@@ -237,7 +240,7 @@ impl Scenario {
                 change(&mut p, k("aht_change"), v);
             }
             if c.aht_seconds.is_some() && c.aht_change.is_some() {
-                p.push(Problem::new(
+                p.push(ConfigProblem::new(
                     k("aht_change"),
                     "give either aht_seconds (absolute) or aht_change (relative), not both",
                 ));
@@ -252,7 +255,7 @@ impl Scenario {
         for (i, s) in self.shift.iter().enumerate() {
             let k = |f: &str| format!("shift[{i}].{f}");
             if !(s.share.is_finite() && s.share > 0.0 && s.share <= 1.0) {
-                p.push(Problem::new(
+                p.push(ConfigProblem::new(
                     k("share"),
                     format!("{} is not valid; expected 0 < share <= 1", s.share),
                 ));
@@ -261,7 +264,7 @@ impl Scenario {
                 positive(&mut p, k("conversion"), c);
             }
             if s.from == s.to {
-                p.push(Problem::new(
+                p.push(ConfigProblem::new(
                     k("to"),
                     format!("contacts cannot shift from {} to itself", s.to),
                 ));
@@ -270,7 +273,7 @@ impl Scenario {
         if let Some(skills) = &self.skills {
             for (i, pool) in skills.pool.iter().enumerate() {
                 if pool.channels.len() < 2 {
-                    p.push(Problem::new(
+                    p.push(ConfigProblem::new(
                         format!("skills.pool[{i}].channels"),
                         "a pool needs at least two channels",
                     ));
@@ -280,7 +283,7 @@ impl Scenario {
         if let Some(h) = &self.headcount {
             for (i, a) in h.add.iter().enumerate() {
                 if a.count == 0 || a.count > 500 {
-                    p.push(Problem::new(
+                    p.push(ConfigProblem::new(
                         format!("headcount.add[{i}].count"),
                         format!("{} is not valid; expected 1 to 500", a.count),
                     ));
