@@ -91,8 +91,8 @@ use rota_data::channel::ChannelName;
 pub use error::SimulationError;
 pub use input::{demand_from_history, PlanActivity, PlanActivityKind, RosterPlan, SimulationInput};
 pub use report::{
-    ChannelInfo, ChannelVerdict, Direction, Estimate, IntervalKpis, IntervalRange, Kpi, KpiSet,
-    Period, PeriodKpis, SimulationReport, TargetCheck, Verdict,
+    ChannelInfo, ChannelVerdict, Direction, Estimate, IntervalRange, Kpi, KpiSet, Period,
+    PeriodKpis, SimulatedKpis, SimulationReport, TargetCheck, Verdict,
 };
 pub use stats::t_quantile_975;
 

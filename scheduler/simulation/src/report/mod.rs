@@ -51,7 +51,7 @@ pub struct KpiSet {
 
 /// KPIs of one channel in one interval.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct IntervalKpis {
+pub struct SimulatedKpis {
     /// Interval start (local offset).
     pub interval_start: DateTime<FixedOffset>,
     /// Channel.
@@ -266,7 +266,7 @@ pub struct SimulationReport {
     /// Channels in configuration order.
     pub channels: Vec<ChannelInfo>,
     /// Per interval and channel (interval-major).
-    pub intervals: Vec<IntervalKpis>,
+    pub intervals: Vec<SimulatedKpis>,
     /// Per day and channel.
     pub days: Vec<PeriodKpis>,
     /// Per channel over the whole horizon.

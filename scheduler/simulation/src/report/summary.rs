@@ -6,8 +6,8 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
 use rota_data::config::Channel;
 
 use super::{
-    ChannelInfo, ChannelVerdict, Direction, Estimate, IntervalKpis, IntervalRange, Kpi, KpiSet,
-    Period, PeriodKpis, SimulationReport, TargetCheck, Verdict,
+    ChannelInfo, ChannelVerdict, Direction, Estimate, IntervalRange, Kpi, KpiSet, Period,
+    PeriodKpis, SimulatedKpis, SimulationReport, TargetCheck, Verdict,
 };
 use crate::engine::{Cell, Model, RepResult};
 use crate::input::SimulationInput;
@@ -337,12 +337,12 @@ impl Accumulated {
         input: &SimulationInput,
         channels: &[Channel],
         t: &[f64],
-    ) -> Vec<IntervalKpis> {
+    ) -> Vec<SimulatedKpis> {
         let n_iv = self.n_iv;
         let mut intervals = Vec::with_capacity(channels.len() * n_iv);
         for i in 0..n_iv {
             for (c, ch) in channels.iter().enumerate() {
-                intervals.push(IntervalKpis {
+                intervals.push(SimulatedKpis {
                     interval_start: input.interval_starts[i],
                     channel: ch.name().clone(),
                     kpis: self.iv[c * n_iv + i].kpis(t),
@@ -389,7 +389,7 @@ impl Accumulated {
 /// The report's KPI rows.
 struct Rows {
     /// Interval-major: `[i * n_ch + c]`.
-    intervals: Vec<IntervalKpis>,
+    intervals: Vec<SimulatedKpis>,
     /// Day-major: `[d * n_ch + c]`.
     days: Vec<PeriodKpis>,
     /// `[c]`.
