@@ -154,6 +154,15 @@ impl CentreConfig {
     pub fn channel_names(&self) -> Vec<ChannelName> {
         self.channels.iter().map(|c| c.name.clone()).collect()
     }
+    /// The channel names as one line, `voice, reception, chat`, for errors that name an unknown
+    /// channel and say which ones there are.
+    pub fn channel_list(&self) -> String {
+        self.channels
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
     /// Shift templates, sorted by name.
     pub fn shift_templates(&self) -> &[ShiftTemplate] {
         &self.shift_templates

@@ -12,15 +12,6 @@ use super::spec::{ChannelChange, HeadcountChange, Scenario, SkillPool};
 use super::ScenarioError;
 use rota_staffing::ForecastPoint;
 
-fn known_channels(config: &CentreConfig) -> String {
-    config
-        .channel_names()
-        .iter()
-        .map(|c| c.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Every channel a scenario names must be configured.
 fn check_channels(config: &CentreConfig, s: &Scenario) -> Result<(), ScenarioError> {
     let mut named: Vec<(String, String)> = s
@@ -45,7 +36,7 @@ fn check_channels(config: &CentreConfig, s: &Scenario) -> Result<(), ScenarioErr
                 scenario: s.name.clone(),
                 key,
                 name,
-                known: known_channels(config),
+                known: config.channel_list(),
             });
         }
     }

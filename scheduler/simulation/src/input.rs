@@ -91,22 +91,12 @@ fn known_agent(config: &CentreConfig, id: &str) -> Result<(), String> {
     ))
 }
 
-/// The configured channel names, for errors that name an unknown one: `voice, chat, email`.
-fn channel_list(config: &CentreConfig) -> String {
-    config
-        .channel_names()
-        .iter()
-        .map(|c| c.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn known_channel(config: &CentreConfig, name: &str) -> Result<ChannelName, String> {
     match config.channel(name.trim()) {
         Some(c) => Ok(c.name().clone()),
         None => Err(format!(
             "unknown channel {name:?}; the configuration has {}",
-            channel_list(config)
+            config.channel_list()
         )),
     }
 }
@@ -454,7 +444,7 @@ impl LaidDemand {
                     "channel {:?} (interval {}) is not configured; the configuration has {}",
                     r.channel().as_str(),
                     r.interval_start(),
-                    channel_list(config)
+                    config.channel_list()
                 )));
             };
             let t = r.interval_start();

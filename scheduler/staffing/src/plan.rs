@@ -188,44 +188,57 @@ pub fn plan_requirements(
     let mut rows = Vec::new();
     for ch in channels {
         let _span = tracing::info_span!("channel", channel = %ch.channel).entered();
-        scheduled_heads(0.0, ch.shrinkage).map_err(|source| PlanError::Channel {
-            channel: ch.channel.clone(),
-            source,
-        })?;
-        match ch.model {
+        scheduled_heads(0.0, ch.shrinkage).map_err(channel_err(ch))?;
+        let kpis = match ch.model {
             ChannelModel::Deferred {
                 response,
                 max_occupancy,
-            } => {
-                let ivs = deferred_intervals(ch);
-                let out = deferred_requirement(&ivs, interval_s, &response, max_occupancy)
-                    .map_err(|source| PlanError::Channel {
-                        channel: ch.channel.clone(),
-                        source,
-                    })?;
-                for (iv, o) in ch.intervals.iter().zip(&out) {
-                    rows.push(
-                        row(iv, &ch.channel, &o.kpis, ch.shrinkage)
-                            .map_err(interval_err(ch, iv))?,
-                    );
-                }
-            }
-            _ => {
-                for iv in &ch.intervals {
-                    let k = if iv.open {
+            } => deferred_requirement(
+                &deferred_intervals(ch),
+                interval_s,
+                &response,
+                max_occupancy,
+            )
+            .map_err(channel_err(ch))?
+            .into_iter()
+            .map(|o| o.kpis)
+            .collect(),
+            _ => ch
+                .intervals
+                .iter()
+                .map(|iv| {
+                    if iv.open {
                         queue_requirement(&ch.model, iv.offered, interval_s, iv.aht_s)
-                            .map_err(interval_err(ch, iv))?
+                            .map_err(interval_err(ch, iv))
                     } else {
-                        closed_kpis(0.0)
-                    };
-                    rows.push(
-                        row(iv, &ch.channel, &k, ch.shrinkage).map_err(interval_err(ch, iv))?,
-                    );
-                }
-            }
-        }
+                        Ok(closed_kpis(0.0))
+                    }
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        push_rows(ch, &kpis, &mut rows)?;
     }
     Ok(rows)
+}
+
+/// One staffing row per interval of `ch`, from its KPIs in interval order.
+fn push_rows(
+    ch: &ChannelDemand,
+    kpis: &[IntervalKpis],
+    rows: &mut Vec<StaffingRow>,
+) -> Result<(), PlanError> {
+    for (iv, k) in ch.intervals.iter().zip(kpis) {
+        rows.push(row(iv, &ch.channel, k, ch.shrinkage).map_err(interval_err(ch, iv))?);
+    }
+    Ok(())
+}
+
+/// A channel-level model error (a backlog that cannot be worked) names the channel.
+fn channel_err(ch: &ChannelDemand) -> impl FnOnce(StaffingError) -> PlanError + '_ {
+    move |source| PlanError::Channel {
+        channel: ch.channel.clone(),
+        source,
+    }
 }
 
 fn deferred_intervals(ch: &ChannelDemand) -> Vec<DeferredInterval> {
@@ -265,37 +278,30 @@ pub fn evaluate_staffing(
                     .unwrap_or(0.0)
             })
             .collect();
-        match ch.model {
+        let kpis = match ch.model {
             ChannelModel::Deferred { response, .. } => {
-                let ivs = deferred_intervals(ch);
-                let out = deferred_kpis(&ivs, interval_s, &response, &given).map_err(|source| {
-                    PlanError::Channel {
-                        channel: ch.channel.clone(),
-                        source,
-                    }
-                })?;
-                for (iv, o) in ch.intervals.iter().zip(&out) {
-                    rows.push(
-                        row(iv, &ch.channel, &o.kpis, ch.shrinkage)
-                            .map_err(interval_err(ch, iv))?,
-                    );
-                }
+                deferred_kpis(&deferred_intervals(ch), interval_s, &response, &given)
+                    .map_err(channel_err(ch))?
+                    .into_iter()
+                    .map(|o| o.kpis)
+                    .collect()
             }
-            _ => {
-                for (iv, &n) in ch.intervals.iter().zip(&given) {
+            _ => ch
+                .intervals
+                .iter()
+                .zip(&given)
+                .map(|(iv, &n)| {
                     let whole = n.floor().clamp(0.0, f64::from(u32::MAX)) as u32;
-                    let k = if iv.open || n > 0.0 {
+                    if iv.open || n > 0.0 {
                         queue_kpis(&ch.model, iv.offered, interval_s, iv.aht_s, whole)
-                            .map_err(interval_err(ch, iv))?
+                            .map_err(interval_err(ch, iv))
                     } else {
-                        closed_kpis(0.0)
-                    };
-                    rows.push(
-                        row(iv, &ch.channel, &k, ch.shrinkage).map_err(interval_err(ch, iv))?,
-                    );
-                }
-            }
-        }
+                        Ok(closed_kpis(0.0))
+                    }
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        push_rows(ch, &kpis, &mut rows)?;
     }
     Ok(rows)
 }
