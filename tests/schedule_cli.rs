@@ -434,3 +434,50 @@ fn requirements_for_another_week_are_an_error_not_an_empty_roster() {
         ));
     assert!(!dir.path().join("out").join("shifts.csv").exists());
 }
+
+/// `--objective targets`: the live channels' targets per day; the summary gives the programme's
+/// predicted abandoned contacts, ASA and service level per channel and the contacts the missed
+/// targets represent.
+#[test]
+fn targets_objective_predicts_the_kpis_per_channel_in_contacts() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = requirements(dir.path(), 1.5);
+    let out = dir.path().join("out");
+    schedule_cmd(&workspace_file("data/samples/centre.toml"), &req, &out)
+        .args(["--days", "2", "--objective", "targets", "--verbose"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "note: predicted by the programme: voice over the horizon:",
+        ))
+        .stdout(predicate::str::contains("day periods miss a target"))
+        .stdout(predicate::str::contains("abandoned ("))
+        .stdout(predicate::str::contains(
+            "per contact over the targets, summed per day",
+        ));
+    assert!(out.join("shifts.csv").exists());
+}
+
+#[test]
+fn a_target_period_that_is_not_interval_day_or_week_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = requirements(dir.path(), 0.8);
+    let config = workspace_file("data/samples/centre.toml");
+    let cases: [(&[&str], &str); 2] = [
+        (
+            &["--objective", "targets", "--target-period", "month"],
+            "target period \"month\": expected `interval`, `day` or `week`",
+        ),
+        (
+            &["--objective", "service"],
+            "expected `targets` or `coverage`",
+        ),
+    ];
+    for (args, message) in cases {
+        schedule_cmd(&config, &req, &dir.path().join("out"))
+            .args(args)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(message));
+    }
+}

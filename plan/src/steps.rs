@@ -20,8 +20,8 @@ use rota_forecasting::pipeline::{
 };
 use rota_forecasting::ForecastError;
 use rota_roster::{
-    adapter, requirements::RequirementSeries, schedule_watched, Horizon, Roster, RosterError,
-    SolveOptions, SolverProgress, Weights,
+    adapter, requirements::RequirementSeries, schedule_watched, targets, Horizon, Objective,
+    Roster, RosterError, SolveOptions, SolverProgress, Weights,
 };
 use rota_simulation::{RosterPlan, SimulationInput, SimulationOptions, SimulationReport};
 use rota_staffing::{
@@ -205,7 +205,9 @@ pub fn horizon(
 /// How a roster is built.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RosterOptions {
-    /// Time limit and gap of the solver.
+    /// Time limit and gap of the solver, and the objective: `solve.objective` (coverage or the
+    /// channels' targets over `solve.target_period`; with targets the requirements must carry
+    /// offered contacts and AHT, as a `rota staff` file does).
     pub solve: SolveOptions,
     /// Weights of the objective.
     pub weights: Weights,
@@ -243,6 +245,18 @@ pub fn roster(
     if options.specialists_only {
         problem = adapter::specialists_only(config, &problem)?;
         notes.push("specialists only: every agent works their primary skill only".into());
+    }
+    // the targets objective: each live channel's targets over the period, from the offered
+    // contacts and AHT of the requirements (rota_roster::targets)
+    if options.solve.objective == Objective::Targets {
+        let targets = adapter::service_targets(
+            config,
+            &problem,
+            requirements,
+            options.solve.target_period,
+            &mut notes,
+        )?;
+        problem = problem.with_targets(targets)?;
     }
     if progress.stop_requested() {
         return Err(PlanningError::Cancelled);
@@ -283,6 +297,9 @@ pub fn roster(
         Err(e) => return Err(e.into()),
     };
     progress.step(1.0, "roster built");
+    notes.extend(targets::summary_lines(&targets::predict_roster(
+        &problem, &roster,
+    )));
     Ok(PlannedRoster { roster, notes })
 }
 

@@ -6,7 +6,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use rota_data::config::CentreConfig;
 use rota_plan::{PlanningError, RosterOptions};
-use rota_roster::{requirements, SolveOptions, TimestampStyle, Weights};
+use rota_roster::{requirements, Objective, SolveOptions, TargetPeriod, TimestampStyle, Weights};
 
 use super::output::thousands;
 use super::progress::SolveBar;
@@ -50,6 +50,25 @@ pub struct Args {
     /// (default: RFC 3339 with offset; `rota simulate` reads both).
     #[arg(long)]
     pub excel_dates: bool,
+    /// What the roster optimises besides paid cost: `coverage` (agents short of the requirement
+    /// per interval, in tiers) or `targets` (each live channel's abandon, ASA and service-level
+    /// targets over --target-period, a missed target costing per contact; docs/ROSTER.md).
+    #[arg(long, default_value = "coverage", value_parser = parse_objective)]
+    pub objective: Objective,
+    /// With `--objective targets`: the period every target is summed over, `interval`, `day` or
+    /// `week` (default `day`: a bad Monday cannot hide in a good week).
+    #[arg(long, default_value = "day", value_parser = parse_period)]
+    pub target_period: TargetPeriod,
+}
+
+fn parse_objective(s: &str) -> Result<Objective, String> {
+    s.parse()
+        .map_err(|e: rota_roster::RosterError| e.to_string())
+}
+
+fn parse_period(s: &str) -> Result<TargetPeriod, String> {
+    s.parse()
+        .map_err(|e: rota_roster::RosterError| e.to_string())
 }
 
 pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
@@ -70,6 +89,8 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         solve: SolveOptions {
             time_limit_s: args.time_limit_s,
             mip_rel_gap: args.mip_gap,
+            objective: args.objective,
+            target_period: args.target_period,
             ..SolveOptions::default()
         },
         weights: Weights {
@@ -168,8 +189,16 @@ fn print_roster(
     );
     if verbose {
         println!(
-            "  objective      {:.2} (cost + shortfall and over-coverage penalties)",
-            s.objective
+            "  objective      {:.2} ({})",
+            s.objective,
+            match args.objective {
+                Objective::Coverage => "cost + shortfall and over-coverage penalties".to_string(),
+                Objective::Targets => format!(
+                    "cost + {} per contact over the targets, summed per {}, times the channel's priority factor",
+                    rota_roster::ServiceTargets::DEFAULT_PENALTY_PER_CONTACT,
+                    args.target_period
+                ),
+            }
         );
         println!(
             "  lower bound    {:.2} (LP relaxation of the full programme{})",

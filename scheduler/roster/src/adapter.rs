@@ -27,6 +27,7 @@ use super::problem::{
     RosterProblem, TemplatePlan, Unavailable, Weights,
 };
 use super::requirements::RequirementSeries;
+use super::targets::{interval_curve, ChannelTargets, ServiceTargets, TargetPeriod};
 
 fn clock(minutes: u32) -> NaiveTime {
     NaiveTime::from_num_seconds_from_midnight_opt((minutes % 1440) * 60, 0)
@@ -86,6 +87,97 @@ pub fn problem_from_config(
     }
     let problem = RosterProblem::new(horizon, channels, templates, agents, weights)?;
     Ok((problem, notes))
+}
+
+/// The live channels' targets and service curves for the targets objective
+/// ([`crate::targets`]), every target summed over `period`: for each live channel of `problem`
+/// with a finite patience and at least one of an abandon, ASA or service-level target, the
+/// [`rota_staffing::ServiceCurve`] of every interval in which the channel is worked (the centre's
+/// one opening calendar) and the requirements file offers contacts, at the file's AHT (the
+/// channel's default where the file gives 0) and the channel's total shrinkage. A live channel
+/// without offered contacts in the file, or without a finite patience, keeps the coverage rows,
+/// with a note.
+pub fn service_targets(
+    config: &CentreConfig,
+    problem: &RosterProblem,
+    req: &RequirementSeries,
+    period: TargetPeriod,
+    notes: &mut Vec<String>,
+) -> Result<ServiceTargets, RosterError> {
+    let horizon = &problem.horizon;
+    let interval_s = f64::from(horizon.interval_minutes()) * 60.0;
+    let mut channels = Vec::new();
+    for (c, plan) in problem.channels.iter().enumerate() {
+        if plan.mode != ChannelMode::Live {
+            continue;
+        }
+        let Some(ch) = config.channel(plan.name.as_str()) else {
+            continue;
+        };
+        let staffing = |e: rota_staffing::StaffingError| {
+            RosterError::Input(format!("{}: service curve: {e}", plan.name))
+        };
+        let model = rota_staffing::channel_model(ch).map_err(staffing)?;
+        let targets = match model {
+            rota_staffing::ChannelModel::Queue { targets, .. }
+            | rota_staffing::ChannelModel::Chat { targets, .. } => targets,
+            rota_staffing::ChannelModel::Deferred { .. } => continue,
+        };
+        let Some(patience_s) = ch.patience_seconds().filter(|p| p.is_finite() && *p > 0.0) else {
+            notes.push(format!(
+                "{}: no finite patience, so no service curve; planned by coverage",
+                plan.name
+            ));
+            continue;
+        };
+        let max_abandon = targets.max_abandon();
+        let max_asa_s = targets.max_asa_s();
+        let service_level = targets.service_level().map(|sl| sl.min_share);
+        if max_abandon.is_none() && max_asa_s.is_none() && service_level.is_none() {
+            continue;
+        }
+        let (Some(offered), Some(aht)) = (req.offered.get(&plan.name), req.aht_s.get(&plan.name))
+        else {
+            notes.push(format!(
+                "{}: the requirements give no offered contacts and AHT; planned by coverage",
+                plan.name
+            ));
+            continue;
+        };
+        let shrinkage = ch.shrinkage().total();
+        let mut intervals = Vec::new();
+        for t in 0..horizon.n_intervals() {
+            if offered[t] <= 0.0 || !config.is_worked_at(ch, &horizon.instant(t)) {
+                continue;
+            }
+            let aht_s = if aht[t] > 0.0 {
+                aht[t]
+            } else {
+                ch.aht_seconds()
+            };
+            let spec = rota_staffing::CurveSpec::for_channel(
+                &model, offered[t], interval_s, aht_s, shrinkage,
+            )
+            .map_err(staffing)?;
+            let curve = rota_staffing::ServiceCurve::build(&spec).map_err(staffing)?;
+            intervals.push(interval_curve(t, curve, max_asa_s, service_level.is_some()));
+        }
+        channels.push(ChannelTargets {
+            channel: c,
+            period,
+            max_abandon,
+            max_asa_s,
+            service_level,
+            threshold_s: targets.threshold_s(),
+            patience_s,
+            weight: plan.shortfall_weight,
+            intervals,
+        });
+    }
+    Ok(ServiceTargets {
+        channels,
+        penalty_per_contact: ServiceTargets::DEFAULT_PENALTY_PER_CONTACT,
+    })
 }
 
 /// Rejects requirements for a channel the configuration does not define: its demand would be

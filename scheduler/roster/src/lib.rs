@@ -36,6 +36,7 @@ pub mod problem;
 pub mod requirements;
 pub mod solve;
 pub mod synthetic;
+pub mod targets;
 
 pub use check::{check_roster, Violation};
 pub use error::RosterError;
@@ -47,6 +48,7 @@ pub use problem::{
     RosterProblem, TemplatePlan, Unavailable, Weights,
 };
 pub use solve::{SolveOptions, SolveStage, SolveStats, SolverProgress, Watch};
+pub use targets::{Objective, PeriodFigures, ServiceTargets, TargetPeriod};
 
 use output::ChannelHours;
 
@@ -67,6 +69,26 @@ pub fn schedule_watched(
     opts: &SolveOptions,
     watch: Watch<'_>,
 ) -> Result<Roster, RosterError> {
+    // the targets objective plans against the problem's targets; the coverage objective ignores
+    // them, so it is exactly the programme without them
+    let without_targets;
+    let problem = match (opts.objective, &problem.targets) {
+        (Objective::Targets, None) => {
+            return Err(RosterError::Input(
+                "the targets objective needs the live channels' targets and offered contacts \
+                 (a requirements file with offered and aht_seconds columns)"
+                    .into(),
+            ))
+        }
+        (Objective::Coverage, Some(_)) => {
+            without_targets = RosterProblem {
+                targets: None,
+                ..problem.clone()
+            };
+            &without_targets
+        }
+        _ => problem,
+    };
     let options = options::build_options(problem);
     let conflicts = diagnose::check_contracts(problem, &options);
     if !conflicts.is_empty() {
@@ -121,6 +143,16 @@ pub fn schedule_watched(
     for line in diagnose::explain_shortfall(problem, &options, &shortfall, &sched) {
         if known.insert(line.clone()) {
             diagnosis.push(line);
+        }
+    }
+    // with targets: every period that misses one, in contacts (targets::describe)
+    if let Some(t) = &problem.targets {
+        let names = |c: usize| problem.channels[c].name.to_string();
+        let agents = |c: usize, t: usize| sched(c, t);
+        for f in targets::predict(t, &problem.horizon, &names, &agents) {
+            if f.excess_contacts() >= 0.5 {
+                diagnosis.push(targets::describe(&f));
+            }
         }
     }
     let paid_hours: f64 = shifts.iter().map(|s| s.paid_hours).sum();
@@ -202,8 +234,15 @@ fn evaluate(
         // deferred work the week never absorbs counts as short too (model::backlog's `e`)
         let short = overdue + carried[c];
         let over = idle[c];
-        // live channels: the same convex tiers per interval as the programme (model::coverage)
+        // live channels: the same convex tiers per interval as the programme (model::coverage);
+        // channels with targets are priced by targets::penalty below instead
+        let targeted = problem
+            .targets
+            .as_ref()
+            .is_some_and(|t| t.of_channel(c).is_some());
+        let over = if targeted { 0.0 } else { over };
         let weighted_short = match ch.mode {
+            ChannelMode::Live if targeted => 0.0,
             ChannelMode::Live => (0..problem.horizon.n_intervals())
                 .map(|t| model::coverage::tiered_shortfall(ch.requirement[t], shortfall[c][t]))
                 .sum(),
@@ -229,6 +268,10 @@ fn evaluate(
             shortfall_hours: short * hours,
             intervals_short: shortfall[c].iter().filter(|s| **s > 1e-6).count(),
         });
+    }
+    // the targets of live channels over their periods (model::targets)
+    if let Some(targets) = &problem.targets {
+        penalty += targets::penalty(targets, &problem.horizon, &|c, t| sched(c, t));
     }
     // start-time changes between consecutive working days (model::shift_change)
     let mut worked: Vec<Vec<usize>> = vec![Vec::new(); problem.agents.len()];

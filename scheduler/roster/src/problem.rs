@@ -532,6 +532,9 @@ pub struct RosterProblem {
     pub agents: Vec<AgentPlan>,
     /// Objective weights.
     pub weights: Weights,
+    /// The live channels' targets and service curves, for the targets objective
+    /// ([`crate::targets`], [`RosterProblem::with_targets`]); `None`: coverage only.
+    pub targets: Option<crate::targets::ServiceTargets>,
 }
 
 impl RosterProblem {
@@ -655,7 +658,57 @@ impl RosterProblem {
             templates,
             agents,
             weights,
+            targets: None,
         })
+    }
+
+    /// The problem with the live channels' targets attached (built by
+    /// [`crate::adapter::service_targets`] or by hand), for [`crate::Objective::Targets`].
+    ///
+    /// Rejects targets naming a channel that is not live, an interval outside the horizon, a
+    /// non-positive patience or a negative penalty.
+    pub fn with_targets(
+        mut self,
+        targets: crate::targets::ServiceTargets,
+    ) -> Result<Self, RosterError> {
+        let n_t = self.horizon.n_intervals();
+        if !(targets.penalty_per_contact.is_finite() && targets.penalty_per_contact >= 0.0) {
+            return Err(RosterError::Input(
+                "the penalty per contact of a missed target must be >= 0".into(),
+            ));
+        }
+        for ct in &targets.channels {
+            let Some(ch) = self.channels.get(ct.channel) else {
+                return Err(RosterError::Input(format!(
+                    "targets for channel index {}, which the problem does not have",
+                    ct.channel
+                )));
+            };
+            if ch.mode != ChannelMode::Live {
+                return Err(RosterError::Input(format!(
+                    "{}: deferred channels are planned as a backlog, not against queue targets",
+                    ch.name
+                )));
+            }
+            let patience_ok = ct.patience_s.is_finite() && ct.patience_s > 0.0;
+            let weight_ok = ct.weight.is_finite() && ct.weight >= 0.0;
+            if !(patience_ok && weight_ok) {
+                return Err(RosterError::Input(format!(
+                    "{}: targets need a positive patience and a non-negative weight",
+                    ch.name
+                )));
+            }
+            if ct.intervals.windows(2).any(|w| w[0].t >= w[1].t)
+                || ct.intervals.last().is_some_and(|ic| ic.t >= n_t)
+            {
+                return Err(RosterError::Input(format!(
+                    "{}: target intervals must be ascending and inside the horizon",
+                    ch.name
+                )));
+            }
+        }
+        self.targets = Some(targets);
+        Ok(self)
     }
 
     /// Index of channel `name`.

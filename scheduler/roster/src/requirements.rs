@@ -7,7 +7,8 @@
 //!
 //! Only `interval_start`, `channel` and `required_agents` are needed; `offered` and `aht_seconds`
 //! are used for deferred channels (workload = offered x AHT / interval length, in agent-intervals)
-//! when present. A `scheduled_heads` column, when present, is preferred over `required_agents`
+//! and, kept as they are, for the live channels' service curves of the targets objective
+//! ([`crate::targets`]) when present. A `scheduled_heads` column, when present, is preferred over `required_agents`
 //! (it includes shrinkage that is not modelled as explicit activities). Other columns are ignored.
 //! Errors name the file, the line and the column.
 //!
@@ -45,6 +46,12 @@ pub struct RequirementSeries {
     pub required: BTreeMap<ChannelName, Vec<f64>>,
     /// Workload (agent-intervals) per channel and interval, where the file gives offered and AHT.
     pub workload: BTreeMap<ChannelName, Vec<f64>>,
+    /// Offered contacts per channel and interval, where the file gives offered and AHT (the
+    /// targets objective's service curves, [`crate::targets`]).
+    pub offered: BTreeMap<ChannelName, Vec<f64>>,
+    /// Average handle time per channel and interval, seconds, where the file gives offered and
+    /// AHT (0 where the file has no row).
+    pub aht_s: BTreeMap<ChannelName, Vec<f64>>,
     /// Rows outside the horizon (ignored).
     pub rows_outside: usize,
 }
@@ -130,6 +137,14 @@ pub fn read_requirements_from<R: std::io::Read>(
         out.required
             .entry(channel.clone())
             .or_insert_with(|| vec![0.0; n_t])[t] = row.required_agents;
+        if let Some((offered, aht)) = row.offered_aht {
+            out.offered
+                .entry(channel.clone())
+                .or_insert_with(|| vec![0.0; n_t])[t] = offered;
+            out.aht_s
+                .entry(channel.clone())
+                .or_insert_with(|| vec![0.0; n_t])[t] = aht;
+        }
         if let Some(w) = row.workload {
             out.workload
                 .entry(channel)
@@ -150,6 +165,7 @@ struct ParsedRow {
     channel: ChannelName,
     required_agents: f64,
     workload: Option<f64>,
+    offered_aht: Option<(f64, f64)>,
 }
 
 /// Where the columns the reader uses are in the header.
@@ -245,19 +261,17 @@ impl Columns {
             Ok(v)
         };
         let required_agents = number(self.required, &self.required_name)?;
-        let workload = match (self.offered, self.aht) {
-            (Some(o), Some(a)) => {
-                let offered = number(o, "offered")?;
-                let aht = number(a, "aht_seconds")?;
-                Some(offered * aht / interval_s)
-            }
+        let offered_aht = match (self.offered, self.aht) {
+            (Some(o), Some(a)) => Some((number(o, "offered")?, number(a, "aht_seconds")?)),
             _ => None,
         };
+        let workload = offered_aht.map(|(offered, aht)| offered * aht / interval_s);
         Ok(ParsedRow {
             interval_start: at,
             channel,
             required_agents,
             workload,
+            offered_aht,
         })
     }
 }

@@ -31,6 +31,12 @@ pub struct SolveOptions {
     /// (on the sample week 1.15 % instead of 1.23 % from the LP bound; at a 514 s voice AHT
     /// 3.2 % instead of 4.1 %), at about 1.5 times its solve time.
     pub integral_allocation: bool,
+    /// What the programme minimises besides paid cost: shortfall against the requirement
+    /// (default) or the channels' targets ([`crate::targets`]; the problem must carry them,
+    /// [`RosterProblem::with_targets`]).
+    pub objective: crate::targets::Objective,
+    /// The period every target is summed over with the targets objective (default `day`).
+    pub target_period: crate::targets::TargetPeriod,
 }
 
 impl Default for SolveOptions {
@@ -41,6 +47,8 @@ impl Default for SolveOptions {
             decompose_above: 1000,
             widen_support: false,
             integral_allocation: true,
+            objective: crate::targets::Objective::Coverage,
+            target_period: crate::targets::TargetPeriod::Day,
         }
     }
 }

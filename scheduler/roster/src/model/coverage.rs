@@ -141,7 +141,8 @@ pub fn add(m: &mut RosterModel<'_>) {
     let base = problem.weights.shortfall_per_agent_hour;
     let over_w = problem.weights.over_per_agent_hour;
     for (c, ch) in problem.channels.iter().enumerate() {
-        if ch.mode != ChannelMode::Live {
+        // channels with targets are planned by model::targets instead
+        if ch.mode != ChannelMode::Live || m.has_targets(c) {
             continue;
         }
         for t in 0..n_t {

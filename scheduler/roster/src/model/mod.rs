@@ -19,7 +19,8 @@
 //! (weekly hours, days worked, consecutive days, weekend day off), [`rest`] (minimum rest between
 //! shifts), [`coverage`] (allocation of skill groups to live channels), [`backlog`] (deferred
 //! channels as a backlog flow), [`shift_change`] (start-time changes between consecutive days),
-//! [`objective`] (paid cost and penalties).
+//! [`targets`] (live channels' targets over a period, for the targets objective), [`objective`]
+//! (paid cost and penalties).
 
 pub mod assignment;
 pub mod backlog;
@@ -28,6 +29,7 @@ pub mod coverage;
 pub mod objective;
 pub mod rest;
 pub mod shift_change;
+pub mod targets;
 
 use good_lp::{Constraint, Expression, ProblemVariables, Variable, VariableDefinition};
 
@@ -112,6 +114,7 @@ impl<'a> RosterModel<'a> {
         rest::add(&mut m);
         coverage::add(&mut m);
         backlog::add(&mut m);
+        targets::add(&mut m);
         shift_change::add(&mut m);
         objective::add_cost(&mut m);
         m
@@ -220,6 +223,14 @@ impl<'a> RosterModel<'a> {
             std::mem::take(&mut self.objective),
             std::mem::take(&mut self.constraints),
         )
+    }
+
+    /// Is live channel `c` planned against its targets ([`targets`]) rather than coverage rows?
+    pub fn has_targets(&self, c: usize) -> bool {
+        self.problem
+            .targets
+            .as_ref()
+            .is_some_and(|t| t.of_channel(c).is_some())
     }
 
     /// Hours per interval.
