@@ -147,7 +147,7 @@ pub fn schedule_watched(
     }
     // with targets: every period that misses one, in contacts (targets::describe)
     if let Some(t) = &problem.targets {
-        let names = |c: usize| problem.channels[c].name.to_string();
+        let names = |c: usize| problem.channels[c].name.clone();
         let agents = |c: usize, t: usize| sched(c, t);
         for f in targets::predict(t, &problem.horizon, &names, &agents) {
             if f.excess_contacts() >= 0.5 {

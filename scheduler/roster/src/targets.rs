@@ -39,6 +39,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use rota_data::channel::ChannelName;
 use rota_staffing::{Envelope, ServiceCurve};
 use serde::Serialize;
 
@@ -198,7 +199,7 @@ impl ServiceTargets {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PeriodFigures {
     /// Channel name.
-    pub channel: String,
+    pub channel: ChannelName,
     /// `interval`, `day` or `week`.
     pub period: TargetPeriod,
     /// The period for a manager (`Mon 16 Nov`).
@@ -237,7 +238,7 @@ impl PeriodFigures {
     /// The figures from the period's sums (`[offered, abandoned, wait seconds, answered in
     /// time]`) and violations (`[abandoned, waiting, answered late]`, contacts); no targets set.
     fn from_sums(
-        channel: String,
+        channel: ChannelName,
         period: TargetPeriod,
         label: String,
         sums: [f64; 4],
@@ -358,7 +359,7 @@ fn period_sums<const N: usize>(
 pub fn predict(
     targets: &ServiceTargets,
     horizon: &Horizon,
-    names: &dyn Fn(usize) -> String,
+    names: &dyn Fn(usize) -> ChannelName,
     agents: &dyn Fn(usize, usize) -> f64,
 ) -> Vec<PeriodFigures> {
     let mut out = Vec::new();
@@ -399,7 +400,7 @@ pub fn predict_roster(problem: &RosterProblem, roster: &Roster) -> Vec<PeriodFig
         return Vec::new();
     };
     let n_c = problem.channels.len();
-    let names = |c: usize| problem.channels[c].name.to_string();
+    let names = |c: usize| problem.channels[c].name.clone();
     let agents = |c: usize, t: usize| {
         roster
             .coverage
