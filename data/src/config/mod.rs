@@ -78,7 +78,7 @@ pub use history_mapping::{HistoryColumns, HistoryMapping};
 pub use shifts::{BreakRule, ShiftTemplate};
 pub use shrinkage::Shrinkage;
 pub use special_days::{SpecialDay, SpecialDayKind};
-pub use targets::{ResponseTarget, ServiceLevel, ServiceTargets};
+pub use targets::{Direction, Kpi, ResponseTarget, ServiceLevel, ServiceTargets, Target};
 
 /// The bundled sample centre (`data/samples/centre.toml`), "Northmoor Homes".
 pub const SAMPLE_CENTRE_TOML: &str = include_str!("../../samples/centre.toml");

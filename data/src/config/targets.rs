@@ -57,6 +57,87 @@ impl ResponseTarget {
     }
 }
 
+/// A KPI a channel can have a target on. The one list every judge of targets uses: the
+/// simulation's verdict, the scenarios' misses and the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kpi {
+    /// Abandon rate.
+    AbandonRate,
+    /// Average speed of answer.
+    AsaSeconds,
+    /// Service level.
+    ServiceLevel,
+    /// Share answered within the longest acceptable wait.
+    WaitWithinMaxShare,
+    /// Occupancy.
+    Occupancy,
+    /// Deferred response within target.
+    ResponseWithinTarget,
+}
+
+impl Kpi {
+    /// Column / file name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kpi::AbandonRate => "abandon_rate",
+            Kpi::AsaSeconds => "asa_seconds",
+            Kpi::ServiceLevel => "service_level",
+            Kpi::WaitWithinMaxShare => "wait_within_max_share",
+            Kpi::Occupancy => "occupancy",
+            Kpi::ResponseWithinTarget => "response_within_target",
+        }
+    }
+
+    /// The KPI in words, for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kpi::AbandonRate => "abandon rate",
+            Kpi::AsaSeconds => "ASA",
+            Kpi::ServiceLevel => "service level",
+            Kpi::WaitWithinMaxShare => "answered within max wait",
+            Kpi::Occupancy => "occupancy",
+            Kpi::ResponseWithinTarget => "answered within response target",
+        }
+    }
+
+    /// True for KPIs in seconds (the rest are shares, shown as percentages).
+    pub fn is_seconds(self) -> bool {
+        self == Kpi::AsaSeconds
+    }
+}
+
+/// Whether a target is a ceiling or a floor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// The KPI must not exceed the target.
+    AtMost,
+    /// The KPI must reach the target.
+    AtLeast,
+}
+
+impl Direction {
+    /// True when `value` is on the right side of `target` (with a 1e-12 tolerance).
+    pub fn met(self, value: f64, target: f64) -> bool {
+        match self {
+            Direction::AtMost => value <= target + 1e-12,
+            Direction::AtLeast => value >= target - 1e-12,
+        }
+    }
+}
+
+/// One target of a channel: the KPI, whether it is a ceiling or a floor, and the value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Target {
+    /// The KPI.
+    pub kpi: Kpi,
+    /// Ceiling or floor.
+    pub direction: Direction,
+    /// The target value (a share, or seconds for ASA).
+    pub value: f64,
+}
+
 /// Service targets of one channel. Live channels (inbound, walk-in, chat) use the abandon, ASA,
 /// wait and service-level targets; deferred channels use [`ResponseTarget`]. Both have a maximum
 /// occupancy.
@@ -72,6 +153,40 @@ pub struct ServiceTargets {
 }
 
 impl ServiceTargets {
+    /// Every target set, in the order they are reported: for a live channel abandon rate, ASA,
+    /// service level, answered within the longest wait and occupancy; for a deferred channel the
+    /// response target.
+    pub fn list(&self, live: bool) -> Vec<Target> {
+        let t = |kpi, direction, value| Target {
+            kpi,
+            direction,
+            value,
+        };
+        let mut out = Vec::new();
+        if live {
+            if let Some(v) = self.max_abandon_rate {
+                out.push(t(Kpi::AbandonRate, Direction::AtMost, v));
+            }
+            if let Some(v) = self.max_asa_seconds {
+                out.push(t(Kpi::AsaSeconds, Direction::AtMost, v));
+            }
+            if let Some(sl) = &self.service_level {
+                out.push(t(Kpi::ServiceLevel, Direction::AtLeast, sl.share()));
+            }
+            if self.max_wait_seconds.is_some() {
+                out.push(t(
+                    Kpi::WaitWithinMaxShare,
+                    Direction::AtLeast,
+                    self.max_wait_share,
+                ));
+            }
+            out.push(t(Kpi::Occupancy, Direction::AtMost, self.max_occupancy));
+        } else if let Some(r) = &self.response {
+            out.push(t(Kpi::ResponseWithinTarget, Direction::AtLeast, r.share()));
+        }
+        out
+    }
+
     /// Highest acceptable abandon rate (abandoned / offered), e.g. 0.10.
     pub fn max_abandon_rate(&self) -> Option<f64> {
         self.max_abandon_rate

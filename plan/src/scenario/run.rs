@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use rota_data::channel::ChannelName;
-use rota_data::config::{CentreConfig, DemandQuantile};
+use rota_data::config::{CentreConfig, DemandQuantile, Direction, Kpi};
 use rota_data::demand::{DemandRecord, DemandSeries};
 use serde::Serialize;
 
@@ -620,70 +620,71 @@ fn misses(config: &CentreConfig, channels: &[ChannelOutcome]) -> Vec<TargetMiss>
         let (Some(ch), Some(k)) = (config.channel(o.channel.as_str()), o.kpis) else {
             continue;
         };
-        let t = ch.targets();
         if o.offered <= 0.0 {
             continue;
         }
-        if let Some(max) = t.max_abandon_rate() {
-            if k.abandon_rate > max + 1e-9 {
-                out.push(TargetMiss {
-                    channel: o.channel.clone(),
-                    target: "abandon rate".into(),
-                    target_value: max,
-                    achieved: k.abandon_rate,
-                    text: format!(
+        // The configuration's one list of targets; a scenario estimates abandon rate, ASA and
+        // service level (or response within target), not occupancy or the longest wait.
+        for target in ch.targets().list(ch.kind().is_live()) {
+            let achieved = match target.kpi {
+                Kpi::AbandonRate => Some(k.abandon_rate),
+                Kpi::AsaSeconds => k.asa_seconds,
+                Kpi::ServiceLevel | Kpi::ResponseWithinTarget => k.service_level,
+                Kpi::WaitWithinMaxShare | Kpi::Occupancy => None,
+            };
+            let Some(v) = achieved else {
+                continue;
+            };
+            let (max, over) = match target.direction {
+                Direction::AtMost => (target.value, v - target.value),
+                Direction::AtLeast => (target.value, target.value - v),
+            };
+            if over <= 1e-9 {
+                continue;
+            }
+            let (name, text) = match target.kpi {
+                Kpi::AbandonRate => (
+                    "abandon rate",
+                    format!(
                         "{}: abandon rate {:.1}% against at most {:.1}% ({:.1} points over)",
                         o.channel,
-                        100.0 * k.abandon_rate,
+                        100.0 * v,
                         100.0 * max,
-                        100.0 * (k.abandon_rate - max)
+                        100.0 * over
                     ),
-                });
-            }
-        }
-        if let (Some(max), Some(asa)) = (t.max_asa_seconds(), k.asa_seconds) {
-            if !ch.kind().is_deferred() && asa > max + 1e-9 {
-                out.push(TargetMiss {
-                    channel: o.channel.clone(),
-                    target: "ASA".into(),
-                    target_value: max,
-                    achieved: asa,
-                    text: format!(
-                        "{}: ASA {:.0} s against at most {:.0} s ({:.0} s over)",
-                        o.channel,
-                        asa,
-                        max,
-                        asa - max
+                ),
+                Kpi::AsaSeconds => (
+                    "ASA",
+                    format!(
+                        "{}: ASA {v:.0} s against at most {max:.0} s ({over:.0} s over)",
+                        o.channel
                     ),
-                });
-            }
-        }
-        let sl_target = if ch.kind().is_deferred() {
-            t.response().map(|r| r.share())
-        } else {
-            t.service_level().map(|s| s.share())
-        };
-        if let (Some(min), Some(sl)) = (sl_target, k.service_level) {
-            if sl + 1e-9 < min {
-                let what = if ch.kind().is_deferred() {
-                    "handled within the response target"
-                } else {
-                    "service level"
-                };
-                out.push(TargetMiss {
-                    channel: o.channel.clone(),
-                    target: "service level".into(),
-                    target_value: min,
-                    achieved: sl,
-                    text: format!(
-                        "{}: {what} {:.1}% against at least {:.1}% ({:.1} points under)",
-                        o.channel,
-                        100.0 * sl,
-                        100.0 * min,
-                        100.0 * (min - sl)
-                    ),
-                });
-            }
+                ),
+                _ => {
+                    let what = if target.kpi == Kpi::ResponseWithinTarget {
+                        "handled within the response target"
+                    } else {
+                        "service level"
+                    };
+                    (
+                        "service level",
+                        format!(
+                            "{}: {what} {:.1}% against at least {:.1}% ({:.1} points under)",
+                            o.channel,
+                            100.0 * v,
+                            100.0 * max,
+                            100.0 * over
+                        ),
+                    )
+                }
+            };
+            out.push(TargetMiss {
+                channel: o.channel.clone(),
+                target: name.into(),
+                target_value: max,
+                achieved: v,
+                text,
+            });
         }
     }
     out

@@ -90,84 +90,19 @@ pub struct PeriodKpis {
     pub kpis: KpiSet,
 }
 
-/// A KPI with a target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kpi {
-    /// Abandon rate.
-    AbandonRate,
-    /// Average speed of answer.
-    AsaSeconds,
-    /// Service level.
-    ServiceLevel,
-    /// Share answered within the longest acceptable wait.
-    WaitWithinMaxShare,
-    /// Occupancy.
-    Occupancy,
-    /// Deferred response within target.
-    ResponseWithinTarget,
-}
+/// The KPIs targets are set on, and whether each is a ceiling or a floor: the configuration's one
+/// list, shared with the scenarios and the report.
+pub use rota_data::config::{Direction, Kpi};
 
-impl Kpi {
-    /// Column / file name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kpi::AbandonRate => "abandon_rate",
-            Kpi::AsaSeconds => "asa_seconds",
-            Kpi::ServiceLevel => "service_level",
-            Kpi::WaitWithinMaxShare => "wait_within_max_share",
-            Kpi::Occupancy => "occupancy",
-            Kpi::ResponseWithinTarget => "response_within_target",
-        }
-    }
-
-    /// The KPI in words, for the table.
-    fn label(self) -> &'static str {
-        match self {
-            Kpi::AbandonRate => "abandon rate",
-            Kpi::AsaSeconds => "ASA",
-            Kpi::ServiceLevel => "service level",
-            Kpi::WaitWithinMaxShare => "answered within max wait",
-            Kpi::Occupancy => "occupancy",
-            Kpi::ResponseWithinTarget => "answered within response target",
-        }
-    }
-
-    /// The KPI's figure in a KPI set.
-    fn get(self, k: &KpiSet) -> Option<Estimate> {
-        match self {
-            Kpi::AbandonRate => k.abandon_rate,
-            Kpi::AsaSeconds => k.asa_seconds,
-            Kpi::ServiceLevel => k.service_level,
-            Kpi::WaitWithinMaxShare => k.wait_within_max_share,
-            Kpi::Occupancy => k.occupancy,
-            Kpi::ResponseWithinTarget => k.response_within_target,
-        }
-    }
-
-    /// True for KPIs in seconds (the rest are shares, shown as percentages).
-    fn is_seconds(self) -> bool {
-        self == Kpi::AsaSeconds
-    }
-}
-
-/// Whether a target is a ceiling or a floor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// The KPI must not exceed the target.
-    AtMost,
-    /// The KPI must reach the target.
-    AtLeast,
-}
-
-impl Direction {
-    /// True when `value` is on the right side of `target` (with a 1e-12 tolerance).
-    fn met(self, value: f64, target: f64) -> bool {
-        match self {
-            Direction::AtMost => value <= target + 1e-12,
-            Direction::AtLeast => value >= target - 1e-12,
-        }
+/// The figure of `kpi` in a KPI set.
+pub(crate) fn kpi_value(kpi: Kpi, k: &KpiSet) -> Option<Estimate> {
+    match kpi {
+        Kpi::AbandonRate => k.abandon_rate,
+        Kpi::AsaSeconds => k.asa_seconds,
+        Kpi::ServiceLevel => k.service_level,
+        Kpi::WaitWithinMaxShare => k.wait_within_max_share,
+        Kpi::Occupancy => k.occupancy,
+        Kpi::ResponseWithinTarget => k.response_within_target,
     }
 }
 

@@ -6,8 +6,8 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
 use rota_data::config::Channel;
 
 use super::{
-    ChannelInfo, ChannelVerdict, Direction, Estimate, IntervalRange, Kpi, KpiSet, Period,
-    PeriodKpis, SimulatedKpis, SimulationReport, TargetCheck, Verdict,
+    kpi_value, ChannelInfo, ChannelVerdict, Direction, Estimate, IntervalRange, Kpi, KpiSet,
+    Period, PeriodKpis, SimulatedKpis, SimulationReport, TargetCheck, Verdict,
 };
 use crate::engine::{Cell, Model, RepResult};
 use crate::input::SimulationInput;
@@ -155,34 +155,6 @@ impl Acc {
             unanswered_at_end: self.unanswered.estimate(t),
         }
     }
-}
-
-/// Targets of a channel as (KPI, direction, target).
-fn targets_of(ch: &Channel) -> Vec<(Kpi, Direction, f64)> {
-    let t = ch.targets();
-    let mut out = Vec::new();
-    if ch.kind().is_live() {
-        if let Some(v) = t.max_abandon_rate() {
-            out.push((Kpi::AbandonRate, Direction::AtMost, v));
-        }
-        if let Some(v) = t.max_asa_seconds() {
-            out.push((Kpi::AsaSeconds, Direction::AtMost, v));
-        }
-        if let Some(sl) = t.service_level() {
-            out.push((Kpi::ServiceLevel, Direction::AtLeast, sl.share()));
-        }
-        if t.max_wait_seconds().is_some() {
-            out.push((
-                Kpi::WaitWithinMaxShare,
-                Direction::AtLeast,
-                t.max_wait_share(),
-            ));
-        }
-        out.push((Kpi::Occupancy, Direction::AtMost, t.max_occupancy()));
-    } else if let Some(r) = t.response() {
-        out.push((Kpi::ResponseWithinTarget, Direction::AtLeast, r.share()));
-    }
-    out
 }
 
 /// "Mon 16 Nov 08:15-11:00"; a range running to midnight ends at "24:00".
@@ -410,11 +382,14 @@ struct Judge<'a> {
 }
 
 impl Judge<'_> {
-    /// Channel c's verdict: one check per target, in [`targets_of`] order.
+    /// Channel c's verdict: one check per target, in the configuration's order
+    /// ([`rota_data::config::ServiceTargets::list`]).
     fn channel(&self, c: usize, ch: &Channel) -> ChannelVerdict {
-        let checks = targets_of(ch)
+        let checks = ch
+            .targets()
+            .list(ch.kind().is_live())
             .into_iter()
-            .map(|(kpi, direction, target)| self.check(c, kpi, direction, target))
+            .map(|t| self.check(c, t.kpi, t.direction, t.value))
             .collect();
         ChannelVerdict {
             channel: ch.name().clone(),
@@ -426,7 +401,7 @@ impl Judge<'_> {
     /// One KPI of channel c against its target: the week's mean (and whether its confidence
     /// interval settles it), the days that miss, and the intervals that miss as ranges.
     fn check(&self, c: usize, kpi: Kpi, direction: Direction, target: f64) -> TargetCheck {
-        let achieved = kpi.get(&self.rows.week[c].kpis);
+        let achieved = kpi_value(kpi, &self.rows.week[c].kpis);
         let (met, by, conclusive) = match achieved {
             Some(e) => week_judgement(e, direction, target),
             None => (true, 0.0, false),
@@ -436,7 +411,7 @@ impl Judge<'_> {
             .iter()
             .enumerate()
             .filter(|(d, _)| {
-                kpi.get(&self.rows.days[*d * self.n_ch + c].kpis)
+                kpi_value(kpi, &self.rows.days[*d * self.n_ch + c].kpis)
                     .is_some_and(|e| e.n >= self.min_n && !direction.met(e.mean, target))
             })
             .map(|(_, (date, _, _))| *date)
@@ -472,7 +447,7 @@ impl Judge<'_> {
         let mut intervals_missed = 0;
         let mut intervals_judged = 0;
         for i in 0..self.n_iv {
-            let Some(e) = kpi.get(&self.rows.intervals[i * self.n_ch + c].kpis) else {
+            let Some(e) = kpi_value(kpi, &self.rows.intervals[i * self.n_ch + c].kpis) else {
                 continue;
             };
             if e.n < self.min_n {
