@@ -195,7 +195,7 @@ fn print_roster(
                 Objective::Coverage => "cost + shortfall and over-coverage penalties".to_string(),
                 Objective::Targets => format!(
                     "cost + {} per contact over the targets, summed per {}, times the channel's priority factor",
-                    rota_roster::ServiceTargets::DEFAULT_PENALTY_PER_CONTACT,
+                    rota_roster::ProgrammeTargets::DEFAULT_PENALTY_PER_CONTACT,
                     args.target_period
                 ),
             }

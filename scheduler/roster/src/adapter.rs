@@ -27,7 +27,7 @@ use super::problem::{
     RosterProblem, TemplatePlan, Unavailable, Weights,
 };
 use super::requirements::RequirementSeries;
-use super::targets::{interval_curve, ChannelTargets, ServiceTargets, TargetPeriod};
+use super::targets::{interval_curve, ChannelTargetRows, ProgrammeTargets, TargetPeriod};
 
 fn clock(minutes: u32) -> NaiveTime {
     NaiveTime::from_num_seconds_from_midnight_opt((minutes % 1440) * 60, 0)
@@ -103,7 +103,7 @@ pub fn service_targets(
     req: &RequirementSeries,
     period: TargetPeriod,
     notes: &mut Vec<String>,
-) -> Result<ServiceTargets, RosterError> {
+) -> Result<ProgrammeTargets, RosterError> {
     let horizon = &problem.horizon;
     let interval_s = f64::from(horizon.interval_minutes()) * 60.0;
     let mut channels = Vec::new();
@@ -162,7 +162,7 @@ pub fn service_targets(
             let curve = rota_staffing::ServiceCurve::build(&spec).map_err(staffing)?;
             intervals.push(interval_curve(t, curve, max_asa_s, service_level.is_some()));
         }
-        channels.push(ChannelTargets {
+        channels.push(ChannelTargetRows {
             channel: c,
             period,
             max_abandon,
@@ -174,9 +174,9 @@ pub fn service_targets(
             intervals,
         });
     }
-    Ok(ServiceTargets {
+    Ok(ProgrammeTargets {
         channels,
-        penalty_per_contact: ServiceTargets::DEFAULT_PENALTY_PER_CONTACT,
+        penalty_per_contact: ProgrammeTargets::DEFAULT_PENALTY_PER_CONTACT,
     })
 }
 

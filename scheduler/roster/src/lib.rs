@@ -48,7 +48,7 @@ pub use problem::{
     RosterProblem, TemplatePlan, Unavailable, Weights,
 };
 pub use solve::{SolveOptions, SolveStage, SolveStats, SolverProgress, Watch};
-pub use targets::{Objective, PeriodFigures, ServiceTargets, TargetPeriod};
+pub use targets::{Objective, PeriodFigures, ProgrammeTargets, TargetPeriod};
 
 use output::ChannelHours;
 

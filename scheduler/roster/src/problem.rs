@@ -534,7 +534,7 @@ pub struct RosterProblem {
     pub weights: Weights,
     /// The live channels' targets and service curves, for the targets objective
     /// ([`crate::targets`], [`RosterProblem::with_targets`]); `None`: coverage only.
-    pub targets: Option<crate::targets::ServiceTargets>,
+    pub targets: Option<crate::targets::ProgrammeTargets>,
 }
 
 impl RosterProblem {
@@ -669,7 +669,7 @@ impl RosterProblem {
     /// non-positive patience or a negative penalty.
     pub fn with_targets(
         mut self,
-        targets: crate::targets::ServiceTargets,
+        targets: crate::targets::ProgrammeTargets,
     ) -> Result<Self, RosterError> {
         let n_t = self.horizon.n_intervals();
         if !(targets.penalty_per_contact.is_finite() && targets.penalty_per_contact >= 0.0) {

@@ -18,7 +18,7 @@
 //!
 //! (the second is "wait of answered <= ASA x (offered - abandoned)" rearranged). The violations
 //! `e >= 0` are what cannot be met with the people there are; each is penalised **per contact**
-//! at [`ServiceTargets::penalty_per_contact`] times the channel's priority factor:
+//! at [`ProgrammeTargets::penalty_per_contact`] times the channel's priority factor:
 //! * `e_ab`: abandoned contacts over the allowed number;
 //! * `e_sl`: contacts answered late (or not at all) beyond the allowed share;
 //! * `e_asa`: contact-seconds of wait over the allowed total, converted to contacts by dividing
@@ -153,7 +153,7 @@ pub struct IntervalCurve {
 
 /// The targets of one live channel and its curves.
 #[derive(Debug, Clone)]
-pub struct ChannelTargets {
+pub struct ChannelTargetRows {
     /// Index of the channel in [`crate::RosterProblem::channels`].
     pub channel: usize,
     /// The period each target is summed over.
@@ -162,7 +162,7 @@ pub struct ChannelTargets {
     pub max_abandon: Option<f64>,
     /// Largest average wait of answered contacts, seconds.
     pub max_asa_s: Option<f64>,
-    /// Smallest share of offered contacts answered within [`ChannelTargets::threshold_s`].
+    /// Smallest share of offered contacts answered within [`ChannelTargetRows::threshold_s`].
     pub service_level: Option<f64>,
     /// Service-level threshold, seconds.
     pub threshold_s: f64,
@@ -176,21 +176,21 @@ pub struct ChannelTargets {
 
 /// The targets of every live channel that has them, and the price of a contact lost.
 #[derive(Debug, Clone)]
-pub struct ServiceTargets {
+pub struct ProgrammeTargets {
     /// Channels with targets (live channels with demand and a finite patience).
-    pub channels: Vec<ChannelTargets>,
+    pub channels: Vec<ChannelTargetRows>,
     /// Penalty per contact of violation before the channel's priority factor, in cost units.
     pub penalty_per_contact: f64,
 }
 
-impl ServiceTargets {
+impl ProgrammeTargets {
     /// Default penalty per contact of violation: 50 (about three agent-hours at 15/h), far above
     /// what an agent-hour costs and buys (an understaffed voice hour saves about 3 calls), so the
     /// programme uses every hour the contracts allow where it saves contacts.
     pub const DEFAULT_PENALTY_PER_CONTACT: f64 = 50.0;
 
     /// The targets of channel `c`, if it has any.
-    pub fn of_channel(&self, c: usize) -> Option<&ChannelTargets> {
+    pub fn of_channel(&self, c: usize) -> Option<&ChannelTargetRows> {
         self.channels.iter().find(|ct| ct.channel == c)
     }
 }
@@ -277,7 +277,7 @@ impl PeriodFigures {
 /// `a offered`; wait over `ASA (offered - abandoned)`, divided by the patience; answered in time
 /// short of `SL offered`. Used by the objective of a written roster and by the predictions.
 pub fn violations(
-    ct: &ChannelTargets,
+    ct: &ChannelTargetRows,
     offered: f64,
     abandoned: f64,
     asa_lhs: f64,
@@ -300,7 +300,7 @@ pub fn violations(
 /// the LP bound bounds it), times the penalty per contact and the channel's factor, less the
 /// tie-break reward for abandoned contacts saved ([`crate::model::targets::TIE_BREAK_SHARE`]).
 pub fn penalty(
-    targets: &ServiceTargets,
+    targets: &ProgrammeTargets,
     horizon: &Horizon,
     agents: &dyn Fn(usize, usize) -> f64,
 ) -> f64 {
@@ -333,7 +333,7 @@ pub fn penalty(
 
 /// Sums of `f` over the intervals of each period of `ct`: (first interval of the period, sums).
 fn period_sums<const N: usize>(
-    ct: &ChannelTargets,
+    ct: &ChannelTargetRows,
     horizon: &Horizon,
     mut f: impl FnMut(&IntervalCurve) -> [f64; N],
 ) -> Vec<(usize, [f64; N])> {
@@ -357,7 +357,7 @@ fn period_sums<const N: usize>(
 /// agents rostered on channel `c` in interval `t` (a roster's coverage): the true curves (not
 /// their envelopes), so the figures are what the queueing model expects of that roster.
 pub fn predict(
-    targets: &ServiceTargets,
+    targets: &ProgrammeTargets,
     horizon: &Horizon,
     names: &dyn Fn(usize) -> ChannelName,
     agents: &dyn Fn(usize, usize) -> f64,

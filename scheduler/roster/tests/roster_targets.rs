@@ -3,10 +3,11 @@
 
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use rota_data::channel::ChannelName;
-use rota_roster::targets::{interval_curve, predict_roster, ChannelTargets};
+use rota_roster::targets::{interval_curve, predict_roster, ChannelTargetRows};
 use rota_roster::{
     check_roster, schedule, AgentPlan, ChannelMode, ChannelPlan, ContractRules, Horizon, Objective,
-    RosterError, RosterProblem, ServiceTargets, SolveOptions, TargetPeriod, TemplatePlan, Weights,
+    ProgrammeTargets, RosterError, RosterProblem, SolveOptions, TargetPeriod, TemplatePlan,
+    Weights,
 };
 use rota_staffing::{CurveSpec, Patience, ServiceCurve};
 
@@ -103,7 +104,7 @@ fn targets(
     c: usize,
     offered: impl Fn(u32) -> f64,
     asa_and_sl: bool,
-) -> ChannelTargets {
+) -> ChannelTargetRows {
     let intervals = (0..h.n_intervals())
         .filter_map(|t| {
             let hour: u32 = h
@@ -117,7 +118,7 @@ fn targets(
             (o > 0.0).then(|| interval_curve(t, curve(o), asa_and_sl.then_some(60.0), asa_and_sl))
         })
         .collect();
-    ChannelTargets {
+    ChannelTargetRows {
         channel: c,
         period: TargetPeriod::Day,
         max_abandon: Some(0.10),
@@ -169,9 +170,9 @@ fn early_or_late() -> RosterProblem {
         },
         false,
     );
-    p.with_targets(ServiceTargets {
+    p.with_targets(ProgrammeTargets {
         channels: vec![t],
-        penalty_per_contact: ServiceTargets::DEFAULT_PENALTY_PER_CONTACT,
+        penalty_per_contact: ProgrammeTargets::DEFAULT_PENALTY_PER_CONTACT,
     })
     .unwrap()
 }
@@ -248,7 +249,7 @@ fn violations_are_the_true_shortfall_in_contacts_when_nobody_can_answer() {
         true,
     );
     let p = p
-        .with_targets(ServiceTargets {
+        .with_targets(ProgrammeTargets {
             channels: vec![t],
             penalty_per_contact: 50.0,
         })
@@ -307,7 +308,7 @@ fn targets_on_a_deferred_channel_are_rejected() {
     .unwrap();
     let t = targets(&h, 0, |hour| if hour == 8 { 1.0 } else { 0.0 }, false);
     let e = p
-        .with_targets(ServiceTargets {
+        .with_targets(ProgrammeTargets {
             channels: vec![t],
             penalty_per_contact: 50.0,
         })

@@ -23,7 +23,7 @@
 //! objective += P f_c (e_ab + e_asa / patience_c + e_sl) - eps P f_c sum_t sum_k gain_k y_k^A
 //! ```
 //!
-//! `P` is [`crate::ServiceTargets::penalty_per_contact`], `f_c` the channel's priority factor and
+//! `P` is [`crate::ProgrammeTargets::penalty_per_contact`], `f_c` the channel's priority factor and
 //! `eps` = [`TIE_BREAK_SHARE`]: a small reward per abandoned contact saved, so capacity the
 //! targets do not need still goes where it saves the most contacts (worth far less than an
 //! agent-hour, so it never buys paid hours). A period whose right-hand side is not positive is met
