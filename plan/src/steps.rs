@@ -142,8 +142,9 @@ impl Requirements {
         Ok(evaluate_staffing(&self.demands, self.interval_s, staffing)?)
     }
 
-    /// The heads to schedule and the workload per channel, laid on the roster's `horizon` (rows
-    /// outside it are counted, not planned).
+    /// The heads to schedule, offered contacts, AHT and workload per channel, laid on the roster's
+    /// `horizon` the way the requirements file is (rows outside it are counted, not planned), so
+    /// the targets objective works on requirements computed in memory too.
     pub fn on(&self, horizon: &Horizon) -> RequirementSeries {
         let n_t = horizon.n_intervals();
         let mut req = RequirementSeries::default();
@@ -152,12 +153,13 @@ impl Requirements {
                 req.rows_outside += 1;
                 continue;
             };
-            req.required
-                .entry(r.channel.clone())
-                .or_insert_with(|| vec![0.0; n_t])[t] = r.scheduled_heads;
-            req.workload
-                .entry(r.channel.clone())
-                .or_insert_with(|| vec![0.0; n_t])[t] = r.offered * r.aht_seconds / self.interval_s;
+            req.set(
+                &r.channel,
+                (t, n_t),
+                r.scheduled_heads,
+                Some((r.offered, r.aht_seconds)),
+                self.interval_s,
+            );
         }
         req
     }
@@ -327,4 +329,55 @@ pub fn simulate(
         return Err(PlanningError::Cancelled);
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Requirements laid on the roster's days in memory carry what the same requirements read
+    /// back from `rota staff`'s file carry: heads, offered, AHT and workload (up to the file's
+    /// rounding), so the targets objective sees the same inputs either way.
+    #[test]
+    fn requirements_in_memory_match_their_file() {
+        let config = CentreConfig::sample().expect("sample centre");
+        let csv =
+            "interval_start,channel,offered_mean,offered_p10,offered_p50,offered_p90,aht_seconds\n\
+                   2026-11-16T09:00:00+00:00,voice,20,15,20,25,600\n\
+                   2026-11-16T09:15:00+00:00,voice,30,25,30,35,540\n\
+                   2026-11-16T10:00:00+00:00,email,12,10,12,14,420\n";
+        let demand = DemandSeries::read_on_grid_from(csv.as_bytes(), "f.csv", &config.grid())
+            .expect("valid forecast");
+        let needs = requirements(&demand, &config, DemandQuantile::Mean).expect("requirements");
+        let from = NaiveDate::from_ymd_opt(2026, 11, 16).expect("date");
+        let days = horizon(&config, from, 1).expect("horizon");
+        let mut file = Vec::new();
+        rota_staffing::write_staffing_csv(&needs.rows, &mut file).expect("written");
+        let read = rota_roster::requirements::read_requirements_from(
+            file.as_slice(),
+            std::path::Path::new("requirements.csv"),
+            &days,
+        )
+        .expect("read back");
+        let memory = needs.on(&days);
+        assert_eq!(memory.rows_outside, read.rows_outside);
+        for (name, a, b) in [
+            ("required", &memory.required, &read.required),
+            ("offered", &memory.offered, &read.offered),
+            ("aht_s", &memory.aht_s, &read.aht_s),
+            ("workload", &memory.workload, &read.workload),
+        ] {
+            assert_eq!(
+                a.keys().collect::<Vec<_>>(),
+                b.keys().collect::<Vec<_>>(),
+                "{name}"
+            );
+            for (ch, xs) in a {
+                for (t, (x, y)) in xs.iter().zip(&b[ch]).enumerate() {
+                    assert!((x - y).abs() < 1e-3, "{name} {ch} interval {t}: {x} vs {y}");
+                }
+            }
+        }
+        assert!(memory.offered["voice"].contains(&30.0));
+    }
 }

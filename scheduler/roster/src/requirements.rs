@@ -26,19 +26,6 @@ use rota_data::channel::ChannelName;
 use super::error::RosterError;
 use super::problem::Horizon;
 
-/// One row of the requirements file that falls inside the horizon.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RequirementRow {
-    /// Interval start.
-    pub interval_start: DateTime<FixedOffset>,
-    /// Channel.
-    pub channel: ChannelName,
-    /// Required agents (or scheduled heads when the file has them).
-    pub required_agents: f64,
-    /// Workload in agent-intervals (`offered x aht / interval`), when offered and AHT are given.
-    pub workload: Option<f64>,
-}
-
 /// Requirements per channel as series over the horizon's intervals (missing intervals are 0).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequirementSeries {
@@ -54,6 +41,34 @@ pub struct RequirementSeries {
     pub aht_s: BTreeMap<ChannelName, Vec<f64>>,
     /// Rows outside the horizon (ignored).
     pub rows_outside: usize,
+}
+
+impl RequirementSeries {
+    /// Lays one channel's figures on interval `t` of a horizon of `n_t` intervals of `interval_s`
+    /// seconds: the heads to schedule and, where offered contacts and AHT are known, the workload
+    /// (`offered x AHT / interval`, agent-intervals) and the targets objective's inputs. The one
+    /// place a requirement meets the roster's days, for the file reader and for requirements the
+    /// planning layer computed in memory, so both carry the same figures.
+    pub fn set(
+        &mut self,
+        channel: &ChannelName,
+        (t, n_t): (usize, usize),
+        required: f64,
+        offered_aht: Option<(f64, f64)>,
+        interval_s: f64,
+    ) {
+        let put = |series: &mut BTreeMap<ChannelName, Vec<f64>>, v: f64| {
+            series
+                .entry(channel.clone())
+                .or_insert_with(|| vec![0.0; n_t])[t] = v;
+        };
+        put(&mut self.required, required);
+        if let Some((offered, aht)) = offered_aht {
+            put(&mut self.offered, offered);
+            put(&mut self.aht_s, aht);
+            put(&mut self.workload, offered * aht / interval_s);
+        }
+    }
 }
 
 fn err(path: &Path, line: u64, column: &str, message: impl Into<String>) -> RosterError {
@@ -103,7 +118,7 @@ pub fn read_requirements_from<R: std::io::Read>(
             let line = e.position().map_or(line, |p| p.line());
             err(path, line, "-", format!("malformed CSV record: {e}"))
         })?;
-        let row = cols.row(path, line, &rec, interval_s)?;
+        let row = cols.row(path, line, &rec)?;
         let (at, ts) = (
             row.interval_start,
             rec.get(cols.interval_start).unwrap_or(""),
@@ -134,22 +149,13 @@ pub fn read_requirements_from<R: std::io::Read>(
                 format!("{channel} at {ts} is already given on line {prev}"),
             ));
         }
-        out.required
-            .entry(channel.clone())
-            .or_insert_with(|| vec![0.0; n_t])[t] = row.required_agents;
-        if let Some((offered, aht)) = row.offered_aht {
-            out.offered
-                .entry(channel.clone())
-                .or_insert_with(|| vec![0.0; n_t])[t] = offered;
-            out.aht_s
-                .entry(channel.clone())
-                .or_insert_with(|| vec![0.0; n_t])[t] = aht;
-        }
-        if let Some(w) = row.workload {
-            out.workload
-                .entry(channel)
-                .or_insert_with(|| vec![0.0; n_t])[t] = w;
-        }
+        out.set(
+            &channel,
+            (t, n_t),
+            row.required_agents,
+            row.offered_aht,
+            interval_s,
+        );
     }
     // A file for another week would otherwise be "planned as zero" channel by channel: an empty
     // roster that looks like success.
@@ -164,7 +170,6 @@ struct ParsedRow {
     interval_start: DateTime<FixedOffset>,
     channel: ChannelName,
     required_agents: f64,
-    workload: Option<f64>,
     offered_aht: Option<(f64, f64)>,
 }
 
@@ -220,14 +225,13 @@ impl Columns {
     }
 
     /// The values of one record, checked: the interval start (RFC 3339 with offset), the channel
-    /// name, the requirement and, when the file has offered and AHT, the workload in
-    /// agent-intervals (`offered x aht / interval_s`). Numbers must be finite and non-negative.
+    /// name, the requirement and, when the file has them, offered contacts and AHT. Numbers must
+    /// be finite and non-negative.
     fn row(
         &self,
         path: &Path,
         line: u64,
         rec: &csv::StringRecord,
-        interval_s: f64,
     ) -> Result<ParsedRow, RosterError> {
         let field = |idx: usize, name: &str| {
             rec.get(idx)
@@ -265,12 +269,10 @@ impl Columns {
             (Some(o), Some(a)) => Some((number(o, "offered")?, number(a, "aht_seconds")?)),
             _ => None,
         };
-        let workload = offered_aht.map(|(offered, aht)| offered * aht / interval_s);
         Ok(ParsedRow {
             interval_start: at,
             channel,
             required_agents,
-            workload,
             offered_aht,
         })
     }
