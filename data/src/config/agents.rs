@@ -294,9 +294,9 @@ pub(super) fn check_every_agent_has_a_template(
     }
 }
 
-/// An agent's skills: at least one, each a configured channel, none twice (order kept: the
-/// first is the main skill).
-fn skills_from_raw(
+/// An agent's (or a hire option's) skills: at least one, each a configured channel, none twice
+/// (order kept: the first is the main skill).
+pub(super) fn skills_from_raw(
     ctx: &mut Ctx,
     key: &str,
     raw: &[String],

@@ -10,14 +10,15 @@ use serde::{Deserialize, Serialize};
 use super::agents::{agents_from_raw, check_every_agent_has_a_template, AgentRefs};
 use super::channels::channels_from_raw;
 use super::contracts::{contracts_from_raw, grades_from_raw};
+use super::hire::{hires_from_raw, HireRefs};
 use super::raw::{self, RawConfig};
 use super::shifts::shift_templates_from_raw;
 use super::special_days::special_days_from_raw;
 use super::validate::Ctx;
 use super::{
     read_text, read_toml, Agent, Centre, Channel, ConfigError, ConfigProblem, Contract, Grade,
-    HistoryMapping, ShiftTemplate, Shrinkage, SpecialDay, SpecialDayKind, CENTRE_CONFIGURATION,
-    SAMPLE_CENTRE_TOML,
+    Hire, HistoryMapping, ShiftTemplate, Shrinkage, SpecialDay, SpecialDayKind,
+    CENTRE_CONFIGURATION, SAMPLE_CENTRE_TOML,
 };
 use crate::channel::ChannelName;
 use crate::grid::IntervalGrid;
@@ -39,6 +40,7 @@ pub struct CentreConfig {
     pub(super) agents: Vec<Agent>,
     pub(super) special_days: Vec<SpecialDay>,
     pub(super) history: HistoryMapping,
+    pub(super) hires: Vec<Hire>,
 }
 
 impl CentreConfig {
@@ -312,6 +314,51 @@ impl CentreConfig {
     pub fn history(&self) -> &HistoryMapping {
         &self.history
     }
+    /// The `[[hire]]` options (people the centre could recruit), in file order.
+    pub fn hires(&self) -> &[Hire] {
+        &self.hires
+    }
+    /// The hire option called `name`.
+    pub fn hire(&self, name: &str) -> Option<&Hire> {
+        self.hires.iter().find(|h| h.name == name)
+    }
+
+    /// The configuration with the people a roster hired added as agents: each `(id, option)`
+    /// becomes an agent of that `[[hire]]` option ([`Hire`]: its skills, contract and hourly
+    /// cost). `rota simulate` replays a `--hire` roster with it, so the new people answer
+    /// contacts on their skills like everyone else.
+    ///
+    /// ```
+    /// let config = rota_data::config::CentreConfig::sample().unwrap();
+    /// let option = config.hires()[0].name().to_string();
+    /// let more = config.with_hired_agents(&[("HIRE-001".into(), option)]).unwrap();
+    /// assert_eq!(more.agents().len(), config.agents().len() + 1);
+    /// assert_eq!(more.agent("HIRE-001").unwrap().skills(), config.hires()[0].skills());
+    /// ```
+    pub fn with_hired_agents(&self, hired: &[(String, String)]) -> Result<Self, ConfigError> {
+        let mut raw = self.to_raw();
+        let mut problems = Vec::new();
+        for (id, option) in hired {
+            match self.hire(option) {
+                Some(h) => raw.agents.push(h.agent(id)),
+                None => problems.push(ConfigProblem::new(
+                    "hire",
+                    format!(
+                        "{id} was hired as {option:?}, which is not a [[hire]] option of this \
+                         configuration"
+                    ),
+                )),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ConfigError::Invalid {
+                source_name: "hired people".to_string(),
+                document: CENTRE_CONFIGURATION,
+                problems,
+            });
+        }
+        Self::from_raw(&raw, "the configuration with the hired people")
+    }
 
     /// Validates a raw configuration section by section, in file order, so that the problems
     /// come out in the order a reader of the file meets them. Every section is read even when an
@@ -351,6 +398,14 @@ impl CentreConfig {
         let special_days = special_days_from_raw(ctx, &raw.special_days, &channel_set);
         let history =
             HistoryMapping::from_raw(ctx, &raw.history.clone().unwrap_or_default(), &channel_set);
+        let hire_refs = HireRefs {
+            channels: &channel_set,
+            contracts: &contracts,
+            contract_keys: raw.contracts.keys().cloned().collect(),
+            templates: &shift_templates,
+            template_keys: &template_keys,
+        };
+        let hires = hires_from_raw(ctx, &raw.hire, &hire_refs);
 
         if !ctx.problems.is_empty() {
             return Err(std::mem::take(&mut ctx.problems));
@@ -365,6 +420,7 @@ impl CentreConfig {
             agents,
             special_days,
             history,
+            hires,
         })
     }
 }
@@ -409,6 +465,7 @@ impl From<CentreConfig> for RawConfig {
             agents: c.agents.iter().map(Agent::to_raw).collect(),
             special_days: c.special_days.iter().map(SpecialDay::to_raw).collect(),
             history: Some(c.history.to_raw()),
+            hire: c.hires.iter().map(Hire::to_raw).collect(),
         }
     }
 }

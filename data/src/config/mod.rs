@@ -48,6 +48,7 @@ mod clock;
 mod contracts;
 mod defaults;
 mod error;
+mod hire;
 mod history_mapping;
 mod hours;
 pub mod raw;
@@ -74,6 +75,7 @@ pub use defaults::{
     SHRINKAGE_WARN_ABOVE,
 };
 pub use error::{line_col, read_text, read_toml, ConfigError, ConfigProblem, CENTRE_CONFIGURATION};
+pub use hire::{Hire, MAX_HIRE_COUNT};
 pub use history_mapping::{HistoryColumns, HistoryMapping};
 pub use shifts::{BreakRule, ShiftTemplate};
 pub use shrinkage::Shrinkage;

@@ -50,6 +50,8 @@ pub struct RawConfig {
     pub special_days: Vec<RawSpecialDay>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<RawHistory>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hire: Vec<RawHire>,
 }
 
 /// `[centre]`: name, time zone, interval, currency, centre opening hours, planning.
@@ -367,6 +369,24 @@ pub struct RawFixedShift {
     pub date: NaiveDate,
     pub template: String,
     pub start: String,
+}
+
+/// One `[[hire]]` entry: people the centre could recruit (`rota schedule --hire`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHire {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    pub skills: Vec<String>,
+    pub contract: String,
+    pub templates: Vec<String>,
+    pub hourly_cost: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_off_cost: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_off_weeks: Option<u32>,
+    pub max_count: u32,
 }
 
 /// One `[[special_days]]` entry.
