@@ -15,6 +15,8 @@
 //!   weekend off "d days in 1 week" becomes at most `2 - d` weekend days worked; rules over several
 //!   weeks cannot be checked inside one week without the previous roster and are reported as such.
 //! * agents: availability outside the weekly hours and approved leave become blocked periods.
+//! * `[[hire]]` options: attached to the problem ([`hire_options`]), inert unless the solve
+//!   hires ([`crate::SolveOptions::hire`]).
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone};
 use chrono_tz::Tz;
@@ -22,6 +24,7 @@ use rota_data::channel::ChannelKind;
 use rota_data::config::{Agent, CentreConfig, Channel, Contract};
 
 use super::error::RosterError;
+use super::hire::HireOption;
 use super::problem::{
     AgentPlan, BreakPlan, ChannelMode, ChannelPlan, ContractRules, FixedShiftPlan, Horizon,
     RosterProblem, TemplatePlan, Unavailable, Weights,
@@ -85,8 +88,32 @@ pub fn problem_from_config(
     for a in config.agents() {
         agents.push(agent_plan(config, a, &horizon, &mut notes)?);
     }
-    let problem = RosterProblem::new(horizon, channels, templates, agents, weights)?;
+    let problem = RosterProblem::new(horizon, channels, templates, agents, weights)?
+        .with_hire_options(hire_options(config));
     Ok((problem, notes))
+}
+
+/// The configuration's `[[hire]]` options in the programme's terms, in file order. A weekend
+/// rule over several weeks is left out as for agents ([`contract_rules`]), without a note: the
+/// options are offered on every roster, hired or not.
+pub fn hire_options(config: &CentreConfig) -> Vec<HireOption> {
+    config
+        .hires()
+        .iter()
+        .filter_map(|h| {
+            let c = config.contract(h.contract())?;
+            Some(HireOption {
+                name: h.name().to_string(),
+                label: h.label().to_string(),
+                skills: h.skills().to_vec(),
+                contract: contract_rules(&format!("hire option {}", h.name()), c, &mut Vec::new()),
+                templates: h.templates().to_vec(),
+                hourly_cost: h.hourly_cost(),
+                one_off_per_week: h.one_off_per_week(),
+                max_count: h.max_count(),
+            })
+        })
+        .collect()
 }
 
 /// The live channels' targets and service curves for the targets objective
@@ -311,7 +338,7 @@ fn agent_plan(
             a.contract()
         )));
     };
-    let contract = contract_rules(a, c, notes);
+    let contract = contract_rules(&format!("agent {}", a.id()), c, notes);
     let mut unavailable = outside_availability(a, horizon);
     unavailable.extend(leave(a, horizon.tz()));
     Ok(AgentPlan {
@@ -342,17 +369,17 @@ fn agent_plan(
     })
 }
 
-/// Agent `a`'s contract `c` as the programme's weekly rules. A weekend rule over several weeks
-/// cannot be checked inside one week without the previous rosters: it is left out, with a note.
-fn contract_rules(a: &Agent, c: &Contract, notes: &mut Vec<String>) -> ContractRules {
+/// The contract `c` of `who` (`agent NH001`) as the programme's weekly rules. A weekend rule over
+/// several weeks cannot be checked inside one week without the previous rosters: it is left out,
+/// with a note.
+fn contract_rules(who: &str, c: &Contract, notes: &mut Vec<String>) -> ContractRules {
     let max_weekend_days = match c.weekend_off() {
         None => 2,
         Some(w) if w.in_weeks() <= 1 => 2u32.saturating_sub(w.days()),
         Some(w) => {
             notes.push(format!(
-                "agent {} (contract {}): the rule of {} weekend day(s) off in {} weeks needs \
+                "{who} (contract {}): the rule of {} weekend day(s) off in {} weeks needs \
                  the previous weeks' rosters and is not checked in a one-week plan",
-                a.id(),
                 c.name(),
                 w.days(),
                 w.in_weeks()
@@ -450,11 +477,12 @@ pub fn specialists_only(
             });
         }
     }
-    RosterProblem::new(
+    Ok(RosterProblem::new(
         problem.horizon.clone(),
         problem.channels.clone(),
         problem.templates.clone(),
         agents,
         problem.weights,
-    )
+    )?
+    .with_hire_options(problem.hire_options.clone()))
 }

@@ -64,7 +64,7 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
             .map(|v| v.iter().map(|&i| &roster.shifts[i]).collect())
             .unwrap_or_default();
         shifts.sort_by_key(|s| s.start);
-        AgentRules::new(problem, agent).check(&shifts, &mut push);
+        AgentRules::new(problem, a, agent).check(&shifts, &mut push);
     }
     let scheduled = check_activities(problem, roster, &agents, &mut push);
     check_coverage(problem, roster, &scheduled, &mut push);
@@ -295,6 +295,8 @@ fn check_breaks(
 /// The rules over one agent's shifts, checked over the horizon's days.
 struct AgentRules<'a> {
     agent: &'a AgentPlan,
+    /// A hire candidate (`rota schedule --hire`): its contract binds only when it has shifts.
+    optional: bool,
     tz: chrono_tz::Tz,
     first: NaiveDate,
     n_days: usize,
@@ -302,9 +304,10 @@ struct AgentRules<'a> {
 
 impl<'a> AgentRules<'a> {
     /// The rules of `agent` over `problem`'s horizon.
-    fn new(problem: &RosterProblem, agent: &'a AgentPlan) -> Self {
+    fn new(problem: &RosterProblem, a: usize, agent: &'a AgentPlan) -> Self {
         Self {
             agent,
+            optional: problem.hire_of(a).is_some(),
             tz: problem.horizon.tz(),
             first: problem.horizon.first_date(),
             n_days: problem.horizon.days(),
@@ -391,6 +394,12 @@ impl<'a> AgentRules<'a> {
             let min = (f64::from(c.min_weekly_minutes) * (w1 - w0) as f64 / 7.0
                 - leave_days * per_day)
                 .max(0.0);
+            // a hire candidate without a single shift was not hired: no contract binds
+            let min = if self.optional && shifts.is_empty() {
+                0.0
+            } else {
+                min
+            };
             if paid_min + 1e-6 < min || paid_min > f64::from(c.max_weekly_minutes) + 1e-6 {
                 push(
                     "weekly_hours",

@@ -29,6 +29,7 @@ pub mod build;
 pub mod check;
 pub mod diagnose;
 pub mod error;
+pub mod hire;
 pub mod model;
 pub mod options;
 pub mod output;
@@ -88,6 +89,14 @@ pub fn schedule_watched(
             &without_targets
         }
         _ => problem,
+    };
+    // --hire: every hire option's candidates join as optional agents (hire::with_hires)
+    let with_hires;
+    let problem = if opts.hire && !problem.hire_options.is_empty() {
+        with_hires = problem.clone().with_hires()?;
+        &with_hires
+    } else {
+        problem
     };
     let options = options::build_options(problem);
     let conflicts = diagnose::check_contracts(problem, &options);
@@ -223,7 +232,9 @@ fn evaluate(
         })
         .sum();
     let w = problem.weights;
-    let mut penalty = 0.0;
+    // the one-off cost of every person hired (a candidate with a shift), as model::hire charges
+    let hired: std::collections::BTreeSet<usize> = placed.iter().map(|p| p.agent).collect();
+    let mut penalty: f64 = hired.iter().map(|&a| problem.one_off_cost(a)).sum();
     let mut channels = Vec::new();
     for (c, ch) in problem.channels.iter().enumerate() {
         let scheduled: f64 = (0..problem.horizon.n_intervals())

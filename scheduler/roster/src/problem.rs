@@ -535,6 +535,11 @@ pub struct RosterProblem {
     /// The live channels' targets and service curves, for the targets objective
     /// ([`crate::targets`], [`RosterProblem::with_targets`]); `None`: coverage only.
     pub targets: Option<crate::targets::ProgrammeTargets>,
+    /// People the centre could recruit ([`crate::hire`]); inert until
+    /// [`RosterProblem::with_hires`] adds them as candidates.
+    pub hire_options: Vec<crate::hire::HireOption>,
+    /// The optional agents among [`RosterProblem::agents`] (empty: nobody is optional).
+    pub hire_candidates: Vec<crate::hire::HireCandidate>,
 }
 
 impl RosterProblem {
@@ -659,6 +664,8 @@ impl RosterProblem {
             agents,
             weights,
             targets: None,
+            hire_options: Vec::new(),
+            hire_candidates: Vec::new(),
         })
     }
 

@@ -37,6 +37,10 @@ pub struct SolveOptions {
     pub objective: crate::targets::Objective,
     /// The period every target is summed over with the targets objective (default `day`).
     pub target_period: crate::targets::TargetPeriod,
+    /// Let the programme add people of the problem's hire options ([`crate::hire`],
+    /// `rota schedule --hire`): whole people, with their shifts, where they cost less than the
+    /// shortfall or missed targets they remove. Off: the configured agents only.
+    pub hire: bool,
 }
 
 impl Default for SolveOptions {
@@ -49,6 +53,7 @@ impl Default for SolveOptions {
             integral_allocation: true,
             objective: crate::targets::Objective::Coverage,
             target_period: crate::targets::TargetPeriod::Day,
+            hire: false,
         }
     }
 }
@@ -361,13 +366,28 @@ fn lp_support(
             }
         }
     }
+    // hire candidates of one option are identical: each keeps every option the LP gives to any
+    // of them (the LP, bound by the symmetry rows, may have put the weight on another one)
+    let mut hire_support: Vec<std::collections::BTreeSet<usize>> =
+        vec![Default::default(); problem.hire_options.len()];
+    for cand in &problem.hire_candidates {
+        for (o, c) in &lp.x[cand.agent] {
+            if value(c.idx) > threshold {
+                hire_support[cand.option].insert(*o);
+            }
+        }
+    }
     let per_agent = (0..problem.agents.len())
         .map(|a| {
             let g = lp.group_of[a];
             let agent = &problem.agents[a];
+            let hire = problem.hire_candidates.iter().find(|c| c.agent == a);
             lp.x[a]
                 .iter()
                 .filter(|(o, c)| {
+                    if let Some(h) = hire {
+                        return hire_support[h.option].contains(o);
+                    }
                     let opt = &options.options[*o];
                     let fixed = agent.fixed_shifts.iter().any(|f| {
                         problem.templates[opt.template].name == f.template

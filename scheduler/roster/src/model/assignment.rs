@@ -7,7 +7,8 @@
 //! ```
 //!
 //! Availability, approved leave and allowed templates are the domain `O_a` (no variable exists for
-//! an option the agent may not work). Fixed shifts are forced: `x[a,o_f] = 1`.
+//! an option the agent may not work). Fixed shifts are forced: `x[a,o_f] = 1`. A hire candidate's
+//! row is `y[a,d] <= h[a]` instead: no shift unless hired ([`super::hire`]).
 //!
 //! Skill-group counts link named agents to the aggregate coverage model:
 //!
@@ -37,7 +38,10 @@ pub fn add(m: &mut RosterModel<'_>) {
             if !m.x[a].iter().any(|(o, _)| options.options[*o].day == d) {
                 continue;
             }
-            m.add(constraint!(y <= 1));
+            match m.hired[a] {
+                Some(h) => m.add(constraint!(y <= h.var)),
+                None => m.add(constraint!(y <= 1)),
+            }
         }
         for f in &problem.agents[a].fixed_shifts {
             let found = m.x[a].iter().find(|(o, _)| {

@@ -8,6 +8,8 @@
 //!
 //! where `Hmin[a,W] = max(0, Hmin[a] |W|/7 - leave_days[a,W] Hmin[a]/Dmax[a])`: a partial week
 //! asks a pro-rata minimum, and each whole day of leave is credited with an average working day.
+//! For a hire candidate the minimum is `Hmin[a,W] h[a]`: it binds only when hired
+//! ([`super::hire`]).
 //!
 //! Days worked and days off: `sum_{d in W} y[a,d] <= Dmax[a]` (e.g. 5: two days off).
 //!
@@ -55,8 +57,10 @@ pub fn add(m: &mut RosterModel<'_>) {
             let min = weekly_minimum(problem, a, &week);
             let max = f64::from(c.max_weekly_minutes);
             m.add(constraint!(paid.clone() <= max));
-            if min > 0.0 {
-                m.add(constraint!(paid >= min));
+            match m.hired[a] {
+                Some(h) if min > 0.0 => m.add(constraint!(paid >= min * h.var)),
+                None if min > 0.0 => m.add(constraint!(paid >= min)),
+                _ => {}
             }
             let days: Expression = week.clone().map(|d| ys[d].clone()).sum();
             if (c.max_days_per_week as usize) < week.len() {

@@ -19,13 +19,14 @@
 //! (weekly hours, days worked, consecutive days, weekend day off), [`rest`] (minimum rest between
 //! shifts), [`coverage`] (allocation of skill groups to live channels), [`backlog`] (deferred
 //! channels as a backlog flow), [`shift_change`] (start-time changes between consecutive days),
-//! [`targets`] (live channels' targets over a period, for the targets objective), [`objective`]
-//! (paid cost and penalties).
+//! [`targets`] (live channels' targets over a period, for the targets objective), [`hire`]
+//! (optional agents and their "hired" indicators), [`objective`] (paid cost and penalties).
 
 pub mod assignment;
 pub mod backlog;
 pub mod contracts;
 pub mod coverage;
+pub mod hire;
 pub mod objective;
 pub mod rest;
 pub mod shift_change;
@@ -90,6 +91,8 @@ pub struct RosterModel<'a> {
     pub short: Vec<Vec<Option<Col>>>,
     /// `l[c][t]`: overdue deferred backlog.
     pub late: Vec<Vec<Option<Col>>>,
+    /// `h[a]`: agent `a` is hired (`None`: the centre's own agent, always there).
+    pub hired: Vec<Option<Col>>,
 }
 
 impl<'a> RosterModel<'a> {
@@ -109,6 +112,7 @@ impl<'a> RosterModel<'a> {
     ) -> Self {
         let mut m = Self::empty(problem, options, relaxed);
         m.integral_allocation = integral_allocation;
+        hire::add(&mut m);
         assignment::add(&mut m);
         contracts::add(&mut m);
         rest::add(&mut m);
@@ -156,6 +160,7 @@ impl<'a> RosterModel<'a> {
             group_of,
             short: vec![vec![None; n_t]; n_c],
             late: vec![vec![None; n_t]; n_c],
+            hired: vec![None; problem.agents.len()],
         }
     }
 
