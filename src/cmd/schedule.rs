@@ -6,7 +6,9 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use rota_data::config::CentreConfig;
 use rota_plan::{PlanningError, RosterOptions};
-use rota_roster::{requirements, Objective, SolveOptions, TargetPeriod, TimestampStyle, Weights};
+use rota_roster::{
+    hire, requirements, Objective, SolveOptions, TargetPeriod, TimestampStyle, Weights,
+};
 
 use super::output::thousands;
 use super::progress::SolveBar;
@@ -59,6 +61,10 @@ pub struct Args {
     /// `week` (default `day`: a bad Monday cannot hide in a good week).
     #[arg(long, default_value = "day", value_parser = parse_period)]
     pub target_period: TargetPeriod,
+    /// Let the roster add people of the configuration's `[[hire]]` options (as HIRE-001, ...)
+    /// where they cost less than the gaps they fill; writes hires.csv (docs/ROSTER.md).
+    #[arg(long)]
+    pub hire: bool,
 }
 
 fn parse_objective(s: &str) -> Result<Objective, String> {
@@ -91,6 +97,7 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
             mip_rel_gap: args.mip_gap,
             objective: args.objective,
             target_period: args.target_period,
+            hire: args.hire,
             ..SolveOptions::default()
         },
         weights: Weights {
@@ -118,9 +125,22 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     };
     roster.write_dir_with(&args.out_dir, style)?;
     write_calendars(&roster, &args.out_dir)?;
+    let hire_options = rota_roster::adapter::hire_options(&config);
+    let hires = args
+        .hire
+        .then(|| hire::hires_of(&hire_options, &roster, args.days as usize));
+    if let Some(rows) = &hires {
+        let path = args.out_dir.join("hires.csv");
+        std::fs::File::create(&path)
+            .and_then(|mut f| hire::write_hires(rows, &mut f))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
     let last = args.from + chrono::Duration::days(i64::from(args.days) - 1);
     if out.text() {
         print_roster(&args, &config, last, &roster, &notes, out.verbose);
+        if let Some(rows) = &hires {
+            print_hires(rows, &roster, config.centre().currency(), args.days);
+        }
     }
     out.json(&serde_json::json!({
         "from": args.from,
@@ -129,7 +149,51 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         "summary": roster.summary,
         "notes": notes,
         "diagnosis": roster.diagnosis,
+        "hires": hires,
     }))
+}
+
+/// The hires in a manager's words, beside what today's people cost.
+fn print_hires(rows: &[hire::HireRow], roster: &rota_roster::Roster, cur: &str, days: u32) {
+    let hired: usize = rows.iter().map(|r| r.count).sum();
+    let per_week = 7.0 / f64::from(days.max(1));
+    let hires_pay: f64 = rows.iter().map(|r| r.weekly_pay).sum();
+    let today = roster.summary.paid_cost * per_week - hires_pay;
+    let people = roster.summary.agents_rostered - hired;
+    let kinds: Vec<String> = rows
+        .iter()
+        .filter(|r| r.count > 0)
+        .map(|r| format!("{} {}", r.count, r.label))
+        .collect();
+    let cost: f64 = rows.iter().map(|r| r.weekly_cost).sum();
+    if hired == 0 {
+        println!(
+            "Hiring: nobody; no option costs less than the gaps it would fill (today's {people} \
+             people: {cur} {} a week)",
+            thousands(today)
+        );
+    } else {
+        // where gaps remain, more hires would cost more than the gaps (or max_count is reached)
+        let short: f64 = roster
+            .summary
+            .channels
+            .iter()
+            .map(|c| c.shortfall_hours)
+            .sum();
+        println!(
+            "{}: {hired} more {} ({}), {cur} {} a week with their one-off costs, beside {cur} {} \
+             a week for today's {people} people (hires.csv)",
+            if short < 0.5 {
+                "To meet the targets"
+            } else {
+                "Best staffing for the targets"
+            },
+            if hired == 1 { "person" } else { "people" },
+            kinds.join(", "),
+            thousands(cost),
+            thousands(today)
+        );
+    }
 }
 
 /// The roster in a planner's words: people, shifts, hours, cost and the hours short per channel.

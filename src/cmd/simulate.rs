@@ -100,6 +100,20 @@ pub struct Args {
     pub shrinkage: ShrinkageArg,
 }
 
+/// The configuration with the people a `rota schedule --hire` roster hired (its `hires.csv`),
+/// so that they answer contacts on their skills; unchanged for a roster without hires.
+fn with_hired_people(config: CentreConfig, roster_dir: &Path) -> anyhow::Result<CentreConfig> {
+    let path = roster_dir.join("hires.csv");
+    if !path.exists() {
+        return Ok(config);
+    }
+    let file = std::fs::File::open(&path).with_context(|| format!("reading {}", path.display()))?;
+    let people = rota_roster::hire::read_hires_from(file, &path.display().to_string())?;
+    config
+        .with_hired_agents(&people)
+        .with_context(|| format!("adding the people hired in {}", path.display()))
+}
+
 /// `S.csv` -> `S.summary.csv`; other names get `.summary.csv` appended.
 fn summary_path(out: &Path) -> PathBuf {
     let s = out.to_string_lossy();
@@ -112,6 +126,7 @@ fn summary_path(out: &Path) -> PathBuf {
 pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     let config = CentreConfig::load(&args.config)
         .with_context(|| format!("reading the configuration {}", args.config.display()))?;
+    let config = with_hired_people(config, &args.roster)?;
     let roster = RosterPlan::read_dir(&args.roster, &config)
         .with_context(|| format!("reading the roster in {}", args.roster.display()))?;
     let (demand, arrivals) = match (&args.forecast, &args.history) {
