@@ -49,7 +49,10 @@
 //!   hours when the target says so. The horizon is read as one period of a repeating pattern (as
 //!   in the staffing model): the backlog at its start is what one pilot run of the same roster and
 //!   demand leaves at its end ([`SimulationOptions::deferred_warmup`]); carried-in items take agent
-//!   time but are not counted in this period's KPIs.
+//!   time but are not counted in this period's KPIs. The response share counts every item the
+//!   period received: items still waiting at its end are worked in the next period (the roster
+//!   repeated, with its own shrinkage draw) and judged by when they are answered there, so a
+//!   backlog left for Monday cannot pass for 100% within target.
 //! * **Closing** ([`ClosingPolicy`]): contacts still queued when a live channel closes are either
 //!   counted abandoned or still served by agents working the channel.
 //!

@@ -194,24 +194,26 @@ impl Model {
         })
     }
 
-    /// Worked seconds of channel c from the horizon start to t.
+    /// Worked seconds of channel c from the horizon start to t. The horizon repeats (see
+    /// [`super::pilot_backlog`]): before it (carried-in backlog) and after it (backlog answered
+    /// in the next period, [`super::run_replication`]) the channel has the same worked hours.
     #[inline]
     fn worked_time(&self, c: usize, t: f64) -> f64 {
-        if t < 0.0 {
-            // Carried-in backlog: the previous period had the same hours.
-            return self.worked_time(c, t + self.horizon_s) - self.worked_cum[c][self.n_iv];
-        }
-        let i = ((t.max(0.0) / self.interval_s) as usize).min(self.n_iv);
         let cum = &self.worked_cum[c];
-        if i >= self.n_iv {
-            return cum[self.n_iv];
-        }
-        cum[i]
-            + if self.worked[c][i] {
-                t - i as f64 * self.interval_s
-            } else {
-                0.0
-            }
+        let periods = (t / self.horizon_s).floor();
+        let r = (t - periods * self.horizon_s).max(0.0);
+        let i = ((r / self.interval_s) as usize).min(self.n_iv);
+        let within = if i >= self.n_iv {
+            cum[self.n_iv]
+        } else {
+            cum[i]
+                + if self.worked[c][i] {
+                    r - i as f64 * self.interval_s
+                } else {
+                    0.0
+                }
+        };
+        periods * cum[self.n_iv] + within
     }
 
     /// Response time from `from` to `to` on channel c: elapsed, or worked time only.

@@ -120,12 +120,13 @@ fn shrinkage_rng(seed: u64, stream: u64) -> ChaCha8Rng {
 /// (probability `absence_p`), else `off_share` of the shift's work intervals off-phone, chosen
 /// uniformly without replacement; their count is `floor(x)` or `floor(x) + 1` with probability
 /// `x − floor(x)`, x = `off_share` × work intervals, so every work interval is off with probability
-/// exactly `off_share`. Work time taken off is removed from the logged-in time of its channel.
+/// exactly `off_share`. Work time taken off is removed from the logged-in time of its channel in
+/// `cells` (none: a period after the horizon, whose time is not reported).
 pub(super) fn draw_shrinkage(
     m: &Model,
     seed: u64,
     stream: u64,
-    cells: &mut [Cell],
+    mut cells: Option<&mut [Cell]>,
 ) -> Vec<Vec<(f64, u8)>> {
     let mut rng = shrinkage_rng(seed, stream);
     let mut off: Vec<(f64, f64)> = Vec::new();
@@ -142,7 +143,7 @@ pub(super) fn draw_shrinkage(
                 return am.changes.clone();
             }
             periods.clear();
-            cut_off_time(m, &am.periods, &off, &mut periods, cells);
+            cut_off_time(m, &am.periods, &off, &mut periods, cells.as_deref_mut());
             compile_changes(&periods)
         })
         .collect()
@@ -191,14 +192,14 @@ fn draw_shift(
 
 /// The agent's rostered `planned` periods with the `off` time cut out of its work periods (as
 /// [`OFF`] periods), into `periods`; the work time taken off is removed from the logged-in time
-/// of its channel in `cells`. `off` is sorted and disjoint (shifts in order, intervals sorted
-/// within a shift).
+/// of its channel in `cells` (when given). `off` is sorted and disjoint (shifts in order,
+/// intervals sorted within a shift).
 fn cut_off_time(
     m: &Model,
     planned: &[(f64, f64, Option<usize>)],
     off: &[(f64, f64)],
     periods: &mut Vec<(f64, f64, u8)>,
-    cells: &mut [Cell],
+    mut cells: Option<&mut [Cell]>,
 ) {
     for &(s, e, ch) in planned {
         let Some(c) = ch else {
@@ -218,9 +219,11 @@ fn cut_off_time(
             }
             let (ps, pe) = (t.max(os), oe.min(e));
             periods.push((ps, pe, OFF));
-            add_span(cells, c * m.n_iv, m.n_iv, m.interval_s, ps, pe, -1.0, |c| {
-                &mut c.extra_staffed_s
-            });
+            if let Some(cells) = cells.as_deref_mut() {
+                add_span(cells, c * m.n_iv, m.n_iv, m.interval_s, ps, pe, -1.0, |c| {
+                    &mut c.extra_staffed_s
+                });
+            }
             t = pe;
         }
         if t < e {

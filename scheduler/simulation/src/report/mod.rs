@@ -39,13 +39,16 @@ pub struct KpiSet {
     pub wait_within_max_share: Option<Estimate>,
     /// Handling time / logged-in time on the channel (chat: per chat slot).
     pub occupancy: Option<Estimate>,
-    /// Deferred: items answered within the response target / items whose outcome is known by the
-    /// end of the horizon (answered, or still waiting and already overdue).
+    /// Deferred: items answered within the response target / items received in the period. An
+    /// item still waiting at the end of the horizon is answered in the next period (the roster
+    /// repeated, after the backlog ahead of it) and judged by that answer; one still waiting and
+    /// overdue after it is missed. Only items neither answered nor overdue after several further
+    /// periods (a response target longer than a period's worked hours) are left out.
     pub response_within_target: Option<Estimate>,
     /// Deferred: largest backlog (items waiting) seen.
     pub max_backlog: Option<Estimate>,
-    /// Deferred: items of the period still unanswered at the end of the horizon (their response
-    /// time is unknown; they count in `response_within_target` only once overdue).
+    /// Deferred: items of the period still unanswered at the end of the horizon (answered in the
+    /// next period; `response_within_target` judges them by that answer).
     pub unanswered_at_end: Option<Estimate>,
 }
 
@@ -185,6 +188,12 @@ pub struct ChannelInfo {
     pub label: String,
     /// Kind.
     pub kind: ChannelKind,
+    /// Deferred: items waiting at the start of the period, carried in from the previous one (the
+    /// backlog one pilot period leaves, [`crate::SimulationOptions::deferred_warmup`]). Set beside
+    /// the week's `unanswered_at_end` it says whether the roster keeps up: a backlog that ends the
+    /// week larger than it started grows week after week, and later weeks answer later than the
+    /// simulated one. One pilot replication: as noisy as one replication's end backlog.
+    pub carried_in: u32,
 }
 
 /// The outcome of [`super::simulate`].

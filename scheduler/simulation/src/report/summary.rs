@@ -210,10 +210,12 @@ pub(crate) fn summarise(
         seed: opts.seed,
         channels: channels
             .iter()
-            .map(|ch| ChannelInfo {
+            .enumerate()
+            .map(|(c, ch)| ChannelInfo {
                 name: ch.name().clone(),
                 label: ch.label().to_string(),
                 kind: ch.kind(),
+                carried_in: model.initial_backlog.get(c).map_or(0, |b| b.len() as u32),
             })
             .collect(),
         intervals: rows.intervals,

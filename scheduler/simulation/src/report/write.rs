@@ -340,13 +340,31 @@ impl SimulationReport {
                 .position(|w| w.channel == v.channel)
                 .unwrap_or(0);
             if let Some(u) = self.week[c].kpis.unanswered_at_end {
-                if u.mean > 0.0 {
+                let carried = self
+                    .channels
+                    .iter()
+                    .find(|i| i.name == v.channel)
+                    .map_or(0, |i| i.carried_in);
+                if u.mean > 0.0 || carried > 0 {
                     let _ = writeln!(
                         out,
-                        "      {:.0} items still unanswered at the end of {} (not yet overdue ones are not judged); largest backlog {:.0}",
+                        "      {:.0} items still unanswered at the end of {} (judged by when the next period answers them), {carried} at its start; largest backlog {:.0}",
                         u.mean,
                         self.last_date,
                         self.week[c].kpis.max_backlog.map(|e| e.mean).unwrap_or(0.0)
+                    );
+                }
+                // The start is one pilot replication, as noisy as one replication's end: the
+                // backlog grows when the mean end exceeds it by two replications' standard
+                // deviations.
+                let sd = u.half_width.map_or(0.0, |hw| {
+                    hw * f64::from(u.n).sqrt() / crate::t_quantile_975(u.n.saturating_sub(1))
+                });
+                if u.n >= 2 && u.mean - f64::from(carried) > 2.0 * sd {
+                    let _ = writeln!(
+                        out,
+                        "      the backlog grows by about {:.0} items a period: the roster does not keep up, and later periods answer later than this one",
+                        u.mean - f64::from(carried)
                     );
                 }
             }
