@@ -94,7 +94,7 @@ pub fn problem_from_config(
 }
 
 /// The configuration's `[[hire]]` options in the programme's terms, in file order. A weekend
-/// rule over several weeks is left out as for agents ([`contract_rules`]), without a note: the
+/// rule over several weeks is left out as for agents (`contract_rules`), without a note: the
 /// options are offered on every roster, hired or not.
 pub fn hire_options(config: &CentreConfig) -> Vec<HireOption> {
     config
