@@ -24,10 +24,14 @@ pub fn on_leave_all_day(problem: &RosterProblem, a: usize, d: usize) -> bool {
 
 /// Contract rules that cannot hold whatever the demand: weekly hours no combination of the
 /// agent's allowed shifts reaches, and fixed shifts outside the agent's availability, leave or
-/// templates. Each entry names the agent, the contract and the numbers.
+/// templates. Each entry names the agent, the contract and the numbers. A hire candidate
+/// (`rota schedule --hire`) whose contract cannot be met is not an error: it is never hired.
 pub fn check_contracts(problem: &RosterProblem, options: &OptionSet) -> Vec<String> {
     let mut out = Vec::new();
     for (a, agent) in problem.agents.iter().enumerate() {
+        if problem.hire_of(a).is_some() {
+            continue;
+        }
         let c = &agent.contract;
         for week in problem.weeks() {
             let min = super::model::contracts::weekly_minimum(problem, a, &week);

@@ -407,6 +407,16 @@ mod tests {
     }
 
     #[test]
+    fn an_option_whose_contract_cannot_be_met_is_never_hired() {
+        // 40 h a week is 11.4 h pro rata in two days, but the 4-hour shift gives at most 8
+        let mut p = problem(2.0);
+        p.hire_options[0].contract.min_weekly_minutes = 40 * 60;
+        let r = schedule(&p, &opts(true)).unwrap();
+        assert_eq!(agents_of(&r), ["A"]);
+        assert!(r.summary.channels[0].shortfall_hours > 7.9);
+    }
+
+    #[test]
     fn without_hire_the_options_are_inert() {
         let p = problem(2.0);
         let r = schedule(&p, &opts(false)).unwrap();
