@@ -30,6 +30,7 @@ pub struct Hire {
     pub(super) label: Option<String>,
     pub(super) skills: Vec<ChannelName>,
     pub(super) contract: String,
+    pub(super) team: Option<String>,
     pub(super) templates: Vec<String>,
     pub(super) hourly_cost: f64,
     pub(super) one_off_cost: f64,
@@ -53,6 +54,10 @@ impl Hire {
     /// Contract name (a `[contracts]` key).
     pub fn contract(&self) -> &str {
         &self.contract
+    }
+    /// The team a new person joins (for templates reserved for teams), if any.
+    pub fn team(&self) -> Option<&str> {
+        self.team.as_deref()
     }
     /// Shift templates a person of this option may work (each allowed by the contract).
     pub fn templates(&self) -> &[String] {
@@ -80,7 +85,7 @@ impl Hire {
     }
 
     /// The configured agent a person of this option becomes once hired: id `id`, paid the
-    /// option's hourly cost, no team, available at any time.
+    /// option's hourly cost, in the option's team, available at any time.
     pub(super) fn agent(&self, id: &str) -> RawAgent {
         RawAgent {
             id: id.to_string(),
@@ -89,7 +94,7 @@ impl Hire {
             contract: self.contract.clone(),
             grade: None,
             hourly_rate: Some(self.hourly_cost),
-            team: None,
+            team: self.team.clone(),
             availability: None,
             leave: None,
             fixed_shifts: None,
@@ -102,6 +107,7 @@ impl Hire {
             label: self.label.clone(),
             skills: self.skills.iter().map(ToString::to_string).collect(),
             contract: self.contract.clone(),
+            team: self.team.clone(),
             templates: self.templates.clone(),
             hourly_cost: self.hourly_cost,
             one_off_cost: Some(self.one_off_cost),
@@ -161,6 +167,9 @@ fn hire_from_raw(ctx: &mut Ctx, i: usize, raw: &RawHire, refs: &HireRefs) -> Opt
             ),
         );
     }
+    if let Some(t) = &raw.team {
+        ctx.non_empty(&k("team"), t);
+    }
     let templates = hire_templates(ctx, &key, raw, &skills, contract, refs);
     if let (Some(c), false) = (contract, templates.is_empty()) {
         check_minimum_reachable(ctx, &key, c, &templates);
@@ -202,6 +211,7 @@ fn hire_from_raw(ctx: &mut Ctx, i: usize, raw: &RawHire, refs: &HireRefs) -> Opt
         label: raw.label.clone(),
         skills,
         contract: raw.contract.clone(),
+        team: raw.team.clone(),
         templates: templates.iter().map(|t| t.name.clone()).collect(),
         hourly_cost: raw.hourly_cost,
         one_off_cost,
@@ -211,7 +221,7 @@ fn hire_from_raw(ctx: &mut Ctx, i: usize, raw: &RawHire, refs: &HireRefs) -> Opt
 }
 
 /// The option's templates: at least one, each configured, allowed by its contract, with
-/// required skills the option has, and not reserved for a team (a new person has none yet).
+/// required skills the option has, and not reserved for teams other than the option's.
 fn hire_templates<'a>(
     ctx: &mut Ctx,
     key: &str,
@@ -253,11 +263,13 @@ fn hire_templates<'a>(
                 format!("template {name} needs the skill {s}, which this option does not have"),
             );
         }
-        if !t.teams.is_empty() {
+        let in_team = raw.team.as_ref().is_some_and(|team| t.teams.contains(team));
+        if !t.teams.is_empty() && !in_team {
             ctx.err(
                 &tk,
                 format!(
-                    "template {name} is reserved for team(s) {}; a new hire belongs to no team",
+                    "template {name} is reserved for team(s) {}; give the option `team = ` one \
+                     of them, or use another template",
                     t.teams.join(", ")
                 ),
             );
@@ -392,7 +404,7 @@ mod tests {
             (
                 "templates = [\"day\"]",
                 "templates = [\"team_day\"]",
-                "reserved for team(s) blue",
+                "reserved for team(s) blue; give the option `team = `",
             ),
             (
                 "templates = [\"day\"]",
@@ -444,6 +456,24 @@ mod tests {
         assert!(problems(&twice)
             .iter()
             .any(|p| p.contains("hire[1].name: option \"advisor\" is already defined by hire[0]")));
+    }
+
+    #[test]
+    fn a_team_opens_the_team_s_templates() {
+        let in_team = GOOD.replace(
+            "templates = [\"day\"]",
+            "team = \"blue\"\n            templates = [\"day\", \"team_day\"]",
+        );
+        let config = CentreConfig::from_toml_str(&centre_with_hire(&in_team), "t.toml").unwrap();
+        assert_eq!(config.hires()[0].team(), Some("blue"));
+        let more = config
+            .with_hired_agents(&[("HIRE-001".into(), "advisor".into())])
+            .unwrap();
+        assert_eq!(more.agent("HIRE-001").unwrap().team(), Some("blue"));
+        let other_team = in_team.replace("\"blue\"", "\"red\"");
+        assert!(problems(&other_team)
+            .iter()
+            .any(|p| p.contains("reserved for team(s) blue")));
     }
 
     #[test]

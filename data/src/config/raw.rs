@@ -380,6 +380,8 @@ pub struct RawHire {
     pub label: Option<String>,
     pub skills: Vec<String>,
     pub contract: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
     pub templates: Vec<String>,
     pub hourly_cost: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]

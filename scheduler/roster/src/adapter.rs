@@ -107,6 +107,7 @@ pub fn hire_options(config: &CentreConfig) -> Vec<HireOption> {
                 label: h.label().to_string(),
                 skills: h.skills().to_vec(),
                 contract: contract_rules(&format!("hire option {}", h.name()), c, &mut Vec::new()),
+                team: h.team().map(str::to_string),
                 templates: h.templates().to_vec(),
                 hourly_cost: h.hourly_cost(),
                 one_off_per_week: h.one_off_per_week(),

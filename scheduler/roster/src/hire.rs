@@ -33,6 +33,8 @@ pub struct HireOption {
     pub skills: Vec<ChannelName>,
     /// The contract every person of this option is on.
     pub contract: ContractRules,
+    /// The team a new person joins, if any.
+    pub team: Option<String>,
     /// Templates a person of this option may work.
     pub templates: Vec<String>,
     /// Cost per paid hour.
@@ -116,7 +118,7 @@ impl RosterProblem {
             self.agents.push(AgentPlan {
                 id,
                 name: format!("New {}", h.label),
-                team: None,
+                team: h.team.clone(),
                 skills: h.skills.clone(),
                 hourly_rate: h.hourly_cost,
                 contract: h.contract.clone(),
@@ -337,6 +339,7 @@ mod tests {
                 min_weekly_minutes: 8 * 60,
                 ..contract()
             },
+            team: None,
             templates: vec!["morning".into()],
             hourly_cost: 12.0,
             one_off_per_week: 7.0,
