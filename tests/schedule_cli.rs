@@ -466,7 +466,7 @@ fn a_target_period_that_is_not_interval_day_or_week_is_a_clear_error() {
     let cases: [(&[&str], &str); 2] = [
         (
             &["--objective", "targets", "--target-period", "month"],
-            "target period \"month\": expected `interval`, `day` or `week`",
+            "\"month\" is not a target period; expected `interval`, `day` or `week`",
         ),
         (
             &["--objective", "service"],

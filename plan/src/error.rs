@@ -27,6 +27,12 @@ pub enum PlanningError {
     /// The simulation could not run.
     #[error(transparent)]
     Simulation(#[from] SimulationError),
+    /// The configuration could not take the people a roster hired.
+    #[error(transparent)]
+    Config(#[from] rota_data::config::ConfigError),
+    /// A verification by simulation that cannot be run as asked.
+    #[error("{0}")]
+    Verification(String),
     /// The caller asked the step to stop.
     #[error("cancelled")]
     Cancelled,

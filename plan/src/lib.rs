@@ -34,10 +34,12 @@ pub mod progress;
 pub mod report;
 pub mod scenario;
 pub mod steps;
+pub mod verify;
 
 pub use error::PlanningError;
 pub use progress::{Progress, Silent, Within};
 pub use steps::{
     forecast, forecast_on, horizon, requirements, requirements_of, roster, simulate, Forecast,
-    PlannedRoster, Requirements, RosterOptions,
+    PlannedRoster, Requirements, RosterOptions, Tightening,
 };
+pub use verify::{verified_roster, Verification, VerificationRow, VerifiedRoster};

@@ -8,6 +8,7 @@
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use rota_data::channel::ChannelName;
 use rota_data::config::{CentreConfig, DemandQuantile};
 use rota_data::demand::DemandSeries;
 use rota_data::grid::IntervalGrid;
@@ -242,6 +243,31 @@ pub fn roster(
     options: &RosterOptions,
     progress: &dyn Progress,
 ) -> Result<PlannedRoster, PlanningError> {
+    roster_tightened(
+        requirements,
+        config,
+        horizon,
+        options,
+        &Tightening::new(),
+        progress,
+    )
+}
+
+/// Stricter targets for some channels and days, in each target's unit: `[abandon share, ASA
+/// seconds, service-level share]` taken off (abandon, ASA) or added to (service level) the
+/// configured target when the programme plans that day. Built by [`crate::verify`] from what
+/// the simulation of a roster showed.
+pub type Tightening = std::collections::BTreeMap<(ChannelName, NaiveDate), [f64; 3]>;
+
+/// [`roster`] with the targets objective planning the days of `tighten` against stricter targets.
+pub(crate) fn roster_tightened(
+    requirements: &RequirementSeries,
+    config: &CentreConfig,
+    horizon: Horizon,
+    options: &RosterOptions,
+    tighten: &Tightening,
+    progress: &dyn Progress,
+) -> Result<PlannedRoster, PlanningError> {
     let (mut problem, mut notes) =
         adapter::problem_from_config(config, horizon, requirements, options.weights)?;
     if options.specialists_only {
@@ -251,13 +277,27 @@ pub fn roster(
     // the targets objective: each live channel's targets over the period, from the offered
     // contacts and AHT of the requirements (rota_roster::targets)
     if options.solve.objective == Objective::Targets {
-        let targets = adapter::service_targets(
+        let mut targets = adapter::service_targets(
             config,
             &problem,
             requirements,
             options.solve.target_period,
             &mut notes,
         )?;
+        if options.solve.hire {
+            targets.penalty_per_contact = rota_roster::ProgrammeTargets::HIRE_PENALTY_PER_CONTACT;
+        }
+        for ct in &mut targets.channels {
+            let name = &problem.channels[ct.channel].name;
+            for ((ch, date), by) in tighten {
+                if ch == name {
+                    let d = (*date - problem.horizon.date(0)).num_days();
+                    if let Ok(d) = usize::try_from(d) {
+                        ct.tighten.insert(d, *by);
+                    }
+                }
+            }
+        }
         problem = problem.with_targets(targets)?;
     }
     if progress.stop_requested() {

@@ -1,10 +1,11 @@
 //! `rota schedule`: build an optimised shift roster for a week from staffing requirements.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::NaiveDate;
 use rota_data::config::CentreConfig;
+use rota_data::demand::DemandSeries;
 use rota_plan::{PlanningError, RosterOptions};
 use rota_roster::{
     hire, requirements, Objective, SolveOptions, TargetPeriod, TimestampStyle, Weights,
@@ -19,9 +20,28 @@ pub struct Args {
     /// Centre configuration (TOML): channels, shift templates, contracts, agents.
     #[arg(long)]
     pub config: PathBuf,
-    /// Staffing requirements CSV written by `rota staff`.
+    /// Staffing requirements CSV written by `rota staff`. With `--objective targets` it may be
+    /// left out when `--forecast` is given: the requirements are then worked out from the
+    /// forecast, as `rota staff` would.
+    #[arg(long, required_unless_present = "forecast")]
+    pub requirements: Option<PathBuf>,
+    /// Forecast CSV written by `rota forecast`: with `--objective targets`, the offered contacts
+    /// and AHT the roster is planned for (instead of `--requirements`); with `--verify`, the
+    /// demand the roster is simulated against.
     #[arg(long)]
-    pub requirements: PathBuf,
+    pub forecast: Option<PathBuf>,
+    /// Simulate the roster with this many replications and, where the simulation shows a target
+    /// the programme meant to meet missed (its 95% interval wholly on the wrong side), plan that
+    /// channel and day against a stricter target and roster again (`--objective targets`, needs
+    /// `--forecast`); writes verification.csv.
+    #[arg(long, requires = "forecast", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub verify: Option<u32>,
+    /// With `--verify`: re-solves allowed after the first roster.
+    #[arg(long, default_value_t = 3, requires = "verify", value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub verify_rounds: u32,
+    /// With `--verify`: the simulation's master seed.
+    #[arg(long, default_value_t = 7, requires = "verify")]
+    pub verify_seed: u64,
     /// First local date of the roster (YYYY-MM-DD or DD/MM/YYYY).
     #[arg(long, value_parser = super::date::parse)]
     pub from: NaiveDate,
@@ -57,10 +77,11 @@ pub struct Args {
     /// targets over --target-period, a missed target costing per contact; docs/ROSTER.md).
     #[arg(long, default_value = "coverage", value_parser = parse_objective)]
     pub objective: Objective,
-    /// With `--objective targets`: the period every target is summed over, `interval`, `day` or
-    /// `week` (default `day`: a bad Monday cannot hide in a good week).
-    #[arg(long, default_value = "day", value_parser = parse_period)]
-    pub target_period: TargetPeriod,
+    /// With `--objective targets`: sum every live channel's targets over this period,
+    /// `interval`, `day` or `week`, instead of each channel's `period` in the configuration
+    /// (default there `day`: a bad Monday cannot hide in a good week).
+    #[arg(long, value_parser = parse_period)]
+    pub target_period: Option<TargetPeriod>,
     /// Let the roster add people of the configuration's `[[hire]]` options (as HIRE-001, ...)
     /// where they cost less than the gaps they fill; writes hires.csv (docs/ROSTER.md).
     #[arg(long)]
@@ -74,7 +95,6 @@ fn parse_objective(s: &str) -> Result<Objective, String> {
 
 fn parse_period(s: &str) -> Result<TargetPeriod, String> {
     s.parse()
-        .map_err(|e: rota_roster::RosterError| e.to_string())
 }
 
 pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
@@ -90,7 +110,38 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     let config = CentreConfig::load(&args.config)
         .with_context(|| format!("reading the configuration {}", args.config.display()))?;
     let horizon = rota_plan::horizon(&config, args.from, args.days)?;
-    let req = requirements::read_requirements(&args.requirements, &horizon)?;
+    if args.verify.is_some() && args.objective != Objective::Targets {
+        anyhow::bail!(
+            "--verify compares the targets objective's predictions with the simulation: add \
+             --objective targets"
+        );
+    }
+    let demand = match &args.forecast {
+        Some(f) => Some(
+            DemandSeries::read_csv_on_grid(f, &config.grid())
+                .with_context(|| format!("reading the forecast {}", f.display()))?,
+        ),
+        None => None,
+    };
+    let req = match (&args.requirements, &demand) {
+        (Some(path), _) => requirements::read_requirements(path, &horizon)?,
+        (None, Some(demand)) if args.objective == Objective::Targets => {
+            let quantile = config.centre().planning().demand_quantile();
+            match rota_plan::requirements(demand, &config, quantile) {
+                Err(PlanningError::NoDemand) => anyhow::bail!(
+                    "the forecast {} has no rows for the configured channels",
+                    args.forecast.as_deref().unwrap_or(Path::new("")).display()
+                ),
+                other => other?,
+            }
+            .on(&horizon)
+        }
+        (None, _) => anyhow::bail!(
+            "the coverage objective plans against a requirements file: give --requirements \
+             (written by `rota staff`), or use --objective targets with --forecast"
+        ),
+    };
+
     let options = RosterOptions {
         solve: SolveOptions {
             time_limit_s: args.time_limit_s,
@@ -109,7 +160,33 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         retry_longer: false,
     };
     let bar = SolveBar::new(&out, args.time_limit_s);
-    let planned = rota_plan::roster(&req, &config, horizon, &options, &bar);
+    let verified = match (args.verify, &demand) {
+        (Some(replications), Some(demand)) => Some(rota_plan::verified_roster(
+            &req,
+            demand,
+            &config,
+            horizon.clone(),
+            &options,
+            &rota_plan::Verification {
+                replications,
+                rounds: args.verify_rounds,
+                simulation: rota_simulation::SimulationOptions {
+                    seed: args.verify_seed,
+                    ..Default::default()
+                },
+            },
+            &bar,
+        )),
+        _ => None,
+    };
+    let (planned, verified) = match verified {
+        Some(Ok(v)) => (Ok(v.planned.clone()), Some(v)),
+        Some(Err(e)) => (Err(e), None),
+        None => (
+            rota_plan::roster(&req, &config, horizon, &options, &bar),
+            None,
+        ),
+    };
     bar.finish();
     let planned = match planned {
         Ok(p) => p,
@@ -124,6 +201,13 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         TimestampStyle::Rfc3339
     };
     roster.write_dir_with(&args.out_dir, style)?;
+    if let Some(v) = &verified {
+        let path = args.out_dir.join("verification.csv");
+        std::fs::File::create(&path)
+            .map_err(anyhow::Error::from)
+            .and_then(|f| v.write_csv(std::io::BufWriter::new(f)).map_err(Into::into))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
     write_calendars(&roster, &args.out_dir)?;
     let hire_options = rota_roster::adapter::hire_options(&config);
     let hires = args
@@ -141,6 +225,9 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         if let Some(rows) = &hires {
             print_hires(rows, &roster, config.centre().currency(), args.days);
         }
+        if let Some(v) = &verified {
+            print_verification(v, config.centre().currency());
+        }
     }
     out.json(&serde_json::json!({
         "from": args.from,
@@ -150,7 +237,126 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         "notes": notes,
         "diagnosis": roster.diagnosis,
         "hires": hires,
+        "predicted": roster.predicted,
+        "verification": verified.as_ref().map(|v| serde_json::json!({
+            "rounds": v.rounds,
+            "chosen": v.chosen,
+            "confirmed": v.confirmed,
+            "converged": v.converged,
+            "rows": v.rows,
+        })),
     }))
+}
+
+/// The periods the live channels' targets are summed over as configured: `day`, or e.g.
+/// `day (voice), week (chat)` when they differ.
+fn configured_periods(config: &CentreConfig) -> String {
+    let live: Vec<_> = config
+        .channels()
+        .iter()
+        .filter(|c| c.kind().is_live())
+        .map(|c| (c.name().as_str(), c.targets().period()))
+        .collect();
+    let first = live.first().map(|(_, p)| *p).unwrap_or_default();
+    if live.iter().all(|(_, p)| *p == first) {
+        return first.to_string();
+    }
+    live.iter()
+        .map(|(n, p)| format!("{p} ({n})"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What the verification found, round by round, in a planner's words: the targets the roster
+/// was meant to meet that the simulation shows missed, which round's roster was kept, and the
+/// week per channel as predicted and as simulated.
+fn print_verification(v: &rota_plan::VerifiedRoster, cur: &str) {
+    use rota_data::config::Kpi;
+    let show = |kpi: Kpi, x: f64| match kpi {
+        Kpi::AsaSeconds => format!("{x:.0} s"),
+        _ => format!("{:.1}%", 100.0 * x),
+    };
+    println!(
+        "Verified by simulation ({} replications a round, {} roster{}):",
+        v.simulation.replications,
+        v.rounds,
+        if v.rounds == 1 { "" } else { "s" }
+    );
+    for round in 1..=v.rounds {
+        let rows: Vec<_> = v.rows.iter().filter(|r| r.round == round).collect();
+        let missed: Vec<String> = rows
+            .iter()
+            .filter(|r| r.period != "week" && rota_plan::verify::missed_meant(r))
+            .map(|r| {
+                format!(
+                    "{} {} {} {} (predicted {}, target {})",
+                    r.channel.as_str(),
+                    r.period,
+                    r.kpi.label(),
+                    show(r.kpi, r.simulated),
+                    show(r.kpi, r.predicted),
+                    show(r.kpi, r.target)
+                )
+            })
+            .collect();
+        let moved = rows.iter().filter(|r| r.next_plan_target.is_some()).count();
+        let verdict = if missed.is_empty() {
+            "every target the programme meant to meet is met in simulation (or missed only \
+             within its 95% interval)"
+                .to_string()
+        } else {
+            let more = missed.len().saturating_sub(3);
+            format!(
+                "{} target{} the plan meant to meet missed in simulation: {}{}",
+                missed.len(),
+                if missed.len() == 1 { "" } else { "s" },
+                missed[..missed.len().min(3)].join("; "),
+                if more > 0 {
+                    format!("; and {more} more")
+                } else {
+                    String::new()
+                }
+            )
+        };
+        println!("  round {round}: {verdict}");
+        if moved > 0 && round < v.rounds {
+            println!(
+                "    {moved} day target{} planned again, moved by the difference between \
+                 prediction and simulation (verification.csv, next_plan_target)",
+                if moved == 1 { "" } else { "s" }
+            );
+        }
+    }
+    let kept = if v.confirmed[v.chosen as usize - 1] {
+        "the cheapest roster the simulation confirms"
+    } else {
+        "no roster was confirmed; the last"
+    };
+    println!(
+        "  kept round {}'s roster ({kept}), {cur} {}",
+        v.chosen,
+        thousands(v.planned.roster.summary.paid_cost)
+    );
+    if !v.converged {
+        println!("  stopped after the rounds allowed (--verify-rounds)");
+    }
+    println!("  the week, predicted by the programme and simulated (95% interval):");
+    for r in v
+        .rows
+        .iter()
+        .filter(|r| r.round == v.chosen && r.period == "week")
+    {
+        println!(
+            "    {:<10} {:<16} predicted {:>7}  simulated {:>7} ({} to {})  target {}",
+            r.channel.as_str(),
+            r.kpi.label(),
+            show(r.kpi, r.predicted),
+            show(r.kpi, r.simulated),
+            show(r.kpi, r.lo),
+            show(r.kpi, r.hi),
+            show(r.kpi, r.target)
+        );
+    }
 }
 
 /// The hires in a manager's words, beside what today's people cost.
@@ -259,8 +465,15 @@ fn print_roster(
                 Objective::Coverage => "cost + shortfall and over-coverage penalties".to_string(),
                 Objective::Targets => format!(
                     "cost + {} per contact over the targets, summed per {}, times the channel's priority factor",
-                    rota_roster::ProgrammeTargets::DEFAULT_PENALTY_PER_CONTACT,
-                    args.target_period
+                    if args.hire {
+                        rota_roster::ProgrammeTargets::HIRE_PENALTY_PER_CONTACT
+                    } else {
+                        rota_roster::ProgrammeTargets::DEFAULT_PENALTY_PER_CONTACT
+                    },
+                    args.target_period.map_or_else(
+                        || configured_periods(config),
+                        |p| p.to_string()
+                    )
                 ),
             }
         );

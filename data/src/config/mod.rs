@@ -80,7 +80,9 @@ pub use history_mapping::{HistoryColumns, HistoryMapping};
 pub use shifts::{BreakRule, ShiftTemplate};
 pub use shrinkage::Shrinkage;
 pub use special_days::{SpecialDay, SpecialDayKind};
-pub use targets::{Direction, Kpi, ResponseTarget, ServiceLevel, ServiceTargets, Target};
+pub use targets::{
+    Direction, Kpi, ResponseTarget, ServiceLevel, ServiceTargets, Target, TargetPeriod,
+};
 
 /// The bundled sample centre (`data/samples/centre.toml`), "Northmoor Homes".
 pub const SAMPLE_CENTRE_TOML: &str = include_str!("../../samples/centre.toml");

@@ -195,6 +195,9 @@ pub struct RawTargets {
     pub service_level: Option<RawServiceLevel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<RawResponse>,
+    /// `interval`, `day` or `week`: the stretch the roster programme sums each target over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
 }
 
 impl RawTargets {
@@ -216,6 +219,7 @@ impl RawTargets {
             max_occupancy,
             service_level,
             response,
+            period,
         } = change;
         fn replace_if_given<T: Clone>(old: &mut Option<T>, new: &Option<T>) {
             if let Some(v) = new {
@@ -229,6 +233,7 @@ impl RawTargets {
         replace_if_given(&mut self.max_occupancy, max_occupancy);
         replace_if_given(&mut self.service_level, service_level);
         replace_if_given(&mut self.response, response);
+        replace_if_given(&mut self.period, period);
     }
 }
 

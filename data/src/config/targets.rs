@@ -150,6 +150,59 @@ pub struct ServiceTargets {
     pub(super) service_level: Option<ServiceLevel>,
     pub(super) max_occupancy: f64,
     pub(super) response: Option<ResponseTarget>,
+    pub(super) period: TargetPeriod,
+}
+
+/// The stretch of intervals a live channel's targets are met over when the roster is built for
+/// them (`period` in `[channels.<name>.targets]`). The default is a day: a bad Monday cannot hide
+/// in a good week, yet the plan may trade a quiet half-hour for a busy one within the day, which
+/// costs less than meeting every interval on its own (Koole & van der Sluis 2003).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetPeriod {
+    /// Every interval on its own (classic per-interval staffing).
+    Interval,
+    /// Each local day.
+    #[default]
+    Day,
+    /// Each 7-day week of the horizon from its first day.
+    Week,
+}
+
+impl TargetPeriod {
+    /// Its name in the configuration and in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Interval => "interval",
+            Self::Day => "day",
+            Self::Week => "week",
+        }
+    }
+
+    /// Parses `interval`, `day` or `week`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "interval" => Some(Self::Interval),
+            "day" => Some(Self::Day),
+            "week" => Some(Self::Week),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for TargetPeriod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for TargetPeriod {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s).ok_or_else(|| {
+            format!("{s:?} is not a target period; expected `interval`, `day` or `week`")
+        })
+    }
 }
 
 impl ServiceTargets {
@@ -215,6 +268,10 @@ impl ServiceTargets {
     /// Response-time target (deferred channels only).
     pub fn response(&self) -> Option<&ResponseTarget> {
         self.response.as_ref()
+    }
+    /// The stretch of intervals the roster meets these targets over (live channels).
+    pub fn period(&self) -> TargetPeriod {
+        self.period
     }
 
     pub(super) fn from_raw(
@@ -287,6 +344,18 @@ impl ServiceTargets {
             within_hours: ctx.positive(&k("response.within_hours"), r.within_hours, "hours"),
             working_hours_only: r.working_hours_only.unwrap_or(true),
         });
+        let period = match &raw.period {
+            Some(p) => TargetPeriod::parse(p).unwrap_or_else(|| {
+                ctx.err(
+                    k("period"),
+                    format!(
+                        "{p:?} is not a target period; expected \"interval\", \"day\" or \"week\""
+                    ),
+                );
+                TargetPeriod::Day
+            }),
+            None => TargetPeriod::Day,
+        };
         if kind.is_live() {
             if response.is_some() {
                 ctx.err(k("response"), format!("a response-time target is for deferred channels; this channel is {kind} (use max_abandon_rate, max_asa_seconds, max_wait_seconds or service_level)"));
@@ -312,6 +381,9 @@ impl ServiceTargets {
                     ctx.err(k(f), "deferred channels have no live queue; expected only `response` and `max_occupancy`");
                 }
             }
+            if raw.period.is_some() {
+                ctx.err(k("period"), "a deferred channel is planned by its response target over its backlog; `period` is for live channels' abandon, ASA and service-level targets");
+            }
             if response.is_none() {
                 ctx.err(k("response"), "a deferred channel needs a response target, e.g. { share = 0.95, within_hours = 24 }");
             }
@@ -324,6 +396,7 @@ impl ServiceTargets {
             service_level,
             max_occupancy,
             response,
+            period,
         }
     }
 
@@ -344,6 +417,7 @@ impl ServiceTargets {
                 within_hours: r.within_hours,
                 working_hours_only: Some(r.working_hours_only),
             }),
+            period: (self.period != TargetPeriod::Day).then(|| self.period.as_str().to_string()),
         }
     }
 }

@@ -118,7 +118,8 @@ pub fn hire_options(config: &CentreConfig) -> Vec<HireOption> {
 }
 
 /// The live channels' targets and service curves for the targets objective
-/// ([`crate::targets`]), every target summed over `period`: for each live channel of `problem`
+/// ([`crate::targets`]), every target summed over the channel's configured `period`, or over
+/// `period` for every channel when given: for each live channel of `problem`
 /// with a finite patience and at least one of an abandon, ASA or service-level target, the
 /// [`rota_staffing::ServiceCurve`] of every interval in which the channel is worked (the centre's
 /// one opening calendar) and the requirements file offers contacts, at the file's AHT (the
@@ -129,7 +130,7 @@ pub fn service_targets(
     config: &CentreConfig,
     problem: &RosterProblem,
     req: &RequirementSeries,
-    period: TargetPeriod,
+    period: Option<TargetPeriod>,
     notes: &mut Vec<String>,
 ) -> Result<ProgrammeTargets, RosterError> {
     let horizon = &problem.horizon;
@@ -192,7 +193,7 @@ pub fn service_targets(
         }
         channels.push(ChannelTargetRows {
             channel: c,
-            period,
+            period: period.unwrap_or(ch.targets().period()),
             max_abandon,
             max_asa_s,
             service_level,
@@ -200,11 +201,13 @@ pub fn service_targets(
             patience_s,
             weight: plan.shortfall_weight,
             intervals,
+            tighten: Default::default(),
         });
     }
     Ok(ProgrammeTargets {
         channels,
         penalty_per_contact: ProgrammeTargets::DEFAULT_PENALTY_PER_CONTACT,
+        late_weight: ProgrammeTargets::DEFAULT_LATE_WEIGHT,
     })
 }
 

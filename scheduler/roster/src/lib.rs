@@ -49,7 +49,7 @@ pub use problem::{
     RosterProblem, TemplatePlan, Unavailable, Weights,
 };
 pub use solve::{SolveOptions, SolveStage, SolveStats, SolverProgress, Watch};
-pub use targets::{Objective, PeriodFigures, ProgrammeTargets, TargetPeriod};
+pub use targets::{Objective, PeriodFigures, PredictedKpi, ProgrammeTargets, TargetPeriod};
 
 use output::ChannelHours;
 
@@ -154,7 +154,9 @@ pub fn schedule_watched(
             diagnosis.push(line);
         }
     }
-    // with targets: every period that misses one, in contacts (targets::describe)
+    // with targets: every period that misses one, in contacts (targets::describe), and the KPIs
+    // the programme expects per day and week
+    let mut predicted = Vec::new();
     if let Some(t) = &problem.targets {
         let names = |c: usize| problem.channels[c].name.clone();
         let agents = |c: usize, t: usize| sched(c, t);
@@ -163,6 +165,7 @@ pub fn schedule_watched(
                 diagnosis.push(targets::describe(&f));
             }
         }
+        predicted = targets::predicted_kpis(t, &problem.horizon, &names, &agents);
     }
     let paid_hours: f64 = shifts.iter().map(|s| s.paid_hours).sum();
     let bound = stats.best_bound();
@@ -192,6 +195,7 @@ pub fn schedule_watched(
         activities,
         coverage,
         diagnosis,
+        predicted,
     })
 }
 

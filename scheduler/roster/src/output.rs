@@ -205,6 +205,9 @@ pub struct Roster {
     pub coverage: Vec<CoverageRow>,
     /// Plain-words diagnosis of shortfalls and input conflicts.
     pub diagnosis: Vec<String>,
+    /// With the targets objective, the KPIs the programme expects of this roster per live
+    /// channel, day and week ([`crate::targets::predicted_kpis`]); empty with coverage.
+    pub predicted: Vec<crate::targets::PredictedKpi>,
 }
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> RosterError + '_ {

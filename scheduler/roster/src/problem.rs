@@ -116,6 +116,32 @@ impl Horizon {
             .from_local_datetime(&self.date(d).and_time(time))
             .earliest()
     }
+
+    /// The period of interval `t` under `period`: its index among the horizon's periods (the
+    /// interval itself, its day, or its 7-day week from the first day).
+    pub fn period_key(&self, period: rota_data::config::TargetPeriod, t: usize) -> usize {
+        use rota_data::config::TargetPeriod as P;
+        match period {
+            P::Interval => t,
+            P::Day => self.day_of_interval(t),
+            P::Week => self.day_of_interval(t) / 7,
+        }
+    }
+
+    /// The period of interval `t` for a manager: `Mon 16 Nov 08:00`, `Mon 16 Nov` or `week of 16
+    /// Nov`.
+    pub fn period_label(&self, period: rota_data::config::TargetPeriod, t: usize) -> String {
+        use rota_data::config::TargetPeriod as P;
+        let at = self.instant(t);
+        match period {
+            P::Interval => at.format("%a %d %b %H:%M").to_string(),
+            P::Day => at.format("%a %d %b").to_string(),
+            P::Week => {
+                let d = self.date((self.day_of_interval(t) / 7) * 7);
+                format!("week of {}", d.format("%d %b"))
+            }
+        }
+    }
 }
 
 fn local_midnight(tz: Tz, date: NaiveDate) -> Result<DateTime<Tz>, RosterError> {

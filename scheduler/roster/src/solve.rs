@@ -35,8 +35,9 @@ pub struct SolveOptions {
     /// (default) or the channels' targets ([`crate::targets`]; the problem must carry them,
     /// [`RosterProblem::with_targets`]).
     pub objective: crate::targets::Objective,
-    /// The period every target is summed over with the targets objective (default `day`).
-    pub target_period: crate::targets::TargetPeriod,
+    /// With the targets objective, one period every live channel's targets are summed over,
+    /// instead of each channel's configured `period` (`None`: as configured, a day by default).
+    pub target_period: Option<crate::targets::TargetPeriod>,
     /// Let the programme add people of the problem's hire options ([`crate::hire`],
     /// `rota schedule --hire`): whole people, with their shifts, where they cost less than the
     /// shortfall or missed targets they remove. Off: the configured agents only.
@@ -52,7 +53,7 @@ impl Default for SolveOptions {
             widen_support: false,
             integral_allocation: true,
             objective: crate::targets::Objective::Coverage,
-            target_period: crate::targets::TargetPeriod::Day,
+            target_period: None,
             hire: false,
         }
     }

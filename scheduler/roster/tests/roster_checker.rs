@@ -427,6 +427,7 @@ fn fixture() -> (RosterProblem, Roster) {
         activities: Vec::new(),
         coverage: Vec::new(),
         diagnosis: Vec::new(),
+        predicted: Vec::new(),
     };
     for s in &specs {
         add(&p, &mut r, s);

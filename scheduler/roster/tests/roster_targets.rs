@@ -128,6 +128,7 @@ fn targets(
         patience_s: 600.0,
         weight: 1.0,
         intervals,
+        tighten: Default::default(),
     }
 }
 
@@ -173,6 +174,7 @@ fn early_or_late() -> RosterProblem {
     p.with_targets(ProgrammeTargets {
         channels: vec![t],
         penalty_per_contact: ProgrammeTargets::DEFAULT_PENALTY_PER_CONTACT,
+        late_weight: ProgrammeTargets::DEFAULT_LATE_WEIGHT,
     })
     .unwrap()
 }
@@ -252,6 +254,7 @@ fn violations_are_the_true_shortfall_in_contacts_when_nobody_can_answer() {
         .with_targets(ProgrammeTargets {
             channels: vec![t],
             penalty_per_contact: 50.0,
+            late_weight: ProgrammeTargets::DEFAULT_LATE_WEIGHT,
         })
         .unwrap();
     let r = schedule(&p, &opts(Objective::Targets)).unwrap();
@@ -262,7 +265,8 @@ fn violations_are_the_true_shortfall_in_contacts_when_nobody_can_answer() {
     assert!((f.abandon_excess - 21.6).abs() < 1e-9, "{f:?}");
     assert!((f.service_level_excess - 19.2).abs() < 1e-9, "{f:?}");
     assert!(f.asa_excess.abs() < 1e-9, "{f:?}");
-    assert!((r.summary.objective - 50.0 * (21.6 + 19.2)).abs() < 1e-6);
+    // a contact lost counts 1, a contact answered late a quarter (ProgrammeTargets::late_weight)
+    assert!((r.summary.objective - 50.0 * (21.6 + 0.25 * 19.2)).abs() < 1e-6);
     assert!((r.summary.bound - r.summary.objective).abs() < 1e-6);
 }
 
@@ -311,6 +315,7 @@ fn targets_on_a_deferred_channel_are_rejected() {
         .with_targets(ProgrammeTargets {
             channels: vec![t],
             penalty_per_contact: 50.0,
+            late_weight: ProgrammeTargets::DEFAULT_LATE_WEIGHT,
         })
         .unwrap_err();
     assert!(e.to_string().contains("backlog"), "{e}");

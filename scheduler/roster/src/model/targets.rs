@@ -93,7 +93,7 @@ pub fn add(m: &mut RosterModel<'_>) {
                         .collect::<Vec<_>>()
                 })
                 .sum();
-            let key = ct.period.key(horizon, ic.t);
+            let key = horizon.period_key(ct.period, ic.t);
             if rows.last().is_none_or(|(k, _)| *k != key) {
                 rows.push((key, Default::default()));
             }
@@ -116,7 +116,11 @@ pub fn add(m: &mut RosterModel<'_>) {
                 -TIE_BREAK_SHARE * targets.penalty_per_contact * ct.weight,
                 improvement[0].clone(),
             );
+            let tight = ct.tightening(horizon, ic);
             let row = &mut rows.last_mut().expect("pushed above").1;
+            for (r, x) in row.iter_mut().zip(tight) {
+                r.rhs += x;
+            }
             row[0].rhs += ic.abandoned.at(0) - ct.max_abandon.unwrap_or(0.0) * offered;
             row[1].rhs +=
                 ic.asa.as_ref().map_or(0.0, |e| e.at(0)) - ct.max_asa_s.unwrap_or(0.0) * offered;
@@ -131,8 +135,8 @@ pub fn add(m: &mut RosterModel<'_>) {
         // is seconds, a patience's worth of it one contact (crate::targets)
         let per_unit = [
             ct.max_abandon.map(|_| 1.0),
-            ct.max_asa_s.map(|_| 1.0 / ct.patience_s),
-            ct.service_level.map(|_| 1.0),
+            ct.max_asa_s.map(|_| targets.late_weight / ct.patience_s),
+            ct.service_level.map(|_| targets.late_weight),
         ];
         for (_, period) in rows {
             for (row, unit) in period.into_iter().zip(per_unit) {

@@ -131,6 +131,7 @@ fn roster(monday: NaiveDate, gen: &[GenShift], names: &[String]) -> Roster {
         activities,
         coverage: Vec::new(),
         diagnosis: Vec::new(),
+        predicted: Vec::new(),
     }
 }
 
