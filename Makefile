@@ -119,11 +119,17 @@ demo: release
 	$(ROTA_RELEASE) simulate --config $(SAMPLES)/centre.toml --forecast $(DEMO_DIR)/forecast.csv \
 	  --roster $(DEMO_DIR)/roster --replications 50 --seed 7 --out $(DEMO_DIR)/simulation.csv
 	@echo
-	@echo "== 7. What if? The shipped scenarios against today's baseline, side by side"
+	@echo "== 7. What staffing meets the targets? The roster against the targets themselves, choosing hires from"
+	@echo "      the centre's [[hire]] options, checked by simulation (20 replications) and planned again once"
+	$(ROTA_RELEASE) schedule --config $(SAMPLES)/centre.toml --forecast $(DEMO_DIR)/forecast.csv \
+	  --from $(DEMO_FROM) --days $(DEMO_DAYS) --objective targets --hire --verify 20 --verify-rounds 1 \
+	  --time-limit-s 60 --out-dir $(DEMO_DIR)/hire
+	@echo
+	@echo "== 8. What if? The shipped scenarios against today's baseline, side by side"
 	$(ROTA_RELEASE) scenario --config $(SAMPLES)/centre.toml --forecast $(DEMO_DIR)/forecast.csv \
 	  --scenario $(SAMPLES)/scenarios --time-limit-s 10 --replications 10 --out-dir $(DEMO_DIR)/scenarios
 	@echo
-	@echo "== 8. The week on one page: contacts, staff needed and rostered, cost, predicted KPIs against target"
+	@echo "== 9. The week on one page: contacts, staff needed and rostered, cost, predicted KPIs against target"
 	$(ROTA_RELEASE) brief --config $(SAMPLES)/centre.toml --forecast $(DEMO_DIR)/forecast.csv \
 	  --roster $(DEMO_DIR)/roster --simulation $(DEMO_DIR)/simulation.summary.csv \
 	  --link "report.html=Last quarter: performance per channel and week" \
@@ -131,10 +137,11 @@ demo: release
 	  --link "roster/shifts.csv=The roster: shifts.csv (also activities.csv, coverage.csv in roster/)" \
 	  --link "forecast.csv=forecast.csv" --link "requirements.csv=requirements.csv" \
 	  --link "simulation.summary.csv=simulation.summary.csv (and simulation.csv per interval)" \
+	  --link "hire/hires.csv=What staffing meets the targets: hire/hires.csv (and the roster with them, hire/verification.csv)" \
 	  --out $(DEMO_DIR)/index.html
 	@echo
 	@echo "Outputs in $(DEMO_DIR)/: index.html (start here), report.html, forecast.csv, requirements.csv,"
-	@echo "roster/, simulation.csv, simulation.summary.csv, scenarios/"
+	@echo "roster/, simulation.csv, simulation.summary.csv, hire/, scenarios/"
 
 clean-demo:
 	rm -rf $(DEMO_DIR)

@@ -114,7 +114,7 @@ fn a_hire_roster_planned_from_the_forecast_is_verified_by_simulation() {
         .stdout(predicate::str::contains("round 1: "))
         .stdout(predicate::str::contains("kept round "))
         .stdout(predicate::str::contains(
-            "voice      abandon rate     predicted",
+            "voice      abandon rate             predicted",
         ));
     // the programme predicts each day and the week; the simulation is set beside it
     let csv = std::fs::read_to_string(out.join("verification.csv")).unwrap();

@@ -254,10 +254,11 @@ pub fn roster(
 }
 
 /// Stricter targets for some channels and days, in each target's unit: `[abandon share, ASA
-/// seconds, service-level share]` taken off (abandon, ASA) or added to (service level) the
-/// configured target when the programme plans that day. Built by [`crate::verify`] from what
+/// seconds, service-level share, share answered within the longest wait]` taken off (abandon,
+/// ASA) or added to (the shares) the configured target when the programme plans that day;
+/// negative moves loosen. Built by [`crate::verify`] from what
 /// the simulation of a roster showed.
-pub type Tightening = std::collections::BTreeMap<(ChannelName, NaiveDate), [f64; 3]>;
+pub type Tightening = std::collections::BTreeMap<(ChannelName, NaiveDate), [f64; 4]>;
 
 /// [`roster`] with the targets objective planning the days of `tighten` against stricter targets.
 pub(crate) fn roster_tightened(

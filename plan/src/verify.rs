@@ -237,7 +237,7 @@ pub fn verified_roster(
         }
         // a day's targets measured within the noise keep their previous move (NaN: not measured)
         for (key, by) in found {
-            let m = moves.entry(key).or_insert([0.0; 3]);
+            let m = moves.entry(key).or_insert([0.0; 4]);
             for (m, b) in m.iter_mut().zip(by) {
                 if !b.is_nan() {
                     *m = b;
@@ -280,6 +280,7 @@ fn simulated(kpi: Kpi, k: &KpiSet) -> Option<rota_simulation::Estimate> {
         Kpi::AbandonRate => k.abandon_rate,
         Kpi::AsaSeconds => k.asa_seconds,
         Kpi::ServiceLevel => k.service_level,
+        Kpi::WaitWithinMaxShare => k.wait_within_max_share,
         _ => None,
     }
 }
@@ -327,12 +328,13 @@ fn compare(
     out
 }
 
-/// Index of a KPI among the tightening's `[abandon, ASA, service level]`.
+/// Index of a KPI among the tightening's `[abandon, ASA, service level, within the longest wait]`.
 fn slot(kpi: Kpi) -> Option<usize> {
     match kpi {
         Kpi::AbandonRate => Some(0),
         Kpi::AsaSeconds => Some(1),
         Kpi::ServiceLevel => Some(2),
+        Kpi::WaitWithinMaxShare => Some(3),
         _ => None,
     }
 }
@@ -340,7 +342,7 @@ fn slot(kpi: Kpi) -> Option<usize> {
 /// Ceiling or floor of a KPI the programme plans for.
 fn direction(kpi: Kpi) -> Direction {
     match kpi {
-        Kpi::ServiceLevel => Direction::AtLeast,
+        Kpi::ServiceLevel | Kpi::WaitWithinMaxShare => Direction::AtLeast,
         _ => Direction::AtMost,
     }
 }
@@ -378,7 +380,7 @@ fn differences(rows: &mut [VerificationRow]) -> Tightening {
             Direction::AtLeast => r.target + by,
         });
         out.entry((r.channel.clone(), date))
-            .or_insert([f64::NAN; 3])[k] = by;
+            .or_insert([f64::NAN; 4])[k] = by;
     }
     out
 }

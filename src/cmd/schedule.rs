@@ -347,7 +347,7 @@ fn print_verification(v: &rota_plan::VerifiedRoster, cur: &str) {
         .filter(|r| r.round == v.chosen && r.period == "week")
     {
         println!(
-            "    {:<10} {:<16} predicted {:>7}  simulated {:>7} ({} to {})  target {}",
+            "    {:<10} {:<24} predicted {:>7}  simulated {:>7} ({} to {})  target {}",
             r.channel.as_str(),
             r.kpi.label(),
             show(r.kpi, r.predicted),
@@ -505,9 +505,18 @@ fn print_roster(
         println!("  note: {n}");
     }
     if !roster.diagnosis.is_empty() {
+        // a screenful; the whole list is in roster.json (and printed with --verbose)
+        const SHOWN: usize = 20;
         println!("Diagnosis:");
-        for d in &roster.diagnosis {
+        let shown = if verbose { usize::MAX } else { SHOWN };
+        for d in roster.diagnosis.iter().take(shown) {
             println!("  - {d}");
+        }
+        let more = roster.diagnosis.len().saturating_sub(shown);
+        if more > 0 {
+            println!(
+                "  ... and {more} more in roster.json (`diagnosis`; all of them with --verbose)"
+            );
         }
     }
     println!(

@@ -162,6 +162,10 @@ pub fn service_targets(
         let max_abandon = targets.max_abandon();
         let max_asa_s = targets.max_asa_s();
         let service_level = targets.service_level().map(|sl| sl.min_share);
+        let max_wait = ch
+            .targets()
+            .max_wait_seconds()
+            .map(|w| (w, ch.targets().max_wait_share()));
         if max_abandon.is_none() && max_asa_s.is_none() && service_level.is_none() {
             continue;
         }
@@ -189,11 +193,22 @@ pub fn service_targets(
             )
             .map_err(staffing)?;
             let curve = rota_staffing::ServiceCurve::build(&spec).map_err(staffing)?;
-            intervals.push(interval_curve(t, curve, max_asa_s, service_level.is_some()));
+            let mut ic = interval_curve(t, curve, max_asa_s, service_level.is_some());
+            if let Some((seconds, _)) = max_wait {
+                // the same interval with the longest acceptable wait as the threshold
+                let at_max = rota_staffing::CurveSpec {
+                    threshold_s: seconds,
+                    ..spec
+                };
+                let at_max = rota_staffing::ServiceCurve::build(&at_max).map_err(staffing)?;
+                ic = ic.with_max_wait(&at_max);
+            }
+            intervals.push(ic);
         }
         channels.push(ChannelTargetRows {
             channel: c,
             period: period.unwrap_or(ch.targets().period()),
+            max_wait,
             max_abandon,
             max_asa_s,
             service_level,

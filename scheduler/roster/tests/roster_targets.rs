@@ -124,6 +124,7 @@ fn targets(
         max_abandon: Some(0.10),
         max_asa_s: asa_and_sl.then_some(60.0),
         service_level: asa_and_sl.then_some(0.8),
+        max_wait: None,
         threshold_s: 60.0,
         patience_s: 600.0,
         weight: 1.0,
@@ -319,4 +320,72 @@ fn targets_on_a_deferred_channel_are_rejected() {
         })
         .unwrap_err();
     assert!(e.to_string().contains("backlog"), "{e}");
+}
+
+#[test]
+fn the_cap_on_the_wait_is_met_in_every_interval_or_costs_its_late_contacts() {
+    // as above, with "95% answered within 240 s" in every interval: nobody can answer, so each
+    // of the 8 intervals misses the cap by 0.95 x (1 - 10%) x 3 contacts (answered taken at the
+    // abandon target), each costing a quarter of a lost one
+    let h = horizon();
+    let channels = vec![
+        live(&h, "voice", |_| 0.0),
+        live(
+            &h,
+            "chat",
+            |hour| if (8..10).contains(&hour) { 1.0 } else { 0.0 },
+        ),
+    ];
+    let p = RosterProblem::new(
+        h.clone(),
+        channels,
+        vec![one_hour("early", hm(8, 0))],
+        vec![agent("A1", &["voice"])],
+        Weights::default(),
+    )
+    .unwrap();
+    let offered = |hour: u32| if (8..10).contains(&hour) { 3.0 } else { 0.0 };
+    let mut t = targets(&h, 1, offered, false);
+    t.max_wait = Some((240.0, 0.95));
+    t.intervals = t
+        .intervals
+        .into_iter()
+        .map(|ic| {
+            let at_max = ServiceCurve::build(&CurveSpec {
+                threshold_s: 240.0,
+                ..*ic.curve.spec()
+            })
+            .unwrap();
+            ic.with_max_wait(&at_max)
+        })
+        .collect();
+    let p = p
+        .with_targets(ProgrammeTargets {
+            channels: vec![t],
+            penalty_per_contact: 50.0,
+            late_weight: ProgrammeTargets::DEFAULT_LATE_WEIGHT,
+        })
+        .unwrap();
+    let r = schedule(&p, &opts(Objective::Targets)).unwrap();
+    assert!(r.shifts.is_empty());
+    let cap_excess = 8.0 * 0.95 * 0.9 * 3.0;
+    assert!(
+        (r.summary.objective - 50.0 * (21.6 + 0.25 * cap_excess)).abs() < 1e-6,
+        "{:?}",
+        r.summary
+    );
+    assert!((r.summary.bound - r.summary.objective).abs() < 1e-6);
+
+    // with one agent who may work 08:00-09:00, the cap pulls them in: each 08:xx interval's
+    // answered-within-240-s rises from 0
+    let mut q = p.clone();
+    q.agents[0].skills.push(ch("chat"));
+    let r = schedule(&q, &opts(Objective::Targets)).unwrap();
+    assert_eq!(r.shifts.len(), 1, "{:?}", r.summary);
+    let predicted = &r.predicted;
+    let share = predicted
+        .iter()
+        .find(|k| k.period == "week" && k.kpi == rota_data::config::Kpi::WaitWithinMaxShare)
+        .expect("the cap's share is predicted");
+    assert!(share.value > 0.0 && share.value <= 1.0, "{share:?}");
 }

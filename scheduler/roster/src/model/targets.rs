@@ -117,6 +117,25 @@ pub fn add(m: &mut RosterModel<'_>) {
                 improvement[0].clone(),
             );
             let tight = ct.tightening(horizon, ic);
+            // the cap on the wait, in this interval on its own: answered within the longest
+            // acceptable wait >= the cap's floor (ChannelTargetRows::wait_cap_floor)
+            if let (Some(env), true) = (&ic.within_max_wait, ct.max_wait.is_some()) {
+                let rhs = ct.wait_cap_floor(horizon, ic) - env.at(0);
+                let gain = if has_supply {
+                    segments(m, env, cap, &supply)
+                } else {
+                    Expression::default()
+                };
+                if rhs > 1e-9 {
+                    let e = m.nonneg();
+                    m.objective.add_mul(
+                        targets.penalty_per_contact * ct.weight * ct.cap_weight(targets),
+                        e.var,
+                    );
+                    let lhs = gain + e.var;
+                    m.add(constraint!(lhs >= rhs));
+                }
+            }
             let row = &mut rows.last_mut().expect("pushed above").1;
             for (r, x) in row.iter_mut().zip(tight) {
                 r.rhs += x;
