@@ -212,3 +212,24 @@ fn a_target_period_in_the_configuration_must_be_interval_day_or_week() {
             "\"month\" is not a target period; expected \"interval\", \"day\" or \"week\"",
         ));
 }
+
+#[test]
+fn an_abandon_target_of_zero_is_diagnosed_as_unreachable_not_hired_for() {
+    // callers with finite patience always include someone who hangs up: no number of hires
+    // meets 0% abandoned, and the planner is told so instead of getting every candidate hired
+    let dir = tempfile::tempdir().unwrap();
+    let (config, forecast) = inputs(dir.path());
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("max_abandon_rate = 0.10", "max_abandon_rate = 0.0");
+    std::fs::write(&config, text).unwrap();
+    schedule(&config, &dir.path().join("roster"))
+        .args(["--objective", "targets", "--hire", "--forecast"])
+        .arg(&forecast)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "an abandon rate of at most 0 cannot be met",
+        ))
+        .stderr(predicate::str::contains("give a share above 0"));
+}
