@@ -160,11 +160,10 @@ pub fn schedule_watched(
     if let Some(t) = &problem.targets {
         let names = |c: usize| problem.channels[c].name.clone();
         let agents = |c: usize, t: usize| sched(c, t);
-        for f in targets::predict(t, &problem.horizon, &names, &agents) {
-            if f.excess_contacts() >= 0.5 {
-                diagnosis.push(targets::describe(&f));
-            }
-        }
+        // first: with targets, these are the diagnosis a manager reads; the per-interval
+        // requirement lines follow
+        let in_people = targets::diagnosis_in_people(t, &problem.horizon, &names, &agents);
+        diagnosis.splice(0..0, in_people);
         predicted = targets::predicted_kpis(t, &problem.horizon, &names, &agents);
     }
     let paid_hours: f64 = shifts.iter().map(|s| s.paid_hours).sum();

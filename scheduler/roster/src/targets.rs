@@ -448,6 +448,168 @@ pub fn predict(
     out
 }
 
+/// How many more people a period that misses its targets would need, and when: whole agents
+/// added one at a time, each to the interval of the period where it cuts the period's violation
+/// (abandoned over the target, plus `late_weight` x answered late and excess wait, in contacts)
+/// the most, on the true curves, until the period meets its targets or another agent no longer
+/// helps (an abandon target below what any staffing reaches). `agents(t)` is the channel's
+/// rostered agents in interval `t`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeopleNeeded {
+    /// More agents at the busiest interval.
+    pub peak: u32,
+    /// The intervals (first, last) where at least half the peak is needed.
+    pub window: (usize, usize),
+    /// More agent-hours over the period.
+    pub agent_hours: f64,
+    /// Whether the period then meets every target (false: stopped where another agent saved
+    /// less than a hundredth of a contact, or at the curves' end).
+    pub meets: bool,
+}
+
+/// [`PeopleNeeded`] of the intervals `period` (indices into `ct.intervals`) of channel `ct`.
+pub fn people_needed(
+    ct: &ChannelTargetRows,
+    period: &[usize],
+    interval_h: f64,
+    late_weight: f64,
+    agents: &dyn Fn(usize) -> f64,
+) -> Option<PeopleNeeded> {
+    let max_asa = ct.max_asa_s.unwrap_or(0.0);
+    let excess = |n: &[u32]| -> f64 {
+        let mut sums = [0.0; 4];
+        for (k, &i) in period.iter().enumerate() {
+            let ic = &ct.intervals[i];
+            let (a, w) = (ic.curve.abandoned(n[k]), ic.curve.wait_s(n[k]));
+            sums[0] += ic.offered;
+            sums[1] += a;
+            sums[2] += w + max_asa * a;
+            sums[3] += ic.curve.within_threshold(n[k]);
+        }
+        let v = violations(ct, sums[0], sums[1], sums[2], sums[3], [0.0; 3]);
+        v[0] + late_weight * (v[1] + v[2])
+    };
+    let start: Vec<u32> = period
+        .iter()
+        .map(|&i| agents(ct.intervals[i].t).round().max(0.0) as u32)
+        .collect();
+    let mut n = start.clone();
+    let mut now = excess(&n);
+    if now < 0.5 {
+        return None;
+    }
+    // at most a few hundred more agents per interval: far beyond any curve's end
+    for _ in 0..(400 * period.len()) {
+        let mut best: Option<(usize, f64)> = None;
+        for k in 0..n.len() {
+            if n[k] >= ct.intervals[period[k]].curve.n_max() {
+                continue;
+            }
+            n[k] += 1;
+            let e = excess(&n);
+            n[k] -= 1;
+            if best.is_none_or(|(_, b)| e < b) {
+                best = Some((k, e));
+            }
+        }
+        match best {
+            Some((k, e)) if now - e >= 0.01 => {
+                n[k] += 1;
+                now = e;
+            }
+            _ => break,
+        }
+        if now < 0.5 {
+            break;
+        }
+    }
+    let more: Vec<u32> = n.iter().zip(&start).map(|(a, b)| a - b).collect();
+    let peak = more.iter().copied().max().unwrap_or(0);
+    if peak == 0 {
+        return Some(PeopleNeeded {
+            peak: 0,
+            window: (ct.intervals[period[0]].t, ct.intervals[period[0]].t),
+            agent_hours: 0.0,
+            meets: false,
+        });
+    }
+    let busy: Vec<usize> = more
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| 2 * **m >= peak)
+        .map(|(k, _)| ct.intervals[period[k]].t)
+        .collect();
+    Some(PeopleNeeded {
+        peak,
+        window: (busy[0], *busy.last().expect("the peak is in it")),
+        agent_hours: f64::from(more.iter().sum::<u32>()) * interval_h,
+        meets: now < 0.5,
+    })
+}
+
+/// The diagnosis of every period that misses a target, in people: [`describe`] of the period,
+/// then what [`people_needed`] says it would take ("about 14 more agents at 08:00-11:45, 62
+/// agent-hours over the period, would meet them").
+pub fn diagnosis_in_people(
+    targets: &ProgrammeTargets,
+    horizon: &Horizon,
+    names: &dyn Fn(usize) -> ChannelName,
+    agents: &dyn Fn(usize, usize) -> f64,
+) -> Vec<String> {
+    let figures = predict(targets, horizon, names, agents);
+    let interval_h = f64::from(horizon.interval_minutes()) / 60.0;
+    let mut out = Vec::new();
+    let mut f = figures.iter();
+    for ct in &targets.channels {
+        // the channel's periods in the order predict() gives them
+        let mut periods: Vec<Vec<usize>> = Vec::new();
+        let mut last = None;
+        for (i, ic) in ct.intervals.iter().enumerate() {
+            let key = horizon.period_key(ct.period, ic.t);
+            if last != Some(key) {
+                periods.push(Vec::new());
+                last = Some(key);
+            }
+            periods.last_mut().expect("pushed").push(i);
+        }
+        for period in periods {
+            let Some(fig) = f.next() else { break };
+            if fig.excess_contacts() < 0.5 {
+                continue;
+            }
+            let needed = people_needed(ct, &period, interval_h, targets.late_weight, &|t| {
+                agents(ct.channel, t)
+            });
+            let clock = |t: usize| horizon.instant(t).format("%H:%M").to_string();
+            let until = |t: usize| {
+                (horizon.instant(t)
+                    + chrono::Duration::minutes(i64::from(horizon.interval_minutes())))
+                .format("%H:%M")
+                .to_string()
+            };
+            let said = match needed {
+                Some(p) if p.peak > 0 => format!(
+                    "about {} more {} at {}-{} ({:.0} more agent-hours over the {}) {}",
+                    p.peak,
+                    if p.peak == 1 { "agent" } else { "agents" },
+                    clock(p.window.0),
+                    until(p.window.1),
+                    p.agent_hours,
+                    fig.period,
+                    if p.meets {
+                        "would meet them"
+                    } else {
+                        "is as far as more people go: the rest cannot be met by staffing"
+                    }
+                ),
+                _ => "more people would not help: the targets cannot be met by staffing".into(),
+            };
+            out.push(format!("{}; {said}", describe(fig)));
+        }
+    }
+    out
+}
+
 /// The predicted figures of `roster` (its coverage rows: whole agents per channel and interval)
 /// against the targets of `problem`, per channel and period; empty without targets.
 pub fn predict_roster(problem: &RosterProblem, roster: &Roster) -> Vec<PeriodFigures> {

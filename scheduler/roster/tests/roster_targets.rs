@@ -269,6 +269,28 @@ fn violations_are_the_true_shortfall_in_contacts_when_nobody_can_answer() {
     // a contact lost counts 1, a contact answered late a quarter (ProgrammeTargets::late_weight)
     assert!((r.summary.objective - 50.0 * (21.6 + 0.25 * 19.2)).abs() < 1e-6);
     assert!((r.summary.bound - r.summary.objective).abs() < 1e-6);
+    // the diagnosis says what it would take in people: the same number of agents in every
+    // interval (the demand is flat), 08:00-10:00
+    let line = r
+        .diagnosis
+        .iter()
+        .find(|d| d.starts_with("chat Mon 23 Nov:"))
+        .unwrap_or_else(|| panic!("{:?}", r.diagnosis));
+    assert!(
+        line.contains("more agents at 08:00-10:00") && line.ends_with("would meet them"),
+        "{line}"
+    );
+    let t = &p.targets.as_ref().unwrap().channels[0];
+    let period: Vec<usize> = (0..t.intervals.len()).collect();
+    let needed = rota_roster::targets::people_needed(t, &period, 0.25, 0.25, &|_| 0.0).unwrap();
+    assert!(needed.meets && needed.peak >= 2, "{needed:?}");
+    // whole agents in each of the 8 intervals, no fewer than half the peak anywhere
+    assert!(needed.agent_hours >= 8.0 * 0.25 * f64::from(needed.peak) / 2.0);
+    // with those agents the period meets its targets on the true curves
+    assert!(
+        line.contains(&format!("about {} more agents", needed.peak)),
+        "{line}"
+    );
 }
 
 #[test]
