@@ -4,6 +4,9 @@
 //! at 500 agents. Each run prints the solve time and the gap to the LP bound that
 //! docs/PERFORMANCE.md quotes.
 //!
+//! The targets objective (issue #14) on the same week: with today's 45 agents (limit 60 s) and
+//! with `--hire` (limit 120 s); each prints its time and gap to the LP bound.
+//!
 //! `cargo bench --bench roster -- --quick` (sample size) and
 //! `ROTA_BENCH_LARGE=1 cargo bench --bench roster -- --quick` (adds the 500-agent centre).
 
@@ -13,11 +16,18 @@ use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
 use rota_data::config::CentreConfig;
 use rota_roster::{
-    adapter, requirements, schedule, synthetic, Horizon, RosterProblem, SolveOptions, Weights,
+    adapter, requirements, schedule, synthetic, Horizon, Objective, ProgrammeTargets,
+    RosterProblem, SolveOptions, Weights,
 };
 
 /// The sample centre's week of 2026-11-16 with the requirements the demo computes.
 fn sample_week(file: &str) -> RosterProblem {
+    sample_week_with(file, None)
+}
+
+/// [`sample_week`], with the live channels' targets for the targets objective when
+/// `penalty_per_contact` is given.
+fn sample_week_with(file: &str, penalty_per_contact: Option<f64>) -> RosterProblem {
     let config = CentreConfig::sample().expect("sample config");
     let grid = config.grid();
     let monday = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap_or_default();
@@ -26,9 +36,16 @@ fn sample_week(file: &str) -> RosterProblem {
         .join("tests/fixtures/schedule")
         .join(file);
     let req = requirements::read_requirements(&path, &horizon).expect("requirements fixture");
-    adapter::problem_from_config(&config, horizon, &req, Weights::default())
+    let problem = adapter::problem_from_config(&config, horizon, &req, Weights::default())
         .expect("sample problem")
-        .0
+        .0;
+    let Some(penalty) = penalty_per_contact else {
+        return problem;
+    };
+    let mut targets = adapter::service_targets(&config, &problem, &req, None, &mut Vec::new())
+        .expect("service curves");
+    targets.penalty_per_contact = penalty;
+    problem.with_targets(targets).expect("targets")
 }
 
 fn run(c: &mut Criterion, agents: usize, limit_s: f64) {
@@ -38,11 +55,16 @@ fn run(c: &mut Criterion, agents: usize, limit_s: f64) {
 }
 
 fn run_problem(c: &mut Criterion, name: &str, problem: &RosterProblem, limit_s: f64) {
-    let agents = problem.agents.len();
     let opts = SolveOptions {
         time_limit_s: limit_s,
         ..SolveOptions::default()
     };
+    run_with(c, name, problem, &opts);
+}
+
+fn run_with(c: &mut Criterion, name: &str, problem: &RosterProblem, opts: &SolveOptions) {
+    let (opts, limit_s) = (*opts, opts.time_limit_s);
+    let agents = problem.agents.len();
     // one reported run with its figures
     let started = std::time::Instant::now();
     let r = schedule(problem, &opts).expect("roster");
@@ -89,6 +111,26 @@ fn sample_centre_week(c: &mut Criterion) {
     );
 }
 
+/// The targets objective on the sample week: today's people (the issue's 60 s) and with the
+/// sample's `[[hire]]` options (120 s).
+fn sample_week_targets(c: &mut Criterion) {
+    let file = "sample_week_requirements.csv";
+    let targets = SolveOptions {
+        time_limit_s: 60.0,
+        objective: Objective::Targets,
+        ..SolveOptions::default()
+    };
+    let problem = sample_week_with(file, Some(ProgrammeTargets::DEFAULT_PENALTY_PER_CONTACT));
+    run_with(c, "sample_week_targets", &problem, &targets);
+    let hire = SolveOptions {
+        time_limit_s: 120.0,
+        hire: true,
+        ..targets
+    };
+    let problem = sample_week_with(file, Some(ProgrammeTargets::HIRE_PENALTY_PER_CONTACT));
+    run_with(c, "sample_week_targets_hire", &problem, &hire);
+}
+
 fn sample_sized(c: &mut Criterion) {
     run(c, 45, 30.0);
 }
@@ -99,5 +141,11 @@ fn large(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, sample_centre_week, sample_sized, large);
+criterion_group!(
+    benches,
+    sample_centre_week,
+    sample_week_targets,
+    sample_sized,
+    large
+);
 criterion_main!(benches);
