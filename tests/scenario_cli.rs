@@ -77,7 +77,10 @@ fn shipped_scenarios_move_staffing_the_right_way_and_by_the_right_amount() {
         .success()
         .stdout(predicate::str::contains("required FTE"))
         .stdout(predicate::str::contains("7 calls an hour"))
-        .stdout(predicate::str::contains("discrete-event simulation"));
+        .stdout(predicate::str::contains("discrete-event simulation"))
+        // where each scenario's roster moved capacity, and what it bought
+        .stdout(predicate::str::contains("against the baseline: voice +"))
+        .stdout(predicate::str::contains("live contacts lost"));
     for f in [
         "scenarios.txt",
         "scenarios.csv",
@@ -89,6 +92,7 @@ fn shipped_scenarios_move_staffing_the_right_way_and_by_the_right_amount() {
     }
     let page = std::fs::read_to_string(out.join("scenarios.html")).unwrap();
     assert!(page.contains("<svg") && page.contains("voice: abandon rate"));
+    assert!(page.contains("Where the capacity went"));
     for forbidden in ["http://", "https://", "<script", "src=", "<link", "url("] {
         assert!(
             !page.contains(forbidden),

@@ -250,6 +250,24 @@ pub fn render_html(c: &Comparison) -> String {
         }
     }
     html.push_str("</ul>");
+    // where each scenario's roster moved capacity, and what it bought (render::capacity_moves)
+    let moves: Vec<(&str, String)> = c
+        .outcomes
+        .first()
+        .map(|b| {
+            c.outcomes
+                .iter()
+                .filter_map(|o| super::render::capacity_moves(b, o).map(|m| (o.name.as_str(), m)))
+                .collect()
+        })
+        .unwrap_or_default();
+    if !moves.is_empty() {
+        html.push_str("<h2>Where the capacity went</h2><ul>");
+        for (name, m) in moves {
+            let _ = write!(html, "<li><b>{}</b>: {}</li>", esc(name), esc(&m));
+        }
+        html.push_str("</ul>");
+    }
     html.push_str(&crate::page::close(None));
     html
 }
