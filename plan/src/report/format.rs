@@ -7,7 +7,7 @@ pub(crate) const TEXT_NONE: &str = "-";
 pub(crate) const HTML_NONE: &str = "–";
 
 /// Escapes text for HTML element content and attribute values.
-pub(crate) fn esc(s: &str) -> String {
+pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

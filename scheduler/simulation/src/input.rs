@@ -56,12 +56,27 @@ pub struct PlanActivity {
     pub kind: PlanActivityKind,
 }
 
-/// A roster as the simulation needs it: every agent's activities and the local dates it covers.
+/// One shift of one agent: from arrival to leaving, breaks and lunch included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanShift {
+    /// Agent id (a configured agent).
+    pub agent_id: String,
+    /// The local date the shift belongs to (its start's, as `shifts.csv` gives it).
+    pub date: NaiveDate,
+    /// Start.
+    pub start: DateTime<FixedOffset>,
+    /// End (after the start).
+    pub end: DateTime<FixedOffset>,
+}
+
+/// A roster as the simulation needs it: every agent's activities and the local dates it covers,
+/// with the shifts they lie in (for the agents' own schedules, `rota export`).
 /// Valid by construction: agents and channels are configured, activities of one agent do not
 /// overlap and every period ends after it starts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RosterPlan {
     activities: Vec<PlanActivity>,
+    shifts: Vec<PlanShift>,
     first_date: NaiveDate,
     last_date: NaiveDate,
 }
@@ -101,12 +116,43 @@ fn known_channel(config: &CentreConfig, name: &str) -> Result<ChannelName, Strin
     }
 }
 
+/// The shifts of activities without a shifts file: each agent's unbroken runs of activities, dated
+/// by their start's local date.
+fn shifts_of(config: &CentreConfig, sorted: &[PlanActivity]) -> Vec<PlanShift> {
+    let grid = config.grid();
+    let mut shifts: Vec<PlanShift> = Vec::new();
+    for a in sorted {
+        match shifts.last_mut() {
+            Some(s) if s.agent_id == a.agent_id && s.end == a.start => s.end = a.end,
+            _ => shifts.push(PlanShift {
+                agent_id: a.agent_id.clone(),
+                date: grid.local_date(&a.start),
+                start: a.start,
+                end: a.end,
+            }),
+        }
+    }
+    shifts
+}
+
 impl RosterPlan {
     /// Builds a plan from activities, checking agents and channels against `config`. The horizon
-    /// runs from `first_date` to `last_date` (local dates, inclusive).
+    /// runs from `first_date` to `last_date` (local dates, inclusive). The shifts are each agent's
+    /// unbroken runs of activities.
     pub fn new(
         config: &CentreConfig,
+        activities: Vec<PlanActivity>,
+        first_date: NaiveDate,
+        last_date: NaiveDate,
+    ) -> Result<Self, SimulationError> {
+        Self::with_shifts(config, activities, None, first_date, last_date)
+    }
+
+    /// [`RosterPlan::new`] with the shifts as the roster gave them (`None`: derived).
+    fn with_shifts(
+        config: &CentreConfig,
         mut activities: Vec<PlanActivity>,
+        shifts: Option<Vec<PlanShift>>,
         first_date: NaiveDate,
         last_date: NaiveDate,
     ) -> Result<Self, SimulationError> {
@@ -136,8 +182,11 @@ impl RosterPlan {
                 )));
             }
         }
+        let mut shifts = shifts.unwrap_or_else(|| shifts_of(config, &activities));
+        shifts.sort_by(|a, b| a.agent_id.cmp(&b.agent_id).then(a.start.cmp(&b.start)));
         Ok(Self {
             activities,
+            shifts,
             first_date,
             last_date,
         })
@@ -178,7 +227,17 @@ impl RosterPlan {
             ));
         };
         let last = planning_last(config, *first, *last);
-        Self::new(config, activities, *first, last)
+        let shifts = roster
+            .shifts
+            .iter()
+            .map(|s| PlanShift {
+                agent_id: s.agent_id.clone(),
+                date: s.date,
+                start: s.start,
+                end: s.end,
+            })
+            .collect();
+        Self::with_shifts(config, activities, Some(shifts), *first, last)
     }
 
     /// Reads `shifts.csv` and `activities.csv` from `dir` (as written by `rota schedule`).
@@ -204,7 +263,7 @@ impl RosterPlan {
         activities: (A, &Path),
         config: &CentreConfig,
     ) -> Result<Self, SimulationError> {
-        let (by_agent, dates) = roster_csv::read_shifts(shifts.0, shifts.1, config)?;
+        let (by_agent, dates, shift_list) = roster_csv::read_shifts(shifts.0, shifts.1, config)?;
         let activities_label = activities.1;
         let activities =
             roster_csv::read_activities(activities.0, activities_label, config, &by_agent)?;
@@ -215,9 +274,10 @@ impl RosterPlan {
                 shifts.1.display()
             )));
         };
-        Self::new(
+        Self::with_shifts(
             config,
             activities.into_iter().map(|(_, a)| a).collect(),
+            Some(shift_list),
             first,
             planning_last(config, first, last),
         )
@@ -241,6 +301,12 @@ impl RosterPlan {
     /// Activities by agent and start.
     pub fn activities(&self) -> &[PlanActivity] {
         &self.activities
+    }
+
+    /// Shifts by agent and start (those of `shifts.csv` or of the roster; derived from the
+    /// activities for a plan built with [`RosterPlan::new`]).
+    pub fn shifts(&self) -> &[PlanShift] {
+        &self.shifts
     }
 
     /// First local date of the roster period.

@@ -92,7 +92,9 @@ use rayon::prelude::*;
 use rota_data::channel::ChannelName;
 
 pub use error::SimulationError;
-pub use input::{demand_from_history, PlanActivity, PlanActivityKind, RosterPlan, SimulationInput};
+pub use input::{
+    demand_from_history, PlanActivity, PlanActivityKind, PlanShift, RosterPlan, SimulationInput,
+};
 pub use report::{
     ChannelInfo, ChannelVerdict, Direction, Estimate, IntervalRange, Kpi, KpiSet, Period,
     PeriodKpis, SimulatedKpis, SimulationReport, TargetCheck, Verdict,

@@ -13,7 +13,7 @@ use std::path::Path;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone};
 use rota_data::config::CentreConfig;
 
-use super::{known_agent, known_channel, PlanActivity, PlanActivityKind};
+use super::{known_agent, known_channel, PlanActivity, PlanActivityKind, PlanShift};
 use crate::error::SimulationError;
 
 /// A shift's start and end.
@@ -138,18 +138,23 @@ fn line_of(rec: &csv::StringRecord) -> u64 {
     rec.position().map(|p| p.line()).unwrap_or(0)
 }
 
+/// What `shifts.csv` says: every agent's shifts, the local dates they touch (from which the
+/// roster period is taken) and the shifts themselves in file order.
+pub(super) type ShiftsRead = (ShiftsByAgent, BTreeSet<NaiveDate>, Vec<PlanShift>);
+
 /// The shifts of `shifts.csv` (columns `agent_id, date, start, end`; others are ignored) by agent,
-/// and the local dates they touch, from which the roster period is taken.
+/// the local dates they touch, and the shifts with their dates.
 pub(super) fn read_shifts<R: std::io::Read>(
     reader: R,
     p: &Path,
     config: &CentreConfig,
-) -> Result<(ShiftsByAgent, BTreeSet<NaiveDate>), SimulationError> {
+) -> Result<ShiftsRead, SimulationError> {
     let grid = config.grid();
     let (mut r, [c_agent, c_date, c_start, c_end]) =
         open_csv(reader, p, ["agent_id", "date", "start", "end"])?;
     let mut dates = BTreeSet::new();
     let mut shifts = ShiftsByAgent::new();
+    let mut list = Vec::new();
     for rec in r.records() {
         let rec = rec.map_err(csv_err(p))?;
         let line = line_of(&rec);
@@ -168,8 +173,14 @@ pub(super) fn read_shifts<R: std::io::Read>(
             .entry(agent.to_string())
             .or_default()
             .push((start, end));
+        list.push(PlanShift {
+            agent_id: agent.to_string(),
+            date,
+            start,
+            end,
+        });
     }
-    Ok((shifts, dates))
+    Ok((shifts, dates, list))
 }
 
 /// The activities of `activities.csv` (columns `agent_id, start, end, activity, channel`) with

@@ -146,6 +146,7 @@ fn summary() -> RosterSummary {
         bound: 0.0,
         gap: 0.0,
         channels: Vec::new(),
+        stints: Default::default(),
         solver: SolveStats {
             variables: 0,
             binaries: 0,
@@ -187,7 +188,7 @@ fn assert_round_trip(roster: &Roster, style: TimestampStyle) -> Result<(), TestC
         .expect("write");
     let (shifts_path, activities_path) = (Path::new("shifts.csv"), Path::new("activities.csv"));
 
-    let (by_agent, dates) =
+    let (by_agent, dates, _) =
         read_shifts(shifts_csv.as_slice(), shifts_path, config).expect("shifts.csv reads back");
     let mut want: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     let mut want_dates = BTreeSet::new();
@@ -252,6 +253,19 @@ fn assert_round_trip(roster: &Roster, style: TimestampStyle) -> Result<(), TestC
         .map(|a| key(&a.agent_id, &a.start, &a.end, &a.kind))
         .collect();
     got.sort();
+    prop_assert_eq!(got, want);
+    // The shifts come back too, with their dates (`rota export` shows them).
+    let got: Vec<_> = plan
+        .shifts()
+        .iter()
+        .map(|s| (s.agent_id.clone(), s.date, exact(&s.start), exact(&s.end)))
+        .collect();
+    let mut want: Vec<_> = roster
+        .shifts
+        .iter()
+        .map(|s| (s.agent_id.clone(), s.date, exact(&s.start), exact(&s.end)))
+        .collect();
+    want.sort();
     prop_assert_eq!(got, want);
     let in_memory = RosterPlan::from_roster(roster, config).expect("valid roster");
     prop_assert_eq!(plan, in_memory);
