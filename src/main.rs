@@ -40,6 +40,8 @@ enum Command {
     Backtest(cmd::backtest::Args),
     /// Replay a roster against demand in a discrete-event simulation; KPIs against targets.
     Simulate(cmd::simulate::Args),
+    /// Each agent's schedule from a roster: iCalendar per agent, CSV, XLSX or a printable grid.
+    Export(cmd::export::Args),
     /// What-if scenarios side by side: volumes, AHT, skills, headcount, targets.
     Scenario(cmd::scenario::Args),
     /// Performance report per channel and week from history (table, CSV, HTML).
@@ -72,6 +74,7 @@ fn main() -> ExitCode {
         Command::Forecast(args) => cmd::forecast::run(args, out),
         Command::Backtest(args) => cmd::backtest::run(args, out),
         Command::Simulate(args) => cmd::simulate::run(args, out),
+        Command::Export(args) => cmd::export::run(args, out),
         Command::Scenario(args) => cmd::scenario::run(args, out),
         Command::Report(args) => cmd::report::run(args, out),
         Command::Brief(args) => cmd::brief::run(args, out),

@@ -6,6 +6,7 @@ pub mod data_check;
 pub mod data_generate;
 pub mod date;
 pub mod erlang;
+pub mod export;
 pub mod forecast;
 pub mod output;
 pub mod progress;

@@ -102,7 +102,10 @@ pub struct Args {
 
 /// The configuration with the people a `rota schedule --hire` roster hired (its `hires.csv`),
 /// so that they answer contacts on their skills; unchanged for a roster without hires.
-fn with_hired_people(config: CentreConfig, roster_dir: &Path) -> anyhow::Result<CentreConfig> {
+pub(crate) fn with_hired_people(
+    config: CentreConfig,
+    roster_dir: &Path,
+) -> anyhow::Result<CentreConfig> {
     let path = roster_dir.join("hires.csv");
     if !path.exists() {
         return Ok(config);
