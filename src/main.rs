@@ -63,7 +63,7 @@ enum DataCommand {
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
     init_tracing();
-    let cli = Cli::parse();
+    let cli = parse_arguments();
     let out = cli.output;
     let result = match cli.command {
         Command::Data(DataCommand::Check(args)) => cmd::data_check::run(args, out),
@@ -87,6 +87,27 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The command line, with `-1` (or `-0.5`) read as the value of an option that takes one, so that
+/// `--time-limit-s -1` is judged by the option's own parser and range ("-1 is not in 1..=28")
+/// rather than taken for an unknown flag ("unexpected argument '-1' found").
+fn parse_arguments() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = negative_numbers_are_values(Cli::command()).get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// Every option of `cmd` and its subcommands that takes a value accepts a negative number as it.
+fn negative_numbers_are_values(cmd: clap::Command) -> clap::Command {
+    cmd.mut_args(|a| {
+        if a.get_action().takes_values() {
+            a.allow_negative_numbers(true)
+        } else {
+            a
+        }
+    })
+    .mut_subcommands(negative_numbers_are_values)
 }
 
 /// `rota ... | head` closes the pipe early; that is the reader's choice, not a failure. Rust ignores

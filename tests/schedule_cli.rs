@@ -389,7 +389,8 @@ fn invalid_time_limit_is_rejected() {
     .assert()
     .failure()
     .stderr(predicate::str::contains("--time-limit-s"));
-    // A negative figure reaches the same check instead of clap's "unexpected argument '-1'".
+    // A negative figure reaches the option's own parser instead of clap's "unexpected argument
+    // '-1'", which names the value and the range.
     schedule_cmd(
         &workspace_file("data/samples/centre.toml"),
         &req,
@@ -399,7 +400,8 @@ fn invalid_time_limit_is_rejected() {
     .assert()
     .failure()
     .stderr(predicate::str::contains(
-        "--time-limit-s must be a positive number of seconds",
+        "invalid value '-1' for '--time-limit-s <TIME_LIMIT_S>': -1 is not a time limit; \
+         expected more than 0 and at most 86400 seconds",
     ));
 }
 

@@ -502,14 +502,14 @@ pub fn forecast(
     })
 }
 
-/// Reads a forecast CSV on the centre's grid; problems name `label`, line and column.
+/// Reads a forecast CSV for the centre (its grid and channels); problems name `label`, line and
+/// column.
 pub fn read_forecast(
     config: &CentreConfig,
     csv: &[u8],
     label: &str,
 ) -> Result<DemandSeries, WorkError> {
-    let grid = config.grid();
-    DemandSeries::read_on_grid_from(csv, label, &grid).map_err(|e| {
+    DemandSeries::read_for_from(csv, label, config).map_err(|e| {
         let text = e.to_string();
         let all = lines(&text);
         WorkError::invalid(

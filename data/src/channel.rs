@@ -29,7 +29,7 @@ pub enum ChannelNameError {
     #[error("a channel name must not be empty")]
     Empty,
     /// The name was longer than [`MAX_CHANNEL_NAME_LEN`].
-    #[error("channel name {name:?} is {len} characters long; at most {max} are allowed", max = MAX_CHANNEL_NAME_LEN)]
+    #[error("channel name {} is {len} characters long; at most {max} are allowed", crate::ingest::shown(name), max = MAX_CHANNEL_NAME_LEN)]
     TooLong {
         /// The offending name.
         name: String,

@@ -37,7 +37,7 @@ use chrono::{DateTime, FixedOffset, SecondsFormat, TimeZone};
 use serde::{Deserialize, Serialize};
 
 use crate::channel::ChannelName;
-use crate::config::DemandQuantile;
+use crate::config::{CentreConfig, DemandQuantile};
 use crate::grid::IntervalGrid;
 
 /// The header of a demand CSV, in order.
@@ -53,6 +53,14 @@ pub const DEMAND_HEADER: [&str; 7] = [
 
 /// Most problems listed for one file before reading stops.
 pub const MAX_PROBLEMS: usize = 50;
+
+/// Offered contacts above this in one row of a forecast file are an error: the most one interval
+/// of history may hold ([`MAX_OFFERED_PER_INTERVAL`](crate::ingest::MAX_OFFERED_PER_INTERVAL))
+/// times the largest special-day volume factor
+/// ([`MAX_VOLUME_FACTOR`](crate::config::MAX_VOLUME_FACTOR)), so every forecast Rota writes reads
+/// back, and a `1e300` never reaches staffing.
+pub const MAX_FORECAST_OFFERED: f64 =
+    crate::ingest::MAX_OFFERED_PER_INTERVAL as f64 * crate::config::MAX_VOLUME_FACTOR;
 
 /// One problem in demand data: where (line, column) and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -429,9 +437,46 @@ impl DemandSeries {
         label: impl AsRef<Path>,
         grid: &IntervalGrid,
     ) -> Result<Self, DemandError> {
-        let path = label.as_ref();
+        Self::read_checked(reader, label.as_ref(), |s, lines| s.off_grid(grid, lines))
+    }
+
+    /// Reads a forecast for `config`'s centre: every interval start on its grid and every channel
+    /// one it defines; an unknown channel is named with the file and the first line it is on,
+    /// beside the channels the configuration has.
+    pub fn read_csv_for(
+        path: impl AsRef<Path>,
+        config: &CentreConfig,
+    ) -> Result<Self, DemandError> {
+        let path = path.as_ref();
+        Self::read_for_from(open_reader(path)?, path, config)
+    }
+
+    /// [`DemandSeries::read_csv_for`] over any reader of plain CSV text; `label` names the source
+    /// in errors.
+    pub fn read_for_from<R: Read>(
+        reader: R,
+        label: impl AsRef<Path>,
+        config: &CentreConfig,
+    ) -> Result<Self, DemandError> {
+        let grid = config.grid();
+        Self::read_checked(reader, label.as_ref(), |s, lines| {
+            let mut problems = s.off_grid(&grid, lines);
+            problems.extend(s.unknown_channels(config, lines));
+            problems.sort_by_key(|p| p.line);
+            problems.truncate(MAX_PROBLEMS);
+            problems
+        })
+    }
+
+    /// Reads the file, then lists what `check` finds wrong with the series (given each record's
+    /// source line): an error naming `path` unless it finds nothing.
+    fn read_checked<R: Read>(
+        reader: R,
+        path: &Path,
+        check: impl FnOnce(&Self, &[u64]) -> Vec<DemandProblem>,
+    ) -> Result<Self, DemandError> {
         let (s, lines) = Self::read_from(reader, path)?;
-        let problems = s.off_grid(grid, &lines);
+        let problems = check(&s, &lines);
         if problems.is_empty() {
             Ok(s)
         } else {
@@ -440,6 +485,37 @@ impl DemandSeries {
                 problems,
             })
         }
+    }
+
+    /// One problem per channel `config` does not define, on the first line that has it.
+    fn unknown_channels(&self, config: &CentreConfig, lines: &[u64]) -> Vec<DemandProblem> {
+        let mut first: std::collections::BTreeMap<&ChannelName, (u64, usize)> = Default::default();
+        for (i, r) in self.records.iter().enumerate() {
+            if config.channel(r.channel.as_str()).is_none() {
+                let line = lines.get(i).copied().unwrap_or(0);
+                let e = first.entry(&r.channel).or_insert((line, 0));
+                e.0 = e.0.min(line);
+                e.1 += 1;
+            }
+        }
+        let known: Vec<String> = config
+            .channel_names()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        first
+            .into_iter()
+            .map(|(channel, (line, rows))| DemandProblem {
+                line: (line > 0).then_some(line),
+                column: Some("channel".into()),
+                message: format!(
+                    "`{channel}` ({rows} row{}) is not a channel of the centre configuration; \
+                     expected one of {}",
+                    if rows == 1 { "" } else { "s" },
+                    known.join(", ")
+                ),
+            })
+            .collect()
     }
 
     /// Reads demand CSV text from any reader; `path` only labels errors. Returns the series and
@@ -471,8 +547,8 @@ impl DemandSeries {
                 line: Some(1),
                 column: None,
                 message: format!(
-                    "header is {:?}; expected exactly {}",
-                    found.join(","),
+                    "header is {}; expected exactly {}",
+                    crate::ingest::shown(&found.join(",")),
                     DEMAND_HEADER.join(",")
                 ),
             }]));
@@ -513,7 +589,7 @@ impl DemandSeries {
                 continue;
             }
             let start = DateTime::parse_from_rfc3339(&row[0]).map_err(|_| {
-                format!("{:?} is not a timestamp; expected RFC 3339 with offset, e.g. 2026-11-23T08:00:00+00:00", &row[0])
+                format!("{} is not a timestamp; expected RFC 3339 with offset, e.g. 2026-11-23T08:00:00+00:00", crate::ingest::shown(&row[0]))
             });
             let start = start.map_err(|m| cell_problem("interval_start", m)).ok();
             let channel = ChannelName::parse(&row[1])
@@ -548,9 +624,18 @@ impl DemandSeries {
                         nums_ok = false;
                         cell_problem(
                             col,
-                            format!("{:?} is not a number; expected a number >= 0", &row[i + 2]),
+                            format!(
+                                "{} is not a number; expected a number >= 0",
+                                crate::ingest::shown(&row[i + 2])
+                            ),
                         );
                     }
+                }
+            }
+            for (i, &v) in nums.iter().enumerate() {
+                if let Some(m) = implausible(DEMAND_HEADER[i + 2], v, &row[i + 2]) {
+                    nums_ok = false;
+                    cell_problem(DEMAND_HEADER[i + 2], m);
                 }
             }
             if let (Some(start), Some(channel), true) = (start, channel, nums_ok) {
@@ -688,6 +773,29 @@ fn rfc3339(t: &DateTime<FixedOffset>) -> String {
 }
 
 /// Opens a demand file for reading, decompressing it when the name ends `.gz`.
+/// Why a forecast file's value `v` in column `col` is implausible, if it is: offered counts over
+/// [`MAX_FORECAST_OFFERED`], a handle time over
+/// [`MAX_AHT_SECONDS`](crate::ingest::MAX_AHT_SECONDS) (a day).
+fn implausible(col: &str, v: f64, text: &str) -> Option<String> {
+    let text = crate::ingest::shown(text);
+    let thousands = |x: f64| crate::summary::thousands(x as u64);
+    if col == "aht_seconds" {
+        (v > crate::ingest::MAX_AHT_SECONDS).then(|| {
+            format!(
+                "{text} is implausible: over 24 hours; expected 0 to {} seconds",
+                thousands(crate::ingest::MAX_AHT_SECONDS)
+            )
+        })
+    } else {
+        (v > MAX_FORECAST_OFFERED).then(|| {
+            format!(
+                "{text} is implausible for one interval; expected 0 to {} contacts",
+                thousands(MAX_FORECAST_OFFERED)
+            )
+        })
+    }
+}
+
 fn open_reader(path: &Path) -> Result<Box<dyn Read>, DemandError> {
     let file = File::open(path).map_err(|source| DemandError::Io {
         action: "read",
@@ -945,6 +1053,73 @@ mod tests {
         assert_eq!(DemandSeries::read_csv(&path).unwrap().len(), 2);
         let err = DemandSeries::read_csv_on_grid(&path, &IntervalGrid::default()).unwrap_err();
         assert_eq!(err.problems()[0].line, Some(3));
+    }
+
+    const HEADER: &str =
+        "interval_start,channel,offered_mean,offered_p10,offered_p50,offered_p90,aht_seconds\n";
+
+    #[test]
+    fn an_unknown_channel_names_the_file_line_and_the_known_channels() {
+        let config = CentreConfig::sample().unwrap();
+        let text = format!(
+            "{HEADER}2026-11-23T08:00:00+00:00,voice,10,8,10,12,900\n\
+             2026-11-23T08:00:00+00:00,fax,3,1,3,5,200\n\
+             2026-11-23T08:15:00+00:00,fax,3,1,3,5,200\n"
+        );
+        let err = DemandSeries::read_for_from(text.as_bytes(), "f.csv", &config).unwrap_err();
+        assert_eq!(err.problems().len(), 1, "{err}");
+        assert_eq!(
+            err.to_string(),
+            "f.csv has 1 problem:\n  f.csv: line 3, column channel: `fax` (2 rows) is not a \
+             channel of the centre configuration; expected one of voice, reception, chat, email, \
+             social"
+        );
+        let ok = format!("{HEADER}2026-11-23T08:00:00+00:00,voice,10,8,10,12,900\n");
+        assert_eq!(
+            DemandSeries::read_for_from(ok.as_bytes(), "f.csv", &config)
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn implausible_counts_and_handle_times_are_errors_showing_the_value_as_written() {
+        let text = format!(
+            "{HEADER}2026-11-23T08:00:00+00:00,voice,1e300,1e300,1e300,1e300,900\n\
+             2026-11-23T08:15:00+00:00,voice,30,20,30,40,1e308\n\
+             2026-11-23T08:30:00+00:00,voice,10000000,9000000,10000000,10000000,86400\n"
+        );
+        let err = DemandSeries::read_from(text.as_bytes(), Path::new("f.csv")).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains(
+                "line 2, column offered_mean: \"1e300\" is implausible for one interval; \
+                 expected 0 to 10,000,000 contacts"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "line 3, column aht_seconds: \"1e308\" is implausible: over 24 hours; expected 0 \
+                 to 86,400 seconds"
+            ),
+            "{text}"
+        );
+        assert!(
+            !text.contains("line 4"),
+            "the caps themselves are accepted: {text}"
+        );
+    }
+
+    #[test]
+    fn huge_cells_are_cut_when_echoed() {
+        let big = "9".repeat(5_000_000) + "x";
+        let text = format!("{HEADER}2026-11-23T08:00:00+00:00,voice,{big},1,1,1,900\n");
+        let err = DemandSeries::read_from(text.as_bytes(), Path::new("f.csv")).unwrap_err();
+        let shown = err.to_string();
+        assert!(shown.len() < 400, "{} bytes", shown.len());
+        assert!(shown.contains("(5,000,001 characters)"), "{shown}");
     }
 
     #[test]

@@ -83,8 +83,8 @@ pub struct Args {
     pub horizon: String,
     /// Weekly origins scored (the latest leaves exactly one horizon of history): 1 to 104.
     #[arg(long, default_value_t = 12,
-        value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
-            .range(1..=rota_forecasting::pipeline::MAX_BACKTEST_ORIGINS as u64))]
+        value_parser = clap::builder::RangedI64ValueParser::<usize>::new()
+            .range(1..=rota_forecasting::pipeline::MAX_BACKTEST_ORIGINS as i64))]
     pub origins: usize,
     /// Write the scores (per channel, model and lead day) to this CSV.
     #[arg(long)]

@@ -33,10 +33,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
-    let config = CentreConfig::load(&args.config)
-        .with_context(|| format!("reading the centre configuration {}", args.config.display()))?;
-    let forecast = DemandSeries::read_csv(&args.forecast)
-        .with_context(|| format!("reading the forecast {}", args.forecast.display()))?;
+    // The library errors name the file (and line): no context that would repeat it.
+    let config = CentreConfig::load(&args.config)?;
+    let forecast = DemandSeries::read_csv_for(&args.forecast, &config)?;
     let roster_json = args.roster.join("roster.json");
     let roster: BriefRoster = serde_json::from_str(
         &std::fs::read_to_string(&roster_json)

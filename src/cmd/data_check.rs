@@ -85,8 +85,12 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
             }
             out.json(&HistoryFigures::from(&summary))
         }
+        // A file that cannot be read at all is said once, not as "1 problem found" after it.
+        Err(errors) if errors.total() == 1 && errors.diagnostics[0].line.is_none() => {
+            anyhow::bail!("{errors}")
+        }
         Err(errors) => {
-            eprint!("{errors}");
+            eprintln!("{errors}");
             let n = errors.total();
             anyhow::bail!(
                 "{} is not valid history: {n} problem{} found",

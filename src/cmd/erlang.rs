@@ -44,8 +44,9 @@ pub struct Args {
     /// Mean patience in seconds (Erlang A).
     #[arg(long, allow_negative_numbers = true)]
     pub patience_s: Option<f64>,
-    /// Evaluate this many agents.
-    #[arg(long, conflicts_with_all = ["max_abandon", "max_asa_s", "service_level", "max_occupancy"])]
+    /// Evaluate this many agents (0 to 2,000,000).
+    #[arg(long, conflicts_with_all = ["max_abandon", "max_asa_s", "service_level", "max_occupancy"],
+        value_parser = clap::value_parser!(u32).range(0..=i64::from(rota_staffing::MAX_AGENTS)))]
     pub agents: Option<u32>,
     /// Target: largest abandon rate, share (e.g. 0.1).
     #[arg(long)]

@@ -22,8 +22,8 @@ pub struct Args {
     /// Number of days to forecast: 1 to 92 (a quarter; the cap keeps a mistyped number from
     /// running for hours).
     #[arg(long, default_value_t = 7,
-        value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
-            .range(1..=rota_forecasting::pipeline::MAX_FORECAST_DAYS as u64))]
+        value_parser = clap::builder::RangedI64ValueParser::<usize>::new()
+            .range(1..=rota_forecasting::pipeline::MAX_FORECAST_DAYS as i64))]
     pub days: usize,
     /// Output CSV: interval_start, channel, offered_mean, offered_p10, offered_p50, offered_p90,
     /// aht_seconds.

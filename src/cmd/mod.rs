@@ -1,6 +1,7 @@
 //! One module per subcommand: argument struct (clap derive) and a `run` that calls the libraries.
 
 pub mod backtest;
+pub mod bounds;
 pub mod brief;
 pub mod data_check;
 pub mod data_generate;

@@ -38,11 +38,9 @@ pub struct Args {
 
 pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     super::output::no_json(&out, "report", "use --csv FILE for the table as CSV")?;
-    let config = CentreConfig::load(&args.config)
-        .with_context(|| format!("reading the centre configuration {}", args.config.display()))?;
-    let history = read_history(&args.history, &IngestOptions::from_config(&config))
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .with_context(|| format!("reading the history {}", args.history.display()))?;
+    // The library errors name the file (and line): no context that would repeat it.
+    let config = CentreConfig::load(&args.config)?;
+    let history = read_history(&args.history, &IngestOptions::from_config(&config))?;
     let to = match args.to {
         Some(d) => d,
         None => history.span().context("the history is empty")?.last_date(),

@@ -39,20 +39,21 @@ pub struct Args {
     #[arg(long, requires = "history", value_parser = super::date::parse)]
     pub from: Option<NaiveDate>,
     /// Days to plan (1-28).
-    #[arg(long, default_value_t = 7, requires = "history")]
+    #[arg(long, default_value_t = 7, requires = "history",
+        value_parser = clap::builder::RangedI64ValueParser::<usize>::new().range(1..=28))]
     pub days: usize,
     /// Compare staffing requirements only (no roster and no roster KPIs): fast.
     #[arg(long)]
     pub no_roster: bool,
     /// Simulation replications per roster; 0 = judge each roster with the queueing formulas
     /// instead of simulating it.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(0..=10_000))]
     pub replications: u32,
     /// Simulation seed (the same seed gives the same figures).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Solver time limit per roster, seconds.
-    #[arg(long, default_value_t = 15.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 15.0, value_parser = super::bounds::time_limit_s)]
     pub time_limit_s: f64,
     /// Relative MIP gap at which each roster solve may stop.
     #[arg(long, default_value_t = 0.01, allow_negative_numbers = true)]
@@ -95,20 +96,14 @@ fn scenario_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
 
 fn load_forecast(args: &Args, config: &CentreConfig) -> anyhow::Result<DemandSeries> {
     if let Some(path) = &args.forecast {
-        return DemandSeries::read_csv_on_grid(path, &config.grid())
-            .with_context(|| format!("reading the forecast {}", path.display()));
+        // The library errors name the file (and line): no context that would repeat it.
+        return Ok(DemandSeries::read_csv_for(path, config)?);
     }
     let path = args
         .history
         .as_deref()
         .context("give --history or --forecast")?;
-    anyhow::ensure!(
-        (1..=28).contains(&args.days),
-        "--days must be 1 to 28 (one roster horizon)"
-    );
-    let history = read_history(path, &IngestOptions::from_config(config))
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .with_context(|| format!("reading the history {}", path.display()))?;
+    let history = read_history(path, &IngestOptions::from_config(config))?;
     let from = match args.from {
         Some(d) => d,
         None => history.span().context("the history is empty")?.last_date() + Duration::days(1),
@@ -145,15 +140,10 @@ fn write_outputs(
 
 pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     anyhow::ensure!(
-        args.time_limit_s.is_finite() && args.time_limit_s > 0.0,
-        "--time-limit-s must be a positive number of seconds"
-    );
-    anyhow::ensure!(
         args.mip_gap.is_finite() && args.mip_gap >= 0.0,
         "--mip-gap must be >= 0"
     );
-    let config = CentreConfig::load(&args.config)
-        .with_context(|| format!("reading the centre configuration {}", args.config.display()))?;
+    let config = CentreConfig::load(&args.config)?;
     let scenarios = scenario_files(&args.scenarios)?
         .iter()
         .map(|p| Scenario::load(p))

@@ -46,13 +46,13 @@ pub struct Args {
     #[arg(long, value_parser = super::date::parse)]
     pub from: NaiveDate,
     /// Number of days to roster (1-28).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=28))]
     pub days: u32,
     /// Directory for shifts.csv, activities.csv, coverage.csv and roster.json.
     #[arg(long)]
     pub out_dir: PathBuf,
     /// Time limit for the solver, seconds; the best roster found by then is written with its gap.
-    #[arg(long, default_value_t = 60.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 60.0, value_parser = super::bounds::time_limit_s)]
     pub time_limit_s: f64,
     /// Relative MIP gap at which the solver may stop early.
     #[arg(long, default_value_t = 0.005, allow_negative_numbers = true)]
@@ -98,17 +98,14 @@ fn parse_period(s: &str) -> Result<TargetPeriod, String> {
 }
 
 pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
-    if !(args.time_limit_s.is_finite() && args.time_limit_s > 0.0) {
-        anyhow::bail!("--time-limit-s must be a positive number of seconds");
-    }
     if !(args.shift_change_weight.is_finite() && args.shift_change_weight >= 0.0) {
         anyhow::bail!("--shift-change-weight must be >= 0");
     }
     if !(args.mip_gap.is_finite() && args.mip_gap >= 0.0) {
         anyhow::bail!("--mip-gap must be >= 0");
     }
-    let config = CentreConfig::load(&args.config)
-        .with_context(|| format!("reading the configuration {}", args.config.display()))?;
+    // The library errors name the file (and line): no context that would repeat it.
+    let config = CentreConfig::load(&args.config)?;
     let horizon = rota_plan::horizon(&config, args.from, args.days)?;
     if args.verify.is_some() && args.objective != Objective::Targets {
         anyhow::bail!(
@@ -117,10 +114,7 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         );
     }
     let demand = match &args.forecast {
-        Some(f) => Some(
-            DemandSeries::read_csv_on_grid(f, &config.grid())
-                .with_context(|| format!("reading the forecast {}", f.display()))?,
-        ),
+        Some(f) => Some(DemandSeries::read_csv_for(f, &config)?),
         None => None,
     };
     let req = match (&args.requirements, &demand) {

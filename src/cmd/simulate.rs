@@ -72,8 +72,8 @@ pub struct Args {
     /// Roster directory with shifts.csv and activities.csv (as written by `rota schedule`).
     #[arg(long)]
     pub roster: PathBuf,
-    /// Independent replications (95% confidence intervals need at least 2).
-    #[arg(long, default_value_t = 50)]
+    /// Independent replications (95% confidence intervals need at least 2): 1 to 10,000.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub replications: u32,
     /// Master seed: the same seed gives byte-identical output.
     #[arg(long, default_value_t = 1)]
@@ -127,20 +127,18 @@ fn summary_path(out: &Path) -> PathBuf {
 }
 
 pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
-    let config = CentreConfig::load(&args.config)
-        .with_context(|| format!("reading the configuration {}", args.config.display()))?;
+    // The library errors name the file (and line): no context that would repeat it.
+    let config = CentreConfig::load(&args.config)?;
     let config = with_hired_people(config, &args.roster)?;
     let roster = RosterPlan::read_dir(&args.roster, &config)
         .with_context(|| format!("reading the roster in {}", args.roster.display()))?;
     let (demand, arrivals) = match (&args.forecast, &args.history) {
         (Some(f), _) => (
-            DemandSeries::read_csv(f)
-                .with_context(|| format!("reading the forecast {}", f.display()))?,
+            DemandSeries::read_csv_for(f, &config)?,
             ArrivalProcess::Poisson,
         ),
         (None, Some(h)) => {
-            let history = read_history(h, &IngestOptions::from_config(&config))
-                .with_context(|| format!("reading the history {}", h.display()))?;
+            let history = read_history(h, &IngestOptions::from_config(&config))?;
             (
                 demand_from_history(&history, &config, roster.first_date(), roster.last_date())?,
                 ArrivalProcess::Replay,

@@ -57,17 +57,16 @@ pub struct Args {
     /// staffing delivered over its last complete weeks (agent-hours, peak, abandon rate, ASA).
     #[arg(long)]
     pub history: Option<PathBuf>,
-    /// Complete weeks of history to average for the comparison.
-    #[arg(long, default_value_t = 4, requires = "history")]
+    /// Complete weeks of history to average for the comparison: 1 to 104.
+    #[arg(long, default_value_t = 4, requires = "history",
+        value_parser = clap::builder::RangedI64ValueParser::<usize>::new().range(1..=104))]
     pub history_weeks: usize,
 }
 
 pub fn run(args: Args, output: super::output::Output) -> anyhow::Result<()> {
-    let config = CentreConfig::load(&args.config)
-        .with_context(|| format!("reading the centre configuration {}", args.config.display()))?;
-    let grid = config.grid();
-    let forecast = DemandSeries::read_csv_on_grid(&args.forecast, &grid)
-        .with_context(|| format!("reading the forecast {}", args.forecast.display()))?;
+    // The library errors name the file (and line): no context that would repeat it.
+    let config = CentreConfig::load(&args.config)?;
+    let forecast = DemandSeries::read_csv_for(&args.forecast, &config)?;
     let quantile = match args.quantile {
         None => config.centre().planning().demand_quantile(),
         Some(Quantile::Mean) => DemandQuantile::Mean,
@@ -103,8 +102,7 @@ pub fn run(args: Args, output: super::output::Output) -> anyhow::Result<()> {
     }
     let delivered = match &args.history {
         Some(path) => {
-            let history = read_history(path, &IngestOptions::from_config(&config))
-                .with_context(|| format!("reading the history {}", path.display()))?;
+            let history = read_history(path, &IngestOptions::from_config(&config))?;
             let delivered = StaffingDelivered::last_weeks(&history, args.history_weeks);
             if output.text() {
                 print_delivered(&summary, &delivered, forecast_days(&forecast));

@@ -74,13 +74,11 @@ impl HistoryErrors {
 impl fmt::Display for HistoryErrors {
     /// One `file:line:column: column-name: message` line per problem.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.diagnostics {
-            writeln!(f, "{d}")?;
-        }
+        let mut lines = self.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>();
         if self.omitted > 0 {
-            writeln!(f, "... and {} more problems", self.omitted)?;
+            lines.push(format!("... and {} more problems", self.omitted));
         }
-        Ok(())
+        f.write_str(&lines.join("\n"))
     }
 }
 
