@@ -62,6 +62,11 @@ pub const MAX_PROBLEMS: usize = 50;
 pub const MAX_FORECAST_OFFERED: f64 =
     crate::ingest::MAX_OFFERED_PER_INTERVAL as f64 * crate::config::MAX_VOLUME_FACTOR;
 
+/// Rows above this in one forecast file are an error (and reading stops): 92 days (the longest
+/// `rota forecast --days`) of 15-minute intervals on 100 channels is 883,200 rows, so this only
+/// stops a file no forecast wrote, in bounded memory.
+pub const MAX_FORECAST_ROWS: usize = 1_000_000;
+
 /// One problem in demand data: where (line, column) and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DemandProblem {
@@ -556,8 +561,21 @@ impl DemandSeries {
         let mut problems = Vec::new();
         let mut rows: Vec<(DemandRecord, u64)> = Vec::new();
         let mut volume_only = BTreeSet::new();
-        for result in rdr.records() {
+        for (i, result) in rdr.records().enumerate() {
             if problems.len() >= MAX_PROBLEMS {
+                break;
+            }
+            if i >= MAX_FORECAST_ROWS {
+                // A bound on memory whatever the file (a gzip of one row repeated, say).
+                problems.push(DemandProblem {
+                    line: None,
+                    column: None,
+                    message: format!(
+                        "more than {} rows, the most Rota reads from one forecast (92 days of \
+                         15-minute intervals on 100 channels is 883,200)",
+                        crate::summary::thousands(MAX_FORECAST_ROWS as u64)
+                    ),
+                });
                 break;
             }
             let row = match result {
@@ -1109,6 +1127,19 @@ mod tests {
         assert!(
             !text.contains("line 4"),
             "the caps themselves are accepted: {text}"
+        );
+    }
+
+    #[test]
+    fn a_file_over_the_row_cap_stops_with_an_error() {
+        // One row repeated, as a gzip bomb would hold it: reading stops at the cap.
+        let row = "2026-11-23T08:00:00+00:00,voice,1,1,1,1,900\n";
+        let text = format!("{HEADER}{}", row.repeat(MAX_FORECAST_ROWS + 1));
+        let err = DemandSeries::read_from(text.as_bytes(), Path::new("f.csv")).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("more than 1,000,000 rows, the most Rota reads from one forecast"),
+            "{err}"
         );
     }
 
