@@ -7,7 +7,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    centres, forecasts, histories, jobs, reports, rosters, scenarios, simulations, staffing, Health,
+    centres, exports, forecasts, histories, jobs, reports, rosters, scenarios, simulations,
+    staffing, Health,
 };
 use crate::db::{
     CentreRow, ComparisonRow, ForecastRow, HistoryRow, JobKind, JobRow, JobStatus, ReportRow,
@@ -35,6 +36,7 @@ use crate::problem::{FieldProblem, Findings, Problem};
         staffing::erlang, staffing::stateless_requirements, staffing::create_requirement_set,
         staffing::get_requirement_set, staffing::requirement_csv,
         rosters::create, rosters::list, rosters::get, rosters::file,
+        exports::csv, exports::xlsx, exports::html, exports::calendars, exports::calendar,
         jobs::get, jobs::list, jobs::cancel,
         simulations::create, simulations::list, simulations::get, simulations::csv,
         scenarios::shipped, scenarios::create, scenarios::list, scenarios::get, scenarios::html,
@@ -48,6 +50,7 @@ use crate::problem::{FieldProblem, Findings, Problem};
         staffing::CreateRequirementSet, rosters::CreateSchedule, simulations::CreateSimulation,
         FieldProblem, Findings, ComparisonRow, ReportRow, centres::ChannelAliases,
         scenarios::ShippedScenario, scenarios::CreateComparison, reports::CreateReport,
+        exports::AgentCalendar,
     )),
     modifiers(&BearerAuth),
     tags(

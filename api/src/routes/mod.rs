@@ -4,6 +4,7 @@
 pub mod centres;
 pub mod common;
 pub mod docs;
+pub mod exports;
 pub mod forecasts;
 pub mod histories;
 pub mod jobs;
@@ -219,6 +220,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     resource("/rosters/{id}/simulations", READ_WRITE)
                         .route(get().to(simulations::list))
                         .route(web::post().to(simulations::create)),
+                )
+                .service(
+                    resource("/rosters/{id}/export/rota.csv", READ_ONLY)
+                        .route(get().to(exports::csv)),
+                )
+                .service(
+                    resource("/rosters/{id}/export/rota.xlsx", READ_ONLY)
+                        .route(get().to(exports::xlsx)),
+                )
+                .service(
+                    resource("/rosters/{id}/export/rota.html", READ_ONLY)
+                        .route(get().to(exports::html)),
+                )
+                .service(
+                    resource("/rosters/{id}/calendars", READ_ONLY)
+                        .route(get().to(exports::calendars)),
+                )
+                .service(
+                    resource("/rosters/{id}/calendars/{file}", READ_ONLY)
+                        .route(get().to(exports::calendar)),
                 )
                 .service(resource("/rosters/{id}/{file}", READ_ONLY).route(get().to(rosters::file)))
                 .service(resource("/simulations/{id}", READ_ONLY).route(get().to(simulations::get)))
