@@ -106,6 +106,8 @@ impl Shrinkage {
                 format!("activities add up to {total:.4}; expected less than 1"),
             );
         } else if (MAX_SHRINKAGE..1.0).contains(&total) {
+            // A sum of activities shown as typed, without the float's last-digit noise.
+            let total = (total * 1e6).round() / 1e6;
             let k = if raw.total.is_some() {
                 format!("{key}.total")
             } else {
@@ -120,6 +122,7 @@ impl Shrinkage {
                 ),
             );
         } else if total > SHRINKAGE_WARN_ABOVE && ctx.problems.len() == n0 {
+            let total = (total * 1e6).round() / 1e6;
             tracing::warn!(
                 "{key}: shrinkage {total} is high (usual: 0.25 to 0.4; above {SHRINKAGE_WARN_ABOVE} \
                  every required agent needs {:.1} scheduled); check it is a share of paid time",

@@ -474,6 +474,16 @@ fn shrinkage_rules() {
     assert_problem(&p, "shrinkage", "expected `total` or `activities`");
     let p = problems_with(&[], "[shrinkage]\nactivities = { a = 0.6, b = 0.5 }\n");
     assert_problem(&p, "shrinkage.activities", "less than 1");
+    // A sum is shown as typed (0.979999), not with the float's noise (0.9799990000000001).
+    let p = problems_with(
+        &[],
+        "[shrinkage]\nactivities = { a = 0.859999, b = 0.04, c = 0.08 }\n",
+    );
+    assert_problem(
+        &p,
+        "shrinkage.activities",
+        "shrinkage 0.979999 is implausible",
+    );
     let p = problems_with(
         &[(
             "aht_seconds = 400",
