@@ -67,20 +67,15 @@ struct Summary {
 }
 
 pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
-    let config = CentreConfig::load(&args.config)
-        .with_context(|| format!("reading the configuration {}", args.config.display()))?;
+    // The library errors name the file (and line): no context that would repeat it.
+    let config = CentreConfig::load(&args.config)?;
     let config = super::simulate::with_hired_people(config, &args.roster)?;
     let plan = RosterPlan::read_dir(&args.roster, &config)
         .with_context(|| format!("reading the roster in {}", args.roster.display()))?;
     let schedule = Schedule::from_plan(&plan, &config)
         .with_context(|| format!("reading the roster in {}", args.roster.display()))?;
     let format = Format::from(args.format);
-    let name = match args.format.to_possible_value() {
-        Some(v) => v.get_name().to_string(),
-        None => format!("{format:?}"),
-    };
-    let written = write_dir(&schedule, format, &args.out_dir, chrono::Utc::now())
-        .with_context(|| format!("writing the {name} export to {}", args.out_dir.display()))?;
+    let written = write_dir(&schedule, format, &args.out_dir, chrono::Utc::now())?;
     let agents = schedule.rostered().count();
     out.json(&Summary {
         format: match format {
