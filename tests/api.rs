@@ -100,6 +100,18 @@ fn create_sample_centre(server: &Server) -> i64 {
     centre["id"].as_i64().expect("centre id")
 }
 
+/// The sample configuration again under another name ("Second Housing Group"); returns its id.
+fn create_second_centre(server: &Server) -> i64 {
+    let (_, toml) = get(server, "/v1/samples/centre.toml", Some(READ));
+    let (status, centre) = post_json(
+        server,
+        "/v1/centres",
+        &json!({"name": "Second Housing Group", "config_toml": toml}),
+    );
+    assert_eq!(status, 201, "{centre}");
+    centre["id"].as_i64().expect("id")
+}
+
 /// Uploads the bundled sample history to `centre`; returns the 201 answer.
 fn upload_sample_history(server: &Server, centre: i64) -> Value {
     let history = std::fs::read(repo("data/samples/history.csv.gz")).expect("sample history");
@@ -643,14 +655,7 @@ fn one_centres_long_solves_do_not_keep_another_centre_waiting() {
         "centre A may not hold both workers"
     );
     // Centre B: the same configuration under another name, its own history and forecast.
-    let (_, toml) = get(&server, "/v1/samples/centre.toml", Some(READ));
-    let (status, b) = post_json(
-        &server,
-        "/v1/centres",
-        &json!({"name": "Second Housing Group", "config_toml": toml}),
-    );
-    assert_eq!(status, 201, "{b}");
-    let b = b["id"].as_i64().expect("id");
+    let b = create_second_centre(&server);
     let uploaded = upload_sample_history(&server, b);
     let (status, forecast) = post_json(
         &server,
@@ -1331,7 +1336,46 @@ fn hostile_histories_get_a_clear_problem_and_the_server_stays_up() {
         assert!(text.contains(expected), "missing {expected:?} in {body}");
     }
 
-    // The server is up and still does work: the sample history uploads.
+    // Why 5 and 6: a posted forecast with an AHT of 1e308 and an unknown channel: 422 naming
+    // the line, the column and the range or the centre's channels.
+    let header =
+        "interval_start,channel,offered_mean,offered_p10,offered_p50,offered_p90,aht_seconds";
+    for (rows, expected) in [
+        (
+            "2026-11-16T09:00:00+00:00,voice,30,20,30,40,1e308",
+            "body: line 2, column aht_seconds: \\\"1e308\\\" is implausible: over 24 hours",
+        ),
+        (
+            "2026-11-16T09:00:00+00:00,fax,3,1,3,5,200",
+            "body: line 2, column channel: `fax` (1 row) is not a channel of the centre \
+             configuration; expected one of voice, reception, chat, email, social",
+        ),
+    ] {
+        let t = Instant::now();
+        let (status, body) = post_bytes(
+            &server,
+            &format!("/v1/staffing/requirements?centre_id={centre}"),
+            "text/csv",
+            format!("{header}\n{rows}\n").as_bytes(),
+        );
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "{rows}: {:?}",
+            t.elapsed()
+        );
+        assert_problem(status, &body, 422, rows);
+        assert!(body.to_string().contains(expected), "{expected}: {body}");
+    }
+
+    // The server is up and still does work, for this centre and another: the sample history
+    // uploads and another centre's forecast job runs to the end.
     assert_eq!(get(&server, "/health", None).0, 200);
     upload_sample_history(&server, centre);
+    let other = create_second_centre(&server);
+    let history = upload_sample_history(&server, other);
+    run_job(
+        &server,
+        &format!("/v1/centres/{other}/forecasts"),
+        &json!({"history_id": history["history"]["id"], "first_day": "2026-11-16", "days": 1}),
+    );
 }
