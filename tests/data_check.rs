@@ -382,11 +382,18 @@ fn aht_in_milliseconds_is_an_error_and_read_with_its_unit() {
 // ---------------------------------------------------------------------------------------------
 // Bounds (issue 18): every hostile or careless input gets a clear error within 5 s.
 
-/// Runs `rota data check` with `args`; returns (exit code, stderr, seconds taken), and checks
-/// it answered within the 5 s issue 18 asks of every bad input.
+/// Runs `rota data check` with `args` in at most 1 GiB of address space (`ulimit -v`: a bomb
+/// that once took 4.4 GB would abort instead of answering); returns (exit code, stderr, seconds
+/// taken), and checks it answered within the 5 s issue 18 asks of every bad input.
 fn check(args: &[&std::ffi::OsStr]) -> (Option<i32>, String, f64) {
     let t = std::time::Instant::now();
-    let out = rota().args(["data", "check"]).args(args).output().unwrap();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1048576 && exec \"$0\" data check \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_rota"))
+        .args(args)
+        .output()
+        .unwrap();
     let secs = t.elapsed().as_secs_f64();
     assert!(secs < 5.0, "rota data check {args:?} took {secs:.1} s");
     (
