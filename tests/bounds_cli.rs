@@ -5,9 +5,8 @@
 //! ranges and `--days` caps in `forecast_cli.rs`, the HTTP side in `api.rs`.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::Instant;
-
-use assert_cmd::Command;
 
 fn sample(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -15,11 +14,14 @@ fn sample(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Runs `rota args`; returns (exit code, stderr) and checks it answered within 5 s.
+/// Runs `rota args` in at most 1 GiB of address space (`ulimit -v`); returns (exit code,
+/// stderr) and checks it answered within 5 s.
 fn rota(args: &[&str]) -> (Option<i32>, String) {
     let t = Instant::now();
-    let out = Command::cargo_bin("rota")
-        .unwrap()
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_rota"))
         .args(args)
         .output()
         .unwrap();
