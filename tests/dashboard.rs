@@ -321,6 +321,18 @@ fn dashboard_runs_the_flow_and_renders_charts_and_roster() {
     let bars = browser.count("#roster-timeline rect.activity");
     assert!(bars >= 20, "roster timeline has {bars} activity bars");
     assert!(browser.count("#roster-timeline rect.activity.work") >= 10);
+    // Each agent's schedule: the first rostered agent's week, and the team's printable grid.
+    let week = browser.count("#agent-week tbody tr");
+    assert!(
+        (1..=7).contains(&week),
+        "the agent's week has {week} shifts"
+    );
+    let grid = browser.js("return document.getElementById('team-grid').srcdoc;");
+    let grid = grid.as_str().unwrap_or("");
+    assert!(
+        grid.contains("<table class=\"rota\">") && grid.contains("@media print"),
+        "team grid"
+    );
 
     browser.js("document.getElementById('replications').value = '3';");
     browser.click("#run-simulation");

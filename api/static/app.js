@@ -430,7 +430,47 @@ async function loadRoster(id) {
   }
   if (days.includes(keep)) daySel.value = keep;
   drawRoster();
+  await loadSchedules(id);
   await loadSimulations();
+}
+
+// Each agent's schedule of roster `id`: the agents with shifts, the selected one's week, the team's
+// printable grid (the same files as `rota export`).
+async function loadSchedules(id) {
+  const agents = (await getJson(`/v1/rosters/${id}/calendars`)).filter((a) => a.shifts > 0);
+  const sel = $("schedule-agent");
+  const keep = sel.value;
+  fillSelect(sel, agents.map((a) => ({ id: a.agent_id, ...a })), (a) => `${a.name} (${a.agent_id})`);
+  if (agents.some((a) => a.agent_id === keep)) sel.value = keep;
+  drawAgentWeek();
+  $("team-grid").srcdoc = await (await api(`/v1/rosters/${id}/export/rota.html`)).text();
+}
+
+function drawAgentWeek() {
+  const rj = state.rosterJson;
+  const t = $("agent-week");
+  t.innerHTML = "<thead><tr><th>day</th><th>shift</th><th>paid hours</th><th>channels</th><th>breaks</th></tr></thead>";
+  if (!rj) return;
+  const agent = $("schedule-agent").value;
+  const tb = document.createElement("tbody");
+  const hhmm = (ts) => ts.slice(11, 16);
+  for (const sh of rj.shifts.filter((x) => x.agent_id === agent)) {
+    const acts = rj.activities.filter((a) => a.agent_id === agent && a.start >= sh.start && a.end <= sh.end);
+    const channels = Array.from(new Set(acts.filter((a) => a.channel).map((a) => a.channel)));
+    const breaks = acts.filter((a) => a.activity !== "work").map((a) => `${hhmm(a.start)}-${hhmm(a.end)} ${a.activity}`);
+    const tr = document.createElement("tr");
+    const cells = [
+      new Date(`${sh.date}T12:00:00Z`).toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" }),
+      `${hhmm(sh.start)}-${hhmm(sh.end)}`, String(sh.paid_hours), channels.join(", "), breaks.join("; "),
+    ];
+    for (const c of cells) {
+      const td = document.createElement("td");
+      td.textContent = c;
+      tr.appendChild(td);
+    }
+    tb.appendChild(tr);
+  }
+  t.appendChild(tb);
 }
 
 // The stored simulations of the selected roster (newest first); shows the newest.
@@ -687,5 +727,13 @@ on("dl-requirements", "Download", async () => download(`/v1/requirements/${await
 for (const f of ["shifts", "activities", "coverage"]) {
   on(`dl-${f}`, "Download", () => download(`/v1/rosters/${state.roster}/${f}.csv`, `${f}.csv`));
 }
+for (const ext of ["xlsx", "csv", "html"]) {
+  on(`dl-rota-${ext}`, "Download", () => download(`/v1/rosters/${state.roster}/export/rota.${ext}`, `rota-${state.roster}.${ext}`));
+}
+on("dl-calendar", "Download", () => {
+  const agent = $("schedule-agent").value;
+  return download(`/v1/rosters/${state.roster}/calendars/${encodeURIComponent(agent)}.ics`, `${agent}.ics`);
+});
+$("schedule-agent").addEventListener("change", drawAgentWeek);
 
 if (token()) guarded("Loading centres", () => loadCentres());
