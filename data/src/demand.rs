@@ -63,9 +63,9 @@ pub const MAX_FORECAST_OFFERED: f64 =
     crate::ingest::MAX_OFFERED_PER_INTERVAL as f64 * crate::config::MAX_VOLUME_FACTOR;
 
 /// Rows above this in one forecast file are an error (and reading stops): 92 days (the longest
-/// `rota forecast --days`) of 15-minute intervals on 100 channels is 883,200 rows, so this only
-/// stops a file no forecast wrote, in bounded memory.
-pub const MAX_FORECAST_ROWS: usize = 1_000_000;
+/// `rota forecast --days`) of 15-minute intervals on 50 channels is 441,600 rows, so this only
+/// stops a file no forecast wrote, in bounded memory and time.
+pub const MAX_FORECAST_ROWS: usize = 500_000;
 
 /// One problem in demand data: where (line, column) and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -572,7 +572,7 @@ impl DemandSeries {
                     column: None,
                     message: format!(
                         "more than {} rows, the most Rota reads from one forecast (92 days of \
-                         15-minute intervals on 100 channels is 883,200)",
+                         15-minute intervals on 50 channels is 441,600)",
                         crate::summary::thousands(MAX_FORECAST_ROWS as u64)
                     ),
                 });
@@ -1138,7 +1138,7 @@ mod tests {
         let err = DemandSeries::read_from(text.as_bytes(), Path::new("f.csv")).unwrap_err();
         assert!(
             err.to_string()
-                .contains("more than 1,000,000 rows, the most Rota reads from one forecast"),
+                .contains("more than 500,000 rows, the most Rota reads from one forecast"),
             "{err}"
         );
     }
