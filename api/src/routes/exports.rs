@@ -94,7 +94,7 @@ pub async fn csv(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpR
 #[utoipa::path(get, operation_id = "rosters_export_xlsx", path = "/v1/rosters/{id}/export/rota.xlsx",
     tag = "schedules", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Roster id")),
-    responses((status = 200, description = "The workbook", body = Vec<u8>,
+    responses((status = 200, description = "The workbook (XLSX bytes)", body = String,
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 404, description = "No such roster", body = Problem,
             content_type = "application/problem+json"),
