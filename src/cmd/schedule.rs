@@ -442,6 +442,19 @@ fn print_roster(
             c.intervals_short
         );
     }
+    if let Some(rules) = s.stints.rules {
+        println!(
+            "  channel switches per shift: median {}, most {} (the centre allows {}; stints of at least {} minutes{})",
+            s.stints.median_switches,
+            s.stints.max_switches,
+            rules.max_switches_per_shift,
+            rules.min_stint_minutes,
+            match s.stints.short_stints {
+                0 => String::new(),
+                n => format!(", {n} shorter"),
+            }
+        );
+    }
     println!(
         "  quality: at most {:.1}% from the best roster these people and rules allow{}",
         100.0 * s.gap,

@@ -53,7 +53,14 @@ pub struct Planning {
     pub(super) horizon_days: u32,
     pub(super) week_starts_on: Weekday,
     pub(super) demand_quantile: DemandQuantile,
+    pub(super) min_stint_minutes: u32,
+    pub(super) max_channel_switches_per_shift: u32,
 }
+
+/// Default shortest stint on one channel: an hour is what team leaders usually plan.
+pub const DEFAULT_MIN_STINT_MINUTES: u32 = 60;
+/// Default most channel changes per shift (e.g. voice, chat after lunch, voice again).
+pub const DEFAULT_MAX_CHANNEL_SWITCHES: u32 = 2;
 
 impl Planning {
     /// Days planned ahead by default (1..=366; default 7).
@@ -67,6 +74,16 @@ impl Planning {
     /// Which forecast figure staffing plans to (default mean).
     pub fn demand_quantile(&self) -> DemandQuantile {
         self.demand_quantile
+    }
+
+    /// Shortest work stint on one channel, minutes (0..=480; default 60): a multi-skilled agent
+    /// stays on a channel at least this long unless a break, activity or the shift's end cuts it.
+    pub fn min_stint_minutes(&self) -> u32 {
+        self.min_stint_minutes
+    }
+    /// Most channel changes in one shift (0..=20; default 2).
+    pub fn max_channel_switches_per_shift(&self) -> u32 {
+        self.max_channel_switches_per_shift
     }
 
     /// Reads `[centre.planning]`; a bad value is reported and replaced by its default so the
@@ -99,10 +116,28 @@ impl Planning {
             }),
             None => DemandQuantile::Mean,
         };
+        let min_stint_minutes = rp.min_stint_minutes.unwrap_or(DEFAULT_MIN_STINT_MINUTES);
+        if min_stint_minutes > 480 {
+            ctx.err(
+                "centre.planning.min_stint_minutes",
+                format!("{min_stint_minutes} is not valid; expected 0 to 480 minutes"),
+            );
+        }
+        let max_channel_switches_per_shift = rp
+            .max_channel_switches_per_shift
+            .unwrap_or(DEFAULT_MAX_CHANNEL_SWITCHES);
+        if max_channel_switches_per_shift > 20 {
+            ctx.err(
+                "centre.planning.max_channel_switches_per_shift",
+                format!("{max_channel_switches_per_shift} is not valid; expected 0 to 20"),
+            );
+        }
         Self {
             horizon_days,
             week_starts_on,
             demand_quantile,
+            min_stint_minutes,
+            max_channel_switches_per_shift,
         }
     }
 
@@ -111,6 +146,8 @@ impl Planning {
             horizon_days: Some(self.horizon_days),
             week_starts_on: Some(weekday_key(self.week_starts_on).to_string()),
             demand_quantile: Some(self.demand_quantile.as_str().to_string()),
+            min_stint_minutes: Some(self.min_stint_minutes),
+            max_channel_switches_per_shift: Some(self.max_channel_switches_per_shift),
         }
     }
 }

@@ -83,6 +83,10 @@ pub struct RawPlanning {
     pub week_starts_on: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub demand_quantile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_stint_minutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_channel_switches_per_shift: Option<u32>,
 }
 
 /// Hours per weekday; `weekdays` fills Monday to Friday and `every_day` all seven days, unless

@@ -88,8 +88,13 @@ pub fn problem_from_config(
     for a in config.agents() {
         agents.push(agent_plan(config, a, &horizon, &mut notes)?);
     }
+    let planning = config.centre().planning();
     let problem = RosterProblem::new(horizon, channels, templates, agents, weights)?
-        .with_hire_options(hire_options(config));
+        .with_hire_options(hire_options(config))
+        .with_stints(crate::StintRules {
+            min_stint_minutes: planning.min_stint_minutes(),
+            max_switches_per_shift: planning.max_channel_switches_per_shift(),
+        });
     Ok((problem, notes))
 }
 
@@ -503,5 +508,6 @@ pub fn specialists_only(
         agents,
         problem.weights,
     )?
-    .with_hire_options(problem.hire_options.clone()))
+    .with_hire_options(problem.hire_options.clone())
+    .with_stints(problem.stints))
 }

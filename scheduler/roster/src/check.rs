@@ -68,7 +68,85 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
     }
     let scheduled = check_activities(problem, roster, &agents, &mut push);
     check_coverage(problem, roster, &scheduled, &mut push);
+    for shift in &roster.shifts {
+        check_stints(problem, roster, shift, &mut push);
+    }
     v
+}
+
+/// The channel stint rules of one shift, from its work activities in time order: at most
+/// `max_switches_per_shift` changes of channel (across breaks too), and every stint on one channel
+/// at least `min_stint_minutes` long, or as long as the stretch of unbroken work it sits in when
+/// that stretch is shorter (a break, another activity or the shift's end cuts it).
+fn check_stints(
+    problem: &RosterProblem,
+    roster: &Roster,
+    shift: &RosterShift,
+    push: &mut impl FnMut(&'static str, Option<&str>, String),
+) {
+    let rules = problem.stints;
+    let mut work: Vec<&Activity> = roster
+        .activities
+        .iter()
+        .filter(|a| {
+            a.agent_id == shift.agent_id
+                && a.activity == ActivityKind::Work
+                && shift.start <= a.start
+                && a.end <= shift.end
+        })
+        .collect();
+    work.sort_by_key(|a| a.start);
+    // stretches of unbroken work, each a list of (channel, start, end) stints
+    let mut stretches: Vec<Vec<(Option<&str>, Span)>> = Vec::new();
+    for a in work {
+        let channel = a.channel.as_ref().map(|c| c.as_str());
+        match stretches.last_mut() {
+            Some(stretch) if stretch.last().is_some_and(|s| s.1 .1 == a.start) => {
+                match stretch.last_mut() {
+                    Some(last) if last.0 == channel => last.1 .1 = a.end,
+                    _ => stretch.push((channel, (a.start, a.end))),
+                }
+            }
+            _ => stretches.push(vec![(channel, (a.start, a.end))]),
+        }
+    }
+    let mut switches = 0;
+    let mut previous: Option<Option<&str>> = None;
+    let min = Duration::minutes(i64::from(rules.min_stint_minutes));
+    for stretch in &stretches {
+        let (Some(first), Some(last)) = (stretch.first(), stretch.last()) else {
+            continue;
+        };
+        let floor = min.min(last.1 .1 - first.1 .0);
+        for (channel, (start, end)) in stretch {
+            if previous.is_some_and(|p| p != *channel) {
+                switches += 1;
+            }
+            previous = Some(*channel);
+            if *end - *start < floor {
+                push(
+                    "stints",
+                    Some(&shift.agent_id),
+                    format!(
+                        "{} from {start} to {end} is a {}-minute stint; the centre's minimum is {} minutes",
+                        channel.unwrap_or("work"),
+                        (*end - *start).num_minutes(),
+                        rules.min_stint_minutes
+                    ),
+                );
+            }
+        }
+    }
+    if switches > rules.max_switches_per_shift {
+        push(
+            "stints",
+            Some(&shift.agent_id),
+            format!(
+                "the shift from {} switches channel {switches} times; the centre allows {}",
+                shift.start, rules.max_switches_per_shift
+            ),
+        );
+    }
 }
 
 /// One shift on its own: its template's rules, the agent's availability and leave, its breaks.

@@ -36,6 +36,7 @@ pub mod output;
 pub mod problem;
 pub mod requirements;
 pub mod solve;
+pub mod stints;
 pub mod synthetic;
 pub mod targets;
 
@@ -49,6 +50,7 @@ pub use problem::{
     RosterProblem, TemplatePlan, Unavailable, Weights,
 };
 pub use solve::{SolveOptions, SolveStage, SolveStats, SolverProgress, Watch};
+pub use stints::{StintReport, StintRules};
 pub use targets::{Objective, PeriodFigures, PredictedKpi, ProgrammeTargets, TargetPeriod};
 
 use output::ChannelHours;
@@ -134,6 +136,22 @@ pub fn schedule_watched(
             best = exact;
         }
     }
+    // channel stints a team leader can run (stints): re-chosen within each shift, then scored
+    let left = (opts.time_limit_s - started.elapsed().as_secs_f64()).max(5.0);
+    let stinted = stints::apply(
+        problem,
+        &options,
+        &best.placed,
+        &best.assignment,
+        left,
+        watch,
+    )?;
+    if stinted != best.assignment {
+        let before = best.objective;
+        best = evaluate(problem, &options, best.placed, stinted);
+        tracing::info!(before, after = best.objective, "channel stints");
+    }
+    let stint_report = stints::report(problem, &options, &best.placed, &best.assignment);
     let Evaluated {
         placed,
         assignment,
@@ -186,6 +204,7 @@ pub fn schedule_watched(
         bound,
         gap,
         channels,
+        stints: stint_report,
         solver: stats,
     };
     Ok(Roster {

@@ -188,6 +188,8 @@ pub struct RosterSummary {
     pub gap: f64,
     /// Per channel.
     pub channels: Vec<ChannelHours>,
+    /// Channel switches per shift and short stints against the centre's rules.
+    pub stints: crate::StintReport,
     /// Solver sizes and times.
     pub solver: SolveStats,
 }

@@ -566,6 +566,8 @@ pub struct RosterProblem {
     pub hire_options: Vec<crate::hire::HireOption>,
     /// The optional agents among [`RosterProblem::agents`] (empty: nobody is optional).
     pub hire_candidates: Vec<crate::hire::HireCandidate>,
+    /// Channel stint rules every shift keeps ([`crate::stints`]).
+    pub stints: crate::StintRules,
 }
 
 impl RosterProblem {
@@ -692,7 +694,14 @@ impl RosterProblem {
             targets: None,
             hire_options: Vec::new(),
             hire_candidates: Vec::new(),
+            stints: crate::StintRules::default(),
         })
+    }
+
+    /// The problem with the centre's channel stint rules (default: [`crate::StintRules::default`]).
+    pub fn with_stints(mut self, stints: crate::StintRules) -> Self {
+        self.stints = stints;
+        self
     }
 
     /// The problem with the live channels' targets attached (built by

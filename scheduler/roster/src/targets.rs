@@ -45,6 +45,7 @@
 //! live channel without a finite patience (Erlang C) or without offered contacts keeps the
 //! coverage rows of [`crate::model::coverage`].
 
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use rota_data::channel::ChannelName;
@@ -348,17 +349,7 @@ pub fn penalty(
     let mut total = 0.0;
     for ct in &targets.channels {
         for (_, sums) in period_sums(ct, horizon, |ic| {
-            let n = agents(ct.channel, ic.t);
-            let [ta, tw, ts] = ct.tightening(horizon, ic);
-            [
-                ic.offered,
-                ic.abandoned.value(n),
-                ic.asa.as_ref().map_or(0.0, |e| e.value(n)),
-                ic.within.as_ref().map_or(0.0, |e| e.value(n)),
-                ta,
-                tw,
-                ts,
-            ]
+            LocalPenalty::terms(ct, horizon, ic, agents(ct.channel, ic.t))
         }) {
             let tight = [sums[4], sums[5], sums[6]];
             let v = violations(ct, sums[0], sums[1], sums[2], sums[3], tight);
@@ -383,6 +374,109 @@ pub fn penalty(
             * saved;
     }
     total
+}
+
+/// [`penalty`] as a function of one channel and interval's agents, everything else held at
+/// `agents`: what moving one agent in or out of `(c, t)` does to the programme's objective. The
+/// channel stint pass ([`crate::stints`]) prices its moves with it.
+pub(crate) struct LocalPenalty<'a> {
+    targets: &'a ProgrammeTargets,
+    horizon: &'a Horizon,
+    /// Per channel with targets: index in `targets.channels`, the interval curves by interval,
+    /// and the period sums at `agents` by period key.
+    channels: BTreeMap<usize, LocalChannel>,
+}
+
+struct LocalChannel {
+    rows: usize,
+    by_t: BTreeMap<usize, usize>,
+    sums: BTreeMap<usize, [f64; 7]>,
+    agents: BTreeMap<usize, f64>,
+}
+
+impl<'a> LocalPenalty<'a> {
+    /// The penalty terms of one interval with `n` agents (those [`penalty`] sums per period).
+    fn terms(ct: &ChannelTargetRows, horizon: &Horizon, ic: &IntervalCurve, n: f64) -> [f64; 7] {
+        let [ta, tw, ts] = ct.tightening(horizon, ic);
+        [
+            ic.offered,
+            ic.abandoned.value(n),
+            ic.asa.as_ref().map_or(0.0, |e| e.value(n)),
+            ic.within.as_ref().map_or(0.0, |e| e.value(n)),
+            ta,
+            tw,
+            ts,
+        ]
+    }
+
+    /// The penalty's period sums at `agents(c, t)`.
+    pub(crate) fn new(
+        targets: &'a ProgrammeTargets,
+        horizon: &'a Horizon,
+        agents: &dyn Fn(usize, usize) -> f64,
+    ) -> Self {
+        let mut channels = BTreeMap::new();
+        for (rows, ct) in targets.channels.iter().enumerate() {
+            let mut local = LocalChannel {
+                rows,
+                by_t: BTreeMap::new(),
+                sums: BTreeMap::new(),
+                agents: BTreeMap::new(),
+            };
+            for (i, ic) in ct.intervals.iter().enumerate() {
+                let n = agents(ct.channel, ic.t);
+                local.by_t.insert(ic.t, i);
+                local.agents.insert(ic.t, n);
+                let key = horizon.period_key(ct.period, ic.t);
+                let sums = local.sums.entry(key).or_insert([0.0; 7]);
+                for (s, x) in sums.iter_mut().zip(Self::terms(ct, horizon, ic, n)) {
+                    *s += x;
+                }
+            }
+            channels.insert(ct.channel, local);
+        }
+        Self {
+            targets,
+            horizon,
+            channels,
+        }
+    }
+
+    /// The penalty of channel `c`'s period around `t`, its wait cap in `t` and the tie-break of
+    /// `t`, with `n` agents in `t` and the rest as given to [`Self::new`]; `None` when `c` has no
+    /// targets (0 for an interval without contacts).
+    pub(crate) fn value(&self, c: usize, t: usize, n: f64) -> Option<f64> {
+        let local = self.channels.get(&c)?;
+        let ct = &self.targets.channels[local.rows];
+        let Some(&i) = local.by_t.get(&t) else {
+            return Some(0.0);
+        };
+        let ic = &ct.intervals[i];
+        let key = self.horizon.period_key(ct.period, t);
+        let mut sums = local.sums.get(&key).copied().unwrap_or([0.0; 7]);
+        let now = local.agents.get(&t).copied().unwrap_or(0.0);
+        let before = Self::terms(ct, self.horizon, ic, now);
+        let after = Self::terms(ct, self.horizon, ic, n);
+        for k in 0..7 {
+            sums[k] += after[k] - before[k];
+        }
+        let v = violations(
+            ct,
+            sums[0],
+            sums[1],
+            sums[2],
+            sums[3],
+            [sums[4], sums[5], sums[6]],
+        );
+        let price = self.targets.penalty_per_contact * ct.weight;
+        Some(
+            price * (v[0] + self.targets.late_weight * (v[1] + v[2]))
+                + price * ct.cap_weight(self.targets) * ic.wait_cap_excess(ct, self.horizon, n)
+                - crate::model::targets::TIE_BREAK_SHARE
+                    * price
+                    * (ic.abandoned.at(0) - ic.abandoned.value(n)),
+        )
+    }
 }
 
 /// Sums of `f` over the intervals of each period of `ct`: (first interval of the period, sums).

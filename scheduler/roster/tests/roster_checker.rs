@@ -404,6 +404,7 @@ fn fixture() -> (RosterProblem, Roster) {
             bound: 0.0,
             gap: 0.0,
             channels: Vec::new(),
+            stints: Default::default(),
             solver: SolveStats {
                 variables: 0,
                 binaries: 0,

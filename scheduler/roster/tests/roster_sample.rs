@@ -48,6 +48,10 @@ fn sample_centre_week_is_covered_and_every_rule_holds() {
     for c in &s.channels {
         assert!(c.shortfall_hours <= 1.0, "{c:?}\n{:#?}", roster.diagnosis);
     }
+    // channel stints a team leader can run (the checker above re-derives both rules)
+    assert!(s.stints.median_switches <= 1.0, "{:?}", s.stints);
+    assert!(s.stints.max_switches <= 2, "{:?}", s.stints);
+    assert_eq!(s.stints.short_stints, 0, "{:?}", s.stints);
     roster.write_dir(&dir).unwrap();
     for f in [
         "shifts.csv",
