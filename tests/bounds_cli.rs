@@ -72,6 +72,16 @@ fn negative_and_huge_numbers_name_the_option_and_its_range() {
             "invalid value '-1' for '--agents <AGENTS>': -1 is not in 0..=2000000",
         ),
         (
+            "erlang --model a --calls-per-hour 1e300 --aht-s 180 --max-abandon 0.1",
+            "invalid value '1e300' for '--calls-per-hour <CALLS_PER_HOUR>': 1e300 is not a \
+             contact rate; expected 0 to 400000 contacts an hour",
+        ),
+        (
+            "erlang --model a --calls-per-hour 200 --aht-s 1e308 --max-abandon 0.1",
+            "invalid value '1e308' for '--aht-s <AHT_S>': 1e308 is not a handle time; expected \
+             more than 0 and at most 86400 seconds",
+        ),
+        (
             "backtest --history HISTORY --origins -1",
             "invalid value '-1' for '--origins <ORIGINS>': -1 is not in 1..=104",
         ),

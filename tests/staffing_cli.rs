@@ -129,7 +129,9 @@ fn erlang_bad_input_fails_with_clear_message() {
         ])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("AHT must be greater than 0"));
+        .stderr(predicate::str::contains(
+            "0 is not a handle time; expected more than 0 and at most 86400 seconds",
+        ));
     rota()
         .args([
             "erlang",
@@ -172,7 +174,9 @@ fn erlang_bad_input_fails_with_clear_message() {
         ])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("must not be negative"));
+        .stderr(predicate::str::contains(
+            "-5 is not a contact rate; expected 0 to 400000 contacts an hour",
+        ));
     rota()
         .args([
             "erlang",

@@ -35,11 +35,11 @@ pub struct Args {
     /// Queueing model: c (no abandonment) or a (with --patience-s).
     #[arg(long, value_enum, default_value = "a")]
     pub model: Model,
-    /// Offered contacts per hour.
-    #[arg(long, allow_negative_numbers = true)]
+    /// Offered contacts per hour: 0 to 400,000.
+    #[arg(long, value_parser = super::bounds::calls_per_hour)]
     pub calls_per_hour: f64,
-    /// Average handle time in seconds (talk + hold + after-contact work).
-    #[arg(long, allow_negative_numbers = true)]
+    /// Average handle time in seconds (talk + hold + after-contact work): at most 86,400.
+    #[arg(long, value_parser = super::bounds::aht_s)]
     pub aht_s: f64,
     /// Mean patience in seconds (Erlang A).
     #[arg(long, allow_negative_numbers = true)]

@@ -44,7 +44,7 @@ pub enum StaffingError {
     #[error("invalid target: {0}")]
     InvalidTarget(String),
     /// The targets would need more agents than the search allows.
-    #[error("the targets need more than {limit} agents for an offered load of {offered_load:.1} Erlangs; check the volume and AHT")]
+    #[error("the targets need more than {limit} agents for an offered load of {} Erlangs; check the volume and AHT", erlangs(*offered_load))]
     TooManyAgents {
         /// The search limit.
         limit: u32,
@@ -54,4 +54,35 @@ pub enum StaffingError {
     /// A channel parameter (concurrency, handle-time factor, shrinkage, response target) was invalid.
     #[error("invalid channel setting: {0}")]
     InvalidChannel(String),
+}
+
+/// An offered load as a planner reads it: `812.5`, and `3.333e303` (not 304 digits) or `infinite`
+/// when the volume or AHT given is far outside any contact centre's.
+fn erlangs(load: f64) -> String {
+    if !load.is_finite() {
+        "infinite".to_string()
+    } else if load.abs() >= 1e9 {
+        format!("{load:.3e}")
+    } else {
+        format!("{load:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn huge_loads_are_shown_short() {
+        let e = |offered_load| {
+            StaffingError::TooManyAgents {
+                limit: 2_000_000,
+                offered_load,
+            }
+            .to_string()
+        };
+        assert!(e(812.54).contains("offered load of 812.5 Erlangs"));
+        assert!(e(3.333e303).contains("offered load of 3.333e303 Erlangs"));
+        assert!(e(f64::INFINITY).contains("offered load of infinite Erlangs"));
+    }
 }
