@@ -7,8 +7,11 @@
 //! The targets objective (issue #14) on the same week: with today's 45 agents (limit 60 s) and
 //! with `--hire` (limit 120 s); each prints its time and gap to the LP bound.
 //!
+//! At scale, the synthetic centre with 500 agents (coverage) and the sample centre grown eleven
+//! times (495 agents, targets objective, limit 300 s: issue #14's 500-agent centre).
+//!
 //! `cargo bench --bench roster -- --quick` (sample size) and
-//! `ROTA_BENCH_LARGE=1 cargo bench --bench roster -- --quick` (adds the 500-agent centre).
+//! `ROTA_BENCH_LARGE=1 cargo bench --bench roster -- --quick` (adds the centres at scale).
 
 use std::time::Duration;
 
@@ -131,6 +134,64 @@ fn sample_week_targets(c: &mut Criterion) {
     run_with(c, "sample_week_targets_hire", &problem, &hire);
 }
 
+/// The sample centre grown to `copies` times its size (each agent `copies` times, with the same
+/// skills and contract; offered contacts and requirements `copies` times the demo week's), for the
+/// targets objective at scale: issue #14's 500-agent centre (11 copies: 495 agents).
+fn scaled_sample_week_targets(copies: usize) -> RosterProblem {
+    let config = CentreConfig::sample().expect("sample config");
+    let mut raw = config.to_raw();
+    let agents = raw.agents.clone();
+    raw.agents = (0..copies)
+        .flat_map(|k| {
+            agents.iter().map(move |a| {
+                let mut a = a.clone();
+                if k > 0 {
+                    a.id = format!("{}-{k}", a.id);
+                    a.name = format!("{} ({k})", a.name);
+                }
+                a
+            })
+        })
+        .collect();
+    let config = CentreConfig::from_raw(&raw, "sample x copies").expect("scaled config");
+    let grid = config.grid();
+    let monday = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap_or_default();
+    let horizon = Horizon::new(grid.tz, monday, 7, grid.length.minutes()).expect("horizon");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/schedule/sample_week_requirements.csv");
+    let mut reader = csv::Reader::from_path(&fixture).expect("requirements fixture");
+    let headers = reader.headers().expect("header").clone();
+    let scaled_columns = ["offered", "required_agents", "scheduled_heads"];
+    let path = std::env::temp_dir().join(format!(
+        "rota-bench-requirements-x{copies}-{}.csv",
+        std::process::id()
+    ));
+    let mut writer = csv::Writer::from_path(&path).expect("scaled requirements");
+    writer.write_record(&headers).expect("write header");
+    for row in reader.records() {
+        let row = row.expect("fixture row");
+        let fields: Vec<String> = row
+            .iter()
+            .zip(headers.iter())
+            .map(|(v, h)| match v.parse::<f64>() {
+                Ok(x) if scaled_columns.contains(&h) => format!("{:.4}", x * copies as f64),
+                _ => v.to_string(),
+            })
+            .collect();
+        writer.write_record(&fields).expect("write row");
+    }
+    writer.flush().expect("flush");
+    drop(writer);
+    let req = requirements::read_requirements(&path, &horizon).expect("scaled requirements");
+    let _ = std::fs::remove_file(&path);
+    let problem = adapter::problem_from_config(&config, horizon, &req, Weights::default())
+        .expect("scaled problem")
+        .0;
+    let targets = adapter::service_targets(&config, &problem, &req, None, &mut Vec::new())
+        .expect("service curves");
+    problem.with_targets(targets).expect("targets")
+}
+
 fn sample_sized(c: &mut Criterion) {
     run(c, 45, 30.0);
 }
@@ -138,6 +199,17 @@ fn sample_sized(c: &mut Criterion) {
 fn large(c: &mut Criterion) {
     if std::env::var_os("ROTA_BENCH_LARGE").is_some() {
         run(c, 500, 300.0);
+        let targets = SolveOptions {
+            time_limit_s: 300.0,
+            objective: Objective::Targets,
+            ..SolveOptions::default()
+        };
+        run_with(
+            c,
+            "sample_x11_targets",
+            &scaled_sample_week_targets(11),
+            &targets,
+        );
     }
 }
 
