@@ -21,7 +21,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use rota_data::config::raw::{RawTargets, RawWeeklyHours};
-use rota_data::config::{read_text, read_toml, ConfigError, ConfigProblem};
+use rota_data::config::{
+    read_text, read_toml, ConfigError, ConfigProblem, MAX_AHT_SECONDS, MAX_SHRINKAGE,
+    MAX_VOLUME_FACTOR,
+};
 use serde::{Deserialize, Serialize};
 
 use super::ScenarioError;
@@ -212,18 +215,42 @@ impl Scenario {
                 ));
             }
         };
+        // The configuration's plausibility ranges hold for a scenario's changes too: at most
+        // MAX_VOLUME_FACTOR times the volume or handle time, shrinkage below MAX_SHRINKAGE.
+        let most = MAX_VOLUME_FACTOR - 1.0;
+        // 1e300 as written, not as 301 digits.
+        let shown = |v: f64| {
+            if v.abs() >= 1e9 {
+                format!("{v:e}")
+            } else {
+                v.to_string()
+            }
+        };
         let change = |p: &mut Vec<ConfigProblem>, key: String, v: f64| {
-            if !(v.is_finite() && v > -1.0) {
+            if !(v.is_finite() && v > -1.0 && v <= most) {
                 p.push(ConfigProblem::new(
                     key,
                     format!(
-                        "{v} is not a valid relative change; expected a number above -1 (-0.10 = 10% less)"
+                        "{} is not a valid relative change; expected a number above -1 (-0.10 = \
+                         10% less) and at most {most} ({MAX_VOLUME_FACTOR} times)",
+                        shown(v)
+                    ),
+                ));
+            }
+        };
+        let shrinkage = |p: &mut Vec<ConfigProblem>, key: String, v: f64| {
+            if !(v.is_finite() && (0.0..MAX_SHRINKAGE).contains(&v)) {
+                p.push(ConfigProblem::new(
+                    key,
+                    format!(
+                        "{v} is implausible; expected 0 to {MAX_SHRINKAGE}, as in the centre \
+                         configuration"
                     ),
                 ));
             }
         };
         if let Some(s) = self.shrinkage {
-            share(&mut p, "shrinkage".into(), s);
+            shrinkage(&mut p, "shrinkage".into(), s);
         }
         for (name, c) in &self.channels {
             let k = |f: &str| format!("channels.{name}.{f}");
@@ -234,7 +261,18 @@ impl Scenario {
                 share(&mut p, k("deflection"), v);
             }
             if let Some(v) = c.aht_seconds {
-                positive(&mut p, k("aht_seconds"), v);
+                if v > MAX_AHT_SECONDS {
+                    p.push(ConfigProblem::new(
+                        k("aht_seconds"),
+                        format!(
+                            "{} is implausible; expected more than 0 and at most \
+                             {MAX_AHT_SECONDS} seconds, as in the centre configuration",
+                            shown(v)
+                        ),
+                    ));
+                } else {
+                    positive(&mut p, k("aht_seconds"), v);
+                }
             }
             if let Some(v) = c.aht_change {
                 change(&mut p, k("aht_change"), v);
@@ -249,7 +287,7 @@ impl Scenario {
                 positive(&mut p, k("patience_seconds"), v);
             }
             if let Some(v) = c.shrinkage {
-                share(&mut p, k("shrinkage"), v);
+                shrinkage(&mut p, k("shrinkage"), v);
             }
         }
         for (i, s) in self.shift.iter().enumerate() {
@@ -338,6 +376,33 @@ mod tests {
         );
         assert!(err.contains("s.toml: shrinkage: 1.2"), "{err}");
         assert!(err.contains("not both"), "{err}");
+    }
+
+    #[test]
+    fn implausible_changes_are_refused_with_the_configurations_ranges() {
+        // Issue 18: volume x 1e300, a 1e12 s AHT and shrinkage 0.999999 are as implausible in a
+        // what-if as in the configuration.
+        let err = error_of(
+            "name = \"x\"\nshrinkage = 0.999999\n[channels.voice]\nvolume_change = 1e300\n\
+             aht_seconds = 1e12\n[channels.chat]\naht_change = 100\n",
+        );
+        for expected in [
+            "shrinkage: 0.999999 is implausible; expected 0 to 0.9",
+            "channels.voice.volume_change: 1e300 is not a valid relative change; expected a \
+             number above -1 (-0.10 = 10% less) and at most 99 (100 times)",
+            "channels.voice.aht_seconds: 1e12 is implausible; expected more than 0 and \
+             at most 14400 seconds",
+            "channels.chat.aht_change: 100 is not a valid relative change",
+        ] {
+            assert!(err.contains(expected), "missing {expected:?} in {err}");
+        }
+        // The edges are accepted.
+        Scenario::from_toml_str(
+            "name = \"x\"\nshrinkage = 0.89\n[channels.voice]\nvolume_change = 99\n\
+             aht_seconds = 14400\n",
+            "s.toml",
+        )
+        .unwrap();
     }
 
     #[test]
