@@ -44,7 +44,7 @@
 //! let err = read_history_from(bad.as_bytes(), "export.csv", &IngestOptions::default()).unwrap_err();
 //! assert_eq!(
 //!     err.to_string(),
-//!     "export.csv:2:3: offered: expected a whole number of contacts, found \"twelve\"\n"
+//!     "export.csv:2:3: offered: expected a whole number of contacts, found \"twelve\""
 //! );
 //! ```
 

@@ -532,6 +532,15 @@ impl<'a> Reader<'a> {
                 ok = false;
                 continue;
             };
+            // A `;` or tab delimited export comes from a locale that writes 912,5 for 912.5.
+            let decimal_point;
+            let s = match decimal_comma(s, self.delimiter) {
+                Some(v) => {
+                    decimal_point = v;
+                    decimal_point.as_str()
+                }
+                None => s,
+            };
             let parsed = if f == Field::AhtSeconds {
                 parse_aht(s, self.options.aht_unit)
             } else {
@@ -678,5 +687,28 @@ fn read_error_message(e: &csv::Error, gzip: bool) -> String {
         }
         csv::ErrorKind::Io(io) => format!("cannot read the file: {io}"),
         _ => format!("cannot read CSV: {e}"),
+    }
+}
+
+/// `912,5` as `912.5` when the file is split at `;` or tab (European Excel writes both); `None`
+/// for any other cell, or in a comma-delimited file, where a comma cannot be inside a number.
+fn decimal_comma(s: &str, delimiter: u8) -> Option<String> {
+    let (whole, fraction) = s.split_once(',')?;
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    (delimiter != b',' && digits(whole) && digits(fraction)).then(|| format!("{whole}.{fraction}"))
+}
+
+#[cfg(test)]
+mod decimal_comma_tests {
+    use super::decimal_comma;
+
+    #[test]
+    fn a_decimal_comma_is_read_only_where_the_delimiter_allows_it() {
+        assert_eq!(decimal_comma("180,5", b';').as_deref(), Some("180.5"));
+        assert_eq!(decimal_comma("180,25", b'\t').as_deref(), Some("180.25"));
+        assert_eq!(decimal_comma("180,5", b','), None);
+        for other in ["180", "1,2,3", ",5", "5,", "1.5", "a,b", "3:00,5"] {
+            assert_eq!(decimal_comma(other, b';'), None, "{other}");
+        }
     }
 }

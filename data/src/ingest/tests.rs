@@ -520,7 +520,7 @@ fn diagnostics_are_capped_and_counted() {
     assert_eq!(e.diagnostics.len(), MAX_DIAGNOSTICS);
     assert_eq!(e.omitted, 100);
     assert_eq!(e.diagnostics[0].line, Some(2));
-    assert!(e.to_string().ends_with("... and 100 more problems\n"));
+    assert!(e.to_string().ends_with("... and 100 more problems"));
 }
 
 #[test]
@@ -688,4 +688,21 @@ proptest! {
         let opts = IngestOptions { interval, ..IngestOptions::default() };
         let _ = read_history_from(csv.as_bytes(), "x.csv", &opts);
     }
+}
+
+#[test]
+fn a_semicolon_file_with_decimal_commas_is_read() {
+    // European Excel: `;` between fields, `,` before the decimals.
+    let csv = "interval_start;channel;offered;aht_seconds\n\
+               2026-11-23 09:00;voice;12;180,5\n\
+               2026-11-23 09:15;voice;10;200,25\n";
+    let h = ok(csv, &m15());
+    let aht: Vec<Option<f64>> = h.records().iter().map(|r| r.aht_seconds()).collect();
+    assert_eq!(aht, [Some(180.5), Some(200.25)]);
+    // In a comma-delimited file `180,5` is two cells, so the row has one field too many.
+    let e = errs(
+        "interval_start,channel,offered,aht_seconds\n2026-11-23 09:00,voice,12,180,5\n",
+        &m15(),
+    );
+    assert!(!e.is_empty());
 }
