@@ -542,7 +542,10 @@ impl DemandSeries {
                 fail(vec![DemandProblem {
                     line: Some(1),
                     column: None,
-                    message: format!("cannot read the header: {e}"),
+                    message: format!(
+                        "cannot read the header: {}",
+                        crate::line_index::csv_problem(&e)
+                    ),
                 }])
             })?
             .clone();
@@ -585,7 +588,7 @@ impl DemandSeries {
                     problems.push(DemandProblem {
                         line,
                         column: None,
-                        message: format!("malformed CSV: {e}"),
+                        message: format!("malformed CSV: {}", crate::line_index::csv_problem(&e)),
                     });
                     continue;
                 }
@@ -1140,6 +1143,18 @@ mod tests {
             err.to_string()
                 .contains("more than 500,000 rows, the most Rota reads from one forecast"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn binary_garbage_is_said_to_be_no_csv_once() {
+        let err =
+            DemandSeries::read_from(&b"\xff\xfe\x00PK\x03\x04,\x01\n"[..], Path::new("f.csv"))
+                .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "f.csv has 1 problem:\n  f.csv: line 1: cannot read the header: field 1 is not UTF-8 \
+             text; expected a CSV file (from Excel: Save As, \"CSV UTF-8\")"
         );
     }
 

@@ -72,6 +72,23 @@ impl<R: Read> Read for Indexed<R> {
     }
 }
 
+/// What a `csv` error means for a planner, without the crate's prefix ("CSV parse error: record 0
+/// (line 1, field: 0, byte: 0)") that repeats the line the caller already names: a file that is
+/// not text (an `.xlsx` renamed, a binary) says so and how to save it as CSV.
+pub fn csv_problem(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => format!(
+            "field {} is not UTF-8 text; expected a CSV file (from Excel: Save As, \"CSV UTF-8\")",
+            err.field() + 1
+        ),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("{len} fields; expected {expected_len}, as in the header"),
+        csv::ErrorKind::Io(io) => format!("cannot read: {io}"),
+        _ => e.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

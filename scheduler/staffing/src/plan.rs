@@ -469,7 +469,10 @@ pub fn read_agents_csv<R: Read>(input: R, file: &str) -> Result<Staffing, PlanEr
     };
     let headers = reader
         .headers()
-        .map_err(|e| csv_err(1, format!("cannot read the header row: {e}")))?
+        .map_err(|e| {
+            let e = rota_data::line_index::csv_problem(&e);
+            csv_err(1, format!("cannot read the header row: {e}"))
+        })?
         .clone();
     let col = |name: &str| {
         headers.iter().position(|h| h == name).ok_or_else(|| {
@@ -484,7 +487,7 @@ pub fn read_agents_csv<R: Read>(input: R, file: &str) -> Result<Staffing, PlanEr
     for rec in reader.records() {
         let rec = rec.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
-            csv_err(line, e.to_string())
+            csv_err(line, rota_data::line_index::csv_problem(&e))
         })?;
         let line = rec.position().map_or(0, |p| p.line());
         let field = |i: usize| rec.get(i).unwrap_or("");
@@ -492,9 +495,9 @@ pub fn read_agents_csv<R: Read>(input: R, file: &str) -> Result<Staffing, PlanEr
             csv_err(
                 line,
                 format!(
-                    "column interval_start (column {}): {:?} is not an RFC 3339 time with offset such as 2026-11-23T08:00:00+00:00 ({e})",
+                    "column interval_start (column {}): {} is not an RFC 3339 time with offset such as 2026-11-23T08:00:00+00:00 ({e})",
                     c_start + 1,
-                    field(c_start)
+                    rota_data::ingest::shown(field(c_start))
                 ),
             )
         })?;
@@ -514,9 +517,9 @@ pub fn read_agents_csv<R: Read>(input: R, file: &str) -> Result<Staffing, PlanEr
             csv_err(
                 line,
                 format!(
-                    "column agents (column {}): {:?} is not a number",
+                    "column agents (column {}): {} is not a number",
                     c_agents + 1,
-                    field(c_agents)
+                    rota_data::ingest::shown(field(c_agents))
                 ),
             )
         })?;
@@ -677,6 +680,27 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("interval_start"));
+        // Binary garbage and a 5 MB cell: said once, printable and short.
+        let garbage = b"\xff\xfe\x00binary,\x01\n";
+        let err = read_agents_csv(&garbage[..], "a.csv")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "a.csv, line 1: cannot read the header row: field 1 is not UTF-8 text; expected a \
+             CSV file (from Excel: Save As, \"CSV UTF-8\")"
+        );
+        let huge = format!(
+            "interval_start,channel,agents\n2026-11-23T08:00:00+00:00,voice,{}\n",
+            "9".repeat(5_000_000) + "x"
+        );
+        let err = read_agents_csv(huge.as_bytes(), "a.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.len() < 300 && err.contains("(5,000,001 characters)"),
+            "{err}"
+        );
     }
 
     #[test]
