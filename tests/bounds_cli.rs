@@ -273,3 +273,63 @@ fn each_missing_input_is_named_once() {
         assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
     }
 }
+
+/// Why 6: binary garbage given as a forecast or a staffing file is said to be no CSV, once, in
+/// printable text (the csv crate's "CSV parse error: record 0 (line 1, field: 0, byte: 0):
+/// invalid utf-8: invalid UTF-8 ..." said it twice).
+#[test]
+fn binary_garbage_is_said_to_be_no_csv_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("garbage.csv");
+    std::fs::write(&garbage, b"\xff\xfe\x00PK\x03\x04\x1b[31m,\x01\n\x80\x81\n").unwrap();
+    let garbage = garbage.to_str().unwrap();
+    let config = sample("centre.toml");
+    let config = config.to_str().unwrap();
+    let forecast = dir.path().join("forecast.csv");
+    std::fs::write(
+        &forecast,
+        format!("{FORECAST_HEADER}2026-11-16T09:00:00+00:00,voice,30,20,30,40,300\n"),
+    )
+    .unwrap();
+    let forecast = forecast.to_str().unwrap();
+    let out = dir.path().join("out.csv");
+    let out = out.to_str().unwrap();
+    let runs: [&[&str]; 2] = [
+        &[
+            "staff",
+            "--forecast",
+            garbage,
+            "--config",
+            config,
+            "--out",
+            out,
+        ],
+        &[
+            "staff",
+            "--evaluate",
+            "--agents",
+            garbage,
+            "--forecast",
+            forecast,
+            "--config",
+            config,
+            "--out",
+            out,
+        ],
+    ];
+    for args in runs {
+        let (code, stderr) = rota(args);
+        assert_eq!(code, Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(
+                "field 1 is not UTF-8 text; expected a CSV file (from Excel: Save As, \"CSV UTF-8\")"
+            ),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("CSV parse error"), "{args:?}: {stderr}");
+        assert!(
+            stderr.chars().all(|c| !c.is_control() || c == '\n'),
+            "{args:?}: {stderr:?}"
+        );
+    }
+}
