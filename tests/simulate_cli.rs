@@ -203,7 +203,9 @@ fn zero_replications_is_an_error() {
         .arg(dir.path().join("S.csv"))
         .assert()
         .failure()
-        .stderr(predicate::str::contains("replications must be at least 1"));
+        .stderr(predicate::str::contains(
+            "invalid value '0' for '--replications <REPLICATIONS>': 0 is not in 1..=10000",
+        ));
 }
 
 /// The week's voice abandon rate from a summary file.
