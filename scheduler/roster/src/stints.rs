@@ -17,12 +17,15 @@
 //!   whole stretch of work shorter than that. A switch never starts a stint that the next break
 //!   would cut short.
 //!
-//! It is a small MIP per day (per skill group and day on a large centre): binaries `w[a,c,t]` (agent `a` on channel `c` in
-//! interval `t`), switch indicators `u[a,c,t] >= w[a,c,t] - w[a,c,prev(t)]`, and the move away
+//! It is a small MIP per day (per skill group and day on a large centre). Each stretch of work is
+//! cut into pieces of the minimum stint from its start (the last piece takes the remainder), and
+//! the binaries `y[a,k,c]` put agent `a`'s piece `k` on channel `c`, so every stint is long enough
+//! by construction and channels change only on those boundaries; switch indicators
+//! `u[a,k,c] >= y[a,k,c] - y[a,k-1,c]` (across a break too) are capped per shift, and the move away
 //! from the allocation's count per channel and interval, in convex segments priced by what each
 //! agent in or out does to the roster's objective with the rest of the roster as it is
 //! ([`channel_cost`]: the target penalty of the period, or the tiered shortfall), and for
-//! deferred channels the agent-intervals lost per block of half a response target, wherever in
+//! deferred channels the agent-intervals lost per block of one response target, wherever in
 //! the block they are worked (the backlog waits that long), plus a tiny price per switch. So it keeps the allocation's channel mix
 //! wherever the rules allow and, where they force a move, moves capacity where it costs the
 //! service least. The sub-problems are solved one after the other, each against the roster the previous
@@ -318,75 +321,42 @@ fn solve_group(
     let mut on: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
     let mut count: BTreeMap<(usize, usize), f64> = BTreeMap::new();
     let mut present: BTreeMap<(usize, usize), usize> = BTreeMap::new();
-    // w per shift, interval and channel (column index), to read the solution back
-    let mut cells: Vec<(usize, usize, usize, usize)> = Vec::new();
+    // one channel per chunk of a stretch (`chunks`); y per chunk and channel (column index), to
+    // read the solution back
+    let mut cells: Vec<(usize, std::ops::Range<usize>, usize, usize)> = Vec::new();
     for w in shifts {
         let skills = problem.skill_set(w.agent);
         let mut switches = Expression::default();
         let mut previous: Option<Vec<Variable>> = None;
         for r in &w.stretches {
-            let mut in_stretch: Vec<Vec<Variable>> = Vec::with_capacity(r.len());
-            for t in r.clone() {
+            for chunk in chunks(r.clone(), min_len) {
                 let mut here = Vec::with_capacity(skills.len());
                 let mut one = Expression::default();
                 for &c in &skills {
-                    *present.entry((c, t)).or_default() += 1;
-                    let (v, idx) = add(&mut vars, variable().binary());
-                    cells.push((w.agent, t, c, idx));
-                    one += v;
-                    *on.entry((c, t)).or_default() += v;
-                    here.push(v);
+                    let (y, idx) = add(&mut vars, variable().binary());
+                    cells.push((w.agent, chunk.clone(), c, idx));
+                    one += y;
+                    for t in chunk.clone() {
+                        *present.entry((c, t)).or_default() += 1;
+                        *on.entry((c, t)).or_default() += y;
+                    }
+                    here.push(y);
                 }
-                if let Some(c) = assignment[w.agent][t] {
-                    *count.entry((c, t)).or_default() += 1.0;
+                for t in chunk.clone() {
+                    if let Some(c) = assignment[w.agent][t] {
+                        *count.entry((c, t)).or_default() += 1.0;
+                    }
                 }
                 constraints.push(constraint!(one == 1));
-                in_stretch.push(here);
-            }
-            for (k, here) in in_stretch.iter().enumerate() {
-                let t_left = r.len() - k;
-                // the interval before: the previous one in the stretch, or the last worked before
-                // the break (a change across a break is a switch but starts a stretch anyway)
-                let before = if k > 0 {
-                    Some(&in_stretch[k - 1])
-                } else {
-                    previous.as_ref()
-                };
-                for (j, &v) in here.iter().enumerate() {
-                    // a new stint on channel j starts here: the stretch's first interval, or a
-                    // change within the stretch
-                    let starts: Expression = if k == 0 {
-                        v.into()
-                    } else {
+                // a change from the chunk before, in this stretch or before the break, is a switch
+                if let Some(before) = &previous {
+                    for (&y, &b) in here.iter().zip(before) {
                         let (u, _) = add(&mut vars, variable().min(0.0).max(1.0));
-                        constraints.push(constraint!(u >= v - in_stretch[k - 1][j]));
-                        if t_left < min_len {
-                            // a switch would start a stint the break cuts short
-                            constraints.push(constraint!(u == 0));
-                        }
-                        u.into()
-                    };
-                    if let Some(b) = before {
-                        if k == 0 {
-                            let (u, _) = add(&mut vars, variable().min(0.0).max(1.0));
-                            constraints.push(constraint!(u >= v - b[j]));
-                            switches += u;
-                        } else {
-                            switches += starts.clone();
-                        }
-                    }
-                    // the stint lasts min_len intervals, or to the end of the stretch
-                    for next in in_stretch
-                        .iter()
-                        .skip(k + 1)
-                        .take(min_len.saturating_sub(1))
-                    {
-                        constraints.push(constraint!(next[j] >= starts.clone()));
+                        constraints.push(constraint!(u >= y - b));
+                        switches += u;
                     }
                 }
-            }
-            if let Some(last) = in_stretch.pop() {
-                previous = Some(last);
+                previous = Some(here);
             }
         }
         objective += SWITCH_PRICE * switches.clone();
@@ -400,7 +370,7 @@ fn solve_group(
         .as_ref()
         .map(|targets| LocalPenalty::new(targets, &problem.horizon, &|c, t| staffed[c][t]));
     let cost = |c: usize, t: usize, n: f64| channel_cost(problem, local.as_ref(), c, t, n);
-    // deferred channels: the agent-intervals of each block of half a response target, wherever
+    // deferred channels: the agent-intervals of each block of one response target, wherever
     // in the block they fall (the backlog waits that long); what a block loses is priced, what it
     // gains is not
     let interval = problem.horizon.interval_minutes().max(1);
@@ -457,8 +427,8 @@ fn solve_group(
         Ok(s) => Ok(Some(
             cells
                 .into_iter()
-                .filter(|&(_, _, _, idx)| s.columns.get(idx).copied().unwrap_or(0.0) > 0.5)
-                .map(|(a, t, c, _)| (a, t, c))
+                .filter(|(_, _, _, idx)| s.columns.get(*idx).copied().unwrap_or(0.0) > 0.5)
+                .flat_map(|(a, chunk, c, _)| chunk.map(move |t| (a, t, c)))
                 .collect(),
         )),
         Err(RosterError::Cancelled) => Err(RosterError::Cancelled),
@@ -467,6 +437,28 @@ fn solve_group(
             Ok(None)
         }
     }
+}
+
+/// A stretch of work cut into the pieces that each keep one channel: `min_len` intervals each
+/// from the stretch's start, the last one taking the remainder (so every piece is at least
+/// `min_len` long, or the whole stretch when it is shorter). Channels change on these
+/// boundaries only ("on the hour of the stretch"): a restriction of the rules that makes the MIP
+/// a few hundred binaries a day, solved in well under a second on the sample week.
+fn chunks(stretch: std::ops::Range<usize>, min_len: usize) -> Vec<std::ops::Range<usize>> {
+    let n = stretch.len();
+    let min_len = min_len.max(1);
+    let pieces = (n / min_len).max(1);
+    (0..pieces)
+        .map(|k| {
+            let start = stretch.start + k * min_len;
+            let end = if k + 1 == pieces {
+                stretch.end
+            } else {
+                start + min_len
+            };
+            start..end
+        })
+        .collect()
 }
 
 /// Agents on each channel per interval in `assignment`: `[c][t]`.
@@ -511,7 +503,7 @@ fn channel_cost(
 /// than any live queue could gain from it. The allocation stage chose the day's deferred hours
 /// with the backlog in view, and work a week cannot absorb is scored as carried over at a whole
 /// response target per agent-interval (on the real sample week, 2.75 social hours moved to voice
-/// turned into 1,675 hours carried). So the pass keeps the deferred hours of each block of half a
+/// turned into 1,675 hours carried). So the pass keeps the deferred hours of each block of one
 /// response target, and only when in the block they are worked is free; the price (not a hard row) keeps the MIP always feasible.
 fn deferred_price(problem: &RosterProblem, c: usize) -> f64 {
     let hours = f64::from(problem.horizon.interval_minutes()) / 60.0;
