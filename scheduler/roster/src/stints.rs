@@ -43,7 +43,7 @@ use super::build::{Assignment, PlacedShift};
 use super::error::RosterError;
 use super::options::OptionSet;
 use super::problem::{ChannelMode, RosterProblem};
-use super::solve::{run_highs, SolveOptions, SolveStage, Watch};
+use super::solve::{run_highs, SolveOptions, SolveStage, SolverProgress, Watch};
 use super::targets::LocalPenalty;
 
 /// The centre's rules for channel stints (`[centre.planning]` `min_stint_minutes` and
@@ -242,6 +242,10 @@ pub(crate) fn apply(
     if groups.is_empty() {
         return Ok(out);
     }
+    // the sub-problems report progress as part of the allocation stage, without a gap: theirs is
+    // of a piece of the roster, not of the roster (and their objective can be negative)
+    let quiet = |p: SolverProgress| watch.is_none_or(|w| w(SolverProgress { gap: None, ..p }));
+    let watch: Watch<'_> = Some(&quiet);
     let started = std::time::Instant::now();
     let n = groups.len();
     for (i, shifts) in groups.into_iter().enumerate() {
