@@ -105,8 +105,9 @@ fn schedules_the_sample_week_and_writes_every_file() {
     assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), agent_shifts, "{ics}");
     assert!(ics.contains("SUMMARY:Shift "), "{ics}");
+    // the centre's local time with its time zone (rota export's calendars)
     assert!(
-        ics.contains("DTSTART:20261123T") && ics.contains("Z\r\n"),
+        ics.contains("DTSTART;TZID=Europe/London:20261123T") && ics.contains("BEGIN:VTIMEZONE"),
         "{ics}"
     );
     assert!(json["shifts"].as_array().unwrap().len() > 100);

@@ -3,7 +3,7 @@
 //! HTML rota grid. Reads the roster with the one roster reader (`RosterPlan::read_dir`, as
 //! `rota simulate` does, with the people a `--hire` roster hired) and writes with `rota_export`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::ValueEnum;
@@ -66,14 +66,20 @@ struct Summary {
     last_date: String,
 }
 
-pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
+/// The roster in `dir` as each agent's schedule: read with the one roster reader, a `--hire`
+/// roster's people named from its `hires.csv`. Also how `rota schedule` writes `calendars/`.
+pub(super) fn read_schedule(config: &Path, dir: &Path) -> anyhow::Result<Schedule> {
     // The library errors name the file (and line): no context that would repeat it.
-    let config = CentreConfig::load(&args.config)?;
-    let config = super::simulate::with_hired_people(config, &args.roster)?;
-    let plan = RosterPlan::read_dir(&args.roster, &config)
-        .with_context(|| format!("reading the roster in {}", args.roster.display()))?;
-    let schedule = Schedule::from_plan(&plan, &config)
-        .with_context(|| format!("reading the roster in {}", args.roster.display()))?;
+    let config = CentreConfig::load(config)?;
+    let config = super::simulate::with_hired_people(config, dir)?;
+    let plan = RosterPlan::read_dir(dir, &config)
+        .with_context(|| format!("reading the roster in {}", dir.display()))?;
+    Schedule::from_plan(&plan, &config)
+        .with_context(|| format!("reading the roster in {}", dir.display()))
+}
+
+pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
+    let schedule = read_schedule(&args.config, &args.roster)?;
     let format = Format::from(args.format);
     let written = write_dir(&schedule, format, &args.out_dir, chrono::Utc::now())?;
     let agents = schedule.rostered().count();

@@ -202,7 +202,6 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
             .and_then(|f| v.write_csv(std::io::BufWriter::new(f)).map_err(Into::into))
             .with_context(|| format!("writing {}", path.display()))?;
     }
-    write_calendars(&roster, &args.out_dir)?;
     let hire_options = rota_roster::adapter::hire_options(&config);
     let hires = args
         .hire
@@ -213,6 +212,7 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
             .and_then(|mut f| hire::write_hires(rows, &mut f))
             .with_context(|| format!("writing {}", path.display()))?;
     }
+    write_calendars(&args.config, &args.out_dir)?;
     let last = args.from + chrono::Duration::days(i64::from(args.days) - 1);
     if out.text() {
         print_roster(&args, &config, last, &roster, &notes, out.verbose);
@@ -534,30 +534,15 @@ fn print_roster(
 }
 
 /// Each rostered agent's own schedule, `calendars/<agent id>.ics`, to import into a phone or
-/// Outlook calendar.
-fn write_calendars(roster: &rota_roster::Roster, dir: &std::path::Path) -> anyhow::Result<()> {
-    let cal_dir = dir.join("calendars");
-    std::fs::create_dir_all(&cal_dir).with_context(|| format!("creating {}", cal_dir.display()))?;
-    let agents: std::collections::BTreeSet<&str> =
-        roster.shifts.iter().map(|s| s.agent_id.as_str()).collect();
-    for agent in agents {
-        // Agent ids come from the configuration; keep the file name to safe characters.
-        let file: String = agent
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let path = cal_dir.join(format!("{file}.ics"));
-        let mut text = Vec::new();
-        roster
-            .write_agent_calendar(agent, &mut text)
-            .and_then(|_| std::fs::write(&path, &text))
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
+/// Outlook calendar: the roster just written, read back as `rota export --format ics` reads it (the
+/// one calendar writer, `rota_export`; hired people named from `hires.csv`).
+fn write_calendars(config: &Path, dir: &Path) -> anyhow::Result<()> {
+    let schedule = super::export::read_schedule(config, dir)?;
+    rota_export::write_dir(
+        &schedule,
+        rota_export::Format::Ics,
+        &dir.join("calendars"),
+        chrono::Utc::now(),
+    )?;
     Ok(())
 }

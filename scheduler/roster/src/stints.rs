@@ -252,7 +252,15 @@ pub(crate) fn apply(
         let left = (time_limit_s - started.elapsed().as_secs_f64()).max(0.0);
         // an even share of what is left, but never less than a second: the rules always hold
         let limit = (left / (n - i) as f64).max(1.0);
+        let solving = std::time::Instant::now();
         let chosen = solve_group(problem, &shifts, &out, min_len, limit, watch)?;
+        tracing::info!(
+            shifts = shifts.len(),
+            limit_s = limit,
+            seconds = solving.elapsed().as_secs_f64(),
+            solved = chosen.is_some(),
+            "channel stints sub-problem"
+        );
         for w in &shifts {
             for r in &w.stretches {
                 for t in r.clone() {
