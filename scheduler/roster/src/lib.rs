@@ -136,7 +136,8 @@ pub fn schedule_watched(
             best = exact;
         }
     }
-    // channel stints a team leader can run (stints): re-chosen within each shift, then scored
+    // channel stints a team leader can run (stints): re-chosen within each shift by the stint MIPs
+    // or, if it scores better, by the majority of each piece; then scored
     let left = (opts.time_limit_s - started.elapsed().as_secs_f64()).max(5.0);
     let stinted = stints::apply(
         problem,
@@ -148,8 +149,18 @@ pub fn schedule_watched(
     )?;
     if stinted != best.assignment {
         let before = best.objective;
+        let majority = stints::majority(problem, &options, &best.placed, &best.assignment);
+        let by_majority = evaluate(problem, &options, best.placed.clone(), majority);
         best = evaluate(problem, &options, best.placed, stinted);
-        tracing::info!(before, after = best.objective, "channel stints");
+        tracing::info!(
+            before,
+            mip = best.objective,
+            majority = by_majority.objective,
+            "channel stints"
+        );
+        if by_majority.objective < best.objective {
+            best = by_majority;
+        }
     }
     let stint_report = stints::report(problem, &options, &best.placed, &best.assignment);
     let Evaluated {
