@@ -74,7 +74,11 @@ impl HistoryErrors {
 impl fmt::Display for HistoryErrors {
     /// One `file:line:column: column-name: message` line per problem.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut lines = self.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>();
+        let mut lines = self
+            .diagnostics
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>();
         if self.omitted > 0 {
             lines.push(format!("... and {} more problems", self.omitted));
         }
