@@ -494,10 +494,10 @@ fn solve_group(
             sums.1 += count.get(&(c, t)).copied().unwrap_or(0.0);
         }
     }
-    for ((c, _), (agents, before)) in deferred {
+    for (agents, before) in deferred.into_values() {
         let (short, _) = add(&mut vars, variable().min(0.0));
         constraints.push(constraint!(short >= before - agents));
-        objective += deferred_price(problem, c) * short;
+        objective += deferred_price(problem) * short;
     }
     for (&(c, t), agents) in &on {
         if problem.channels[c].mode != ChannelMode::Live {
@@ -610,15 +610,15 @@ fn channel_cost(
         + w.over_per_agent_hour * hours * (n - r).max(0.0)
 }
 
-/// What one agent-interval less on deferred channel `c` in a day costs the stint pass: far more
+/// What one agent-interval less on a deferred channel in a block costs the stint pass: far more
 /// than any live queue could gain from it. The allocation stage chose the day's deferred hours
 /// with the backlog in view, and work a week cannot absorb is scored as carried over at a whole
 /// response target per agent-interval (on the real sample week, 2.75 social hours moved to voice
 /// turned into 1,675 hours carried). So the pass keeps the deferred hours of each block of one
-/// response target, and only when in the block they are worked is free; the price (not a hard row) keeps the MIP always feasible.
-fn deferred_price(problem: &RosterProblem, c: usize) -> f64 {
+/// response target, and only when in the block they are worked is free; a price (not a hard
+/// row) keeps the MIP always feasible.
+fn deferred_price(problem: &RosterProblem) -> f64 {
     let hours = f64::from(problem.horizon.interval_minutes()) / 60.0;
-    let _ = c;
     DEFERRED_KEEP * problem.weights.shortfall_per_agent_hour * hours
 }
 
@@ -741,7 +741,7 @@ mod tests {
                     total += match ch.mode {
                         ChannelMode::Live => channel_cost(&problem, None, c, t, n[c][t]),
                         ChannelMode::Deferred { .. } => {
-                            deferred_price(&problem, c) * (before[c][t] - n[c][t]).max(0.0)
+                            deferred_price(&problem) * (before[c][t] - n[c][t]).max(0.0)
                         }
                     };
                 }
