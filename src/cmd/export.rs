@@ -68,9 +68,7 @@ struct Summary {
 
 /// The roster in `dir` as each agent's schedule: read with the one roster reader, a `--hire`
 /// roster's people named from its `hires.csv`. Also how `rota schedule` writes `calendars/`.
-pub(super) fn read_schedule(config: &Path, dir: &Path) -> anyhow::Result<Schedule> {
-    // The library errors name the file (and line): no context that would repeat it.
-    let config = CentreConfig::load(config)?;
+pub(super) fn read_schedule(config: CentreConfig, dir: &Path) -> anyhow::Result<Schedule> {
     let config = super::simulate::with_hired_people(config, dir)?;
     let plan = RosterPlan::read_dir(dir, &config)
         .with_context(|| format!("reading the roster in {}", dir.display()))?;
@@ -79,7 +77,8 @@ pub(super) fn read_schedule(config: &Path, dir: &Path) -> anyhow::Result<Schedul
 }
 
 pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
-    let schedule = read_schedule(&args.config, &args.roster)?;
+    // The library errors name the file (and line): no context that would repeat it.
+    let schedule = read_schedule(CentreConfig::load(&args.config)?, &args.roster)?;
     let format = Format::from(args.format);
     let written = write_dir(&schedule, format, &args.out_dir, chrono::Utc::now())?;
     let agents = schedule.rostered().count();

@@ -212,7 +212,7 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
             .and_then(|mut f| hire::write_hires(rows, &mut f))
             .with_context(|| format!("writing {}", path.display()))?;
     }
-    write_calendars(&args.config, &args.out_dir)?;
+    write_calendars(&config, &args.out_dir)?;
     let last = args.from + chrono::Duration::days(i64::from(args.days) - 1);
     if out.text() {
         print_roster(&args, &config, last, &roster, &notes, out.verbose);
@@ -536,8 +536,8 @@ fn print_roster(
 /// Each rostered agent's own schedule, `calendars/<agent id>.ics`, to import into a phone or
 /// Outlook calendar: the roster just written, read back as `rota export --format ics` reads it (the
 /// one calendar writer, `rota_export`; hired people named from `hires.csv`).
-fn write_calendars(config: &Path, dir: &Path) -> anyhow::Result<()> {
-    let schedule = super::export::read_schedule(config, dir)?;
+fn write_calendars(config: &CentreConfig, dir: &Path) -> anyhow::Result<()> {
+    let schedule = super::export::read_schedule(config.clone(), dir)?;
     rota_export::write_dir(
         &schedule,
         rota_export::Format::Ics,
