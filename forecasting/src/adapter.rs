@@ -25,6 +25,8 @@ pub struct ChannelCalendar {
     pub open_slots: Option<[Vec<bool>; 7]>,
     /// Configured default AHT, seconds.
     pub aht_seconds: Option<f64>,
+    /// Whether the configuration says the channel is deferred (`None`: no configuration).
+    pub deferred: Option<bool>,
 }
 
 /// What the forecaster needs to know about the centre's calendar, per channel.
@@ -77,6 +79,7 @@ impl CentreCalendar {
                 let cal = ChannelCalendar {
                     open_slots: Some(open_slots),
                     aht_seconds: Some(channel.aht_seconds()),
+                    deferred: Some(channel.kind().is_deferred()),
                 };
                 (channel.name().as_str().to_string(), cal)
             })
@@ -148,6 +151,11 @@ impl CentreCalendar {
     /// The configured default AHT of a channel.
     pub fn configured_aht(&self, channel: &str) -> Option<f64> {
         self.channel(channel).aht_seconds
+    }
+
+    /// Whether the configuration says `channel` is deferred (`None` without a configuration).
+    pub fn deferred(&self, channel: &str) -> Option<bool> {
+        self.channel(channel).deferred
     }
 
     /// Whether `channel` is closed all day on `date`, asked of the configuration's calendar.
@@ -276,12 +284,15 @@ pub fn series_from_history(
         }
     }
     let mean = |(s, n): (f64, u32)| (n > 0).then(|| s / f64::from(n));
-    let series = ChannelSeries::new(
+    let mut series = ChannelSeries::new(
         channel.as_str(),
         spd,
         calendar.days(channel.as_str(), first_date, n_days),
         offered.into_iter().map(mean).collect(),
     )?;
+    if let Some(deferred) = calendar.deferred(channel.as_str()) {
+        series = series.with_deferred(deferred);
+    }
     if any_aht {
         series.with_handle_time(
             handled.into_iter().map(mean).collect(),

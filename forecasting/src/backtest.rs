@@ -1,29 +1,42 @@
 //! Rolling-origin backtest (Tashman 2000, "Out-of-sample tests of forecasting accuracy", IJF 16(4)):
 //! every model is refitted at weekly origins on the data before the origin only, forecasts the next
-//! `horizon` days, and is scored against what happened. The same run calibrates each model's
-//! prediction intervals (dispersion from the residuals of the *preceding* origins only, so the
-//! coverage reported is out of sample) and picks the model per channel.
+//! `horizon` days, and is scored against what happened. Beside the single models, two combinations
+//! of them are scored ([`crate::combination`]). The same run calibrates each candidate's prediction
+//! intervals (dispersion from the residuals of the *preceding* origins only, so the coverage
+//! reported is out of sample), picks the candidate per channel at the grain the channel is planned
+//! at ([`crate::grain`]), and replays that choice origin by origin: the selection's own
+//! out-of-sample record ([`ChannelBacktest::selection_record`]), each origin's choice made from the
+//! origins before it and scored on that origin.
 //!
 //! Scores (Hyndman & Koehler 2006, "Another look at measures of forecast accuracy", IJF 22(4)):
-//! - WAPE = sum |actual - mean forecast| / sum actual (volume-weighted, safe with zero intervals);
+//! - WAPE = sum |actual - mean forecast| / sum actual (volume-weighted, safe with zero intervals),
+//!   per interval, hour, day and origin (week);
 //! - WAPE P50: the same for the P50. Absolute error is minimised by the median, not the mean
 //!   (Hyndman & Athanasopoulos, FPP3 section 5.8; Kolassa 2016, "Evaluating predictive count data
 //!   distributions in retail sales forecasting", IJF 32(3)). For quiet intervals this dominates: with
 //!   0.3 contacts expected, forecasting 0.3 scores a WAPE of ~150% whatever the model, forecasting 0
 //!   scores 100%;
+//! - planning error: the WAPE at the channel's planning grain, or for very low volume the mean
+//!   absolute error of the P50 at that grain, per origin; selection uses its mean over origins;
 //! - MASE = mean |actual - mean forecast| / mean |y(t) - y(t - 1 week)| in the 8 weeks of history
 //!   before the first scored origin (< 1: better than the in-sample seasonal naive);
 //! - bias = (sum mean - sum actual) / sum actual;
-//! - coverage = share of open intervals (forecast or actual > 0) with P10 <= actual <= P90.
+//! - coverage = share of open intervals (forecast or actual > 0) with P10 <= actual <= P90, pooled
+//!   and per origin.
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use rota_data::channel::ChannelName;
 
+use crate::combination::{choose, mean_errors, CandidateKind, Combine};
 use crate::error::ForecastError;
+use crate::grain::{judgement, unit_sums, PlanningGrain};
 use crate::model::Model;
 use crate::series::{ChannelSeries, ForecastHorizon};
-use crate::uncertainty::{calibrate_dispersion, CountDistribution, Residual};
+use crate::uncertainty::{calibrate_dispersion_by_origin, CountDistribution, Residual};
+
+/// Most past origins whose residuals calibrate one origin's intervals (the most recent ones).
+pub const CALIBRATION_WINDOW: usize = 8;
 
 /// How the backtest runs.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,7 +45,8 @@ pub struct BacktestSettings {
     pub horizon_days: usize,
     /// Scored origins, one a week, the latest leaving exactly `horizon_days` of history.
     pub origins: usize,
-    /// Earlier origins whose residuals calibrate the intervals of the next scored origin.
+    /// Earlier origins, before the scored ones, whose residuals calibrate the intervals (and
+    /// inform the selection) of the first scored origins.
     pub calibration_origins: usize,
     /// Target P10-P90 coverage.
     pub coverage_target: f64,
@@ -49,6 +63,31 @@ impl Default for BacktestSettings {
     }
 }
 
+/// One candidate's scores at one scored origin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OriginScore {
+    /// First forecast day.
+    pub origin: NaiveDate,
+    /// A day of the horizon is a public holiday (as the calendar flags them).
+    pub holiday: bool,
+    /// Actual offered over the horizon.
+    pub actual: f64,
+    /// WAPE per interval.
+    pub wape: f64,
+    /// WAPE of hourly totals.
+    pub wape_hourly: f64,
+    /// WAPE of daily totals.
+    pub wape_daily: f64,
+    /// Error of the horizon's total (relative).
+    pub wape_weekly: f64,
+    /// The error the channel is judged by (WAPE at its planning grain, or the P50's MAE there).
+    pub planning_error: f64,
+    /// P10-P90 coverage of the open intervals.
+    pub coverage: f64,
+    /// Dispersion used at this origin (calibrated on the origins before it).
+    pub dispersion: f64,
+}
+
 /// Scores of one model on one channel.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelScore {
@@ -56,6 +95,8 @@ pub struct ModelScore {
     pub model: String,
     /// Whether the model is a baseline.
     pub baseline: bool,
+    /// Whether the candidate is a combination of the single models.
+    pub combination: bool,
     /// Weighted absolute percentage error of the mean forecast (fraction).
     pub wape: f64,
     /// Weighted absolute percentage error of the P50 (fraction).
@@ -68,6 +109,8 @@ pub struct ModelScore {
     pub coverage: f64,
     /// WAPE by lead day (index 0 = first day after the origin).
     pub wape_by_lead_day: Vec<f64>,
+    /// WAPE of the hourly totals.
+    pub wape_hourly: f64,
     /// WAPE of the daily totals (Σ over days of |forecast day − actual day| / Σ actual): the
     /// accuracy a planner judges a day's staffing by. On a channel with a handful of contacts an
     /// interval, the interval WAPE is dominated by Poisson noise no forecast can remove, while the
@@ -75,8 +118,35 @@ pub struct ModelScore {
     pub wape_daily: f64,
     /// WAPE of each origin's horizon total (the week's volume).
     pub wape_weekly: f64,
+    /// Mean over scored origins of the planning error (WAPE at the planning grain, or the P50's
+    /// mean absolute error in contacts for very low volume).
+    pub planning_error: f64,
+    /// Per scored origin.
+    pub per_origin: Vec<OriginScore>,
     /// Dispersion calibrated on the latest origins (used for a forecast made now).
     pub dispersion: f64,
+}
+
+/// One step of the selection's out-of-sample record: the candidate chosen from the origins before
+/// this one, scored on this one, beside the baselines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelectionStep {
+    /// First forecast day of the origin.
+    pub origin: NaiveDate,
+    /// A day of the horizon is a public holiday.
+    pub holiday: bool,
+    /// The candidate chosen.
+    pub chosen: String,
+    /// Its planning error here.
+    pub error: f64,
+    /// The seasonal naive's.
+    pub naive: f64,
+    /// The historical average's.
+    pub average: f64,
+    /// The chosen candidate's interval WAPE.
+    pub wape: f64,
+    /// The chosen candidate's P10-P90 coverage.
+    pub coverage: f64,
 }
 
 /// The backtest of one channel.
@@ -90,10 +160,18 @@ pub struct ChannelBacktest {
     pub actual_total: f64,
     /// Mean actual contacts per day over the scored horizons.
     pub contacts_per_day: f64,
-    /// Scores, in the order the models were given.
+    /// The grain the channel is planned, selected and judged at.
+    pub grain: PlanningGrain,
+    /// Very low volume: the P50's mean absolute error is the planning error, not WAPE.
+    pub low_volume: bool,
+    /// Scores, the models in the order given, then the combinations.
     pub scores: Vec<ModelScore>,
-    /// Name of the model with the lowest WAPE.
+    /// Name of the candidate selected for a forecast made now.
     pub selected: String,
+    /// Names of the single models the selected combination combines (empty for a single model).
+    pub selected_members: Vec<String>,
+    /// The selection replayed: at each scored origin, the choice made from the origins before it.
+    pub selection_record: Vec<SelectionStep>,
 }
 
 impl ChannelBacktest {
@@ -106,10 +184,23 @@ impl ChannelBacktest {
         self.score(&self.selected)
             .unwrap_or_else(|| &self.scores[0])
     }
+    /// Mean planning error of the selection's out-of-sample record, and of the seasonal naive and
+    /// the historical average over the same origins.
+    pub fn selection_summary(&self) -> (f64, f64, f64) {
+        let n = self.selection_record.len().max(1) as f64;
+        let mean = |f: &dyn Fn(&SelectionStep) -> f64| {
+            self.selection_record.iter().map(f).sum::<f64>() / n
+        };
+        (mean(&|s| s.error), mean(&|s| s.naive), mean(&|s| s.average))
+    }
 }
 
-/// (lead day, actual, mean) of every observed interval of one origin.
-type OriginResiduals = Vec<(usize, f64, f64)>;
+/// One candidate's forecasts at every origin (`h x slots` means each), with how it is judged.
+struct Candidate {
+    name: String,
+    kind: CandidateKind,
+    forecasts: Vec<Vec<f64>>,
+}
 
 /// Run the backtest of `models` on one channel. `on_fit` is called after every model fit (progress).
 #[tracing::instrument(skip_all, fields(channel = series.channel()))]
@@ -149,8 +240,9 @@ pub fn backtest_channel(
     // Chronological origins (day indices).
     let origins: Vec<usize> = (0..total).rev().map(|i| last - 7 * i).collect();
     let spd = series.slots_per_day();
+    let judged = judgement(series, origins[0]);
 
-    let per_model: Vec<Result<Vec<OriginResiduals>, ForecastError>> = models
+    let per_model: Vec<Result<Vec<Vec<f64>>, ForecastError>> = models
         .par_iter()
         .map(|model| {
             origins
@@ -163,42 +255,110 @@ pub fn backtest_channel(
                     };
                     let f = fitted.forecast(&horizon)?;
                     on_fit();
-                    let mut res = Vec::with_capacity(h * spd);
-                    for lead in 0..h {
-                        for s in 0..spd {
-                            if let Some(y) = series.value(o + lead, s) {
-                                res.push((lead, y, f.get(lead, s)));
-                            }
-                        }
-                    }
-                    Ok(res)
+                    Ok(f.values)
                 })
                 .collect()
         })
         .collect();
-
-    let scale = mase_scale(series, origins[calib]);
-
-    let mut scores = Vec::with_capacity(models.len());
-    let mut actual_total = 0.0;
-    for (model, residuals) in models.iter().zip(per_model) {
-        let (score, actual) = score_model(
-            model.as_ref(),
-            &residuals?,
-            Origins { calib, total, h },
-            settings,
-            scale,
-        )?;
-        actual_total = actual;
-        scores.push(score);
+    let mut candidates = Vec::with_capacity(models.len() + Combine::CANDIDATES.len());
+    for (model, forecasts) in models.iter().zip(per_model) {
+        candidates.push(Candidate {
+            name: model.name().to_string(),
+            kind: CandidateKind {
+                baseline: model.is_baseline(),
+                combination: false,
+            },
+            forecasts: forecasts?,
+        });
     }
-    let selected = scores
+    let actuals: Vec<&[Option<f64>]> = origins
         .iter()
-        .filter(|s| s.wape.is_finite())
-        .min_by(|a, b| a.wape.total_cmp(&b.wape))
-        .unwrap_or(&scores[0])
-        .model
-        .clone();
+        .map(|&o| &series.offered()[o * spd..(o + h) * spd])
+        .collect();
+    let ctx = Context {
+        series,
+        origins: &origins,
+        actuals: &actuals,
+        calib,
+        h,
+        grain: judged.grain,
+        low_volume: judged.low_volume,
+        target: settings.coverage_target,
+        scale: mase_scale(series, origins[calib]),
+    };
+
+    // Single models first: the combinations rank them on the origins before each.
+    let singles = candidates.len();
+    let mut scored: Vec<Scored> = candidates
+        .par_iter()
+        .map(|c| ctx.score(c))
+        .collect::<Result<_, _>>()?;
+    let single_errors: Vec<Vec<f64>> = scored.iter().map(|s| s.errors.clone()).collect();
+    let rank_window = settings.origins.max(4);
+    for combine in Combine::CANDIDATES {
+        let forecasts = (0..total)
+            .map(|j| {
+                let window = j.saturating_sub(rank_window)..j;
+                let members = combine.members(&mean_errors(&single_errors, window));
+                let parts: Vec<&[f64]> = members
+                    .iter()
+                    .map(|&m| candidates[m].forecasts[j].as_slice())
+                    .collect();
+                combine.combine(&parts)
+            })
+            .collect();
+        candidates.push(Candidate {
+            name: combine.name().to_string(),
+            kind: CandidateKind {
+                baseline: false,
+                combination: true,
+            },
+            forecasts,
+        });
+    }
+    scored.extend(
+        candidates[singles..]
+            .par_iter()
+            .map(|c| ctx.score(c))
+            .collect::<Result<Vec<_>, _>>()?,
+    );
+
+    let kinds: Vec<CandidateKind> = candidates.iter().map(|c| c.kind).collect();
+    let errors: Vec<Vec<f64>> = scored.iter().map(|s| s.errors.clone()).collect();
+    let fallback = singles; // the first combination: with nothing to judge by, combine
+    let selected = choose(&kinds, &errors, calib..total).unwrap_or(fallback);
+    let selected_members = match Combine::from_name(&candidates[selected].name) {
+        Some(c) => c
+            .members(&mean_errors(
+                &single_errors,
+                total.saturating_sub(rank_window)..total,
+            ))
+            .into_iter()
+            .map(|m| candidates[m].name.clone())
+            .collect(),
+        None => Vec::new(),
+    };
+    let find = |name: &str| candidates.iter().position(|c| c.name == name);
+    let (naive, average) = (find("seasonal_naive"), find("historical_average"));
+    let selection_record = (calib..total)
+        .map(|j| {
+            let window = j.saturating_sub(settings.origins)..j;
+            let pick = choose(&kinds, &errors, window).unwrap_or(fallback);
+            let at = |c: Option<usize>| c.map_or(f64::NAN, |c| errors[c][j]);
+            let own = &scored[pick].score.per_origin[j - calib];
+            SelectionStep {
+                origin: series.days()[origins[j]].date,
+                holiday: own.holiday,
+                chosen: candidates[pick].name.clone(),
+                error: errors[pick][j],
+                naive: at(naive),
+                average: at(average),
+                wape: own.wape,
+                coverage: own.coverage,
+            }
+        })
+        .collect();
+    let actual_total: f64 = scored[0].score.per_origin.iter().map(|o| o.actual).sum();
     Ok(ChannelBacktest {
         channel: series.channel_name().clone(),
         origins: origins[calib..]
@@ -207,18 +367,211 @@ pub fn backtest_channel(
             .collect(),
         actual_total,
         contacts_per_day: actual_total / (settings.origins * h) as f64,
-        scores,
-        selected,
+        grain: judged.grain,
+        low_volume: judged.low_volume,
+        scores: scored.into_iter().map(|s| s.score).collect(),
+        selected: candidates[selected].name.clone(),
+        selected_members,
+        selection_record,
     })
 }
 
-/// The backtest's origins: the first `calib` only calibrate the intervals, `calib..total` are
-/// scored, each over `h` days.
-#[derive(Debug, Clone, Copy)]
-struct Origins {
+/// What scoring a candidate needs: the origins, the actuals and how the channel is judged.
+struct Context<'a> {
+    series: &'a ChannelSeries,
+    origins: &'a [usize],
+    actuals: &'a [&'a [Option<f64>]],
     calib: usize,
-    total: usize,
     h: usize,
+    grain: PlanningGrain,
+    low_volume: bool,
+    target: f64,
+    scale: f64,
+}
+
+/// A candidate's scores, and its planning error at every origin (calibration ones included, for
+/// the selection's record).
+struct Scored {
+    score: ModelScore,
+    errors: Vec<f64>,
+}
+
+impl Context<'_> {
+    fn residual_groups(&self, c: &Candidate, range: std::ops::Range<usize>) -> Vec<Vec<Residual>> {
+        range
+            .map(|j| {
+                self.actuals[j]
+                    .iter()
+                    .zip(&c.forecasts[j])
+                    .filter_map(|(y, &mean)| y.map(|actual| Residual { actual, mean }))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The planning error of forecast `f` against actual `y` at dispersion `k`.
+    fn planning_error(&self, y: &[Option<f64>], f: &[f64], k: f64) -> Result<f64, ForecastError> {
+        let spd = self.series.slots_per_day();
+        let units = unit_sums(y, f, spd, self.grain.slots_per_unit(spd));
+        if self.low_volume {
+            let (mut abs, mut open) = (0.0, 0usize);
+            for (a, m) in units {
+                if a > 0.0 || m > 0.0 {
+                    let p50 = CountDistribution {
+                        mean: m,
+                        dispersion: k,
+                    }
+                    .quantiles(&[0.5])?[0];
+                    abs += (a - p50).abs();
+                    open += 1;
+                }
+            }
+            Ok(if open > 0 {
+                abs / open as f64
+            } else {
+                f64::NAN
+            })
+        } else {
+            let (abs, act) = units
+                .iter()
+                .fold((0.0, 0.0), |(e, s), (a, m)| (e + (a - m).abs(), s + a));
+            Ok(ratio(abs, act))
+        }
+    }
+
+    fn score(&self, c: &Candidate) -> Result<Scored, ForecastError> {
+        let (h, calib) = (self.h, self.calib);
+        let total = self.origins.len();
+        let spd = self.series.slots_per_day();
+        let per_hour = PlanningGrain::Hour.slots_per_unit(spd);
+        let dispersion_at = |j: usize| {
+            calibrate_dispersion_by_origin(
+                &self.residual_groups(c, j.saturating_sub(CALIBRATION_WINDOW)..j),
+                self.target,
+            )
+        };
+        let mut errors = vec![f64::NAN; total];
+        // The calibration origins' planning errors feed the selection's record only; a
+        // low-volume channel's needs their P50s, hence their own (earlier) calibration.
+        for (j, err) in errors.iter_mut().enumerate().take(calib) {
+            let k = if self.low_volume {
+                dispersion_at(j)
+            } else {
+                0.0
+            };
+            *err = self.planning_error(self.actuals[j], &c.forecasts[j], k)?;
+        }
+        let (mut abs_err, mut abs_err_p50, mut sum_actual, mut sum_fc, mut count) =
+            (0.0, 0.0, 0.0, 0.0, 0usize);
+        let mut lead_abs = vec![0.0; h];
+        let mut lead_act = vec![0.0; h];
+        let (mut covered, mut open) = (0usize, 0usize);
+        let (mut hour_abs, mut day_abs, mut week_abs) = (0.0, 0.0, 0.0);
+        let mut per_origin = Vec::with_capacity(total - calib);
+        // `j` indexes the origins, actuals, forecasts and errors alike.
+        #[allow(clippy::needless_range_loop)]
+        for j in calib..total {
+            let (y, f) = (self.actuals[j], &c.forecasts[j]);
+            let k = dispersion_at(j);
+            let sums = |per| unit_sums(y, f, spd, per);
+            let abs_sum = |u: Vec<(f64, f64)>| u.iter().map(|(a, m)| (a - m).abs()).sum::<f64>();
+            let week = sums(spd)
+                .iter()
+                .fold((0.0, 0.0), |(a, m), (y, x)| (a + y, m + x));
+            let (o_hour, o_day, o_week) = (
+                abs_sum(sums(per_hour)),
+                abs_sum(sums(spd)),
+                (week.0 - week.1).abs(),
+            );
+            let (mut o_abs, mut o_act, mut o_cov, mut o_open) = (0.0, 0.0, 0usize, 0usize);
+            for (i, (y, &m)) in y.iter().zip(f).enumerate() {
+                let Some(y) = *y else { continue };
+                let q = CountDistribution {
+                    mean: m,
+                    dispersion: k,
+                }
+                .quantiles(&[0.1, 0.5, 0.9])?;
+                let lead = i / spd;
+                abs_err += (y - m).abs();
+                abs_err_p50 += (y - q[1]).abs();
+                sum_fc += m;
+                count += 1;
+                lead_abs[lead] += (y - m).abs();
+                lead_act[lead] += y;
+                o_abs += (y - m).abs();
+                o_act += y;
+                if m > 0.0 || y > 0.0 {
+                    o_open += 1;
+                    if y >= q[0] && y <= q[2] {
+                        o_cov += 1;
+                    }
+                }
+            }
+            sum_actual += o_act;
+            covered += o_cov;
+            open += o_open;
+            hour_abs += o_hour;
+            day_abs += o_day;
+            week_abs += o_week;
+            errors[j] = self.planning_error(y, f, k)?;
+            let o = self.origins[j];
+            per_origin.push(OriginScore {
+                origin: self.series.days()[o].date,
+                holiday: self.series.days()[o..o + h].iter().any(|d| d.bank_holiday),
+                actual: o_act,
+                wape: ratio(o_abs, o_act),
+                wape_hourly: ratio(o_hour, o_act),
+                wape_daily: ratio(o_day, o_act),
+                wape_weekly: ratio(o_week, o_act),
+                planning_error: errors[j],
+                coverage: if o_open > 0 {
+                    o_cov as f64 / o_open as f64
+                } else {
+                    f64::NAN
+                },
+                dispersion: k,
+            });
+        }
+        let scored_errors: Vec<f64> = errors[calib..]
+            .iter()
+            .copied()
+            .filter(|e| e.is_finite())
+            .collect();
+        let score = ModelScore {
+            model: c.name.clone(),
+            baseline: c.kind.baseline,
+            combination: c.kind.combination,
+            wape: ratio(abs_err, sum_actual),
+            wape_p50: ratio(abs_err_p50, sum_actual),
+            mase: if count > 0 {
+                abs_err / count as f64 / self.scale
+            } else {
+                f64::NAN
+            },
+            bias: ratio(sum_fc - sum_actual, sum_actual),
+            coverage: if open > 0 {
+                covered as f64 / open as f64
+            } else {
+                f64::NAN
+            },
+            wape_by_lead_day: lead_abs
+                .iter()
+                .zip(&lead_act)
+                .map(|(&a, &y)| ratio(a, y))
+                .collect(),
+            wape_hourly: ratio(hour_abs, sum_actual),
+            wape_daily: ratio(day_abs, sum_actual),
+            wape_weekly: ratio(week_abs, sum_actual),
+            planning_error: if scored_errors.is_empty() {
+                f64::NAN
+            } else {
+                scored_errors.iter().sum::<f64>() / scored_errors.len() as f64
+            },
+            per_origin,
+            dispersion: dispersion_at(total),
+        };
+        Ok(Scored { score, errors })
+    }
 }
 
 /// The MASE scale: the in-sample seasonal-naive error over the 8 weeks before the first scored
@@ -241,94 +594,6 @@ fn mase_scale(series: &ChannelSeries, first_scored: usize) -> f64 {
     }
 }
 
-/// One model's scores over the scored origins: its errors per interval, day and week, bias and
-/// MASE, and the coverage of its P10-P90 band calibrated on the origins before each; with the
-/// actual contacts scored.
-fn score_model(
-    model: &dyn Model,
-    residuals: &[OriginResiduals],
-    origins: Origins,
-    settings: &BacktestSettings,
-    scale: f64,
-) -> Result<(ModelScore, f64), ForecastError> {
-    let Origins { calib, total, h } = origins;
-    let (mut abs_err, mut abs_err_p50, mut sum_actual, mut sum_fc, mut count) =
-        (0.0, 0.0, 0.0, 0.0, 0usize);
-    let mut lead_abs = vec![0.0; h];
-    let mut lead_act = vec![0.0; h];
-    let (mut covered, mut open) = (0usize, 0usize);
-    let (mut day_abs, mut week_abs) = (0.0, 0.0);
-    for i in calib..total {
-        let mut days = vec![(0.0, 0.0); h];
-        for &(lead, y, f) in &residuals[i] {
-            days[lead].0 += y;
-            days[lead].1 += f;
-        }
-        day_abs += days.iter().map(|(y, f)| (y - f).abs()).sum::<f64>();
-        let (y_week, f_week) = days
-            .iter()
-            .fold((0.0, 0.0), |(ys, fs), (y, f)| (ys + y, fs + f));
-        week_abs += (y_week - f_week).abs();
-        let cal: Vec<Residual> = residuals[i.saturating_sub(calib.max(1))..i]
-            .iter()
-            .flatten()
-            .map(|&(_, actual, mean)| Residual { actual, mean })
-            .collect();
-        let k = calibrate_dispersion(&cal, settings.coverage_target);
-        for &(lead, y, f) in &residuals[i] {
-            let q = CountDistribution {
-                mean: f,
-                dispersion: k,
-            }
-            .quantiles(&[0.1, 0.5, 0.9])?;
-            abs_err += (y - f).abs();
-            abs_err_p50 += (y - q[1]).abs();
-            sum_actual += y;
-            sum_fc += f;
-            count += 1;
-            lead_abs[lead] += (y - f).abs();
-            lead_act[lead] += y;
-            if f > 0.0 || y > 0.0 {
-                open += 1;
-                if y >= q[0] && y <= q[2] {
-                    covered += 1;
-                }
-            }
-        }
-    }
-    let latest: Vec<Residual> = residuals[total - calib.max(1)..]
-        .iter()
-        .flatten()
-        .map(|&(_, actual, mean)| Residual { actual, mean })
-        .collect();
-    let score = ModelScore {
-        model: model.name().to_string(),
-        baseline: model.is_baseline(),
-        wape: ratio(abs_err, sum_actual),
-        wape_p50: ratio(abs_err_p50, sum_actual),
-        mase: if count > 0 {
-            abs_err / count as f64 / scale
-        } else {
-            f64::NAN
-        },
-        bias: ratio(sum_fc - sum_actual, sum_actual),
-        coverage: if open > 0 {
-            covered as f64 / open as f64
-        } else {
-            f64::NAN
-        },
-        wape_by_lead_day: lead_abs
-            .iter()
-            .zip(&lead_act)
-            .map(|(&a, &y)| ratio(a, y))
-            .collect(),
-        wape_daily: ratio(day_abs, sum_actual),
-        wape_weekly: ratio(week_abs, sum_actual),
-        dispersion: calibrate_dispersion(&latest, settings.coverage_target),
-    };
-    Ok((score, sum_actual))
-}
-
 fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 {
         a / b
@@ -337,30 +602,59 @@ fn ratio(a: f64, b: f64) -> f64 {
     }
 }
 
-/// A plain-text table of the backtest: one block per channel, one row per model, with the interval,
-/// daily and weekly WAPE and the change in interval WAPE against each baseline (negative = better).
+/// The planning error formatted: a percentage (WAPE) or contacts (the P50's MAE, low volume).
+fn fmt_error(r: &ChannelBacktest, e: f64) -> String {
+    if !e.is_finite() {
+        "-".into()
+    } else if r.low_volume {
+        format!("{e:.2}")
+    } else {
+        format!("{:.1}%", 100.0 * e)
+    }
+}
+
+/// A plain-text table of the backtest: one block per channel, one row per candidate, with the
+/// interval, hourly, daily and weekly WAPE, the planning error and the change in planning error
+/// against each baseline (negative = better); then the selection's out-of-sample record, origin by
+/// origin.
 pub fn render_table(results: &[ChannelBacktest]) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     for r in results {
-        let naive = r.score("seasonal_naive").map(|s| s.wape);
-        let average = r.score("historical_average").map(|s| s.wape);
+        let naive = r.score("seasonal_naive").map(|s| s.planning_error);
+        let average = r.score("historical_average").map(|s| s.planning_error);
+        let measure = if r.low_volume {
+            "MAE of the P50, contacts"
+        } else {
+            "WAPE"
+        };
         let _ = writeln!(
             out,
-            "channel {} ({:.0} contacts/day, {} origins from {}, selected: {})",
+            "channel {} ({:.0} contacts/day, {} origins from {}, planned per {}: judged by {} per {}; \
+             selected: {}{})",
             r.channel,
             r.contacts_per_day,
             r.origins.len(),
             r.origins.first().map(|d| d.to_string()).unwrap_or_default(),
-            r.selected
+            r.grain.as_str(),
+            measure,
+            r.grain.as_str(),
+            r.selected,
+            if r.selected_members.is_empty() {
+                String::new()
+            } else {
+                format!(" of {}", r.selected_members.join(", "))
+            }
         );
         let _ = writeln!(
             out,
-            "  {:<20} {:>7} {:>7} {:>7} {:>10} {:>6} {:>7} {:>8} {:>10} {:>10}",
+            "  {:<20} {:>7} {:>7} {:>7} {:>7} {:>9} {:>10} {:>6} {:>7} {:>8} {:>10} {:>10}",
             "model",
             "WAPE",
+            "hour",
             "day",
             "week",
+            "planning",
             "WAPE P50",
             "MASE",
             "bias",
@@ -370,16 +664,18 @@ pub fn render_table(results: &[ChannelBacktest]) -> String {
         );
         for s in &r.scores {
             let rel = |b: Option<f64>| match b {
-                Some(b) if b > 0.0 => format!("{:+.1}%", 100.0 * (s.wape / b - 1.0)),
+                Some(b) if b > 0.0 => format!("{:+.1}%", 100.0 * (s.planning_error / b - 1.0)),
                 _ => "-".into(),
             };
             let _ = writeln!(
                 out,
-                "  {:<20} {:>6.1}% {:>6.1}% {:>6.1}% {:>9.1}% {:>6.3} {:>+6.1}% {:>7.1}% {:>10} {:>10}{}",
+                "  {:<20} {:>6.1}% {:>6.1}% {:>6.1}% {:>6.1}% {:>9} {:>9.1}% {:>6.3} {:>+6.1}% {:>7.1}% {:>10} {:>10}{}",
                 s.model,
                 100.0 * s.wape,
+                100.0 * s.wape_hourly,
                 100.0 * s.wape_daily,
                 100.0 * s.wape_weekly,
+                fmt_error(r, s.planning_error),
                 100.0 * s.wape_p50,
                 s.mase,
                 100.0 * s.bias,
@@ -389,11 +685,55 @@ pub fn render_table(results: &[ChannelBacktest]) -> String {
                 if s.model == r.selected { "  *" } else { "" }
             );
         }
+        let (own, nv, av) = r.selection_summary();
+        let _ = writeln!(
+            out,
+            "  selection out of sample (each origin's choice made on the origins before it), \
+             planning error per {}:",
+            r.grain.as_str()
+        );
+        let _ = writeln!(
+            out,
+            "    {:<10} {:<20} {:>9} {:>9} {:>9} {:>8}",
+            "origin", "chosen", "error", "naive", "average", "P10-P90"
+        );
+        for s in &r.selection_record {
+            let _ = writeln!(
+                out,
+                "    {:<10} {:<20} {:>9} {:>9} {:>9} {:>7.1}%{}",
+                s.origin,
+                s.chosen,
+                fmt_error(r, s.error),
+                fmt_error(r, s.naive),
+                fmt_error(r, s.average),
+                100.0 * s.coverage,
+                if s.holiday { "  holiday" } else { "" }
+            );
+        }
+        let in_band = r
+            .selection_record
+            .iter()
+            .filter(|s| (0.75..=0.85).contains(&s.coverage))
+            .count();
+        let _ = writeln!(
+            out,
+            "    {:<10} {:<20} {:>9} {:>9} {:>9}  {}/{} origins within 75-85%",
+            "mean",
+            "",
+            fmt_error(r, own),
+            fmt_error(r, nv),
+            fmt_error(r, av),
+            in_band,
+            r.selection_record.len()
+        );
     }
     out
 }
 
-/// Write the backtest as CSV: one row per channel, model and lead day (`all` = the whole horizon).
+/// Write the backtest as CSV: one row per channel, candidate and lead day (`all` = the whole
+/// horizon), then one row per candidate and scored origin (`lead_day` = `origin`, the origin's
+/// date in `origin`), then the selection's record (`model` = `selection`: the candidate chosen
+/// at that origin in `chosen`).
 pub fn write_csv<W: std::io::Write>(results: &[ChannelBacktest], w: W) -> csv::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record([
@@ -403,6 +743,7 @@ pub fn write_csv<W: std::io::Write>(results: &[ChannelBacktest], w: W) -> csv::R
         "selected",
         "lead_day",
         "wape",
+        "wape_hourly",
         "wape_daily",
         "wape_weekly",
         "wape_p50",
@@ -412,6 +753,10 @@ pub fn write_csv<W: std::io::Write>(results: &[ChannelBacktest], w: W) -> csv::R
         "contacts_per_day",
         "origins",
         "first_origin",
+        "planning_grain",
+        "planning_error",
+        "origin",
+        "chosen",
     ])?;
     let f = |x: f64| {
         if x.is_finite() {
@@ -421,45 +766,78 @@ pub fn write_csv<W: std::io::Write>(results: &[ChannelBacktest], w: W) -> csv::R
         }
     };
     for r in results {
+        let common = |model: &str, baseline: bool, lead: &str| {
+            vec![
+                r.channel.to_string(),
+                model.to_string(),
+                baseline.to_string(),
+                (model == r.selected).to_string(),
+                lead.to_string(),
+            ]
+        };
+        let tail = |origin: String, chosen: String, planning: f64| {
+            vec![
+                format!("{:.1}", r.contacts_per_day),
+                r.origins.len().to_string(),
+                r.origins.first().map(|d| d.to_string()).unwrap_or_default(),
+                r.grain.as_str().to_string(),
+                f(planning),
+                origin,
+                chosen,
+            ]
+        };
         for s in &r.scores {
-            let mut row =
-                |lead: String, wape: [f64; 3], wape_p50: f64, mase: f64, bias: f64, cov: f64| {
-                    out.write_record([
-                        r.channel.to_string(),
-                        s.model.clone(),
-                        s.baseline.to_string(),
-                        (s.model == r.selected).to_string(),
-                        lead,
-                        f(wape[0]),
-                        f(wape[1]),
-                        f(wape[2]),
-                        f(wape_p50),
-                        f(mase),
-                        f(bias),
-                        f(cov),
-                        format!("{:.1}", r.contacts_per_day),
-                        r.origins.len().to_string(),
-                        r.origins.first().map(|d| d.to_string()).unwrap_or_default(),
-                    ])
-                };
-            row(
-                "all".into(),
-                [s.wape, s.wape_daily, s.wape_weekly],
-                s.wape_p50,
-                s.mase,
-                s.bias,
-                s.coverage,
-            )?;
+            let mut row = common(&s.model, s.baseline, "all");
+            row.extend(
+                [
+                    s.wape,
+                    s.wape_hourly,
+                    s.wape_daily,
+                    s.wape_weekly,
+                    s.wape_p50,
+                    s.mase,
+                    s.bias,
+                    s.coverage,
+                ]
+                .map(f),
+            );
+            row.extend(tail(String::new(), String::new(), s.planning_error));
+            out.write_record(&row)?;
             for (lead, &w) in s.wape_by_lead_day.iter().enumerate() {
-                row(
-                    (lead + 1).to_string(),
-                    [w, f64::NAN, f64::NAN],
-                    f64::NAN,
-                    f64::NAN,
-                    f64::NAN,
-                    f64::NAN,
-                )?;
+                let mut row = common(&s.model, s.baseline, &(lead + 1).to_string());
+                row.push(f(w));
+                row.extend(std::iter::repeat_n(String::new(), 7));
+                row.extend(tail(String::new(), String::new(), f64::NAN));
+                out.write_record(&row)?;
             }
+        }
+        for s in &r.scores {
+            for o in &s.per_origin {
+                let mut row = common(&s.model, s.baseline, "origin");
+                row.extend(
+                    [
+                        o.wape,
+                        o.wape_hourly,
+                        o.wape_daily,
+                        o.wape_weekly,
+                        f64::NAN,
+                        f64::NAN,
+                        f64::NAN,
+                        o.coverage,
+                    ]
+                    .map(f),
+                );
+                row.extend(tail(o.origin.to_string(), String::new(), o.planning_error));
+                out.write_record(&row)?;
+            }
+        }
+        for s in &r.selection_record {
+            let mut row = common("selection", false, "origin");
+            row.push(f(s.wape));
+            row.extend(std::iter::repeat_n(String::new(), 6));
+            row.push(f(s.coverage));
+            row.extend(tail(s.origin.to_string(), s.chosen.clone(), s.error));
+            out.write_record(&row)?;
         }
     }
     out.flush()?;
@@ -505,12 +883,24 @@ mod tests {
             naive.mase
         );
         let sel = r.selected_score();
-        assert!(sel.wape <= glm.wape);
+        assert!(sel.planning_error < naive.planning_error, "{sel:?}");
         assert!(
             (0.7..=0.9).contains(&sel.coverage),
             "coverage {}",
             sel.coverage
         );
+        // Per-origin coverage is reported, and out of sample it stays near the target.
+        assert_eq!(sel.per_origin.len(), 8);
+        let in_band = sel
+            .per_origin
+            .iter()
+            .filter(|o| (0.7..=0.9).contains(&o.coverage))
+            .count();
+        assert!(in_band >= 6, "{:?}", sel.per_origin);
+        // The combinations are scored beside the single models.
+        assert!(r.score("mean_top3").is_some_and(|s| s.combination));
+        assert!(r.score("median").is_some_and(|s| s.combination));
+        assert_eq!(r.grain, crate::grain::PlanningGrain::Interval);
         assert!(glm.bias.abs() < 0.05, "bias {}", glm.bias);
         assert_eq!(r.origins.len(), 8);
         assert_eq!(r.scores[0].wape_by_lead_day.len(), 7);
@@ -561,6 +951,48 @@ mod tests {
         assert!((m.wape - 1.0).abs() < 1e-9, "{m:?}");
         assert!(m.wape_daily.abs() < 1e-9, "{m:?}");
         assert!(m.wape_weekly.abs() < 1e-9, "{m:?}");
+    }
+
+    #[test]
+    fn the_selection_record_replays_each_origins_choice_on_the_next() {
+        let s = series_with(plain_days(monday(), 20 * 7), 24, 0.02, 5, |_, d, s| {
+            expected(d, s, 24)
+        })
+        .with_deferred(true);
+        let r = backtest_channel(&s, &default_models(), &settings(6), &|| {}).unwrap();
+        assert_eq!(r.grain, crate::grain::PlanningGrain::Day);
+        assert_eq!(r.selection_record.len(), 6);
+        for (step, origin) in r.selection_record.iter().zip(&r.origins) {
+            assert_eq!(step.origin, *origin);
+            let chosen = r.score(&step.chosen).expect("a scored candidate");
+            let own = chosen
+                .per_origin
+                .iter()
+                .find(|o| o.origin == *origin)
+                .unwrap();
+            assert_eq!(step.error, own.planning_error);
+            let naive = r.score("seasonal_naive").unwrap();
+            let at = naive
+                .per_origin
+                .iter()
+                .find(|o| o.origin == *origin)
+                .unwrap();
+            assert_eq!(step.naive, at.planning_error);
+            // At the day grain the planning error is the daily WAPE.
+            assert!((own.planning_error - own.wape_daily).abs() < 1e-12);
+        }
+        let (own, naive, _) = r.selection_summary();
+        assert!(own < naive, "{own} vs {naive}");
+        // A combination selected names its members, a single model none.
+        assert_eq!(
+            r.selected_members.is_empty(),
+            crate::combination::Combine::from_name(&r.selected).is_none()
+        );
+        let mut csv = Vec::new();
+        write_csv(std::slice::from_ref(&r), &mut csv).unwrap();
+        let text = String::from_utf8(csv).unwrap();
+        assert!(text.lines().any(|l| l.contains(",selection,")), "{text}");
+        assert!(render_table(&[r]).contains("selection out of sample"));
     }
 
     #[test]

@@ -75,14 +75,9 @@ impl DayEffects {
         }
         let median = |v: &mut Vec<f64>| -> f64 {
             if v.is_empty() {
-                return 1.0;
-            }
-            v.sort_by(f64::total_cmp);
-            let m = v.len() / 2;
-            if v.len() % 2 == 1 {
-                v[m]
+                1.0
             } else {
-                0.5 * (v[m - 1] + v[m])
+                crate::combination::median(v)
             }
         };
         let [mut h, mut a, mut s] = ratios;

@@ -11,7 +11,11 @@
 //!   intraday-profile model.
 //! - [`closed`]: closed intervals (configured or learned) forecast exactly zero.
 //! - [`uncertainty`]: negative-binomial P10/P50/P90 with dispersion calibrated on backtest residuals.
-//! - [`backtest`]: rolling-origin backtest (WAPE, MASE, bias, coverage) and per-channel selection.
+//! - [`backtest`]: rolling-origin backtest (WAPE per interval, hour, day and week, MASE, bias,
+//!   coverage per origin), per-channel selection and the selection's own out-of-sample record.
+//! - [`combination`]: the mean of the best models and the median of all, as candidates, and the
+//!   selection rule that prefers them unless one model wins most origins.
+//! - [`grain`]: the grain each channel is planned and judged at (interval, hour, day).
 //! - [`aht`]: handle time by weekday x hour with fallbacks to the configured AHT.
 //! - [`pipeline`]: select, calibrate, refit, forecast; [`adapter`] builds the inputs from
 //!   `rota_data` history and configuration.
@@ -36,8 +40,10 @@ pub mod adapter;
 pub mod aht;
 pub mod backtest;
 pub mod closed;
+pub mod combination;
 pub mod day_effects;
 pub mod error;
+pub mod grain;
 mod linalg;
 pub mod model;
 pub mod models;

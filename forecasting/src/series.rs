@@ -84,6 +84,8 @@ pub struct ChannelSeries {
     offered: Vec<Option<f64>>,
     handled: Option<Vec<Option<f64>>>,
     aht_seconds: Option<Vec<Option<f64>>>,
+    /// Whether the channel is deferred (email, social): `None` when no configuration says.
+    deferred: Option<bool>,
 }
 
 impl ChannelSeries {
@@ -140,7 +142,21 @@ impl ChannelSeries {
             offered,
             handled: None,
             aht_seconds: None,
+            deferred: None,
         })
+    }
+
+    /// Say whether the channel is deferred (email, social: planned over the day from a backlog)
+    /// or live. It sets the grain the backtest judges and selects at
+    /// ([`crate::backtest::PlanningGrain`]); without it the grain follows the volume alone.
+    pub fn with_deferred(mut self, deferred: bool) -> Self {
+        self.deferred = Some(deferred);
+        self
+    }
+
+    /// Whether the channel is deferred, when known.
+    pub fn deferred(&self) -> Option<bool> {
+        self.deferred
     }
 
     /// Attach handled counts and AHT (seconds) per interval, used by the AHT forecast.
