@@ -42,6 +42,10 @@ enum Command {
     Simulate(cmd::simulate::Args),
     /// Each agent's schedule from a roster: iCalendar per agent, CSV, XLSX or a printable grid.
     Export(cmd::export::Args),
+    /// Today: re-forecast from the day's actuals, the day's KPIs as staffed, what to do now.
+    Intraday(cmd::intraday::Args),
+    /// Agents' adherence to the roster from their state events: adherence, conformance, exceptions.
+    Adherence(cmd::adherence::Args),
     /// What-if scenarios side by side: volumes, AHT, skills, headcount, targets.
     Scenario(cmd::scenario::Args),
     /// Performance report per channel and week from history (table, CSV, HTML).
@@ -75,6 +79,8 @@ fn main() -> ExitCode {
         Command::Backtest(args) => cmd::backtest::run(args, out),
         Command::Simulate(args) => cmd::simulate::run(args, out),
         Command::Export(args) => cmd::export::run(args, out),
+        Command::Intraday(args) => cmd::intraday::run(args, out),
+        Command::Adherence(args) => cmd::adherence::run(args, out),
         Command::Scenario(args) => cmd::scenario::run(args, out),
         Command::Report(args) => cmd::report::run(args, out),
         Command::Brief(args) => cmd::brief::run(args, out),

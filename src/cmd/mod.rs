@@ -1,5 +1,6 @@
 //! One module per subcommand: argument struct (clap derive) and a `run` that calls the libraries.
 
+pub mod adherence;
 pub mod backtest;
 pub mod bounds;
 pub mod brief;
@@ -9,6 +10,7 @@ pub mod date;
 pub mod erlang;
 pub mod export;
 pub mod forecast;
+pub mod intraday;
 pub mod output;
 pub mod progress;
 pub mod report;
