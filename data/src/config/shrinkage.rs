@@ -45,6 +45,40 @@ impl Shrinkage {
         &self.activities
     }
 
+    /// The unplanned-absence share and the off-phone share of the time of an agent who is
+    /// present: absence is the activities named like sickness or absence (`sickness`,
+    /// `unplanned_absence`, `sick_leave`, ...); the rest of the total is off-phone time, scaled by
+    /// `1 / (1 − absence)` so that the expected available time is exactly `1 − total`. Without a
+    /// breakdown the whole total is off-phone.
+    ///
+    /// The simulation draws whole-shift absence with the first and off-phone intervals with the
+    /// second; the intraday view, where the day's absences are recorded, uses only the second.
+    ///
+    /// ```
+    /// use rota_data::config::Shrinkage;
+    /// let (absence, off) = Shrinkage::from_total(0.25).unwrap().absence_and_off_phone();
+    /// assert_eq!((absence, off), (0.0, 0.25));
+    /// ```
+    pub fn absence_and_off_phone(&self) -> (f64, f64) {
+        let total = self.total.clamp(0.0, 1.0);
+        let absence: f64 = self
+            .activities
+            .iter()
+            .filter(|(name, _)| {
+                let n = name.to_ascii_lowercase();
+                n.contains("sick") || n.contains("absen")
+            })
+            .map(|(_, v)| *v)
+            .sum::<f64>()
+            .clamp(0.0, total);
+        let off = if absence < 1.0 {
+            ((total - absence) / (1.0 - absence)).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        (absence, off)
+    }
+
     /// Agents to schedule so that `required` are available after shrinkage:
     /// `required / (1 - shrinkage)`.
     ///

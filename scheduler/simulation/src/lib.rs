@@ -196,6 +196,11 @@ pub enum ShrinkageModel {
     /// Agents are available for all of their rostered work periods (the roster already contains
     /// the shrinkage activities, or the Erlang validation).
     None,
+    /// The day's absences are recorded and already taken out of the roster (intraday): no
+    /// further whole-shift absence is drawn, and present agents lose the off-phone share
+    /// `(total − absence) / (1 − absence)` of their work intervals, as with
+    /// [`ShrinkageModel::Configured`].
+    RecordedAbsences,
 }
 
 /// Options of a simulation run.

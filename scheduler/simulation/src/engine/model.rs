@@ -153,7 +153,14 @@ impl Model {
 
         let chan_shrinkage: Vec<(f64, f64)> = channels
             .iter()
-            .map(|ch| split_shrinkage(ch.shrinkage()))
+            .map(|ch| {
+                let (absence, off) = split_shrinkage(ch.shrinkage());
+                // With the day's absences recorded, nobody else is drawn absent.
+                match opts.shrinkage {
+                    ShrinkageModel::RecordedAbsences => (0.0, off),
+                    _ => (absence, off),
+                }
+            })
             .collect();
         let mut staffed = vec![0.0; n_ch * n_iv];
         let agents: Vec<AgentModel> = input
@@ -162,7 +169,7 @@ impl Model {
             .map(|tl| {
                 let mut a = AgentModel::new(config, tl, &order, &chans);
                 a.add_staffed(&mut staffed, interval_s, n_iv);
-                if opts.shrinkage == ShrinkageModel::Configured {
+                if opts.shrinkage != ShrinkageModel::None {
                     a.shifts = shifts_of(&a.periods, &chan_shrinkage, interval_s, n_iv);
                 }
                 a

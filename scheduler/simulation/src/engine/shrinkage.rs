@@ -28,28 +28,10 @@ pub(super) struct ShiftShrinkage {
     pub(super) off_share: f64,
 }
 
-/// Absence probability and off-phone share (given present) of a shrinkage: absence = the
-/// activities named like sickness or absence (`sickness`, `unplanned_absence`, `sick_leave`, ...);
-/// the rest of the total is off-phone time, scaled by `1 / (1 − absence)` so that the expected
-/// available time is exactly `1 − total`. Without a breakdown the whole total is off-phone.
+/// Absence probability and off-phone share (given present) of a shrinkage: the configuration's
+/// one split ([`rota_data::config::Shrinkage::absence_and_off_phone`]).
 pub(super) fn split_shrinkage(s: &rota_data::config::Shrinkage) -> (f64, f64) {
-    let total = s.total().clamp(0.0, 1.0);
-    let absence: f64 = s
-        .activities()
-        .iter()
-        .filter(|(name, _)| {
-            let n = name.to_ascii_lowercase();
-            n.contains("sick") || n.contains("absen")
-        })
-        .map(|(_, v)| *v)
-        .sum::<f64>()
-        .clamp(0.0, total);
-    let off = if absence < 1.0 {
-        ((total - absence) / (1.0 - absence)).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    (absence, off)
+    s.absence_and_off_phone()
 }
 
 /// The shifts of an agent's sorted periods with the shrinkage of the channel each mostly works
