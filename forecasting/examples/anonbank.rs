@@ -85,15 +85,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .any(|&(m, day)| NaiveDate::from_ymd_opt(1999, m, day) == Some(d))
         })
     };
-    println!("\norigin      chosen               WAPE   naive average  vs better  P10-P90");
+    println!(
+        "\norigin      chosen               WAPE   naive average  vs better  P10-P90  dispersion"
+    );
     let (mut sums, mut n) = ([0.0; 3], 0usize);
     let (mut worse, mut covered, mut plain) = (0usize, 0usize, 0usize);
     for s in &r.selection_record {
         let better = s.naive.min(s.average);
         let rel = s.error / better - 1.0;
         let hol = holiday_week(s.origin);
+        let k = r
+            .score(&s.chosen)
+            .and_then(|c| c.per_origin.iter().find(|o| o.origin == s.origin))
+            .map_or(f64::NAN, |o| o.dispersion);
         println!(
-            "{}  {:<18} {:>6.1}% {:>6.1}% {:>6.1}%  {:>+7.1}%  {:>6.1}%{}",
+            "{}  {:<18} {:>6.1}% {:>6.1}% {:>6.1}%  {:>+7.1}%  {:>6.1}%  {:>8.4}{}",
             s.origin,
             s.chosen,
             100.0 * s.error,
@@ -101,6 +107,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             100.0 * s.average,
             100.0 * rel,
             100.0 * s.coverage,
+            k,
             if hol { "  public holiday" } else { "" }
         );
         sums[0] += s.error;

@@ -33,7 +33,9 @@ use crate::error::ForecastError;
 use crate::grain::{judgement, unit_sums, PlanningGrain};
 use crate::model::Model;
 use crate::series::{ChannelSeries, ForecastHorizon};
-use crate::uncertainty::{calibrate_dispersion_by_origin, CountDistribution, Residual};
+use crate::uncertainty::{
+    calibrate_from_thresholds, covering_dispersions, CountDistribution, Residual,
+};
 
 /// Most past origins whose residuals calibrate one origin's intervals (the most recent ones).
 pub const CALIBRATION_WINDOW: usize = 8;
@@ -444,11 +446,18 @@ impl Context<'_> {
         let total = self.origins.len();
         let spd = self.series.slots_per_day();
         let per_hour = PlanningGrain::Hour.slots_per_unit(spd);
+        // Each origin's covering dispersions, computed once and shared by every window.
+        let thresholds: Vec<Vec<f64>> = self
+            .residual_groups(c, 0..total)
+            .iter()
+            .map(|g| covering_dispersions(g))
+            .collect();
         let dispersion_at = |j: usize| {
-            calibrate_dispersion_by_origin(
-                &self.residual_groups(c, j.saturating_sub(CALIBRATION_WINDOW)..j),
-                self.target,
-            )
+            let window: Vec<&[f64]> = thresholds[j.saturating_sub(CALIBRATION_WINDOW)..j]
+                .iter()
+                .map(Vec::as_slice)
+                .collect();
+            calibrate_from_thresholds(&window, self.target)
         };
         let mut errors = vec![f64::NAN; total];
         // The calibration origins' planning errors feed the selection's record only; a

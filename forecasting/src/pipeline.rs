@@ -128,7 +128,12 @@ pub fn forecast_channel(
     } else {
         series
     };
-    let backtest = backtest_channel(history, models, &settings.selection, &|| {})?;
+    // A short history gets the scored origins it has room for (at least one): a new centre with
+    // ten weeks of data still gets a forecast, chosen on fewer weeks.
+    let mut selection = settings.selection;
+    let room = history.n_days().saturating_sub(selection.horizon_days + 21) / 7 + 1;
+    selection.origins = selection.origins.min(room).max(1);
+    let backtest = backtest_channel(history, models, &selection, &|| {})?;
     let dispersion = backtest.selected_score().dispersion;
     let horizon = ForecastHorizon { start, days: &days };
     let point = refit_selected(history, models, &backtest, &horizon)?;

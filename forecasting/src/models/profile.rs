@@ -118,10 +118,8 @@ impl Model for ProfileSvd {
             if day.closed || day.volume_factor != 1.0 || f < 0.2 || data.day_total(d).is_none() {
                 continue;
             }
-            let missing = (0..spd).filter(|&s| data.value(d, s).is_none()).count();
-            if missing * 10 > spd {
-                continue;
-            }
+            // Intervals missing from a day that has data are taken as no contacts: exports leave
+            // closed hours out, and the DST gap is a night hour.
             let x = (0..spd)
                 .map(|s| (data.value(d, s).unwrap_or(0.0) / f + 0.25).sqrt())
                 .collect();
