@@ -132,13 +132,20 @@ fn backtest_prints_every_model_and_writes_csv() {
         .stdout(predicate::str::contains("historical_average"))
         .stdout(predicate::str::contains("poisson_glm"))
         .stdout(predicate::str::contains("holt_winters"))
-        .stdout(predicate::str::contains("top_down"));
+        .stdout(predicate::str::contains("top_down"))
+        .stdout(predicate::str::contains("profile_svd"))
+        .stdout(predicate::str::contains("mean_top3"))
+        .stdout(predicate::str::contains("median"))
+        .stdout(predicate::str::contains("selection out of sample"));
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with(
-        "channel,model,baseline,selected,lead_day,wape,wape_daily,wape_weekly,wape_p50,mase,bias"
+        "channel,model,baseline,selected,lead_day,wape,wape_hourly,wape_daily,wape_weekly,\
+         wape_p50,mase,bias"
     ));
-    // 2 channels x 5 models x (all + 7 lead days)
-    assert_eq!(text.lines().count(), 1 + 2 * 5 * 8);
+    // 2 channels x 8 candidates x (all + 7 lead days + 4 origins), and 4 selection steps each
+    assert_eq!(text.lines().count(), 1 + 2 * 8 * (8 + 4) + 2 * 4);
+    let selection = text.lines().filter(|l| l.contains(",selection,")).count();
+    assert_eq!(selection, 2 * 4);
 }
 
 #[test]
@@ -289,7 +296,11 @@ fn counts_only_history_forecasts_volume_without_a_config() {
         .stdout(predicate::str::contains(
             "no handle time: a volume forecast",
         ))
-        .stdout(predicate::str::contains("Sat 21 Nov 0,"));
+        .stdout(predicate::str::contains("Sat 21 Nov 0,"))
+        // Issue 16: the grain it is judged at, and the selection's own out-of-sample record.
+        .stdout(predicate::str::contains(
+            "planned per interval: the selection's out-of-sample error",
+        ));
     let text = std::fs::read_to_string(&out).unwrap();
     let rows: Vec<Vec<&str>> = text
         .lines()

@@ -57,9 +57,16 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
                 offered: v,
             }
         });
+        let (selection_error, naive_error, average_error) = f.backtest.selection_summary();
         summary.push(ChannelFigure {
             channel: f.channel.clone(),
             model: f.model.to_string(),
+            members: f.backtest.selected_members.clone(),
+            planning_grain: f.backtest.grain.as_str(),
+            low_volume: f.backtest.low_volume,
+            selection_error,
+            naive_error,
+            average_error,
             backtest_wape: sel.wape,
             backtest_wape_daily: sel.wape_daily,
             backtest_wape_weekly: sel.wape_weekly,
@@ -75,15 +82,35 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     }
     if out.text() {
         for f in &summary {
+            let model = if f.members.is_empty() {
+                f.model.clone()
+            } else {
+                format!("{} of {}", f.model, f.members.join(", "))
+            };
             println!(
                 "{}: model {} (backtest error {:.1}% per interval, {:.1}% per day, {:.1}% per \
                  week; P10-P90 coverage {:.0}%)",
                 f.channel,
-                f.model,
+                model,
                 100.0 * f.backtest_wape,
                 100.0 * f.backtest_wape_daily,
                 100.0 * f.backtest_wape_weekly,
                 100.0 * f.backtest_p10_p90_coverage
+            );
+            let error = |e: f64| {
+                if f.low_volume {
+                    format!("{e:.2} contacts (P50's mean absolute error)")
+                } else {
+                    format!("{:.1}%", 100.0 * e)
+                }
+            };
+            println!(
+                "  planned per {}: the selection's out-of-sample error {} against {} seasonal \
+                 naive, {} 4-week average",
+                f.planning_grain,
+                error(f.selection_error),
+                error(f.naive_error),
+                error(f.average_error)
             );
             let totals: Vec<String> = f
                 .daily_offered
@@ -129,6 +156,19 @@ struct ForecastSummary {
 struct ChannelFigure {
     channel: rota_data::channel::ChannelName,
     model: String,
+    /// The single models the chosen combination combines (empty for a single model).
+    members: Vec<String>,
+    /// The grain the channel is planned and judged at: interval, hour or day.
+    planning_grain: &'static str,
+    /// Very low volume: the errors below are the P50's mean absolute error in contacts, not WAPE.
+    low_volume: bool,
+    /// Mean error at the planning grain of the selection replayed origin by origin (each
+    /// origin's choice made on the origins before it).
+    selection_error: f64,
+    /// The seasonal naive's over the same origins.
+    naive_error: f64,
+    /// The 4-week historical average's over the same origins.
+    average_error: f64,
     /// Weighted absolute percentage error of the chosen model in the backtest, per interval
     /// (fraction).
     backtest_wape: f64,
