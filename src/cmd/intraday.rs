@@ -122,7 +122,10 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         UpdateArg::PreDay => Update::PreDay,
         UpdateArg::Ratio => Update::Ratio,
         UpdateArg::Shrunk => Update::Shrunk(match args.prior_contacts {
-            Some(n) => LevelPrior::new(f64::from(n), calibrated.carry)?,
+            Some(n) => LevelPrior {
+                strength: f64::from(n),
+                ..calibrated
+            },
             None => calibrated,
         }),
     };

@@ -469,7 +469,13 @@ pub fn recommend(
                 windows.push(after);
             }
             let before = (d.day_start - ot, d.day_start);
-            if before.0 >= open_from {
+            let previous_end = roster
+                .shifts()
+                .iter()
+                .filter(|s| s.agent_id == d.id && s.end <= d.day_start)
+                .map(|s| s.end)
+                .max();
+            if before.0 >= open_from && previous_end.is_none_or(|p| p + min_rest <= before.0) {
                 windows.push(before);
             }
             for (s, e) in windows {

@@ -55,6 +55,9 @@ pub struct LevelPrior {
     pub strength: f64,
     /// Share of today's surprise (L̂ − 1) kept on the next day, squared the day after, and so on.
     pub carry: f64,
+    /// κ: the intervals' own spread around the day's level beyond Poisson's (an interval count is
+    /// negative binomial with variance μ + κ·μ² even when the day's level is known).
+    pub interval_dispersion: f64,
 }
 
 impl Default for LevelPrior {
@@ -66,6 +69,7 @@ impl Default for LevelPrior {
         Self {
             strength: 100.0,
             carry: 0.0,
+            interval_dispersion: Self::DEFAULT_INTERVAL_DISPERSION,
         }
     }
 }
@@ -79,6 +83,11 @@ pub struct DayTotal {
     pub forecast: f64,
     /// Contacts that arrived.
     pub actual: f64,
+    /// Σ over the day's intervals of (aᵢ − r·fᵢ)² − r·fᵢ, with r = actual / forecast: the spread of
+    /// the intervals around the day's own level beyond Poisson's.
+    pub interval_excess: f64,
+    /// Σ (r·fᵢ)², the weight of `interval_excess`.
+    pub interval_weight: f64,
 }
 
 impl LevelPrior {
@@ -87,7 +96,13 @@ impl LevelPrior {
     /// The largest α (day-level spread of 1%): beyond it the update would ignore a day's evidence.
     pub const MAX_STRENGTH: f64 = 10_000.0;
 
-    /// A prior, checked: α > 0 and finite, carry in [0, 1].
+    /// κ used when it cannot be calibrated: 0.02 (an interval of 50 expected contacts has a
+    /// standard deviation of about 10, against Poisson's 7). The re-forecast backtest in
+    /// `docs/INTRADAY.md` calibrated 0.05 on the bank's half-hours and 0.04 on its hours by the
+    /// autumn, higher in spring with few days to go on.
+    pub const DEFAULT_INTERVAL_DISPERSION: f64 = 0.02;
+
+    /// A prior, checked: α > 0 and finite, carry in [0, 1]; κ is the default.
     pub fn new(strength: f64, carry: f64) -> Result<Self, IntradayError> {
         if !(strength.is_finite() && strength > 0.0) {
             return Err(IntradayError::Invalid(format!(
@@ -99,13 +114,18 @@ impl LevelPrior {
                 "the carry to later days must be a share from 0 to 1, got {carry}"
             )));
         }
-        Ok(Self { strength, carry })
+        Ok(Self {
+            strength,
+            carry,
+            interval_dispersion: Self::DEFAULT_INTERVAL_DISPERSION,
+        })
     }
 
     /// The prior of a channel's own days: 1/α = mean (r − 1)² − mean(1/F) over days with ratio
     /// r = actual / forecast and forecast F (the Poisson part of the spread is taken out; what is
     /// left is the day level's), bounded to [1, [`Self::MAX_STRENGTH`]]; the carry is the
-    /// correlation of consecutive days' surprises (r − 1), floored at 0. `None` with fewer than
+    /// correlation of consecutive days' surprises (r − 1), floored at 0; κ is the intervals'
+    /// excess spread around each day's own level, pooled. `None` with fewer than
     /// [`Self::MIN_DAYS`] days with a forecast of at least one contact.
     pub fn calibrate(days: &[DayTotal]) -> Option<Self> {
         let mut days: Vec<&DayTotal> = days.iter().filter(|d| d.forecast >= 1.0).collect();
@@ -133,7 +153,19 @@ impl LevelPrior {
         } else {
             0.0
         };
-        Some(Self { strength, carry })
+        let (excess, weight) = days.iter().fold((0.0, 0.0), |(e, w), d| {
+            (e + d.interval_excess, w + d.interval_weight)
+        });
+        let interval_dispersion = if weight > 0.0 {
+            (excess / weight).clamp(0.0, 1.0)
+        } else {
+            Self::DEFAULT_INTERVAL_DISPERSION
+        };
+        Some(Self {
+            strength,
+            carry,
+            interval_dispersion,
+        })
     }
 }
 
@@ -324,6 +356,13 @@ pub fn reforecast(
             if days_ahead <= 0 {
                 rest_of_day += lvl * r.offered_mean();
             }
+            // The predictive's size: the level's uncertainty (1/shape) and the intervals' own
+            // spread (κ) add up in the relative variance.
+            let kappa = match update {
+                Update::Shrunk(p) => p.interval_dispersion,
+                _ => 0.0,
+            };
+            let size = size.map(|a| 1.0 / (1.0 / a + kappa));
             rows.push(updated_row(r, lvl, size, aht_lvl)?);
         }
         // Gamma(a, a / L̂) has standard deviation L̂ / √a.
@@ -402,28 +441,43 @@ pub fn day_totals(
     let mut out: BTreeMap<ChannelName, Vec<DayTotal>> = BTreeMap::new();
     for channel in forecast.channels() {
         let seen = actuals.of(&channel);
-        let mut days: BTreeMap<NaiveDate, (f64, f64, bool)> = BTreeMap::new();
+        // Per day: (forecast, actual) of each interval, and whether every interval has actuals.
+        let mut days: BTreeMap<NaiveDate, (Vec<(f64, f64)>, bool)> = BTreeMap::new();
         for r in forecast.for_channel(&channel) {
             let date = r.interval_start().date_naive();
             if date >= before {
                 continue;
             }
-            let e = days.entry(date).or_insert((0.0, 0.0, true));
+            let e = days.entry(date).or_insert((Vec::new(), true));
             match seen.get(&r.interval_start()) {
-                Some(a) => {
-                    e.0 += r.offered_mean();
-                    e.1 += a.offered;
-                }
-                None => e.2 = r.offered_mean() == 0.0 && e.2,
+                Some(a) => e.0.push((r.offered_mean(), a.offered)),
+                None => e.1 = r.offered_mean() == 0.0 && e.1,
             }
         }
         let list = days
             .into_iter()
-            .filter(|(_, (_, _, complete))| *complete)
-            .map(|(date, (forecast, actual, _))| DayTotal {
-                date,
-                forecast,
-                actual,
+            .filter(|(_, (_, complete))| *complete)
+            .map(|(date, (pairs, _))| {
+                let forecast: f64 = pairs.iter().map(|p| p.0).sum();
+                let actual: f64 = pairs.iter().map(|p| p.1).sum();
+                let r = if forecast > 0.0 {
+                    actual / forecast
+                } else {
+                    1.0
+                };
+                let (mut excess, mut weight) = (0.0, 0.0);
+                for (f, a) in pairs {
+                    let mu = r * f;
+                    excess += (a - mu).powi(2) - mu;
+                    weight += mu * mu;
+                }
+                DayTotal {
+                    date,
+                    forecast,
+                    actual,
+                    interval_excess: excess,
+                    interval_weight: weight,
+                }
             })
             .collect();
         out.insert(channel, list);
@@ -571,12 +625,16 @@ mod tests {
                 date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + Duration::days(i),
                 forecast: 10_000.0,
                 actual: if i % 2 == 0 { 9_000.0 } else { 11_000.0 },
+                // Intervals spread 5% beyond Poisson around the day's level: κ = 0.05.
+                interval_excess: 0.05 * 1e6,
+                interval_weight: 1e6,
             })
             .collect();
         let p = LevelPrior::calibrate(&days).unwrap();
         assert!((p.strength - 1.0 / 0.0099).abs() < 0.5, "{}", p.strength);
         // Alternating surprises are negatively correlated: nothing carries.
         assert_eq!(p.carry, 0.0);
+        assert!((p.interval_dispersion - 0.05).abs() < 1e-12);
         assert!(LevelPrior::calibrate(&days[..4]).is_none());
         assert!(LevelPrior::new(0.0, 0.0).is_err());
         assert!(LevelPrior::new(10.0, 1.5).is_err());
