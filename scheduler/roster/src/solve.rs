@@ -324,8 +324,7 @@ pub(crate) fn run_highs(
         || solved.int_info_value(c"primal_solution_status") == Ok(2);
     if !has_solution {
         return Err(RosterError::Solver(format!(
-            "no roster found within the time limit of {} s (HiGHS status {status:?}); raise \
-             --time-limit-s",
+            "{NO_ROSTER_IN_TIME} of {} s (HiGHS status {status:?}); raise --time-limit-s",
             opts.time_limit_s
         )));
     }
@@ -431,11 +430,16 @@ fn attempt<'a>(
     Ok((m, solved, rows, n_vars))
 }
 
+/// The start of the error when HiGHS stops at its time limit without any roster.
+const NO_ROSTER_IN_TIME: &str = "no roster found within the time limit";
+
 /// Solves the LP relaxation (bound) and the MIP (roster) of `problem`.
 ///
 /// When the programme has more than [`SolveOptions::decompose_above`] assignment variables, the
 /// MIP is solved on the LP-guided restriction of the options (`lp_support`); if that restricted
-/// MIP finds no roster, the full MIP is solved in the remaining time. The bound reported is always
+/// MIP finds no roster in its time, it is given the time limit once more (so the whole solve may
+/// take up to about twice `time_limit_s`); if it fails otherwise, the full MIP is solved in the
+/// remaining time. The bound reported is always
 /// the LP relaxation of the *full* programme (and HiGHS's dual bound when the full MIP ran).
 #[tracing::instrument(skip_all, fields(time_limit_s = opts.time_limit_s))]
 pub fn solve_programme(
@@ -482,6 +486,23 @@ pub fn solve_programme(
         ) {
             Ok((m, s, rows, nv)) => (m, s, rows, nv, "lp_guided"),
             Err(RosterError::Cancelled) => return Err(RosterError::Cancelled),
+            // No roster at all in the time (a loaded machine, a hard week): the restricted
+            // programme, which found none yet, is far likelier to find one with a second budget
+            // than the full one with the second left.
+            Err(RosterError::Solver(e)) if e.starts_with(NO_ROSTER_IN_TIME) => {
+                tracing::warn!(error = %e, "restricted MIP found no roster in time; giving it as long again");
+                match attempt(
+                    problem,
+                    set,
+                    opts,
+                    opts.time_limit_s,
+                    &mut build_seconds,
+                    watch,
+                ) {
+                    Ok((m, s, rows, nv)) => (m, s, rows, nv, "lp_guided"),
+                    Err(e) => return Err(e),
+                }
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "restricted MIP failed; solving the full MIP");
                 let (m, s, rows, nv) = attempt(
