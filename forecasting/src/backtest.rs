@@ -262,16 +262,31 @@ pub fn backtest_channel(
                 .collect()
         })
         .collect();
+    // A model that cannot be fitted at some origin (too little history for it) leaves the
+    // candidates, with a warning, so long as another model can be: real exports are short and
+    // gappy, and one demanding model should not stop the channel's forecast.
     let mut candidates = Vec::with_capacity(models.len() + Combine::CANDIDATES.len());
+    let mut first_error = None;
     for (model, forecasts) in models.iter().zip(per_model) {
-        candidates.push(Candidate {
-            name: model.name().to_string(),
-            kind: CandidateKind {
-                baseline: model.is_baseline(),
-                combination: false,
-            },
-            forecasts: forecasts?,
-        });
+        match forecasts {
+            Ok(forecasts) => candidates.push(Candidate {
+                name: model.name().to_string(),
+                kind: CandidateKind {
+                    baseline: model.is_baseline(),
+                    combination: false,
+                },
+                forecasts,
+            }),
+            Err(e) => {
+                tracing::warn!(model = model.name(), error = %e, "model left out of the backtest");
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if candidates.is_empty() {
+        return Err(
+            first_error.unwrap_or(ForecastError::InvalidSetting("no model to backtest".into()))
+        );
     }
     let actuals: Vec<&[Option<f64>]> = origins
         .iter()
@@ -1002,6 +1017,39 @@ mod tests {
         let text = String::from_utf8(csv).unwrap();
         assert!(text.lines().any(|l| l.contains(",selection,")), "{text}");
         assert!(render_table(&[r]).contains("selection out of sample"));
+    }
+
+    #[test]
+    fn a_model_that_cannot_be_fitted_leaves_the_candidates() {
+        use crate::series::Training;
+        struct Failing;
+        impl Model for Failing {
+            fn name(&self) -> &'static str {
+                "failing"
+            }
+            fn fit(
+                &self,
+                d: &Training<'_>,
+            ) -> Result<Box<dyn crate::model::Fitted>, ForecastError> {
+                d.require_weeks(1000, "a test model that always wants more")?;
+                unreachable!()
+            }
+        }
+        let s = series_with(plain_days(monday(), 10 * 7), 24, 0.0, 3, |_, d, s| {
+            expected(d, s, 24)
+        });
+        let mut models = default_models();
+        models.push(Box::new(Failing));
+        let r = backtest_channel(&s, &models, &settings(2), &|| {}).unwrap();
+        assert!(r.score("failing").is_none());
+        assert!(r.score("historical_average").is_some());
+        // With nothing left, the model's own error is the answer.
+        let only: Vec<Box<dyn Model>> = vec![Box::new(Failing)];
+        let err = backtest_channel(&s, &only, &settings(2), &|| {}).unwrap_err();
+        assert!(
+            matches!(err, ForecastError::HistoryTooShort { .. }),
+            "{err}"
+        );
     }
 
     #[test]
