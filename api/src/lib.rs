@@ -12,6 +12,8 @@
 //! - [`auth`]: bearer tokens (write and read-only), compared in constant time.
 //! - [`telemetry`]: a request id and a tracing span per request.
 //! - [`routes`]: the `/v1` API, `/openapi.json`, `/docs` and the dashboard at `/`.
+//! - [`today`]: interval actuals and absences checked at the boundary, the day's view from
+//!   `rota-intraday` and an accepted action's roster edits written back as roster files.
 //!
 //! [`startup::run`] takes an already-bound [`std::net::TcpListener`], so tests and `rota serve` can
 //! bind port 0 and read the real address back (the zero2prod pattern).
@@ -24,6 +26,7 @@ pub mod problem;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;
+pub mod today;
 pub mod work;
 
 pub use config::ServiceConfig;

@@ -131,7 +131,7 @@ async function loadCentre(id) {
   if (reports.length) await loadReport(reports[0].id);
   fillSelect($("history"), histories, (h) => `${h.filename} ${h.first_day}..${h.last_day} (#${h.id})`);
   fillSelect($("forecast"), forecasts, (f) => `${f.first_day} +${f.days}d (#${f.id})`);
-  fillSelect($("roster"), rosters, (r) => `${r.first_day} +${r.days}d (#${r.id})`);
+  fillSelect($("roster"), rosters, rosterLabel);
   if (histories.length) await loadHistory(histories[0].id);
   if (forecasts.length) await loadForecast(forecasts[0].id);
   if (rosters.length) await loadRoster(rosters[0].id);
@@ -381,9 +381,14 @@ async function runSchedule() {
   });
   job = await pollJob(job, $("schedule-progress"));
   const rosters = await getJson(`/v1/centres/${state.centre}/rosters`);
-  fillSelect($("roster"), rosters, (r) => `${r.first_day} +${r.days}d (#${r.id})`, job.result_id);
+  fillSelect($("roster"), rosters, rosterLabel, job.result_id);
   await loadRoster(job.result_id);
   setStatus(`Roster ${job.result_id} ready.`);
+}
+
+// A roster in the list: its days, and the roster it was edited from by an accepted action.
+function rosterLabel(r) {
+  return `${r.first_day} +${r.days}d (#${r.id}${r.edited_from == null ? "" : `, edited from #${r.edited_from}`})`;
 }
 
 async function loadRoster(id) {

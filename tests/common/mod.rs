@@ -8,7 +8,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+pub mod browser;
 pub mod skip;
+pub mod today;
 
 /// A running `rota serve` on 127.0.0.1:<random port>, killed when dropped.
 pub struct Server {

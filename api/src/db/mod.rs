@@ -1,5 +1,6 @@
 //! SQLite storage: centres, uploaded histories, forecasts, requirement sets, rosters, simulation
-//! runs, scenario comparisons, performance reports and job states.
+//! runs, scenario comparisons, performance reports, job states, and today's interval actuals and
+//! absences.
 //!
 //! One file (or `:memory:`), opened in WAL mode with `synchronous = FULL`, so every write that the
 //! service acknowledged survives a crash or restart. Each write is one transaction. Migrations are a
@@ -24,6 +25,7 @@ mod centres;
 mod comparisons;
 mod forecasts;
 mod histories;
+mod intraday;
 mod jobs;
 mod reports;
 mod rosters;
@@ -34,6 +36,7 @@ pub use centres::CentreRow;
 pub use comparisons::ComparisonRow;
 pub use forecasts::{ForecastRow, RequirementSetRow};
 pub use histories::{HistoryRow, NewHistory};
+pub use intraday::{AbsenceRow, ActualRow, EditedRoster, NewAbsence, NewActual, Upserted};
 pub use jobs::{JobKind, JobRow, JobStatus, UnknownJobValue};
 pub use reports::ReportRow;
 pub use rosters::{NewRoster, RosterFile, RosterRow};

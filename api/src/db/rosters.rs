@@ -27,6 +27,11 @@ pub struct RosterRow {
     /// Paid cost, hours, objective, bound, gap, per-channel shortfall, solver statistics, diagnosis.
     #[schema(value_type = Object)]
     pub summary: serde_json::Value,
+    /// The roster this one was edited from by an accepted intraday action (`None`: solved).
+    pub edited_from: Option<i64>,
+    /// The accepted action that made this roster from `edited_from`.
+    #[schema(value_type = Option<Object>)]
+    pub edit: Option<serde_json::Value>,
 }
 
 /// The three roster files a planner downloads (and the full roster JSON).
@@ -134,8 +139,8 @@ impl Db {
 
 impl Stored for RosterRow {
     const SELECT: &'static str = "SELECT id, centre_id, requirement_set_id, job_id, first_day,
-        days, created_at, summary_json FROM rosters";
-    type Raw = (Self, String);
+        days, created_at, summary_json, edited_from, edit_json FROM rosters";
+    type Raw = (Self, String, Option<String>);
     fn read(r: &Row<'_>) -> rusqlite::Result<Self::Raw> {
         let row = RosterRow {
             id: r.get(0)?,
@@ -146,11 +151,14 @@ impl Stored for RosterRow {
             days: r.get(5)?,
             created_at: r.get(6)?,
             summary: serde_json::Value::Null,
+            edited_from: r.get(8)?,
+            edit: None,
         };
-        Ok((row, r.get(7)?))
+        Ok((row, r.get(7)?, r.get(9)?))
     }
-    fn finish((mut row, summary): Self::Raw) -> Result<Self, DbError> {
+    fn finish((mut row, summary, edit): Self::Raw) -> Result<Self, DbError> {
         row.summary = json(&summary)?;
+        row.edit = edit.as_deref().map(json).transpose()?;
         Ok(row)
     }
 }

@@ -113,6 +113,36 @@ pub(super) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX comparisons_centre ON comparisons(centre_id);
     CREATE INDEX reports_centre ON reports(centre_id);",
+    // 4: today (issue #17): interval actuals and absences as they arrive, upserted on their key;
+    // a roster edited by an accepted intraday action is a new roster that names its parent.
+    "CREATE TABLE actuals (
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        channel TEXT NOT NULL,
+        start_s INTEGER NOT NULL,
+        interval_start TEXT NOT NULL,
+        offered REAL NOT NULL,
+        handled REAL,
+        abandoned REAL,
+        aht_seconds REAL,
+        asa_seconds REAL,
+        received_at TEXT NOT NULL,
+        revision INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (centre_id, channel, start_s)
+    );
+    CREATE TABLE absences (
+        id INTEGER PRIMARY KEY,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        agent_id TEXT NOT NULL,
+        from_s INTEGER NOT NULL,
+        from_ts TEXT NOT NULL,
+        to_ts TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        revision INTEGER NOT NULL DEFAULT 1,
+        UNIQUE (centre_id, agent_id, from_s)
+    );
+    ALTER TABLE rosters ADD COLUMN edited_from INTEGER REFERENCES rosters(id);
+    ALTER TABLE rosters ADD COLUMN edit_json TEXT;",
 ];
 
 /// Brings the schema of `conn` up to date, one transaction per script; a file written by a

@@ -8,7 +8,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     centres, exports, forecasts, histories, jobs, reports, rosters, scenarios, simulations,
-    staffing, Health,
+    staffing, today, Health,
 };
 use crate::db::{
     CentreRow, ComparisonRow, ForecastRow, HistoryRow, JobKind, JobRow, JobStatus, ReportRow,
@@ -41,6 +41,8 @@ use crate::problem::{FieldProblem, Findings, Problem};
         simulations::create, simulations::list, simulations::get, simulations::csv,
         scenarios::shipped, scenarios::create, scenarios::list, scenarios::get, scenarios::html,
         reports::create, reports::list, reports::get, reports::html,
+        today::upsert_actuals, today::list_actuals, today::upsert_absences, today::list_absences,
+        today::get, today::accept,
     ),
     components(schemas(
         Problem, Health, CentreRow, HistoryRow, JobRow, JobKind, JobStatus, ForecastRow,
@@ -51,6 +53,12 @@ use crate::problem::{FieldProblem, Findings, Problem};
         FieldProblem, Findings, ComparisonRow, ReportRow, centres::ChannelAliases,
         scenarios::ShippedScenario, scenarios::CreateComparison, reports::CreateReport,
         exports::AgentCalendar,
+        crate::db::ActualRow, crate::db::AbsenceRow, crate::db::Upserted, today::UpsertReply,
+        today::TodayQuery, today::AcceptAction, today::Accepted,
+        crate::today::ActualIn, crate::today::ActualsIn, crate::today::AbsenceIn,
+        crate::today::AbsencesIn, crate::today::UpdateChoice, crate::today::TodayView,
+        crate::today::TodayInterval, crate::today::TodayKpi, crate::today::ActionView,
+        crate::today::EditView, crate::today::RateChange,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -64,6 +72,7 @@ use crate::problem::{FieldProblem, Findings, Problem};
         (name = "simulations", description = "Simulated KPIs of a roster against targets"),
         (name = "scenarios", description = "What-if scenarios compared on a forecast"),
         (name = "reports", description = "Weekly performance reports of a history"),
+        (name = "today", description = "Interval actuals, absences, the day's re-forecast, KPIs and actions"),
     )
 )]
 pub struct ApiDoc;
@@ -95,6 +104,7 @@ const INDEX_HTML: &str = include_str!("../../static/index.html");
 const APP_JS: &str = include_str!("../../static/app.js");
 const CHARTS_JS: &str = include_str!("../../static/charts.js");
 const CENTRE_FORM_JS: &str = include_str!("../../static/centre-form.js");
+const TODAY_JS: &str = include_str!("../../static/today.js");
 const APP_CSS: &str = include_str!("../../static/app.css");
 
 /// `GET /docs`: the operations of `/openapi.json`, rendered by a small local script.
@@ -117,6 +127,7 @@ pub async fn static_file(name: web::Path<String>) -> HttpResponse {
         "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
         "charts.js" => (CHARTS_JS, "text/javascript; charset=utf-8"),
         "centre-form.js" => (CENTRE_FORM_JS, "text/javascript; charset=utf-8"),
+        "today.js" => (TODAY_JS, "text/javascript; charset=utf-8"),
         "app.css" => (APP_CSS, "text/css; charset=utf-8"),
         _ => {
             return Problem::new(

@@ -31,6 +31,23 @@ pub struct HistoryDetails {
     pub summary_text: String,
 }
 
+/// The file name an upload gives (`default` when none): a plain name of 1-200 characters without
+/// slashes or control characters, as problems and the store name it.
+pub fn plain_file_name(given: Option<String>, default: &str) -> Result<String, Problem> {
+    let name = given.unwrap_or_else(|| default.to_string());
+    if name.is_empty()
+        || name.len() > 200
+        || name.contains(['/', '\\'])
+        || name.chars().any(char::is_control)
+    {
+        return Err(Problem::invalid(
+            "filename",
+            "a plain file name of 1-200 characters without slashes",
+        ));
+    }
+    Ok(name)
+}
+
 /// Reads a raw body up to `limit` bytes; larger bodies are a 413 problem, an empty one a 400.
 pub async fn read_body(
     req: &actix_web::HttpRequest,
@@ -103,20 +120,7 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, Problem> {
     let id = id.into_inner();
-    let filename = query
-        .into_inner()
-        .filename
-        .unwrap_or_else(|| "history.csv".into());
-    if filename.is_empty()
-        || filename.len() > 200
-        || filename.contains(['/', '\\'])
-        || filename.chars().any(char::is_control)
-    {
-        return Err(Problem::invalid(
-            "filename",
-            "a plain file name of 1-200 characters without slashes",
-        ));
-    }
+    let filename = plain_file_name(query.into_inner().filename, "history.csv")?;
     let body = read_body(&req, payload, state.config.max_body_bytes()).await?;
     let db = state.db.clone();
     let details = blocking(move || {

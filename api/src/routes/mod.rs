@@ -13,6 +13,7 @@ pub mod rosters;
 pub mod scenarios;
 pub mod simulations;
 pub mod staffing;
+pub mod today;
 
 use std::sync::Arc;
 
@@ -189,6 +190,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     resource("/centres/{id}/rosters", READ_ONLY).route(get().to(rosters::list)),
                 )
                 .service(resource("/centres/{id}/jobs", READ_ONLY).route(get().to(jobs::list)))
+                .service(
+                    resource("/centres/{id}/actuals", READ_WRITE)
+                        .route(get().to(today::list_actuals))
+                        .route(web::post().to(today::upsert_actuals)),
+                )
+                .service(
+                    resource("/centres/{id}/absences", READ_WRITE)
+                        .route(get().to(today::list_absences))
+                        .route(web::post().to(today::upsert_absences)),
+                )
+                .service(resource("/centres/{id}/today", READ_ONLY).route(get().to(today::get)))
+                .service(
+                    resource("/centres/{id}/today/actions/{rank}/accept", WRITE_ONLY)
+                        .route(web::post().to(today::accept)),
+                )
                 .service(resource("/histories/{id}", READ_ONLY).route(get().to(histories::get)))
                 .service(
                     resource("/histories/{id}/recent", READ_ONLY)
