@@ -2,8 +2,10 @@
 //!
 //! `cargo bench --bench forecasting` (add `-- --quick` for a short run). Two figures:
 //! - `forecast_5ch_2y_15min/full_pipeline`: what `rota forecast` does per run: the selection and
-//!   calibration backtest (5 models x 8 weekly origins), the refit of the chosen model on all
-//!   history and the 14-day forecast with P10/P50/P90 and AHT, channels in parallel;
+//!   calibration backtest (6 models x 12 weekly origins, 8 scored and 4 for calibration, and the
+//!   two combinations scored from their forecasts), the refit of the chosen model (or each member
+//!   of the chosen combination) on all history and the 14-day forecast with P10/P50/P90 and AHT,
+//!   channels in parallel;
 //! - `forecast_5ch_2y_15min/fit_forecast_each_model`: one fit + 14-day forecast of every model on
 //!   every channel (no backtest).
 //!
