@@ -1020,6 +1020,30 @@ mod tests {
     }
 
     #[test]
+    fn very_low_volume_is_judged_by_the_p50s_absolute_error() {
+        // A live channel with ~0.1 contacts an interval at its busiest (under 2 an hour): judged
+        // per hour by the P50's mean absolute error in contacts, not by WAPE.
+        let s = series_with(plain_days(monday(), 12 * 7), 24, 0.0, 9, |_, d, s| {
+            expected(d, s, 24) / 400.0
+        });
+        let r = backtest_channel(&s, &default_models(), &settings(3), &|| {}).unwrap();
+        assert_eq!(r.grain, crate::grain::PlanningGrain::Hour);
+        assert!(r.low_volume);
+        for m in &r.scores {
+            for o in &m.per_origin {
+                // A mean absolute error of counts under 2 an hour: below 2 and not a ratio of
+                // the error to the (tiny) volume, which WAPE would be.
+                assert!(
+                    o.planning_error.is_finite() && o.planning_error < 2.0,
+                    "{o:?}"
+                );
+                assert!((o.planning_error - o.wape_hourly).abs() > 1e-9, "{o:?}");
+            }
+        }
+        assert!(render_table(std::slice::from_ref(&r)).contains("MAE of the P50"));
+    }
+
+    #[test]
     fn a_model_that_cannot_be_fitted_leaves_the_candidates() {
         use crate::series::Training;
         struct Failing;
