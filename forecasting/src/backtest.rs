@@ -40,6 +40,12 @@ use crate::uncertainty::{
 /// Most past origins whose residuals calibrate one origin's intervals (the most recent ones).
 pub const CALIBRATION_WINDOW: usize = 8;
 
+/// A past week whose interval WAPE is more than this many times the median of the calibration
+/// window's weeks is left out of the calibration: a band is for ordinary weeks, and one holiday
+/// week no calendar flagged would otherwise widen the next eight weeks' bands (on the Anonymous
+/// Bank, the calm weeks after Passover and the autumn holidays were covered 87-94%).
+pub const OUTLIER_WEEK_RATIO: f64 = 1.5;
+
 /// How the backtest runs.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BacktestSettings {
@@ -467,11 +473,26 @@ impl Context<'_> {
             .iter()
             .map(|g| covering_dispersions(g))
             .collect();
+        // Each origin's interval WAPE: a week whose error is far above the window's typical one
+        // (a holiday week no calendar flagged, a one-off event) is left out of the calibration.
+        let origin_wape: Vec<f64> = (0..total)
+            .map(|j| {
+                let (e, a) = self.actuals[j].iter().zip(&c.forecasts[j]).fold(
+                    (0.0, 0.0),
+                    |(e, a), (y, f)| match y {
+                        Some(y) => (e + (y - f).abs(), a + y),
+                        None => (e, a),
+                    },
+                );
+                ratio(e, a)
+            })
+            .collect();
         let dispersion_at = |j: usize| {
-            let window: Vec<&[f64]> = thresholds[j.saturating_sub(CALIBRATION_WINDOW)..j]
-                .iter()
-                .map(Vec::as_slice)
-                .collect();
+            let window: Vec<&[f64]> =
+                calibration_window(&origin_wape, j.saturating_sub(CALIBRATION_WINDOW)..j)
+                    .into_iter()
+                    .map(|i| thresholds[i].as_slice())
+                    .collect();
             calibrate_from_thresholds(&window, self.target)
         };
         let mut errors = vec![f64::NAN; total];
@@ -596,6 +617,22 @@ impl Context<'_> {
         };
         Ok(Scored { score, errors })
     }
+}
+
+/// The origins of `range` that calibrate the next one: all but those whose WAPE (`wape[i]`) is
+/// over [`OUTLIER_WEEK_RATIO`] times the median of the range's weeks, when at least four weeks
+/// have one (fewer give no typical week to judge by).
+fn calibration_window(wape: &[f64], range: std::ops::Range<usize>) -> Vec<usize> {
+    let mut typical: Vec<f64> = wape[range.clone()]
+        .iter()
+        .copied()
+        .filter(|w| w.is_finite())
+        .collect();
+    if typical.len() < 4 {
+        return range.collect();
+    }
+    let limit = OUTLIER_WEEK_RATIO * crate::combination::median(&mut typical);
+    range.filter(|&i| wape[i] <= limit).collect()
 }
 
 /// The MASE scale: the in-sample seasonal-naive error over the 8 weeks before the first scored
@@ -1041,6 +1078,16 @@ mod tests {
             }
         }
         assert!(render_table(std::slice::from_ref(&r)).contains("MAE of the P50"));
+    }
+
+    #[test]
+    fn weeks_far_off_are_left_out_of_the_calibration_window() {
+        let wape = [0.20, 0.22, 0.21, 0.70, 0.19, f64::NAN, 0.20];
+        // The 70% week is over 1.5 x the window's median (0.205); the unscored week stays out.
+        assert_eq!(calibration_window(&wape, 0..7), vec![0, 1, 2, 4, 6]);
+        // With fewer than four weeks there is no typical week to judge by: all are kept.
+        assert_eq!(calibration_window(&wape, 2..5), vec![2, 3, 4]);
+        assert_eq!(calibration_window(&wape, 3..3), Vec::<usize>::new());
     }
 
     #[test]
