@@ -27,7 +27,9 @@ function channelColour(name, all) {
 
 // series: [{name, cls, colour, points: [[t, v], ...], dash}]; bands: [{name, cls, colour,
 // lower: [[t, v]], upper: [[t, v]]}]. Draws into `container` (replacing its content).
-function lineChart(container, { series = [], bands = [], yLabel = "", height = 260 }) {
+// With `hourTicks`, the x axis is labelled every two hours in the centre's clock
+// (`offsetMinutes`, its UTC offset that day) instead of by day: for a chart of one day.
+function lineChart(container, { series = [], bands = [], yLabel = "", height = 260, hourTicks = false, offsetMinutes = 0 }) {
   container.innerHTML = "";
   const width = Math.max(480, container.clientWidth || 900);
   const m = { l: 48, r: 12, t: 12, b: 36 };
@@ -64,7 +66,15 @@ function lineChart(container, { series = [], bands = [], yLabel = "", height = 2
   const nDays = (t1 - t0) / day;
   const every = nDays > 16 ? 2 : 1;
   let k = 0;
-  for (let t = first.getTime() + day; t <= t1; t += day, k++) {
+  const twoHours = 2 * 3600000;
+  const offset = offsetMinutes * 60000;
+  for (let t = Math.ceil((t0 + offset) / twoHours) * twoHours - offset; hourTicks && t <= t1; t += twoHours) {
+    svgEl("line", { x1: x(t), x2: x(t), y1: m.t, y2: height - m.b, class: "grid day" }, svg);
+    const lbl = svgEl("text", { x: x(t), y: height - m.b + 14, class: "tick", "text-anchor": "middle" }, svg);
+    const mins = ((Math.round((t + offset) / 60000) % 1440) + 1440) % 1440;
+    lbl.textContent = `${String(Math.floor(mins / 60)).padStart(2, "0")}:${String(mins % 60).padStart(2, "0")}`;
+  }
+  for (let t = first.getTime() + day; !hourTicks && t <= t1; t += day, k++) {
     svgEl("line", { x1: x(t), x2: x(t), y1: m.t, y2: height - m.b, class: "grid day" }, svg);
     if (k % every === 0) {
       const lbl = svgEl("text", { x: x(t) + 3, y: height - m.b + 14, class: "tick" }, svg);

@@ -31,7 +31,7 @@ async function loadToday() {
     const view = await getJson(`/v1/centres/${state.centre}/today${todayQuery()}`);
     today.view = view;
     $("today-roster").textContent = `roster #${view.roster_id}, forecast #${view.forecast_id}, ` +
-      `${view.actual_rows} interval actuals, ${view.absences} absences, at ${view.now.slice(0, 16).replace("T", " ")}`;
+      `${view.actual_rows} interval actuals, ${view.absences} absence${view.absences === 1 ? "" : "s"}, at ${view.now.slice(0, 16).replace("T", " ")}`;
     const channels = Array.from(new Set(view.intervals.map((i) => i.channel)));
     const sel = $("today-channel");
     const keep = sel.value;
@@ -59,12 +59,22 @@ function drawToday() {
   const view = today.view;
   if (!view) return;
   const ch = $("today-channel").value;
-  const rows = view.intervals.filter((i) => i.channel === ch);
+  // The channel's day from its first to its last interval with contacts (forecast or actual).
+  const all = view.intervals.filter((i) => i.channel === ch);
+  const busy = (r) => r.forecast_mean > 0 || (r.actual || 0) > 0 || (r.reforecast_mean || 0) > 0;
+  const firstBusy = all.findIndex(busy);
+  const lastBusy = all.length - 1 - all.slice().reverse().findIndex(busy);
+  const rows = firstBusy < 0 ? all : all.slice(Math.max(0, firstBusy - 1), lastBusy + 2);
+  // The centre's offset that day, from the RFC 3339 timestamps (+01:00 in summer).
+  const m = rows.length ? /([+-])(\d\d):(\d\d)$/.exec(rows[0].interval_start) : null;
+  const offsetMinutes = m ? (m[1] === "-" ? -1 : 1) * (60 * Number(m[2]) + Number(m[3])) : 0;
   const colour = RotaCharts.channelColour(ch, Array.from(new Set(view.intervals.map((i) => i.channel))));
   const t = (r) => Date.parse(r.interval_start);
   const ahead = rows.filter((r) => r.reforecast_mean != null);
   RotaCharts.lineChart($("chart-today"), {
     yLabel: "offered per interval",
+    hourTicks: true,
+    offsetMinutes,
     bands: ahead.length ? [{ name: "re-forecast P10-P90", cls: "band-reforecast", colour,
       lower: ahead.map((r) => [t(r), r.reforecast_p10]), upper: ahead.map((r) => [t(r), r.reforecast_p90]) }] : [],
     series: [
