@@ -299,4 +299,14 @@ fn actuals_absences_today_and_accepting_an_action() {
     assert_eq!(status, 200);
     let (status, cov) = get(&server, &format!("/v1/rosters/{new_roster}/coverage.csv"));
     assert_eq!(status, 200, "{cov}");
+
+    // A hard kill and a restart lose nothing acknowledged.
+    let stored = get_ok(&server, &format!("{path}?date=2026-11-16"));
+    server.kill();
+    let server = Server::start(&dir.path().join("rota.db"), WRITE, Some(READ), &[]);
+    assert_eq!(get_ok(&server, &format!("{path}?date=2026-11-16")), stored);
+    assert_eq!(get_ok(&server, &apath).as_array().map(Vec::len), Some(1));
+    let again = get_ok(&server, &format!("{base}/today?now={NOW_QUERY}"));
+    assert_eq!(again["roster_id"], new_roster);
+    assert_eq!(again["levels"], next["levels"]);
 }

@@ -373,3 +373,115 @@ fn chain(db: &Db) -> Chain {
         r,
     }
 }
+
+#[test]
+fn actuals_and_absences_upsert_on_their_key_and_survive_a_reopen() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("rota.db");
+    let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).expect("time");
+    let actual = |start: &str, channel: &str, offered: f64| NewActual {
+        channel: channel.into(),
+        interval_start: t(start),
+        offered,
+        handled: Some(offered - 1.0),
+        abandoned: Some(1.0),
+        aht_seconds: None,
+        asa_seconds: Some(30.0),
+    };
+    {
+        let db = Db::open(&path).expect("open");
+        let c = chain(&db).c;
+        let first = [
+            actual("2026-11-16T09:00:00+00:00", "voice", 10.0),
+            actual("2026-11-16T09:00:00+00:00", "chat", 4.0),
+        ];
+        let done = db.upsert_actuals(c, &first).expect("upsert");
+        assert_eq!((done.inserted, done.replaced), (2, 0));
+        // The same instant written with another offset is the same interval: replaced.
+        let again = [actual("2026-11-16T10:00:00+01:00", "voice", 12.0)];
+        let done = db.upsert_actuals(c, &again).expect("upsert");
+        assert_eq!((done.inserted, done.replaced), (0, 1));
+        let absence = |to: &str| NewAbsence {
+            agent_id: "A1".into(),
+            from: t("2026-11-16T08:00:00+00:00"),
+            to: t(to),
+            reason: "sick".into(),
+        };
+        let done = db
+            .upsert_absences(c, &[absence("2026-11-16T18:00:00+00:00")])
+            .expect("absence");
+        assert_eq!((done.inserted, done.replaced), (1, 0));
+        let done = db
+            .upsert_absences(c, &[absence("2026-11-16T11:00:00+00:00")])
+            .expect("absence");
+        assert_eq!((done.inserted, done.replaced), (0, 1));
+    }
+    let db = Db::open(&path).expect("reopen");
+    let rows = db
+        .actuals(
+            1,
+            t("2026-11-16T00:00:00+00:00"),
+            t("2026-11-17T00:00:00+00:00"),
+        )
+        .expect("actuals");
+    assert_eq!(rows.len(), 2);
+    let voice = rows.iter().find(|r| r.channel == "voice").expect("voice");
+    assert_eq!(
+        (voice.offered, voice.handled, voice.asa_seconds),
+        (12.0, Some(11.0), Some(30.0))
+    );
+    assert!(db
+        .actuals(
+            1,
+            t("2026-11-17T00:00:00+00:00"),
+            t("2026-11-18T00:00:00+00:00")
+        )
+        .expect("actuals")
+        .is_empty());
+    let absences = db.absences(1).expect("absences");
+    assert_eq!(absences.len(), 1);
+    assert_eq!(absences[0].to, "2026-11-16T11:00:00+00:00");
+}
+
+#[test]
+fn an_edited_roster_is_a_new_roster_naming_its_parent() {
+    let (_dir, db) = temp_db();
+    let parent = chain(&db).r;
+    let edited = |parent_id| EditedRoster {
+        parent_id,
+        summary_json: r#"{"edited":{"from_roster":1}}"#.into(),
+        roster_json: "{}".into(),
+        shifts_csv: "s2".into(),
+        activities_csv: "a2".into(),
+        coverage_csv: "c2".into(),
+        edit_json: r#"{"action":{"rank":1}}"#.into(),
+    };
+    let id = db
+        .insert_edited_roster(&edited(parent))
+        .expect("insert")
+        .expect("parent exists");
+    assert_ne!(id, parent);
+    let row = db.roster(id).expect("read").expect("stored");
+    assert_eq!(row.edited_from, Some(parent));
+    assert_eq!(row.edit.expect("edit")["action"]["rank"], 1);
+    let was = db.roster(parent).expect("read").expect("parent");
+    assert_eq!((was.edited_from, was.edit), (None, None));
+    assert_eq!(row.requirement_set_id, was.requirement_set_id);
+    assert_eq!(
+        db.roster_file(id, RosterFile::Activities)
+            .expect("file")
+            .as_deref(),
+        Some("a2")
+    );
+    assert_eq!(
+        db.roster_file(parent, RosterFile::Activities)
+            .expect("file")
+            .as_deref(),
+        Some("activities")
+    );
+    assert_eq!(db.rosters(1).expect("list")[0].id, id, "newest first");
+    assert!(db
+        .insert_edited_roster(&edited(parent + 100))
+        .expect("insert")
+        .is_none());
+}
