@@ -8,7 +8,8 @@ use std::time::Instant;
 use serde_json::{json, Value};
 
 use common::today::{
-    get, get_ok, get_text, morning_rows, post, post_bytes, sample_day, NOW, NOW_QUERY, WRITE,
+    get, get_ok, get_text, late_log_in, morning_rows, post, post_bytes, sample_day, NOW, NOW_QUERY,
+    WRITE,
 };
 use common::Server;
 
@@ -309,4 +310,97 @@ fn actuals_absences_today_and_accepting_an_action() {
     let again = get_ok(&server, &format!("{base}/today?now={NOW_QUERY}"));
     assert_eq!(again["roster_id"], new_roster);
     assert_eq!(again["levels"], next["levels"]);
+}
+
+#[test]
+fn agent_states_are_upserted_and_the_days_adherence_names_the_late_log_in() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("rota.db"), WRITE, Some(READ), &[]);
+    let (centre, _, roster, _) = sample_day(&server);
+    let base = format!("/v1/centres/{centre}");
+    let shifts = get_text(&server, &format!("/v1/rosters/{roster}/shifts.csv"));
+    let activities = get_text(&server, &format!("/v1/rosters/{roster}/activities.csv"));
+    let (agent, events) = late_log_in(&shifts, &activities, 10);
+
+    let path = format!("{base}/agent-states");
+    let (status, first) = post_bytes(&server, &path, "text/csv", events.as_bytes());
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(
+        (first["inserted"].as_u64(), first["replaced"].as_u64()),
+        (Some(2), Some(0))
+    );
+    let evening = format!("{base}/adherence?now=2026-11-16T20:00:00%2B00:00");
+    let day = get_ok(&server, &evening);
+    assert_eq!(day["events"], 2, "{day}");
+    assert_eq!(day["roster_id"], roster);
+    let exceptions = day["exceptions"].as_array().expect("exceptions");
+    // Available on one channel all day: late by 10 minutes (and on the wrong channel where the
+    // roster moved the agent).
+    let late: Vec<&Value> = exceptions
+        .iter()
+        .filter(|e| e["agent_id"] == agent.as_str() && e["kind"] != "wrong_channel")
+        .collect();
+    assert_eq!(late.len(), 1, "{late:?}");
+    assert_eq!(late[0]["kind"], "late_log_in");
+    assert_eq!(late[0]["minutes"], 10.0);
+    assert!(
+        exceptions.iter().any(|e| e["kind"] == "absent"),
+        "the rostered agents without an event are absent"
+    );
+    let centre_row = &day["rows"][0];
+    assert_eq!(centre_row["scope"], "centre", "{day}");
+    assert!(
+        centre_row["adherence"].as_f64().unwrap() < 0.5,
+        "{centre_row}"
+    );
+    let agent_row = day["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["agent_id"] == agent.as_str())
+        .expect("the agent's row")
+        .clone();
+    assert!(
+        agent_row["adherence"].as_f64().unwrap() > 0.5,
+        "{agent_row}"
+    );
+
+    // Posting the same events again changes nothing; an earlier moment measures less.
+    let (status, again) = post_bytes(&server, &path, "text/csv", events.as_bytes());
+    assert_eq!(
+        (status, again["replaced"].as_u64()),
+        (200, Some(2)),
+        "{again}"
+    );
+    assert_eq!(get_ok(&server, &evening), day);
+    let morning = get_ok(&server, &format!("{base}/adherence?now={NOW_QUERY}"));
+    assert!(
+        morning["rows"][0]["scheduled_minutes"].as_f64() < centre_row["scheduled_minutes"].as_f64(),
+        "{morning}"
+    );
+
+    // Bad input: named, nothing stored.
+    let (status, e) = post_bytes(
+        &server,
+        &path,
+        "text/csv",
+        b"agent_id,timestamp,state,channel\nNOBODY,2026-11-16 09:00,available,voice\n",
+    );
+    assert_eq!(status, 422, "{e}");
+    let detail = e["detail"].as_str().unwrap_or("");
+    assert!(
+        detail.contains("agent_states.csv:2") && detail.contains("NOBODY"),
+        "{e}"
+    );
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    let future = format!("agent_id,timestamp,state\n{agent},{tomorrow},offline\n");
+    let (status, e) = post_bytes(&server, &path, "text/csv", future.as_bytes());
+    assert_eq!(status, 422, "{e}");
+    assert!(
+        e["detail"].as_str().unwrap_or("").contains("after now"),
+        "{e}"
+    );
+    let (status, e) = post(&server, &path, WRITE, &json!({"events": []}));
+    assert_eq!(status, 400, "{e}");
+    assert_eq!(get_ok(&server, &evening)["events"], 2);
 }

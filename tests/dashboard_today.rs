@@ -2,7 +2,8 @@
 //! with the sample centre's Monday forecast and roster made through the API, driven in headless
 //! Chromium: the page shows the day at 10:15; actuals posted to the API (30% over forecast) show
 //! after a refresh as a higher projection and an actual line; accepting the first action makes
-//! a new roster, which the page then shows. Skips as `tests/dashboard.rs` does.
+//! a new roster, which the page then shows; an agent's late log-in posted as state events shows
+//! in the adherence tables. Skips as `tests/dashboard.rs` does.
 
 mod common;
 
@@ -11,7 +12,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use common::browser::Chromium;
-use common::today::{morning_rows, post, sample_day, WRITE};
+use common::today::{get_text, late_log_in, morning_rows, post, post_bytes, sample_day, WRITE};
 use common::Server;
 
 /// The voice row's "day now expected" figure in the levels table.
@@ -71,6 +72,17 @@ fn today_page_shows_the_projection_change_and_accepts_an_action() {
         &json!({ "rows": morning_rows(&forecast_csv, 1.3) }),
     );
     assert_eq!(status, 200, "{body}");
+    // And the phone system posts an agent's log-in, ten minutes late.
+    let shifts = get_text(&server, &format!("/v1/rosters/{roster}/shifts.csv"));
+    let activities = get_text(&server, &format!("/v1/rosters/{roster}/activities.csv"));
+    let (agent, events) = late_log_in(&shifts, &activities, 10);
+    let (status, body) = post_bytes(
+        &server,
+        &format!("/v1/centres/{centre}/agent-states"),
+        "text/csv",
+        events.as_bytes(),
+    );
+    assert_eq!(status, 200, "{body}");
     browser.press("#today-refresh");
     browser.until(
         &format!(
@@ -104,6 +116,21 @@ fn today_page_shows_the_projection_change_and_accepts_an_action() {
         kpi.as_str().is_some_and(|t| t.contains('%')),
         "voice abandon rate shown: {kpi}"
     );
+    // At 10:15 everyone rostered earlier without an event is late too; this agent logged in.
+    let late = browser.run(&format!(
+        "return Array.from(document.querySelectorAll(\
+         '#today-exceptions tr[data-kind=\"late_log_in\"]')) \
+         .map((r) => r.textContent).find((t) => t.startsWith('{agent}')) || null;"
+    ));
+    assert!(
+        late.as_str()
+            .is_some_and(|t| t.contains("logged in") && !t.contains("not logged in")),
+        "{agent}'s late log-in is listed: {late}"
+    );
+    let centre_rows = browser.run(
+        "return document.querySelectorAll('#today-adherence tr[data-scope=\"centre\"]').length;",
+    );
+    assert_eq!(centre_rows.as_u64(), Some(1), "the centre's adherence row");
 
     // Accept the first action: the page now shows the edited roster.
     let description = browser.run(

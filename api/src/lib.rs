@@ -12,12 +12,14 @@
 //! - [`auth`]: bearer tokens (write and read-only), compared in constant time.
 //! - [`telemetry`]: a request id and a tracing span per request.
 //! - [`routes`]: the `/v1` API, `/openapi.json`, `/docs` and the dashboard at `/`.
+//! - [`adherence`]: agents' state events checked and stored, a day measured against a roster.
 //! - [`today`]: interval actuals and absences checked at the boundary, the day's view from
 //!   `rota-intraday` and an accepted action's roster edits written back as roster files.
 //!
 //! [`startup::run`] takes an already-bound [`std::net::TcpListener`], so tests and `rota serve` can
 //! bind port 0 and read the real address back (the zero2prod pattern).
 
+pub mod adherence;
 pub mod auth;
 pub mod config;
 pub mod db;

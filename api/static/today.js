@@ -1,7 +1,7 @@
 // Rota dashboard, the Today page: the selected centre's day as `GET /v1/centres/{id}/today` sees
 // it (actual, pre-day forecast and re-forecast per interval with the re-forecast's P10-P90 band,
-// the KPIs so far and projected against target, the recommended actions with Accept buttons),
-// refreshed by polling. Uses app.js's api helpers and state, and charts.js.
+// the KPIs so far and projected against target, the recommended actions with Accept buttons) and
+// its adherence so far (`GET /v1/centres/{id}/adherence`), refreshed by polling. Uses app.js's api helpers and state, and charts.js.
 "use strict";
 
 const today = { view: null, timer: null, busy: false };
@@ -47,6 +47,8 @@ async function loadToday() {
     renderTodayLevels(view);
     renderTodayKpis(view);
     renderTodayActions(view);
+    const q = `?now=${encodeURIComponent(view.now)}&roster_id=${view.roster_id}`;
+    renderAdherence(await getJson(`/v1/centres/${state.centre}/adherence${q}`));
   } catch (e) {
     $("today-roster").textContent = "";
     throw e;
@@ -151,6 +153,45 @@ function renderTodayActions(view) {
     tb.appendChild(tr);
   }
   t.appendChild(tb);
+}
+
+// The day's adherence so far: the centre, its teams and the agents with exceptions; then every
+// exception.
+function renderAdherence(a) {
+  const t = $("today-adherence");
+  t.innerHTML = "<thead><tr><th>who</th><th>people</th><th>scheduled so far</th><th>adherence</th>" +
+    "<th>conformance</th><th>exceptions</th></tr></thead>";
+  const tb = document.createElement("tbody");
+  if (a.events === 0) {
+    const tr = document.createElement("tr");
+    tr.innerHTML = "<td colspan=\"6\">No agent state events for this day yet.</td>";
+    tb.appendChild(tr);
+  }
+  for (const r of a.rows.filter((r) => r.scope !== "agent" || r.exceptions > 0)) {
+    const tr = document.createElement("tr");
+    tr.dataset.scope = r.scope;
+    const who = r.scope === "centre" ? "the centre" : (r.scope === "team" ? `team ${r.team}` : `${r.agent_name} (${r.agent_id})`);
+    tr.innerHTML = `<td></td><td>${r.people}</td><td>${(r.scheduled_minutes / 60).toFixed(1)} h</td>` +
+      `<td>${fmtPct(r.adherence)}</td><td>${fmtPct(r.conformance)}</td><td>${r.exceptions}</td>`;
+    tr.querySelector("td").textContent = who;
+    tb.appendChild(tr);
+  }
+  t.appendChild(tb);
+  const x = $("today-exceptions");
+  x.innerHTML = "<thead><tr><th>agent</th><th>exception</th><th>from</th><th>to</th><th>minutes</th>" +
+    "<th>rostered</th><th>did</th></tr></thead>";
+  const xb = document.createElement("tbody");
+  for (const e of a.exceptions) {
+    const tr = document.createElement("tr");
+    tr.dataset.kind = e.kind;
+    for (const v of [e.agent_id, e.label, e.from.slice(11, 16), e.to.slice(11, 16), e.minutes.toFixed(0), e.scheduled, e.actual]) {
+      const td = document.createElement("td");
+      td.textContent = v;
+      tr.appendChild(td);
+    }
+    xb.appendChild(tr);
+  }
+  x.appendChild(xb);
 }
 
 async function acceptAction(action) {

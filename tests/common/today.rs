@@ -175,3 +175,29 @@ pub fn get_text(server: &Server, path: &str) -> String {
     assert_eq!(resp.status().as_u16(), 200, "GET {path}");
     resp.body_mut().read_to_string().expect("text")
 }
+
+/// Agent state events for the first agent rostered on Monday 2026-11-16 from before 10:00: logged
+/// in `late` minutes after the shift's start on the shift's first channel, logged out at its end.
+/// Returns the agent and the events CSV.
+pub fn late_log_in(shifts_csv: &str, activities_csv: &str, late: i64) -> (String, String) {
+    let shift = shifts_csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|c| c[2] == "2026-11-16" && c[3] < "2026-11-16T10:00")
+        .expect("a shift starting before 10:00 on Monday");
+    let (agent, start, end) = (shift[0].to_string(), shift[3], shift[4]);
+    let channel = activities_csv
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|c| c[0] == agent && c[1] >= start && c[3] == "work")
+        .map(|c| c[4].to_string())
+        .expect("a work period");
+    let start = chrono::DateTime::parse_from_rfc3339(start).expect("shift start");
+    let login = (start + chrono::Duration::minutes(late)).to_rfc3339();
+    let csv = format!(
+        "agent_id,timestamp,state,channel\n{agent},{login},available,{channel}\n\
+         {agent},{end},offline,\n"
+    );
+    (agent, csv)
+}

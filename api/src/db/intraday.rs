@@ -79,6 +79,36 @@ pub struct AbsenceRow {
     pub recorded_at: String,
 }
 
+/// An agent's state event, checked against the centre by the adherence reader.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAgentEvent {
+    /// Agent id.
+    pub agent_id: String,
+    /// When the agent entered the state.
+    pub at: DateTime<FixedOffset>,
+    /// `available`, `on_contact`, `break`, `lunch`, `activity` or `offline`.
+    pub state: String,
+    /// The channel worked (`available`, `on_contact`).
+    pub channel: Option<String>,
+    /// The activity's name, when given.
+    pub activity: Option<String>,
+}
+
+/// A stored state event.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct AgentEventRow {
+    /// Agent id.
+    pub agent_id: String,
+    /// When, RFC 3339.
+    pub at: String,
+    /// The state entered.
+    pub state: String,
+    /// The channel worked.
+    pub channel: Option<String>,
+    /// The activity's name.
+    pub activity: Option<String>,
+}
+
 /// What an upsert did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Upserted {
@@ -221,6 +251,63 @@ impl Db {
             });
             Upserted::count(revisions)
         })
+    }
+
+    /// Stores agents' state events in one transaction; an event of the same agent at the same
+    /// instant replaces the stored one (a correction).
+    pub fn upsert_agent_events(
+        &self,
+        centre_id: i64,
+        rows: &[NewAgentEvent],
+    ) -> Result<Upserted, DbError> {
+        self.write(|tx| {
+            let mut put = tx.prepare_cached(
+                "INSERT INTO agent_events (centre_id, agent_id, at_s, at, state, channel, activity,
+                   received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (centre_id, agent_id, at_s) DO UPDATE SET
+                   at = excluded.at, state = excluded.state, channel = excluded.channel,
+                   activity = excluded.activity, received_at = excluded.received_at,
+                   revision = revision + 1
+                 RETURNING revision",
+            )?;
+            let t = now();
+            let revisions = rows.iter().map(|e| {
+                let at = (e.at.timestamp(), e.at.to_rfc3339());
+                let what = (&e.state, &e.channel, &e.activity);
+                put.query_row(
+                    params![centre_id, e.agent_id, at.0, at.1, what.0, what.1, what.2, t],
+                    |r| r.get(0),
+                )
+            });
+            Upserted::count(revisions)
+        })
+    }
+
+    /// A centre's state events in `[from, to)`, by agent and time.
+    pub fn agent_events(
+        &self,
+        centre_id: i64,
+        from: DateTime<FixedOffset>,
+        to: DateTime<FixedOffset>,
+    ) -> Result<Vec<AgentEventRow>, DbError> {
+        let conn = self.lock()?;
+        let mut st = conn.prepare_cached(
+            "SELECT agent_id, at, state, channel, activity FROM agent_events
+             WHERE centre_id = ?1 AND at_s >= ?2 AND at_s < ?3 ORDER BY agent_id, at_s",
+        )?;
+        let rows = st
+            .query_map(params![centre_id, from.timestamp(), to.timestamp()], |r| {
+                Ok(AgentEventRow {
+                    agent_id: r.get(0)?,
+                    at: r.get(1)?,
+                    state: r.get(2)?,
+                    channel: r.get(3)?,
+                    activity: r.get(4)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
     }
 
     /// A centre's absences, by start and agent.

@@ -36,7 +36,10 @@ pub use centres::CentreRow;
 pub use comparisons::ComparisonRow;
 pub use forecasts::{ForecastRow, RequirementSetRow};
 pub use histories::{HistoryRow, NewHistory};
-pub use intraday::{AbsenceRow, ActualRow, EditedRoster, NewAbsence, NewActual, Upserted};
+pub use intraday::{
+    AbsenceRow, ActualRow, AgentEventRow, EditedRoster, NewAbsence, NewActual, NewAgentEvent,
+    Upserted,
+};
 pub use jobs::{JobKind, JobRow, JobStatus, UnknownJobValue};
 pub use reports::ReportRow;
 pub use rosters::{NewRoster, RosterFile, RosterRow};

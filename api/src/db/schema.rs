@@ -143,6 +143,19 @@ pub(super) const MIGRATIONS: &[&str] = &[
     );
     ALTER TABLE rosters ADD COLUMN edited_from INTEGER REFERENCES rosters(id);
     ALTER TABLE rosters ADD COLUMN edit_json TEXT;",
+    // 5: agents' state events (adherence), one per agent and instant: a later post replaces it.
+    "CREATE TABLE agent_events (
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        agent_id TEXT NOT NULL,
+        at_s INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        state TEXT NOT NULL,
+        channel TEXT,
+        activity TEXT,
+        received_at TEXT NOT NULL,
+        revision INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (centre_id, agent_id, at_s)
+    );",
 ];
 
 /// Brings the schema of `conn` up to date, one transaction per script; a file written by a

@@ -42,7 +42,7 @@ use crate::problem::{FieldProblem, Findings, Problem};
         scenarios::shipped, scenarios::create, scenarios::list, scenarios::get, scenarios::html,
         reports::create, reports::list, reports::get, reports::html,
         today::upsert_actuals, today::list_actuals, today::upsert_absences, today::list_absences,
-        today::get, today::accept,
+        today::get, today::accept, today::upsert_agent_states, today::adherence,
     ),
     components(schemas(
         Problem, Health, CentreRow, HistoryRow, JobRow, JobKind, JobStatus, ForecastRow,
@@ -58,7 +58,8 @@ use crate::problem::{FieldProblem, Findings, Problem};
         crate::today::ActualIn, crate::today::ActualsIn, crate::today::AbsenceIn,
         crate::today::AbsencesIn, crate::today::UpdateChoice, crate::today::TodayView,
         crate::today::TodayInterval, crate::today::TodayKpi, crate::today::ActionView,
-        crate::today::EditView, crate::today::RateChange,
+        crate::today::EditView, crate::today::RateChange, crate::adherence::AdherenceView,
+        crate::adherence::AdherenceRow, crate::adherence::ExceptionView,
     )),
     modifiers(&BearerAuth),
     tags(

@@ -202,6 +202,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(resource("/centres/{id}/today", READ_ONLY).route(get().to(today::get)))
                 .service(
+                    resource("/centres/{id}/agent-states", WRITE_ONLY)
+                        .route(web::post().to(today::upsert_agent_states)),
+                )
+                .service(
+                    resource("/centres/{id}/adherence", READ_ONLY)
+                        .route(get().to(today::adherence)),
+                )
+                .service(
                     resource("/centres/{id}/today/actions/{rank}/accept", WRITE_ONLY)
                         .route(web::post().to(today::accept)),
                 )

@@ -313,37 +313,61 @@ struct Loaded {
     update: UpdateChoice,
 }
 
-fn load(db: &Db, centre_id: i64, q: &TodayQuery) -> Result<Loaded, Problem> {
-    let config = centre_config(db, centre_id)?;
-    let grid = config.grid();
-    let now = match &q.now {
-        Some(s) => {
-            rota_intraday::actuals::parse_time(s, &grid).map_err(|m| {
-                // A `+` in a query string reads as a space.
-                let hint = if s.trim().contains(' ') && s.contains(':') {
-                    " (write a `+` offset in a query string as %2B)"
-                } else {
-                    ""
-                };
-                Problem::invalid("now", format!("{m}{hint}"))
-            })?
-        }
-        None => grid.to_local(&Utc::now()).fixed_offset(),
+/// `now` as given (RFC 3339 or the centre's local time), or the clock.
+fn now_of(
+    given: Option<&str>,
+    grid: &rota_data::grid::IntervalGrid,
+) -> Result<DateTime<FixedOffset>, Problem> {
+    let Some(s) = given else {
+        return Ok(grid.to_local(&Utc::now()).fixed_offset());
     };
-    let roster = match q.roster_id {
+    rota_intraday::actuals::parse_time(s, grid).map_err(|m| {
+        // A `+` in a query string reads as a space.
+        let hint = if s.trim().contains(' ') && s.contains(':') {
+            " (write a `+` offset in a query string as %2B)"
+        } else {
+            ""
+        };
+        Problem::invalid("now", format!("{m}{hint}"))
+    })
+}
+
+/// The roster `roster_id` of the centre, or its newest.
+fn roster_of(db: &Db, centre_id: i64, roster_id: Option<i64>) -> Result<RosterRow, Problem> {
+    match roster_id {
         Some(rid) => db
             .roster(rid)?
             .filter(|r| r.centre_id == centre_id)
             .ok_or_else(|| {
                 Problem::not_found("roster of this centre", rid).with_field("roster_id")
-            })?,
+            }),
         None => db.rosters(centre_id)?.into_iter().next().ok_or_else(|| {
             Problem::invalid(
                 "roster_id",
                 "the centre has no roster yet: run a schedule first",
             )
-        })?,
+        }),
+    }
+}
+
+/// A stored roster's plan.
+fn plan_of(db: &Db, config: &CentreConfig, roster: &RosterRow) -> Result<RosterPlan, Problem> {
+    let read = |f| {
+        db.roster_file(roster.id, f)?
+            .ok_or_else(|| Problem::not_found("roster", roster.id))
     };
+    Ok(today::read_plan(
+        config,
+        &read(RosterFile::Shifts)?,
+        &read(RosterFile::Activities)?,
+    )?)
+}
+
+fn load(db: &Db, centre_id: i64, q: &TodayQuery) -> Result<Loaded, Problem> {
+    let config = centre_config(db, centre_id)?;
+    let grid = config.grid();
+    let now = now_of(q.now.as_deref(), &grid)?;
+    let roster = roster_of(db, centre_id, q.roster_id)?;
     let first: NaiveDate = roster
         .first_day
         .parse()
@@ -378,15 +402,7 @@ fn load(db: &Db, centre_id: i64, q: &TodayQuery) -> Result<Loaded, Problem> {
         .forecast_csv(forecast_id)?
         .ok_or_else(|| Problem::not_found("forecast", forecast_id))?;
     let forecast = crate::work::read_forecast(&config, csv.as_bytes(), "forecast")?;
-    let read = |f| {
-        db.roster_file(roster.id, f)?
-            .ok_or_else(|| Problem::not_found("roster", roster.id))
-    };
-    let plan = today::read_plan(
-        &config,
-        &read(RosterFile::Shifts)?,
-        &read(RosterFile::Activities)?,
-    )?;
+    let plan = plan_of(db, &config, &roster)?;
     let from = forecast.span().map_or(now, |(f, _)| f.min(now));
     let actuals = db.actuals(centre_id, from, now)?;
     let absences = db.absences(centre_id)?;
@@ -548,4 +564,100 @@ pub async fn accept(
             format!("/v1/rosters/{}", accepted.roster.id),
         ))
         .json(accepted))
+}
+
+/// Upsert agents' state events (adherence).
+#[utoipa::path(post, operation_id = "agent_states_upsert", path = "/v1/centres/{id}/agent-states", tag = "today",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Centre id"), UpsertQuery),
+    request_body(content = String, content_type = "text/csv",
+        description = "The phone system's agent state log as `rota adherence --events` reads it: \
+            `agent_id, timestamp, state[, channel, activity]`. An event of the same agent at the \
+            same instant replaces the stored one; exact repeats in the file count once."),
+    responses(
+        (status = 200, description = "Stored", body = UpsertReply),
+        (status = 404, description = "No such centre", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 422, description = "Unknown agent, state or channel, a bad time, two states at \
+            one instant, an event after now (file:line: column ...)",
+            body = Problem, content_type = "application/problem+json")))]
+pub async fn upsert_agent_states(
+    state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
+    id: web::Path<i64>,
+    query: web::Query<UpsertQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, Problem> {
+    let upload = Upload::read(&state, req, query, payload, "agent_states.csv").await?;
+    let centre_id = id.into_inner();
+    upload
+        .store(
+            &state,
+            centre_id,
+            |config, json, name, body| {
+                if json {
+                    return Err(Problem::bad_request(
+                        "body",
+                        "post agent state events as CSV (agent_id, timestamp, state, channel, \
+                         activity), not JSON",
+                    ));
+                }
+                let (events, _repeats) =
+                    crate::adherence::read_events(config, name, body, Utc::now())?;
+                Ok(events)
+            },
+            Db::upsert_agent_events,
+        )
+        .await
+}
+
+/// Which day's adherence.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AdherenceQuery {
+    /// Measure up to this moment (RFC 3339 or local `YYYY-MM-DD HH:MM`; default: the clock);
+    /// its local date is the day measured.
+    pub now: Option<String>,
+    /// The roster (default: the centre's newest).
+    pub roster_id: Option<i64>,
+}
+
+/// A day's adherence, conformance and exceptions against the roster.
+#[utoipa::path(get, operation_id = "adherence", path = "/v1/centres/{id}/adherence", tag = "today",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Centre id"), AdherenceQuery),
+    responses((status = 200, description = "The centre, its teams and each agent; the exceptions",
+            body = crate::adherence::AdherenceView),
+        (status = 404, description = "No such centre or roster", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 422, description = "A bad `now`, no roster, or a day the roster does not cover",
+            body = Problem, content_type = "application/problem+json")))]
+pub async fn adherence(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<AdherenceQuery>,
+) -> Result<HttpResponse, Problem> {
+    let centre_id = id.into_inner();
+    let q = query.into_inner();
+    let db = state.db.clone();
+    let view = blocking(move || {
+        let config = centre_config(&db, centre_id)?;
+        let grid = config.grid();
+        let now = now_of(q.now.as_deref(), &grid)?;
+        let roster = roster_of(&db, centre_id, q.roster_id)?;
+        let plan = plan_of(&db, &config, &roster)?;
+        let date = grid.local_date(&now);
+        let starts = grid.interval_starts(date);
+        let from = starts.first().map_or(now, |t| t.fixed_offset());
+        let events = db.agent_events(centre_id, from, now + Duration::seconds(1))?;
+        Ok(crate::adherence::day(
+            &config,
+            (&plan, roster.id),
+            date,
+            &events,
+            Some(now),
+        )?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
 }
