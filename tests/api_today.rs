@@ -316,7 +316,7 @@ fn actuals_absences_today_and_accepting_an_action() {
 fn agent_states_are_upserted_and_the_days_adherence_names_the_late_log_in() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start(&dir.path().join("rota.db"), WRITE, Some(READ), &[]);
-    let (centre, _, roster, _) = sample_day(&server);
+    let (centre, _, roster, forecast_csv) = sample_day(&server);
     let base = format!("/v1/centres/{centre}");
     let shifts = get_text(&server, &format!("/v1/rosters/{roster}/shifts.csv"));
     let activities = get_text(&server, &format!("/v1/rosters/{roster}/activities.csv"));
@@ -403,4 +403,40 @@ fn agent_states_are_upserted_and_the_days_adherence_names_the_late_log_in() {
     let (status, e) = post(&server, &path, WRITE, &json!({"events": []}));
     assert_eq!(status, 400, "{e}");
     assert_eq!(get_ok(&server, &evening)["events"], 2);
+
+    // Stored actuals become history for the next forecast: Monday's morning, forecasting Tuesday.
+    let rows = morning_rows(&forecast_csv, 1.3);
+    let (status, body) = post(
+        &server,
+        &format!("{base}/actuals"),
+        WRITE,
+        &json!({ "rows": rows }),
+    );
+    assert_eq!(status, 200, "{body}");
+    let history = get_ok(&server, &format!("{base}/histories"))[0]["id"].clone();
+    let request = json!({"history_id": history, "first_day": "2026-11-17", "days": 1,
+                         "with_actuals": true});
+    let forecast = common::today::run_job(&server, &format!("{base}/forecasts"), &request);
+    let stored = get_ok(&server, &format!("/v1/forecasts/{forecast}"));
+    assert_eq!(stored["first_day"], "2026-11-17", "{stored}");
+    let jobs = get_ok(&server, &format!("{base}/jobs"));
+    let job = jobs
+        .as_array()
+        .expect("jobs")
+        .iter()
+        .find(|j| j["result_id"] == forecast && j["kind"] == "forecast")
+        .expect("the forecast's job");
+    assert_eq!(job["params"]["with_actuals"], true, "{job}");
+    let (status, e) = post(
+        &server,
+        &format!("{base}/actuals"),
+        WRITE,
+        &json!({"rows": [{"interval_start": "2026-11-16T09:00:00+00:00", "channel": "voice",
+                          "offered": 2.5}]}),
+    );
+    assert_eq!(
+        (status, e["field"].as_str()),
+        (422, Some("rows[0].offered")),
+        "{e}"
+    );
 }

@@ -136,11 +136,11 @@ impl Findings {
 }
 
 fn count(v: f64, what: &str) -> Result<f64, String> {
-    if v.is_finite() && (0.0..=MAX_CONTACTS).contains(&v) {
+    if v.is_finite() && (0.0..=MAX_CONTACTS).contains(&v) && v.fract() == 0.0 {
         Ok(v)
     } else {
         Err(format!(
-            "{v} is not a count of {what}; expected 0 to {MAX_CONTACTS}"
+            "{v} is not a count of {what}; expected a whole number from 0 to {MAX_CONTACTS}"
         ))
     }
 }
@@ -422,6 +422,69 @@ pub fn read_absences_csv(
             reason: a.reason,
         })
         .collect())
+}
+
+/// The history with the stored actuals of the days before `before` laid over it: an actual
+/// replaces the history's row of its channel and interval, and intervals the history lacks (the
+/// days since it was exported) are added. Returns the merged history and how many actuals it took.
+pub fn with_actuals(
+    history: &rota_data::history::History,
+    actuals: &[ActualRow],
+    before: chrono::NaiveDate,
+) -> Result<(rota_data::history::History, usize), WorkError> {
+    use rota_data::history::{History, HistoryRecord, IntervalCounts};
+    let grid = history.grid();
+    let mut rows: BTreeMap<(ChannelName, i64), HistoryRecord> = history
+        .records()
+        .iter()
+        .map(|r| {
+            (
+                (r.channel().clone(), r.interval_start().timestamp()),
+                r.clone(),
+            )
+        })
+        .collect();
+    let whole = |v: f64| v.round().clamp(0.0, MAX_CONTACTS) as u32;
+    let channels: BTreeMap<&str, &ChannelName> = history
+        .records()
+        .iter()
+        .map(|r| (r.channel().as_str(), r.channel()))
+        .collect();
+    let mut used = 0;
+    for a in actuals {
+        let start = DateTime::parse_from_rfc3339(&a.interval_start)
+            .map_err(|e| WorkError::Internal(format!("stored interval {}: {e}", a.interval_start)))?
+            .with_timezone(&grid.tz);
+        if grid.local_date(&start) >= before {
+            continue;
+        }
+        let Some(channel) = channels.get(a.channel.as_str()).copied() else {
+            // A channel the history has never seen (added to the centre since) is left out.
+            continue;
+        };
+        let counts = IntervalCounts {
+            offered: whole(a.offered),
+            handled: a.handled.map(whole),
+            abandoned: a.abandoned.map(whole),
+            aht_seconds: a.aht_seconds,
+            asa_seconds: a.asa_seconds,
+            agents_staffed: None,
+        };
+        let record =
+            HistoryRecord::new(start, channel.clone(), counts).map_err(|e| WorkError::Invalid {
+                field: "with_actuals".into(),
+                detail: format!(
+                    "the stored actuals of {} at {} cannot join the history: {e}",
+                    a.channel, a.interval_start
+                ),
+                errors: Vec::new(),
+            })?;
+        rows.insert((channel.clone(), start.timestamp()), record);
+        used += 1;
+    }
+    let merged = History::new(grid, rows.into_values().collect())
+        .map_err(|e| WorkError::Internal(format!("merging the actuals: {e}")))?;
+    Ok((merged, used))
 }
 
 /// How the day's level is updated (`rota intraday --update`).
@@ -1161,6 +1224,49 @@ mod tests {
             "{errors:?}"
         );
         assert!(errors[4].starts_with("rows[6].offered"), "{errors:?}");
+    }
+
+    #[test]
+    fn stored_actuals_of_earlier_days_are_laid_over_the_history() {
+        let config = sample();
+        let csv = "interval_start,channel,offered\n2026-11-15 09:00,voice,10\n\
+                   2026-11-15 09:15,voice,11\n";
+        let (history, _) = read_history_bytes(&config, "h.csv", csv.as_bytes()).expect("history");
+        let stored = |t: &str, channel: &str, offered: f64| ActualRow {
+            channel: channel.into(),
+            interval_start: t.into(),
+            offered,
+            handled: Some(offered),
+            abandoned: None,
+            aht_seconds: None,
+            asa_seconds: None,
+            received_at: String::new(),
+        };
+        let actuals = [
+            stored("2026-11-15T09:15:00+00:00", "voice", 30.0),
+            stored("2026-11-16T09:00:00+00:00", "voice", 40.0),
+            stored("2026-11-16T09:00:00+00:00", "chat", 5.0),
+            stored("2026-11-17T09:00:00+00:00", "voice", 50.0),
+        ];
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d).expect("date");
+        let (merged, used) = with_actuals(&history, &actuals, day(17)).expect("merged");
+        // Replaced one, added one; chat (not in this history) and the 17th (not before) left out.
+        assert_eq!(used, 2);
+        let offered: Vec<(String, u32)> = merged
+            .records()
+            .iter()
+            .map(|r| (r.interval_start().to_rfc3339(), r.offered()))
+            .collect();
+        assert_eq!(
+            offered,
+            [
+                ("2026-11-15T09:00:00+00:00".to_string(), 10),
+                ("2026-11-15T09:15:00+00:00".to_string(), 30),
+                ("2026-11-16T09:00:00+00:00".to_string(), 40),
+            ]
+        );
+        let (same, used) = with_actuals(&history, &actuals, day(15)).expect("merged");
+        assert_eq!((used, same.len()), (0, 2));
     }
 
     #[test]

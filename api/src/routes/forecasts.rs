@@ -26,6 +26,11 @@ pub struct CreateForecast {
     pub first_day: NaiveDate,
     /// Days to forecast (1-28, default 7).
     pub days: Option<usize>,
+    /// Lay the centre's stored interval actuals of the days before `first_day` over the history
+    /// first (an actual replaces the history's row of that interval; days after the history's
+    /// end are added), so what arrived since the export is forecast from. Default false.
+    #[serde(default)]
+    pub with_actuals: bool,
 }
 
 /// Start a forecast job.
@@ -64,9 +69,13 @@ pub async fn create(
                     .with_field("history_id")
             })?;
         parse_config(&centre.config_toml, "stored configuration")?;
-        let params = serde_json::json!({
+        let with_actuals = body.with_actuals;
+        let mut params = serde_json::json!({
             "history_id": history.id, "first_day": body.first_day, "days": days,
         });
+        if with_actuals {
+            params["with_actuals"] = serde_json::Value::Bool(true);
+        }
         let first_day = body.first_day;
         let history_id = history.id;
         let config_toml = centre.config_toml;
@@ -78,7 +87,30 @@ pub async fn create(
             work: Box::new(move |ctx| {
                 ctx.progress(0.02, "reading the history");
                 let config = parse_config(&config_toml, "stored configuration")?;
-                let history = stored_history(&jdb, &config, history_id)?;
+                let mut history = stored_history(&jdb, &config, history_id)?;
+                if with_actuals {
+                    let actuals = jdb.actuals(
+                        centre_id,
+                        history
+                            .records()
+                            .iter()
+                            .map(|r| r.interval_start().fixed_offset())
+                            .min()
+                            .unwrap_or_default(),
+                        config
+                            .grid()
+                            .interval_starts(first_day)
+                            .first()
+                            .map_or_else(Default::default, |t| t.fixed_offset()),
+                    )?;
+                    let (merged, used) = crate::today::with_actuals(&history, &actuals, first_day)?;
+                    tracing::info!(actuals = used, "stored actuals laid over the history");
+                    ctx.progress(
+                        0.04,
+                        &format!("{used} stored interval actuals laid over the history"),
+                    );
+                    history = merged;
+                }
                 ctx.check_cancelled()?;
                 let out = work::forecast(ctx, &config, &history, first_day, days)?;
                 ctx.check_cancelled()?;
