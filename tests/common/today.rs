@@ -180,18 +180,43 @@ pub fn get_text(server: &Server, path: &str) -> String {
 /// in `late` minutes after the shift's start on the shift's first channel, logged out at its end.
 /// Returns the agent and the events CSV.
 pub fn late_log_in(shifts_csv: &str, activities_csv: &str, late: i64) -> (String, String) {
-    let shift = shifts_csv
+    let candidates: Vec<Vec<&str>> = shifts_csv
         .lines()
         .skip(1)
         .map(|l| l.split(',').collect::<Vec<_>>())
-        .find(|c| c[2] == "2026-11-16" && c[3] < "2026-11-16T10:00")
-        .expect("a shift starting before 10:00 on Monday");
+        .filter(|c| c[2] == "2026-11-16" && c[3] < "2026-11-16T10:00")
+        .collect();
+    assert!(
+        !candidates.is_empty(),
+        "a shift starting before 10:00 on Monday"
+    );
+    // Minutes worked per channel in a shift: the agent logs in on the channel worked most, and
+    // an agent who works one channel all day is preferred, whatever the roster chose this time.
+    let worked = |agent: &str, start: &str, end: &str| {
+        let mut by: std::collections::BTreeMap<String, i64> = Default::default();
+        for c in activities_csv
+            .lines()
+            .map(|l| l.split(',').collect::<Vec<_>>())
+        {
+            if c[0] == agent && c[1] >= start && c[2] <= end && c[3] == "work" {
+                let (a, b) = (
+                    chrono::DateTime::parse_from_rfc3339(c[1]).expect("start"),
+                    chrono::DateTime::parse_from_rfc3339(c[2]).expect("end"),
+                );
+                *by.entry(c[4].to_string()).or_default() += (b - a).num_minutes();
+            }
+        }
+        by
+    };
+    let shift = candidates
+        .iter()
+        .find(|c| worked(c[0], c[3], c[4]).len() == 1)
+        .unwrap_or(&candidates[0]);
     let (agent, start, end) = (shift[0].to_string(), shift[3], shift[4]);
-    let channel = activities_csv
-        .lines()
-        .map(|l| l.split(',').collect::<Vec<_>>())
-        .find(|c| c[0] == agent && c[1] >= start && c[3] == "work")
-        .map(|c| c[4].to_string())
+    let channel = worked(&agent, start, end)
+        .into_iter()
+        .max_by_key(|(_, m)| *m)
+        .map(|(c, _)| c)
         .expect("a work period");
     let start = chrono::DateTime::parse_from_rfc3339(start).expect("shift start");
     let login = (start + chrono::Duration::minutes(late)).to_rfc3339();
