@@ -76,9 +76,14 @@ impl Chromium {
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
+            "--disable-quic",
             "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
             "--disable-dev-shm-usage",
-            "--window-size=1400,2400",
+            // Tall enough for the whole dashboard in one screenshot.
+            "--window-size=1400,3400",
         ];
         let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.display()));
@@ -102,7 +107,8 @@ impl Chromium {
         })
     }
 
-    fn command(&self, path: &str, body: Value) -> Value {
+    /// Sends a WebDriver command (POST) of this session; its value.
+    pub fn command(&self, path: &str, body: Value) -> Value {
         let url = format!("{}/session/{}{path}", self.base, self.session);
         let mut resp = http()
             .post(&url)
@@ -144,6 +150,51 @@ impl Chromium {
         self.command("/execute/sync", json!({"script": script, "args": []}))
     }
 
+    /// The number of elements `css` selects.
+    pub fn count(&self, css: &str) -> u64 {
+        self.run(&format!(
+            "return document.querySelectorAll({}).length;",
+            serde_json::to_string(css).expect("css")
+        ))
+        .as_u64()
+        .unwrap_or(0)
+    }
+
+    /// Waits until the dashboard's status line contains `want`; fails at once if it shows an
+    /// error. Returns the line.
+    pub fn wait_status(&self, want: &str, limit: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let v = self.run(
+                "const s = document.getElementById('status'); \
+                 return [s.textContent, s.classList.contains('error')];",
+            );
+            let text = v[0].as_str().unwrap_or("").to_string();
+            assert!(v[1] != true, "the dashboard reports an error: {text}");
+            if text.contains(want) {
+                return text;
+            }
+            assert!(
+                start.elapsed() < limit,
+                "status never said {want:?}; last: {text:?}"
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    /// Saves a PNG screenshot of the window to `path`.
+    pub fn screenshot(&self, path: &Path) {
+        let url = format!("{}/session/{}/screenshot", self.base, self.session);
+        let mut resp = http().get(&url).call().expect("webdriver screenshot");
+        let v: Value = resp.body_mut().read_json().expect("webdriver json");
+        let png = decode_base64(v["value"].as_str().expect("base64 screenshot"));
+        assert!(png.starts_with(b"\x89PNG"), "not a PNG");
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("create target dir");
+        }
+        std::fs::write(path, png).expect("write screenshot");
+    }
+
     /// Waits until `script` returns true; fails naming `what` after `limit`, or at once when the
     /// dashboard's status line shows an error.
     pub fn until(&self, script: &str, what: &str, limit: Duration) {
@@ -171,4 +222,30 @@ impl Drop for Chromium {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// Standard base64 (the screenshot's encoding), ignoring anything else.
+fn decode_base64(s: &str) -> Vec<u8> {
+    let val = |c: u8| -> Option<u32> {
+        match c {
+            b'A'..=b'Z' => Some(u32::from(c - b'A')),
+            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
+            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    };
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for v in s.bytes().filter_map(val) {
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
 }
