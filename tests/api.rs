@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use common::Server;
+use common::{answer, Server};
 
 const WRITE: &str = "write-token-for-tests-0123456789";
 const READ: &str = "read-token-for-tests-0123456789";
@@ -63,17 +63,6 @@ fn post_bytes(server: &Server, path: &str, content_type: &str, body: &[u8]) -> (
             .header("authorization", &format!("Bearer {WRITE}"))
             .header("content-type", content_type)
             .send(body),
-    )
-}
-
-/// (status, JSON body, or the body as a JSON string when it is not JSON).
-fn answer(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16, Value) {
-    let mut resp = resp.expect("request");
-    let status = resp.status().as_u16();
-    let text = resp.body_mut().read_to_string().unwrap_or_default();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
     )
 }
 

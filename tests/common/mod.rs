@@ -12,6 +12,19 @@ pub mod browser;
 pub mod skip;
 pub mod today;
 
+/// An HTTP answer as (status, JSON body, or the body as a JSON string when it is not JSON).
+pub fn answer(
+    resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> (u16, serde_json::Value) {
+    let mut resp = resp.expect("request");
+    let status = resp.status().as_u16();
+    let text = resp.body_mut().read_to_string().unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
+}
+
 /// A running `rota serve` on 127.0.0.1:<random port>, killed when dropped.
 pub struct Server {
     child: Child,

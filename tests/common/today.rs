@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+pub use super::answer;
 use super::Server;
 
 /// The write token the Today tests start the server with.
@@ -19,17 +20,6 @@ pub const NOW_QUERY: &str = "2026-11-16T10:15:00%2B00:00";
 /// An HTTP client that hands back error statuses.
 pub fn agent() -> ureq::Agent {
     super::agent(Duration::from_secs(300))
-}
-
-/// (status, JSON body, or the body as a JSON string when it is not JSON).
-pub fn answer(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16, Value) {
-    let mut resp = resp.expect("request");
-    let status = resp.status().as_u16();
-    let text = resp.body_mut().read_to_string().unwrap_or_default();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
 }
 
 /// `GET` with the write token.
