@@ -281,8 +281,8 @@ fn day_rate(model: &DayModel, agents: &[Vec<f64>], c: usize) -> Option<f64> {
     (offered > 0.0).then(|| model.abandoned(c, &agents[c], 0) / offered)
 }
 
-/// The rest of the agent's week's paid hours and the start of their next shift after today, from
-/// the roster (for overtime limits).
+/// The agent's paid hours over the roster's period (a week), lunches unpaid: what overtime is
+/// added to before the contract's weekly maximum.
 fn week_paid_hours(roster: &RosterPlan, agent: &str) -> f64 {
     roster
         .shifts()

@@ -73,8 +73,9 @@ impl DayActuals {
     }
 
     /// One channel's intervals (empty when it has none).
-    pub fn of(&self, channel: &ChannelName) -> BTreeMap<DateTime<FixedOffset>, ActualCounts> {
-        self.by_channel.get(channel).cloned().unwrap_or_default()
+    pub fn of(&self, channel: &ChannelName) -> &BTreeMap<DateTime<FixedOffset>, ActualCounts> {
+        static NONE: BTreeMap<DateTime<FixedOffset>, ActualCounts> = BTreeMap::new();
+        self.by_channel.get(channel).unwrap_or(&NONE)
     }
 
     /// The channels with actuals.

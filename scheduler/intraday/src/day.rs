@@ -471,9 +471,9 @@ pub fn kpis(config: &CentreConfig, floor: &Floor, model: &DayModel) -> Vec<KpiRo
                     if offered <= 0.0 {
                         continue;
                     }
-                    let basis = match (scope, modelled) {
-                        (Scope::RestOfDay, _) => Basis::Predicted,
-                        (Scope::Day, _) => Basis::ActualsAndPredicted,
+                    let basis = match scope {
+                        Scope::RestOfDay => Basis::Predicted,
+                        Scope::Day => Basis::ActualsAndPredicted,
                     };
                     let row = |kpi, predicted, target, basis| KpiRow {
                         channel: name.clone(),

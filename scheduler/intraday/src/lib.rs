@@ -86,12 +86,12 @@ pub struct Today {
 #[tracing::instrument(skip_all, fields(now = %input.now))]
 pub fn today(input: &TodayInput) -> Result<Today, IntradayError> {
     let config = input.config;
-    let names = config.channel_names();
+    let interval = reforecast::interval_of(input.forecast)?;
     input.actuals.check(
-        &names,
+        &config.channel_names(),
         "the centre configuration",
         input.now,
-        reforecast::interval_of(input.forecast)?,
+        interval,
     )?;
     let re = reforecast::reforecast(input.forecast, input.actuals, input.now, input.update)?;
     let date = input.now.date_naive();
@@ -101,7 +101,7 @@ pub fn today(input: &TodayInput) -> Result<Today, IntradayError> {
         input.roster,
         input.absences,
         starts,
-        reforecast::interval_of(input.forecast)?,
+        interval,
         input.now,
     );
     let model = DayModel::new(config, &floor, &re.rows, input.forecast, input.actuals)?;
