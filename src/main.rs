@@ -54,6 +54,9 @@ enum Command {
     Brief(cmd::brief::Args),
     /// Start the HTTP service for managers (JSON API and dashboard).
     Serve(cmd::serve::Args),
+    /// Users and API keys of the service: add (prints the key), list, revoke.
+    #[command(subcommand)]
+    Users(cmd::users::Command),
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
         Command::Report(args) => cmd::report::run(args, out),
         Command::Brief(args) => cmd::brief::run(args, out),
         Command::Serve(args) => cmd::serve::run(args, out),
+        Command::Users(command) => cmd::users::run(command, out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -11,10 +11,11 @@
 //! job_time_budget_s = 3600
 //! tokens = ["a-long-random-write-token"]
 //! read_tokens = ["a-long-random-viewer-token"]
+//! compute_per_minute = 30
 //! ```
 //!
 //! Environment: `ROTA_BIND`, `ROTA_DB`, `ROTA_MAX_BODY_MB`, `ROTA_WORKERS`, `ROTA_JOB_WORKERS`,
-//! `ROTA_SCHEDULE_TIME_LIMIT_S`, `ROTA_API_TOKENS` and `ROTA_API_READ_TOKENS` (comma-separated).
+//! `ROTA_SCHEDULE_TIME_LIMIT_S`, `ROTA_API_TOKENS` and `ROTA_API_READ_TOKENS` (comma-separated), `ROTA_COMPUTE_PER_MINUTE`.
 
 use std::path::{Path, PathBuf};
 
@@ -84,6 +85,9 @@ pub struct ServiceConfig {
     pub tokens: Vec<String>,
     /// Tokens that may only read (viewers).
     pub read_tokens: Vec<String>,
+    /// Heavy computations (staffing requirements, job-creating POSTs) one key may start a
+    /// minute, in bursts of as many; 0: no limit.
+    pub compute_per_minute: u32,
 }
 
 impl Default for ServiceConfig {
@@ -102,6 +106,9 @@ impl Default for ServiceConfig {
             job_time_budget_s: 3600.0,
             tokens: Vec::new(),
             read_tokens: Vec::new(),
+            // A planner's session starts a few jobs a minute; 30 leaves room for scripts and stops
+            // one key from queueing hundreds of year-long computations.
+            compute_per_minute: 30,
         }
     }
 }
@@ -119,6 +126,7 @@ struct FileLayer {
     job_time_budget_s: Option<f64>,
     tokens: Option<Vec<String>>,
     read_tokens: Option<Vec<String>>,
+    compute_per_minute: Option<u32>,
 }
 
 impl ServiceConfig {
@@ -177,6 +185,9 @@ impl ServiceConfig {
         if let Some(v) = l.read_tokens {
             self.read_tokens = v;
         }
+        if let Some(v) = l.compute_per_minute {
+            self.compute_per_minute = v;
+        }
     }
 
     fn apply_env(
@@ -226,6 +237,9 @@ impl ServiceConfig {
         }
         if let Some(v) = env("ROTA_API_READ_TOKENS") {
             self.read_tokens = list(v);
+        }
+        if let Some(v) = env("ROTA_COMPUTE_PER_MINUTE") {
+            self.compute_per_minute = number("ROTA_COMPUTE_PER_MINUTE", v)?;
         }
         Ok(())
     }

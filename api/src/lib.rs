@@ -9,7 +9,10 @@
 //!
 //! - [`config`]: layered settings (defaults, TOML file, `ROTA_*` environment).
 //! - [`db`]: SQLite storage (WAL, one transaction per write, numbered migrations).
-//! - [`auth`]: bearer tokens (write and read-only), compared in constant time.
+//! - [`access`]: roles per centre, the permission table and how a request is classified.
+//! - [`auth`]: who is calling (a user's API key or a bootstrap token), scoping to their centres,
+//!   the role check and the rate limit on heavy computation.
+//! - [`users`]: API keys (made, hashed) and creating users.
 //! - [`telemetry`]: a request id and a tracing span per request.
 //! - [`routes`]: the `/v1` API, `/openapi.json`, `/docs` and the dashboard at `/`.
 //! - [`adherence`]: agents' state events checked and stored, a day measured against a roster.
@@ -19,6 +22,7 @@
 //! [`startup::run`] takes an already-bound [`std::net::TcpListener`], so tests and `rota serve` can
 //! bind port 0 and read the real address back (the zero2prod pattern).
 
+pub mod access;
 pub mod adherence;
 pub mod auth;
 pub mod config;
@@ -29,6 +33,7 @@ pub mod routes;
 pub mod startup;
 pub mod telemetry;
 pub mod today;
+pub mod users;
 pub mod work;
 
 pub use config::ServiceConfig;

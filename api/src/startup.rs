@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use actix_web::{dev::Server, middleware, web, App, HttpServer};
 
-use crate::auth::{require_token, Tokens};
+use crate::auth::{require_token, Gate, Tokens};
 use crate::config::{ServiceConfig, ServiceConfigError};
 use crate::db::{Db, DbError};
 use crate::jobs::JobRunner;
@@ -64,7 +64,12 @@ pub fn prepare(config: ServiceConfig) -> Result<AppState, StartError> {
 /// SIGINT/SIGTERM with a graceful shutdown (in-flight requests get up to 1 s to finish).
 pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let max_body = state.config.max_body_bytes();
-    let tokens = web::Data::new(Tokens::new(&state.config.tokens, &state.config.read_tokens));
+    let secret = state.db.key_secret().map_err(std::io::Error::other)?;
+    let gate = web::Data::new(Gate::new(
+        Tokens::new(&state.config.tokens, &state.config.read_tokens),
+        secret,
+        state.config.compute_per_minute,
+    ));
     let workers = state.config.workers;
     let data = web::Data::new(state);
     let mut server = HttpServer::new(move || {
@@ -72,7 +77,7 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             // Order: the last `wrap` runs first, so every request (refused ones too) gets an id.
             .wrap(middleware::from_fn(require_token))
             .wrap(middleware::from_fn(crate::telemetry::request_span))
-            .app_data(tokens.clone())
+            .app_data(gate.clone())
             .app_data(data.clone())
             .app_data(web::PayloadConfig::new(max_body))
             .app_data(

@@ -19,3 +19,4 @@ pub mod schedule;
 pub mod serve;
 pub mod simulate;
 pub mod staff;
+pub mod users;

@@ -10,11 +10,12 @@ use anyhow::Context;
 ///
 /// Settings are layered: defaults, then the service configuration file (--config), then the
 /// environment (ROTA_BIND, ROTA_DB, ROTA_MAX_BODY_MB, ROTA_WORKERS, ROTA_JOB_WORKERS,
-/// ROTA_SCHEDULE_TIME_LIMIT_S, ROTA_API_TOKENS, ROTA_API_READ_TOKENS), then these flags.
+/// ROTA_SCHEDULE_TIME_LIMIT_S, ROTA_API_TOKENS, ROTA_API_READ_TOKENS, ROTA_COMPUTE_PER_MINUTE),
+/// then these flags. Users' API keys (`rota users add`) are checked against the database.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Service configuration (TOML: bind, db, max_body_mb, workers, job_workers,
-    /// job_time_budget_s, schedule_time_limit_s, tokens, read_tokens).
+    /// job_time_budget_s, schedule_time_limit_s, tokens, read_tokens, compute_per_minute).
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// SQLite database file (created if missing) [default: rota.db].
@@ -33,6 +34,10 @@ pub struct Args {
     /// Background job threads (forecasts, schedules, simulations) [default: 1].
     #[arg(long)]
     pub job_workers: Option<usize>,
+    /// Heavy computations (staffing requirements, jobs) one key may start a minute; 0: no limit
+    /// [default: 30].
+    #[arg(long)]
+    pub compute_per_minute: Option<u32>,
 }
 
 pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
@@ -52,6 +57,9 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     }
     if let Some(v) = args.job_workers {
         config.job_workers = v;
+    }
+    if let Some(v) = args.compute_per_minute {
+        config.compute_per_minute = v;
     }
     config.validate()?;
     let listener = TcpListener::bind(&config.bind)

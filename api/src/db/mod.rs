@@ -12,7 +12,7 @@
 //!
 //! One private module per stored kind holds its row type and the [`Db`] methods that write and
 //! read it (centres, histories, jobs, forecasts and requirement sets, rosters, simulations,
-//! comparisons, reports; the migrations in `schema`); everything public is re-exported here.
+//! comparisons, reports, users, the audit log; the migrations in `schema`); everything public is re-exported here.
 //! Job kinds and states are the enums [`JobKind`] and [`JobStatus`], stored and sent as the same
 //! lower-case words; a stored simulation is a typed [`SimulationDocument`].
 
@@ -21,6 +21,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 
+pub mod audit;
 mod centres;
 mod comparisons;
 mod forecasts;
@@ -31,7 +32,9 @@ mod reports;
 mod rosters;
 mod schema;
 mod simulations;
+mod users;
 
+pub use audit::{AuditRow, NewAudit};
 pub use centres::CentreRow;
 pub use comparisons::ComparisonRow;
 pub use forecasts::{ForecastRow, RequirementSetRow};
@@ -44,6 +47,7 @@ pub use jobs::{JobKind, JobRow, JobStatus, UnknownJobValue};
 pub use reports::ReportRow;
 pub use rosters::{NewRoster, RosterFile, RosterRow};
 pub use simulations::{SimulationDocument, SimulationRow};
+pub use users::{NewUser, UserRow};
 
 /// A storage failure (not the user's fault: the service answers 500 and logs it).
 #[derive(Debug, thiserror::Error)]
@@ -181,6 +185,15 @@ impl Db {
         let mut st = conn.prepare(&format!("{} {filter}", T::SELECT))?;
         let raw: Vec<T::Raw> = st.query_map(param, T::read)?.collect::<Result<_, _>>()?;
         raw.into_iter().map(T::finish).collect()
+    }
+
+    /// The centre the stored `kind` numbered `id` belongs to; `None` when there is no such row.
+    pub fn centre_of(&self, kind: crate::access::Kind, id: i64) -> Result<Option<i64>, DbError> {
+        self.query_one(
+            &format!("SELECT centre_id FROM {} WHERE id = ?1", kind.table()),
+            id,
+            |r| r.get(0),
+        )
     }
 
     /// The schema version in the file.

@@ -156,6 +156,46 @@ pub(super) const MIGRATIONS: &[&str] = &[
         revision INTEGER NOT NULL DEFAULT 1,
         PRIMARY KEY (centre_id, agent_id, at_s)
     );",
+    // 6: users and their API keys (issue #18). A key is stored only as HMAC-SHA256 under this
+    // database's own secret (drawn here, once); a user's roles are per centre (`centre_id` NULL:
+    // every centre). A revoked user keeps its row, so the audit log can still name it, and its
+    // name becomes free again.
+    "CREATE TABLE settings (
+        name TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    );
+    INSERT INTO settings (name, value) VALUES ('key_secret', randomblob(32));
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        agent_id TEXT,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    CREATE UNIQUE INDEX users_active_name ON users(name) WHERE revoked_at IS NULL;
+    CREATE TABLE user_roles (
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        centre_id INTEGER REFERENCES centres(id),
+        role TEXT NOT NULL
+    );
+    CREATE INDEX user_roles_user ON user_roles(user_id);",
+    // 7: the audit log of every write (issue #18): who, when, what, the centre, the answer, the
+    // resource addressed and the one created.
+    "CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        user_id INTEGER REFERENCES users(id),
+        actor TEXT NOT NULL,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        centre_id INTEGER,
+        status INTEGER NOT NULL,
+        target TEXT,
+        created TEXT
+    );
+    CREATE INDEX audit_log_centre ON audit_log(centre_id, id);",
 ];
 
 /// Brings the schema of `conn` up to date, one transaction per script; a file written by a

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::common::stored_json;
 use super::{blocking, centre_or_404, AppState};
+use crate::auth::Caller;
 use crate::db::{CentreRow, Db};
 use crate::problem::Problem;
 use crate::work::{add_channel_aliases, config_as_json, parse_config};
@@ -40,14 +41,19 @@ pub async fn sample_config() -> HttpResponse {
         .body(rota_data::config::SAMPLE_CENTRE_TOML)
 }
 
-/// All centres.
+/// The centres the caller has a role in.
 #[utoipa::path(get, operation_id = "centres_list", path = "/v1/centres", tag = "centres", security(("bearer" = [])),
     responses((status = 200, description = "Centres", body = Vec<CentreRow>),
         (status = 401, description = "No or wrong token", body = Problem,
             content_type = "application/problem+json")))]
-pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, Problem> {
     let db = state.db.clone();
-    let rows = blocking(move || Ok(db.centres()?)).await?;
+    let rows = blocking(move || {
+        let mut rows = db.centres()?;
+        rows.retain(|c| caller.grants.sees(c.id));
+        Ok(rows)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(rows))
 }
 

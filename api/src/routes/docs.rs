@@ -8,7 +8,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     centres, exports, forecasts, histories, jobs, reports, rosters, scenarios, simulations,
-    staffing, today, Health,
+    staffing, today, users, Health,
 };
 use crate::db::{
     CentreRow, ComparisonRow, ForecastRow, HistoryRow, JobKind, JobRow, JobStatus, ReportRow,
@@ -23,8 +23,11 @@ use crate::problem::{FieldProblem, Findings, Problem};
         title = "Rota API",
         description = "Workforce management for contact centres: history -> forecast -> \
             staffing requirements -> roster -> simulation. Every /v1 endpoint needs \
-            `Authorization: Bearer <token>`; writes need a write token. Errors are \
-            application/problem+json (RFC 9457) naming the field and reason.",
+            `Authorization: Bearer <key>`: a user's API key (roles per centre: admin, \
+            manager, planner, viewer, agent) or a bootstrap token. Another centre's resources \
+            are 404, what the role may not do is 403, heavy computation over the key's rate is \
+            429 with Retry-After. Errors are application/problem+json (RFC 9457) naming the \
+            field and reason.",
         license(name = "Apache-2.0")
     ),
     paths(
@@ -43,6 +46,7 @@ use crate::problem::{FieldProblem, Findings, Problem};
         reports::create, reports::list, reports::get, reports::html,
         today::upsert_actuals, today::list_actuals, today::upsert_absences, today::list_absences,
         today::get, today::accept, today::upsert_agent_states, today::adherence,
+        users::me, users::list, users::create, users::revoke, users::audit,
     ),
     components(schemas(
         Problem, Health, CentreRow, HistoryRow, JobRow, JobKind, JobStatus, ForecastRow,
@@ -60,6 +64,8 @@ use crate::problem::{FieldProblem, Findings, Problem};
         crate::today::TodayInterval, crate::today::TodayKpi, crate::today::ActionView,
         crate::today::EditView, crate::today::RateChange, crate::adherence::AdherenceView,
         crate::adherence::AdherenceRow, crate::adherence::ExceptionView,
+        users::Me, users::MeCentre, users::MyCalendar, users::CreatedUser, crate::db::UserRow,
+        crate::db::AuditRow, crate::db::NewAudit, crate::users::CreateUser, crate::access::Grant, crate::access::Role,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -74,6 +80,7 @@ use crate::problem::{FieldProblem, Findings, Problem};
         (name = "scenarios", description = "What-if scenarios compared on a forecast"),
         (name = "reports", description = "Weekly performance reports of a history"),
         (name = "today", description = "Interval actuals, absences, the day's re-forecast, KPIs and actions"),
+        (name = "users", description = "The caller, users and their API keys, the audit log"),
     )
 )]
 pub struct ApiDoc;

@@ -1,5 +1,6 @@
 //! Route table. Handlers stay thin: parse, call [`crate::work`] or the database off the async
-//! workers, serialise. Everything under `/v1` needs a bearer token (see [`crate::auth`]).
+//! workers, serialise. Everything under `/v1` needs a key, and the access check in
+//! [`crate::auth`] has run before any handler: handlers never compare roles.
 
 pub mod centres;
 pub mod common;
@@ -14,6 +15,7 @@ pub mod scenarios;
 pub mod simulations;
 pub mod staffing;
 pub mod today;
+pub mod users;
 
 use std::sync::Arc;
 
@@ -120,6 +122,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/static/{file}", READ_ONLY).route(get().to(docs::static_file)))
         .service(
             web::scope("/v1")
+                .service(resource("/me", READ_ONLY).route(get().to(users::me)))
+                .service(
+                    resource("/users", READ_WRITE)
+                        .route(get().to(users::list))
+                        .route(web::post().to(users::create)),
+                )
+                .service(
+                    resource("/users/{id}/revoke", WRITE_ONLY).route(web::post().to(users::revoke)),
+                )
+                .service(resource("/audit", READ_ONLY).route(get().to(users::audit)))
                 .service(
                     resource("/staffing/erlang", WRITE_ONLY)
                         .route(web::post().to(staffing::erlang)),
