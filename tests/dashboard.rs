@@ -4,7 +4,8 @@
 //! that the charts, the roster timeline and the KPI table render, and saves a screenshot to
 //! `target/dashboard.png`. A second test sets up a centre through the form (its errors shown beside
 //! the fields), maps an unknown queue of an export to a channel, runs the flow, reloads and finds
-//! the stored simulation; it saves `target/dashboard-onboarding.png`.
+//! the stored simulation; it saves `target/dashboard-onboarding.png`. A third signs in with a
+//! viewer's key and finds only their centre and none of the buttons a viewer may not use.
 //!
 //! Needs `chromium` and `chromium-driver` (Debian packages; `ROTA_CHROMIUM` / `ROTA_CHROMEDRIVER`
 //! override the paths). Without them the test FAILS. `ROTA_SKIP_BROWSER_TESTS=1` skips it (and
@@ -308,4 +309,69 @@ fn dashboard_sets_up_a_centre_from_the_form_and_maps_an_unknown_queue() {
 
     browser.run("window.scrollTo(0, 0);");
     browser.screenshot(&root.join("target/dashboard-onboarding.png"));
+}
+
+/// A viewer of one centre signs in with their key: the page lists only that centre, says who is
+/// signed in with which role, and hides what a viewer may not do; signing out forgets the key, and
+/// the key never appears in the page's address.
+#[test]
+fn dashboard_signs_in_with_a_key_and_hides_what_the_role_may_not_do() {
+    let Some((dir, server, browser)) = session("dashboard (sign-in)") else {
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let toml = std::fs::read_to_string(root.join("tests/fixtures/simulate/centre.toml"))
+        .expect("fixture centre");
+    let http = common::agent(Duration::from_secs(30));
+    let mut ids = Vec::new();
+    for name in ["Viewer's centre", "Someone else's"] {
+        let (status, body) = common::answer(
+            http.post(&server.url("/v1/centres"))
+                .header("authorization", &format!("Bearer {WRITE}"))
+                .send_json(json!({"name": name, "config_toml": toml})),
+        );
+        assert_eq!(status, 201, "{body}");
+        ids.push(body["id"].as_i64().expect("centre id"));
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rota"))
+        .args(["users", "add", "--name", "vera", "--role", "viewer"])
+        .args(["--centre", &ids[0].to_string(), "--db"])
+        .arg(dir.path().join("rota.db"))
+        .output()
+        .expect("rota users add");
+    assert!(out.status.success());
+    let key = String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_string();
+
+    browser.open(&server.url("/"));
+    browser.keys("#token", &key);
+    browser.press("#token-save");
+    browser.until(
+        "return document.getElementById('whoami').textContent === 'vera (viewer)' && \
+         document.getElementById('centre-toml').value.includes('Fixture Homes');",
+        "signed in as vera (viewer), the centre loaded",
+        Duration::from_secs(30),
+    );
+    assert_eq!(
+        browser.count("#centre option"),
+        1,
+        "only the viewer's centre"
+    );
+    let hidden = browser.run(
+        "return ['run-forecast', 'run-schedule', 'upload-history', 'create-sample', 'form-save', \
+         'dl-rota-xlsx'].map((id) => document.getElementById(id).hidden);",
+    );
+    assert_eq!(hidden, json!([true, true, true, true, true, false]));
+    let href = browser.run("return location.href;");
+    assert!(!href.as_str().unwrap_or("").contains(&key[5..]), "{href}");
+
+    browser.press("#sign-out");
+    let stored = browser.run("return sessionStorage.getItem('rota-token');");
+    assert_eq!(stored, serde_json::Value::Null);
+    assert_eq!(
+        browser.run("return document.getElementById('sign-out').hidden;"),
+        true
+    );
 }

@@ -1,13 +1,50 @@
-// Rota dashboard: talks to the /v1 API with the bearer token kept in sessionStorage (never in a
-// cookie or the URL). Every figure shown comes from the API; this script only fetches and draws.
+// Rota dashboard: talks to the /v1 API with the key kept in sessionStorage (never in a cookie or
+// the URL). Every figure shown comes from the API; this script only fetches and draws. What the
+// key's role may not do is hidden (GET /v1/me says what it may); the server refuses it anyway.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const state = {
   centre: null, history: null, recent: {}, forecast: null, forecastRows: [], requirementSet: null,
   roster: null, rosterJson: null, channels: [], job: null, simulation: null, centreConfig: null,
-  pendingUpload: null, comparison: null, report: null, reportHtml: null,
+  pendingUpload: null, comparison: null, report: null, reportHtml: null, me: null,
 };
+
+// The buttons each permission of /v1/me shows: `create` is global, the others per centre.
+const NEEDS = {
+  create: ["create-sample", "create-from-file", "form-create"],
+  configure: ["form-save", "save-toml", "save-aliases"],
+  record: ["upload-history", "cancel-job"],
+  compute: ["run-forecast", "run-schedule", "run-simulation", "run-scenarios", "run-report"],
+};
+
+/// Shows who is signed in and hides what their role may not do in the selected centre.
+function applyRole() {
+  const me = state.me;
+  const here = me && me.centres.find((c) => c.id === state.centre);
+  for (const [need, ids] of Object.entries(NEEDS)) {
+    const ok = need === "create" ? Boolean(me && me.create_centres) : Boolean(here && here[need]);
+    for (const id of ids) { const el = $(id); if (el) el.hidden = !ok; }
+  }
+  $("whoami").hidden = !me;
+  $("sign-out").hidden = !me;
+  if (me) {
+    const role = here ? here.role : me.roles.map((g) => g.role).join(", ");
+    $("whoami").textContent = `${me.name} (${role})`;
+  }
+}
+
+async function signIn() {
+  state.me = await getJson("/v1/me");
+  applyRole();
+  if (state.me.agent_id) {
+    const links = state.me.calendars.map((c) =>
+      `roster #${c.roster_id} from ${c.first_day}`).join("; ");
+    setStatus(`Signed in as agent ${state.me.agent_id}. Your calendars: ${links || "none yet"}.`);
+    return;
+  }
+  await loadCentres();
+}
 
 function token() { return sessionStorage.getItem("rota-token") || ""; }
 
@@ -100,6 +137,8 @@ async function pollJob(job, bar) {
 // ------------------------------------------------------------------ centres and histories
 
 async function loadCentres(select) {
+  // Asked again each time: a centre just created brings its permissions with it.
+  state.me = await getJson("/v1/me");
   const centres = await getJson("/v1/centres");
   fillSelect($("centre"), centres, (c) => `${c.name} (#${c.id})`, select);
   await loadScenarioChoices();
@@ -113,6 +152,7 @@ async function loadCentres(select) {
 
 async function loadCentre(id) {
   state.centre = id;
+  applyRole();
   const [centre, config, histories, forecasts, rosters, comparisons, reports] = await Promise.all([
     getJson(`/v1/centres/${id}`), getJson(`/v1/centres/${id}/config.json`),
     getJson(`/v1/centres/${id}/histories`), getJson(`/v1/centres/${id}/forecasts`),
@@ -700,7 +740,14 @@ $("token-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   sessionStorage.setItem("rota-token", $("token").value.trim());
   $("token").value = "";
-  guarded("Loading centres", () => loadCentres());
+  guarded("Signing in", signIn);
+});
+$("sign-out").addEventListener("click", () => {
+  sessionStorage.removeItem("rota-token");
+  state.me = null;
+  applyRole();
+  $("centre").innerHTML = "";
+  setStatus("Signed out. Sign in with your API key to start.");
 });
 $("centre").addEventListener("change", () => guarded("Loading the centre", () => loadCentre(Number($("centre").value))));
 $("history").addEventListener("change", () => guarded("Loading the history", () => loadHistory(Number($("history").value))));
@@ -741,4 +788,4 @@ on("dl-calendar", "Download", () => {
 });
 $("schedule-agent").addEventListener("change", drawAgentWeek);
 
-if (token()) guarded("Loading centres", () => loadCentres());
+if (token()) guarded("Signing in", signIn);
