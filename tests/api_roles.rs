@@ -572,6 +572,13 @@ fn keys_are_stored_hashed_and_revoked_keys_are_refused() {
         401
     );
 
+    // With an admin of every centre in the database, the service runs without a bootstrap token
+    // (and the old one is then just a wrong key).
+    let tokenless = Server::start(&db_path, "", None, &[]);
+    assert_eq!(call(&tokenless, "GET", "/v1/me", Some(&key), None).0, 200);
+    assert_eq!(call(&tokenless, "GET", "/v1/me", Some(WRITE), None).0, 401);
+    drop(tokenless);
+
     // Bad input to the CLI is a clear error, not a panic.
     for (args, says) in [
         (vec!["--name", "x", "--role", "boss"], "unknown role"),

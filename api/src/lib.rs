@@ -37,4 +37,4 @@ pub mod users;
 pub mod work;
 
 pub use config::ServiceConfig;
-pub use startup::{prepare, run, serve_blocking, StartError};
+pub use startup::{check_access, prepare, run, serve_blocking, StartError};

@@ -32,10 +32,42 @@ pub enum StartError {
     Io(#[from] std::io::Error),
 }
 
+/// Refuses to serve a service nobody could use: it needs a bootstrap write token, or an admin of
+/// every centre among the database's users (so a deployment need not keep an all-powerful token in
+/// its environment once its users exist). A missing database file is not created to find out.
+pub fn check_access(config: &ServiceConfig) -> Result<(), StartError> {
+    if !config.tokens.is_empty() {
+        return Ok(());
+    }
+    let db_err = |source| StartError::Db {
+        path: config.db.display().to_string(),
+        source,
+    };
+    let has_admin = config.db.exists()
+        && Db::open(&config.db)
+            .and_then(|db| db.has_admin_everywhere())
+            .map_err(db_err)?;
+    if has_admin {
+        return Ok(());
+    }
+    Err(ServiceConfigError::Invalid {
+        field: "tokens",
+        reason: format!(
+            "no write token configured and no admin user in {}: set ROTA_API_TOKENS \
+             (comma-separated) or `tokens = [...]` in the service configuration, or create an \
+             admin with `rota users add --db {} --name NAME --role admin`",
+            config.db.display(),
+            config.db.display()
+        ),
+    }
+    .into())
+}
+
 /// Opens the database, records jobs a previous process left unfinished as failed, and starts the
 /// job workers.
 pub fn prepare(config: ServiceConfig) -> Result<AppState, StartError> {
     config.validate()?;
+    check_access(&config)?;
     let db_err = |source| StartError::Db {
         path: config.db.display().to_string(),
         source,

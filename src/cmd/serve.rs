@@ -62,6 +62,7 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         config.compute_per_minute = v;
     }
     config.validate()?;
+    rota_api::check_access(&config)?;
     let listener = TcpListener::bind(&config.bind)
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     let addr = listener

@@ -144,6 +144,17 @@ impl Db {
         row.map(|u| self.with_roles(u)).transpose()
     }
 
+    /// Whether an active user is an admin of every centre (then the service can be run without a
+    /// bootstrap token).
+    pub fn has_admin_everywhere(&self) -> Result<bool, DbError> {
+        Ok(self.lock()?.query_row(
+            "SELECT EXISTS (SELECT 1 FROM users u JOIN user_roles r ON r.user_id = u.id
+               WHERE u.revoked_at IS NULL AND r.centre_id IS NULL AND r.role = 'admin')",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Every user, by id (revoked ones too).
     pub fn users(&self) -> Result<Vec<UserRow>, DbError> {
         let rows: Vec<UserRow> = {
