@@ -149,7 +149,11 @@ function renderTodayActions(view) {
     tr.innerHTML = `<td>${a.rank}</td><td class="text"></td><td>${a.contacts_saved.toFixed(1)}</td>` +
       `<td>${a.cost.toFixed(2)}</td><td><button type="button" class="accept">Accept</button></td>`;
     tr.querySelector("td.text").textContent = a.description;
-    tr.querySelector("button.accept").addEventListener("click", () => guarded("Accepting the action", () => acceptAction(a)));
+    const accept = tr.querySelector("button.accept");
+    accept.addEventListener("click", () => guarded("Accepting the action", () => acceptAction(a)));
+    // Accepting edits the roster: a planner or above (app.js's /v1/me); the server refuses others.
+    const here = state.me && state.me.centres.find((c) => c.id === state.centre);
+    accept.hidden = !(here && here.record);
     tb.appendChild(tr);
   }
   t.appendChild(tb);
