@@ -7,6 +7,7 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::activities::{activities_from_raw, ActivityRefs, PlannedActivity};
 use super::agents::{agents_from_raw, check_every_agent_has_a_template, AgentRefs};
 use super::channels::channels_from_raw;
 use super::contracts::{contracts_from_raw, grades_from_raw};
@@ -41,6 +42,7 @@ pub struct CentreConfig {
     pub(super) special_days: Vec<SpecialDay>,
     pub(super) history: HistoryMapping,
     pub(super) hires: Vec<Hire>,
+    pub(super) activities: Vec<PlannedActivity>,
 }
 
 impl CentreConfig {
@@ -314,6 +316,10 @@ impl CentreConfig {
     pub fn history(&self) -> &HistoryMapping {
         &self.history
     }
+    /// The `[[activities]]` (planned non-contact work), in file order.
+    pub fn activities(&self) -> &[PlannedActivity] {
+        &self.activities
+    }
     /// The `[[hire]]` options (people the centre could recruit), in file order.
     pub fn hires(&self) -> &[Hire] {
         &self.hires
@@ -406,6 +412,20 @@ impl CentreConfig {
             template_keys: &template_keys,
         };
         let hires = hires_from_raw(ctx, &raw.hire, &hire_refs);
+        let activity_refs = ActivityRefs {
+            grid,
+            channels: &channel_set,
+            agents: &agents,
+            shrinkage_components: std::iter::once(&shrinkage)
+                .chain(channels.iter().map(Channel::configured_shrinkage))
+                .flat_map(|s| s.activities().keys().cloned())
+                .collect(),
+        };
+        let activities = activities_from_raw(ctx, &raw.activities, &activity_refs);
+        let mut channels = channels;
+        for ch in &mut channels {
+            ch.plan_activities(&activities);
+        }
 
         if !ctx.problems.is_empty() {
             return Err(std::mem::take(&mut ctx.problems));
@@ -421,6 +441,7 @@ impl CentreConfig {
             special_days,
             history,
             hires,
+            activities,
         })
     }
 }
@@ -466,6 +487,7 @@ impl From<CentreConfig> for RawConfig {
             special_days: c.special_days.iter().map(SpecialDay::to_raw).collect(),
             history: Some(c.history.to_raw()),
             hire: c.hires.iter().map(Hire::to_raw).collect(),
+            activities: c.activities.iter().map(PlannedActivity::to_raw).collect(),
         }
     }
 }

@@ -33,6 +33,10 @@ pub struct Channel {
     pub(super) shrinkage: Shrinkage,
     #[serde(skip)]
     shrinkage_own: bool,
+    /// The shrinkage as configured, before planned activities took their components out of it
+    /// (what the file says, and what is written back).
+    #[serde(skip)]
+    configured_shrinkage: Shrinkage,
 }
 
 impl Channel {
@@ -95,9 +99,19 @@ impl Channel {
     pub fn targets(&self) -> &ServiceTargets {
         &self.targets
     }
-    /// Effective shrinkage (the channel's own, or the centre default).
+    /// Effective shrinkage (the channel's own, or the centre default), without the components
+    /// that `[[activities]]` plan explicitly: staffing grosses up by it and the simulation draws
+    /// it, so a planned activity's time is taken off once, where the roster places it.
     pub fn shrinkage(&self) -> &Shrinkage {
         &self.shrinkage
+    }
+    /// The shrinkage as configured (before planned activities replaced any component).
+    pub fn configured_shrinkage(&self) -> &Shrinkage {
+        &self.configured_shrinkage
+    }
+    /// Takes out the shrinkage components that planned activities replace.
+    pub(super) fn plan_activities(&mut self, planned: &[super::PlannedActivity]) {
+        self.shrinkage = super::activities::without_planned(&self.configured_shrinkage, planned);
     }
 
     fn from_raw(
@@ -213,6 +227,7 @@ impl Channel {
             patience_seconds,
             handle_time_factors,
             targets,
+            configured_shrinkage: shrinkage.clone()?,
             shrinkage: shrinkage?,
             shrinkage_own: raw.shrinkage.is_some(),
         })
@@ -229,7 +244,9 @@ impl Channel {
             handle_time_factors: (self.concurrency() > 1).then(|| self.handle_time_factors.clone()),
             hours: self.hours_own.then(|| weekly_to_raw(&self.hours)),
             targets: Some(self.targets.to_raw()),
-            shrinkage: self.shrinkage_own.then(|| self.shrinkage.to_raw()),
+            shrinkage: self
+                .shrinkage_own
+                .then(|| self.configured_shrinkage.to_raw()),
         }
     }
 }

@@ -40,6 +40,7 @@
 // assembles them in file order. Everything public is re-exported here, so paths such as
 // `rota_data::config::Agent` do not depend on the file layout. `raw` is public: files that change
 // a centre (scenarios) reuse its types for the sections they change.
+mod activities;
 mod agents;
 mod centre;
 mod centre_config;
@@ -58,6 +59,7 @@ mod special_days;
 mod targets;
 mod validate;
 
+pub use activities::{ActivityStyle, PlannedActivity, MAX_ACTIVITY_MINUTES, MAX_ACTIVITY_PER_WEEK};
 pub use agents::{Agent, FixedShift, Leave, Pay};
 pub use centre::{Centre, DemandQuantile, Planning};
 pub use centre_config::{CentreConfig, InvalidConfig};

@@ -52,6 +52,8 @@ pub struct RawConfig {
     pub history: Option<RawHistory>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hire: Vec<RawHire>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub activities: Vec<RawActivity>,
 }
 
 /// `[centre]`: name, time zone, interval, currency, centre opening hours, planning.
@@ -398,6 +400,38 @@ pub struct RawHire {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub one_off_weeks: Option<u32>,
     pub max_count: u32,
+}
+
+/// One `[[activities]]` entry: planned non-contact work placed in the shifts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawActivity {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agents: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skills: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_week: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_hours: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_hours: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<RawWeeklyHours>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mandatory: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shrinkage: Option<String>,
 }
 
 /// One `[[special_days]]` entry.

@@ -18,11 +18,12 @@
 //! * `[[hire]]` options: attached to the problem ([`hire_options`]), inert unless the solve
 //!   hires ([`crate::SolveOptions::hire`]).
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike};
 use chrono_tz::Tz;
 use rota_data::channel::ChannelKind;
 use rota_data::config::{Agent, CentreConfig, Channel, Contract};
 
+use super::activities::ActivityPlan;
 use super::error::RosterError;
 use super::hire::HireOption;
 use super::problem::{
@@ -95,7 +96,47 @@ pub fn problem_from_config(
             min_stint_minutes: planning.min_stint_minutes(),
             max_switches_per_shift: planning.max_channel_switches_per_shift(),
         });
+    let activities = activity_plans(config, &problem.horizon);
+    let problem = problem.with_activities(activities)?;
     Ok((problem, notes))
+}
+
+/// The configuration's `[[activities]]` in the programme's terms: lengths in intervals, weekly
+/// amounts per agent, and the window laid on the horizon's intervals (an interval is in the
+/// window when the whole of it is).
+pub fn activity_plans(config: &CentreConfig, horizon: &Horizon) -> Vec<ActivityPlan> {
+    let step = horizon.interval_minutes();
+    let intervals = |minutes: f64| (minutes / f64::from(step)).round() as usize;
+    config
+        .activities()
+        .iter()
+        .map(|a| {
+            let window = (0..horizon.n_intervals())
+                .map(|t| {
+                    let at = horizon.instant(t);
+                    let minute = at.hour() * 60 + at.minute();
+                    a.window()
+                        .is_none_or(|w| w.covers(at.weekday(), minute, minute + step))
+                })
+                .collect();
+            let len = intervals(f64::from(a.minutes()));
+            ActivityPlan {
+                name: a.name().to_string(),
+                label: a.label().to_string(),
+                style: a.kind(),
+                teams: a.teams().to_vec(),
+                agent_ids: a.agent_ids().to_vec(),
+                skills: a.skills().to_vec(),
+                len,
+                sessions_per_week: a.per_week() as usize,
+                min_intervals: intervals(a.min_hours() * 60.0),
+                max_intervals: intervals(a.max_hours() * 60.0),
+                window,
+                mandatory: a.mandatory(),
+                split: a.split(),
+            }
+        })
+        .collect()
 }
 
 /// The configuration's `[[hire]]` options in the programme's terms, in file order. A weekend
@@ -501,7 +542,7 @@ pub fn specialists_only(
             });
         }
     }
-    Ok(RosterProblem::new(
+    RosterProblem::new(
         problem.horizon.clone(),
         problem.channels.clone(),
         problem.templates.clone(),
@@ -509,5 +550,6 @@ pub fn specialists_only(
         problem.weights,
     )?
     .with_hire_options(problem.hire_options.clone())
-    .with_stints(problem.stints))
+    .with_stints(problem.stints)
+    .with_activities(problem.activities.clone())
 }

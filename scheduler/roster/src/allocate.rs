@@ -31,7 +31,7 @@ use good_lp::constraint;
 
 use super::build::{Assignment, PlacedShift};
 use super::error::RosterError;
-use super::model::RosterModel;
+use super::model::{ActivityTime, RosterModel};
 use super::options::OptionSet;
 use super::problem::RosterProblem;
 use super::solve::{run_highs, MipSolution, SolveOptions, SolveStage, Solved, Watch};
@@ -68,7 +68,7 @@ pub fn exact_allocation(
         options: options.options.clone(),
         per_agent: sol.chosen.clone(),
     };
-    let mut m = RosterModel::build_with(problem, &fixed, false, true);
+    let mut m = RosterModel::build_allocation(problem, &fixed, ActivityTime::Omit);
     let Some(solved) = solve_fixed(&mut m, opts, time_limit_s, watch)? else {
         return Ok(None);
     };
@@ -92,6 +92,72 @@ pub fn exact_allocation(
         objective: solved.objective,
         seconds: started.elapsed().as_secs_f64(),
     }))
+}
+
+/// The channels re-chosen by the allocation programme once planned activities are placed: the
+/// shifts and every break as in `placed` (the break counts `rho` fixed to theirs), the agents
+/// away in `planned` taken out of their groups' capacity, and whole agents per channel from the
+/// integer counts. The activities move capacity out of particular intervals, and the deferred
+/// backlog and the live targets answer to that non-linearly (a back-office hour of training can
+/// leave a day's social work undone unless a multi-skilled agent picks it up), so the channels
+/// are chosen again rather than patched. `Ok(None)` when no integer allocation is found in time.
+#[tracing::instrument(skip_all, fields(time_limit_s))]
+pub(crate) fn around_activities(
+    problem: &RosterProblem,
+    options: &OptionSet,
+    placed: &[PlacedShift],
+    planned: &[crate::activities::PlacedActivity],
+    opts: &SolveOptions,
+    time_limit_s: f64,
+    watch: Watch<'_>,
+) -> Result<Option<(Assignment, f64)>, RosterError> {
+    let mut per_agent = vec![Vec::new(); problem.agents.len()];
+    for p in placed {
+        per_agent[p.agent].push(p.option);
+    }
+    let fixed = OptionSet {
+        options: options.options.clone(),
+        per_agent,
+    };
+    let n_t = problem.horizon.n_intervals();
+    let mut away = vec![vec![false; n_t]; problem.agents.len()];
+    let mut present = presence(problem, options, placed);
+    for p in planned {
+        for t in p.start..p.end {
+            away[p.agent][t] = true;
+            present[p.agent][t] = false;
+        }
+    }
+    let mut m = RosterModel::build_allocation(problem, &fixed, ActivityTime::Away(away));
+    let groups = m.group_of.clone();
+    // every break where it is: rho[g,o,b,q] = the agents of g on o whose break b starts at q
+    let mut starts: std::collections::HashMap<(usize, usize, usize, usize), f64> =
+        Default::default();
+    for p in placed {
+        for (j, &q) in p.break_starts.iter().enumerate() {
+            let b = options.options[p.option].breaks[j].index;
+            *starts.entry((groups[p.agent], p.option, b, q)).or_default() += 1.0;
+        }
+    }
+    let mut rows = Vec::new();
+    for (g, per_g) in m.breaks.iter().enumerate() {
+        for (o, b, slots) in per_g {
+            for (q, col) in slots {
+                let n = starts.get(&(g, *o, *b, *q)).copied().unwrap_or(0.0);
+                let v = col.var;
+                rows.push(constraint!(v == n));
+            }
+        }
+    }
+    for r in rows {
+        m.add(r);
+    }
+    let Some(solved) = solve_fixed(&mut m, opts, time_limit_s, watch)? else {
+        return Ok(None);
+    };
+    let col = |i: usize| solved.columns.get(i).copied().unwrap_or(0.0);
+    let count = |i: usize| col(i).round().max(0.0) as usize;
+    Ok(assign_channels(problem, &m, &present, &count).map(|a| (a, solved.objective)))
 }
 
 /// Fixes every chosen shift (`x = 1`) in the allocation programme `m` and solves it under the

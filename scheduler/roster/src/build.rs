@@ -420,7 +420,14 @@ pub fn shifts_and_activities(
     options: &OptionSet,
     placed: &[PlacedShift],
     assignment: &Assignment,
+    planned: &[crate::activities::PlacedActivity],
 ) -> (Vec<RosterShift>, Vec<Activity>) {
+    let planned_at = |a: usize, t: usize| {
+        planned
+            .iter()
+            .find(|p| p.agent == a && p.start <= t && t < p.end)
+            .map(|p| problem.activities[p.activity].name.clone())
+    };
     let h = &problem.horizon;
     let len = i64::from(h.interval_minutes());
     let mut shifts = Vec::new();
@@ -471,6 +478,10 @@ pub fn shifts_and_activities(
         {
             let state = match *slot {
                 Some(c) => (ActivityKind::Work, Some(c)),
+                None if planned_at(s.agent, t).is_some() => (
+                    ActivityKind::Planned(planned_at(s.agent, t).unwrap_or_default()),
+                    None,
+                ),
                 None => {
                     let j = s
                         .break_starts
@@ -489,10 +500,8 @@ pub fn shifts_and_activities(
                     )
                 }
             };
-            match cur {
-                Some((from, k, c)) if (k, c) == state => {
-                    let _ = from;
-                }
+            match cur.take() {
+                Some((from, k, c)) if (&k, c) == (&state.0, state.1) => cur = Some((from, k, c)),
                 Some((from, k, c)) => {
                     flush(from, t, k, c);
                     cur = Some((t, state.0, state.1));

@@ -67,11 +67,92 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
         AgentRules::new(problem, a, agent).check(&shifts, &mut push);
     }
     let scheduled = check_activities(problem, roster, &agents, &mut push);
+    check_planned(problem, roster, &agents, &mut push);
     check_coverage(problem, roster, &scheduled, &mut push);
     for shift in &roster.shifts {
         check_stints(problem, roster, shift, &mut push);
     }
     v
+}
+
+/// Planned activities (`[[activities]]`): each names a configured activity that applies to the
+/// agent, lies in its window, and no agent has more of one a week than its maximum.
+fn check_planned(
+    problem: &RosterProblem,
+    roster: &Roster,
+    agents: &BTreeMap<&str, usize>,
+    push: &mut impl FnMut(&'static str, Option<&str>, String),
+) {
+    let h = &problem.horizon;
+    let step = i64::from(h.interval_minutes());
+    let weeks = problem.week_intervals();
+    // (agent, activity, week) -> intervals
+    let mut amount: BTreeMap<(usize, usize, usize), usize> = BTreeMap::new();
+    for act in &roster.activities {
+        let ActivityKind::Planned(name) = &act.activity else {
+            continue;
+        };
+        let id = act.agent_id.as_str();
+        let Some(&a) = agents.get(id) else {
+            continue; // reported by check_activities
+        };
+        let Some(k) = problem.activities.iter().position(|p| &p.name == name) else {
+            push(
+                "activities",
+                Some(id),
+                format!("{name} at {} is not a configured activity", act.start),
+            );
+            continue;
+        };
+        let plan = &problem.activities[k];
+        if !plan.applies(&problem.agents[a]) {
+            push(
+                "activities",
+                Some(id),
+                format!("{name} at {} is not for this agent", act.start),
+            );
+        }
+        let (Some(first), Some(last)) = (
+            h.interval_of(&act.start),
+            h.interval_of(&(act.end - chrono::Duration::minutes(step))),
+        ) else {
+            push(
+                "activities",
+                Some(id),
+                format!("{name} at {} is outside the horizon", act.start),
+            );
+            continue;
+        };
+        if (first..=last).any(|t| !plan.window[t]) {
+            push(
+                "activities",
+                Some(id),
+                format!(
+                    "{name} from {} to {} is outside its window",
+                    act.start, act.end
+                ),
+            );
+        }
+        if let Some(w) = weeks.iter().position(|r| r.contains(&first)) {
+            *amount.entry((a, k, w)).or_default() += last + 1 - first;
+        }
+    }
+    for ((a, k, w), n) in amount {
+        let plan = &problem.activities[k];
+        if n > plan.max_intervals.max(plan.min_intervals) {
+            push(
+                "activities",
+                Some(&problem.agents[a].id),
+                format!(
+                    "{} for {} minutes in week {}, more than its most, {} minutes",
+                    plan.name,
+                    n as i64 * step,
+                    w + 1,
+                    plan.max_intervals as i64 * step
+                ),
+            );
+        }
+    }
 }
 
 /// The channel stint rules of one shift, from its work activities in time order: at most
@@ -341,8 +422,8 @@ fn check_breaks(
     for b in &s.breaks {
         let off = (b.start - s.start).num_minutes();
         let len = (b.end - b.start).num_minutes();
-        let pos = rules.iter().position(|&(k, m, e, l)| {
-            k == b.kind && i64::from(m) == len && off >= i64::from(e) && off <= i64::from(l)
+        let pos = rules.iter().position(|(k, m, e, l)| {
+            *k == b.kind && i64::from(*m) == len && off >= i64::from(*e) && off <= i64::from(*l)
         });
         match pos {
             Some(p) => {

@@ -23,6 +23,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod activities;
 pub mod adapter;
 pub mod allocate;
 pub mod build;
@@ -136,6 +137,44 @@ pub fn schedule_watched(
             best = exact;
         }
     }
+    // planned activities (activities): whole sessions placed where they cost the service least,
+    // before the stint pass re-chooses channels around them
+    let placement = activities::place(problem, &options, &best.placed, &best.assignment);
+    if !placement.placed.is_empty() {
+        let before = best.objective;
+        // the channels as they were, less the agents away; then re-chosen around the sessions by
+        // the allocation programme (allocate::around_activities), if that scores better
+        let patched = evaluate(problem, &options, best.placed.clone(), placement.assignment);
+        let left = (opts.time_limit_s - started.elapsed().as_secs_f64()).max(5.0);
+        let again = allocate::around_activities(
+            problem,
+            &options,
+            &best.placed,
+            &placement.placed,
+            opts,
+            left.min(opts.time_limit_s * 0.25),
+            watch,
+        )?;
+        best = patched;
+        if let Some((assignment, mip)) = again {
+            let realloc = evaluate(problem, &options, best.placed.clone(), assignment);
+            tracing::info!(
+                patched = best.objective,
+                reallocated = realloc.objective,
+                mip,
+                "channels around the activities"
+            );
+            if realloc.objective < best.objective {
+                best = realloc;
+            }
+        }
+        tracing::info!(
+            before,
+            after = best.objective,
+            sessions = placement.placed.len(),
+            "planned activities"
+        );
+    }
     // channel stints a team leader can run (stints): re-chosen within each shift by the stint MIPs
     // or, if it scores better, by the majority of each piece; then scored
     let left = (opts.time_limit_s - started.elapsed().as_secs_f64()).max(5.0);
@@ -172,11 +211,16 @@ pub fn schedule_watched(
         objective,
         channels,
     } = best;
+    // activity time that could not be placed, priced as the programme prices it
+    // (model::activities)
+    let objective =
+        objective + activities::missed_penalty(problem, &options, &placed, &placement.placed);
     let (shifts, activities) =
-        build::shifts_and_activities(problem, &options, &placed, &assignment);
+        build::shifts_and_activities(problem, &options, &placed, &assignment, &placement.placed);
 
     let n_c = problem.channels.len();
     let sched = |c: usize, t: usize| coverage[t * n_c + c].scheduled;
+    diagnosis.extend(placement.diagnosis);
     let mut known: std::collections::BTreeSet<String> = diagnosis.iter().cloned().collect();
     for line in diagnose::explain_shortfall(problem, &options, &shortfall, &sched) {
         if known.insert(line.clone()) {
@@ -216,6 +260,7 @@ pub fn schedule_watched(
         gap,
         channels,
         stints: stint_report,
+        activities: placement.reports,
         solver: stats,
     };
     Ok(Roster {

@@ -97,8 +97,10 @@ pub struct RosterShift {
 }
 
 /// What an agent does in a period of a shift.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// Written in files and JSON as its name: `work`, `break`, `lunch` or the planned activity's own
+/// name (`training`, `team_meeting`, ...), which is how the simulation's reader and the exports
+/// tell a planned activity from a shift's own periods.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActivityKind {
     /// Handling contacts on a channel.
     Work,
@@ -106,6 +108,8 @@ pub enum ActivityKind {
     Break,
     /// An unpaid lunch.
     Lunch,
+    /// A planned non-contact activity (`[[activities]]`), by name.
+    Planned(String),
 }
 
 impl fmt::Display for ActivityKind {
@@ -114,7 +118,14 @@ impl fmt::Display for ActivityKind {
             ActivityKind::Work => "work",
             ActivityKind::Break => "break",
             ActivityKind::Lunch => "lunch",
+            ActivityKind::Planned(name) => name,
         })
+    }
+}
+
+impl Serialize for ActivityKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -129,7 +140,7 @@ pub struct Activity {
     /// End.
     #[serde(serialize_with = "ser_time")]
     pub end: DateTime<FixedOffset>,
-    /// Work, break or lunch.
+    /// Work, break, lunch or a planned activity.
     pub activity: ActivityKind,
     /// Channel worked (work only).
     pub channel: Option<ChannelName>,
@@ -190,6 +201,8 @@ pub struct RosterSummary {
     pub channels: Vec<ChannelHours>,
     /// Channel switches per shift and short stints against the centre's rules.
     pub stints: crate::StintReport,
+    /// How each planned activity was placed (empty without `[[activities]]`).
+    pub activities: Vec<crate::activities::ActivityReport>,
     /// Solver sizes and times.
     pub solver: SolveStats,
 }

@@ -568,6 +568,8 @@ pub struct RosterProblem {
     pub hire_candidates: Vec<crate::hire::HireCandidate>,
     /// Channel stint rules every shift keeps ([`crate::stints`]).
     pub stints: crate::StintRules,
+    /// Planned non-contact activities ([`crate::activities`]).
+    pub activities: Vec<crate::activities::ActivityPlan>,
 }
 
 impl RosterProblem {
@@ -695,7 +697,57 @@ impl RosterProblem {
             hire_options: Vec::new(),
             hire_candidates: Vec::new(),
             stints: crate::StintRules::default(),
+            activities: Vec::new(),
         })
+    }
+
+    /// The problem with planned activities. Rejects a window of the wrong length and a session
+    /// longer than every shift an agent who takes part may work.
+    pub fn with_activities(
+        mut self,
+        activities: Vec<crate::activities::ActivityPlan>,
+    ) -> Result<Self, RosterError> {
+        let n_t = self.horizon.n_intervals();
+        let interval = self.horizon.interval_minutes() as usize;
+        let mut errors = Vec::new();
+        for act in &activities {
+            if act.window.len() != n_t {
+                errors.push(format!(
+                    "activity {}: {} window values for {n_t} intervals",
+                    act.name,
+                    act.window.len()
+                ));
+            }
+            let longest = self
+                .agents
+                .iter()
+                .filter(|a| act.applies(a))
+                .flat_map(|a| self.templates.iter().filter(move |t| a.may_work(t)))
+                .map(|t| {
+                    // the longest stretch of the shift between its breaks' earliest placements
+                    // is not known before placement; the shift less its breaks bounds it
+                    (t.length_minutes as usize)
+                        .saturating_sub(t.breaks.iter().map(|b| b.minutes as usize).sum::<usize>())
+                })
+                .max();
+            let session = if act.split {
+                (crate::activities::SPLIT_MINUTES as usize).min(act.len * interval)
+            } else {
+                act.len * interval
+            };
+            match longest {
+                Some(l) if session > l => errors.push(format!(
+                    "activity {}: a session lasts {} minutes, but the longest shift its agents may                      work has {l} minutes outside its breaks; shorten it or allow it to be split",
+                    act.name, session
+                )),
+                _ => {}
+            }
+        }
+        if !errors.is_empty() {
+            return Err(RosterError::Input(errors.join("; ")));
+        }
+        self.activities = activities;
+        Ok(self)
     }
 
     /// The problem with the centre's channel stint rules (default: [`crate::StintRules::default`]).
@@ -768,6 +820,21 @@ impl RosterProblem {
         s.sort_unstable();
         s.dedup();
         s
+    }
+
+    /// The weeks of the horizon as interval ranges (each week's days as in [`Self::weeks`]; days
+    /// of a clock change have 92 or 100 quarter-hours, so this counts rather than multiplies).
+    pub fn week_intervals(&self) -> Vec<std::ops::Range<usize>> {
+        let n_t = self.horizon.n_intervals();
+        let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+        for t in 0..n_t {
+            let w = self.horizon.day_of_interval(t) / 7;
+            match out.get_mut(w) {
+                Some(r) => r.end = t + 1,
+                None => out.push(t..t + 1),
+            }
+        }
+        out
     }
 
     /// The weeks of the horizon as day-index ranges: `[0,7)`, `[7,14)`, ... (the last may be short).

@@ -589,7 +589,7 @@ fn staffing(problem: &RosterProblem, assignment: &Assignment) -> Vec<Vec<f64>> {
 /// `t`, up to a constant (as `schedule`'s evaluation scores it): with targets, the period's target
 /// penalty, wait cap and tie-break ([`LocalPenalty`]); otherwise the tiered shortfall against the
 /// requirement and the over-coverage price ([`crate::model::coverage::tiered_shortfall`]).
-fn channel_cost(
+pub(crate) fn channel_cost(
     problem: &RosterProblem,
     local: Option<&LocalPenalty<'_>>,
     c: usize,

@@ -405,6 +405,7 @@ fn fixture() -> (RosterProblem, Roster) {
             gap: 0.0,
             channels: Vec::new(),
             stints: Default::default(),
+            activities: Vec::new(),
             solver: SolveStats {
                 variables: 0,
                 binaries: 0,

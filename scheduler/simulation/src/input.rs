@@ -199,11 +199,12 @@ impl RosterPlan {
             .activities
             .iter()
             .map(|a| {
-                let kind = match (a.activity, &a.channel) {
+                let kind = match (&a.activity, &a.channel) {
                     (ActivityKind::Work, Some(c)) => PlanActivityKind::Work(c.clone()),
                     (ActivityKind::Work, None) => PlanActivityKind::Other("work".into()),
                     (ActivityKind::Break, _) => PlanActivityKind::Break,
                     (ActivityKind::Lunch, _) => PlanActivityKind::Lunch,
+                    (ActivityKind::Planned(name), _) => PlanActivityKind::Other(name.clone()),
                 };
                 PlanActivity {
                     agent_id: a.agent_id.clone(),

@@ -122,7 +122,8 @@ pub fn add(m: &mut RosterModel<'_>) {
     let problem = m.problem;
     let n_t = problem.horizon.n_intervals();
     let hours = m.interval_hours();
-    let w = capacity(m);
+    let mut w = capacity(m);
+    super::activities::reserve(m, &mut w);
     for (g, wg) in w.into_iter().enumerate() {
         let skills = m.groups[g].skills.clone();
         for (t, wt) in wg.into_iter().enumerate() {
@@ -189,7 +190,7 @@ pub fn add(m: &mut RosterModel<'_>) {
 }
 
 /// Number of linear terms of an expression (good_lp exposes them only as an iterator).
-trait TermCount {
+pub(super) trait TermCount {
     fn linear_coefficients_len(&self) -> usize;
 }
 

@@ -22,6 +22,7 @@
 //! [`targets`] (live channels' targets over a period, for the targets objective), [`hire`]
 //! (optional agents and their "hired" indicators), [`objective`] (paid cost and penalties).
 
+pub mod activities;
 pub mod assignment;
 pub mod backlog;
 pub mod contracts;
@@ -59,6 +60,19 @@ pub struct SkillGroup {
     pub agents: Vec<usize>,
 }
 
+/// How the programme treats planned activities' time ([`activities`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActivityTime {
+    /// Reserved continuously inside each activity's window (the LP and the tour MIP).
+    Reserve,
+    /// Left out: every agent-interval goes to a channel (the first allocation stage, before the
+    /// sessions are placed).
+    Omit,
+    /// `[a][t]`: agent `a` is away in a placed session in interval `t`, taken out of its group's
+    /// capacity as a constant (the allocation stage re-run around the placed sessions).
+    Away(Vec<Vec<bool>>),
+}
+
 /// The programme under construction, and the handles needed to read a solution.
 pub struct RosterModel<'a> {
     /// The problem.
@@ -93,6 +107,8 @@ pub struct RosterModel<'a> {
     pub late: Vec<Vec<Option<Col>>>,
     /// `h[a]`: agent `a` is hired (`None`: the centre's own agent, always there).
     pub hired: Vec<Option<Col>>,
+    /// How planned activities' time enters the capacity ([`activities`]).
+    pub activity_time: ActivityTime,
 }
 
 impl<'a> RosterModel<'a> {
@@ -110,8 +126,35 @@ impl<'a> RosterModel<'a> {
         relaxed: bool,
         integral_allocation: bool,
     ) -> Self {
+        Self::build_full(
+            problem,
+            options,
+            relaxed,
+            integral_allocation,
+            ActivityTime::Reserve,
+        )
+    }
+
+    /// The allocation programme: integer `rho` and `z`, with planned activities' time as
+    /// `activity_time` says ([`ActivityTime::Omit`] or [`ActivityTime::Away`]).
+    pub fn build_allocation(
+        problem: &'a RosterProblem,
+        options: &'a OptionSet,
+        activity_time: ActivityTime,
+    ) -> Self {
+        Self::build_full(problem, options, false, true, activity_time)
+    }
+
+    fn build_full(
+        problem: &'a RosterProblem,
+        options: &'a OptionSet,
+        relaxed: bool,
+        integral_allocation: bool,
+        activity_time: ActivityTime,
+    ) -> Self {
         let mut m = Self::empty(problem, options, relaxed);
         m.integral_allocation = integral_allocation;
+        m.activity_time = activity_time;
         hire::add(&mut m);
         assignment::add(&mut m);
         contracts::add(&mut m);
@@ -161,6 +204,7 @@ impl<'a> RosterModel<'a> {
             short: vec![vec![None; n_t]; n_c],
             late: vec![vec![None; n_t]; n_c],
             hired: vec![None; problem.agents.len()],
+            activity_time: ActivityTime::Reserve,
         }
     }
 

@@ -100,7 +100,7 @@ fn roster(monday: NaiveDate, gen: &[GenShift], names: &[String]) -> Roster {
             };
             if activity != ActivityKind::Work {
                 breaks.push(PlacedBreak {
-                    kind: activity,
+                    kind: activity.clone(),
                     start: t.fixed_offset(),
                     end: end.fixed_offset(),
                 });
@@ -147,6 +147,7 @@ fn summary() -> RosterSummary {
         gap: 0.0,
         channels: Vec::new(),
         stints: Default::default(),
+        activities: Vec::new(),
         solver: SolveStats {
             variables: 0,
             binaries: 0,
@@ -237,11 +238,12 @@ fn assert_round_trip(roster: &Roster, style: TimestampStyle) -> Result<(), TestC
         .activities
         .iter()
         .map(|a| {
-            let kind = match (a.activity, &a.channel) {
+            let kind = match (&a.activity, &a.channel) {
                 (ActivityKind::Work, Some(c)) => PlanActivityKind::Work(c.clone()),
                 (ActivityKind::Work, None) => unreachable!("generated work has a channel"),
                 (ActivityKind::Break, _) => PlanActivityKind::Break,
                 (ActivityKind::Lunch, _) => PlanActivityKind::Lunch,
+                (ActivityKind::Planned(name), _) => PlanActivityKind::Other(name.clone()),
             };
             key(&a.agent_id, &a.start, &a.end, &kind)
         })
