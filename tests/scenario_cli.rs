@@ -161,10 +161,13 @@ fn shipped_scenarios_move_staffing_the_right_way_and_by_the_right_amount() {
     // is no higher, and its optimum (cost + weighted shortfall, what the roster minimises) is no
     // higher either. Both solves must have had the time they need (stopped at the MIP gap, not at
     // the time limit); then the pooled roster's objective may exceed the specialists' by at most
-    // a fixed 2%: the MIP gap, the allocation stage and the channel-stint rules (a minimum stint
-    // and a cap on switches per shift, applied after the MIP, which does not model them, and
-    // binding harder on pooled agents, who have more channels to switch between). The bound does
-    // not widen when the solver does worse. Raw shortfall hours are not compared: the objective weighs them by
+    // a fixed 3%: the MIP gap, the allocation stage, the planned activities' whole sessions
+    // (placed greedily in the fixed shifts, in the quieter half of each team's day; the MIP
+    // reserves their time only in aggregate) and the channel-stint rules (a minimum stint and a
+    // cap on switches per shift, applied after the MIP, which does not model them, and binding
+    // harder on pooled agents, who have more channels to switch between). Measured: 1.15% before
+    // the sample had activities, 2.4% with them. The bound does not widen when the solver does
+    // worse. Raw shortfall hours are not compared: the objective weighs them by
     // channel priority and depth, so trading an hour of social for an hour of voice is a gain.
     let (pr, br) = (&pool["roster"], &base["roster"]);
     for (name, r) in [("pooled", pr), ("specialists", br)] {
@@ -177,7 +180,7 @@ fn shipped_scenarios_move_staffing_the_right_way_and_by_the_right_amount() {
         f(&br["bound"])
     );
     assert!(
-        f(&pr["objective"]) <= f(&br["objective"]) * 1.02,
+        f(&pr["objective"]) <= f(&br["objective"]) * 1.03,
         "pooled objective {} vs specialists {}",
         f(&pr["objective"]),
         f(&br["objective"])

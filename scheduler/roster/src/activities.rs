@@ -21,8 +21,10 @@
 //!
 //! The three styles:
 //! * `together` (a team meeting): one time per team and session, at which as many of the team as
-//!   can attend are on shift and free; among the times that reach 90 % of the best attendance,
-//!   the cheapest. Members not on shift then miss it; the report says how many attended.
+//!   can attend are on shift and free: among the times that reach 90 % of the best attendance,
+//!   those in the quieter half of the team's day if there are any, and of those the cheapest. A
+//!   meeting most of the team can attend comes before a quiet time (at lunchtime half the team is
+//!   away). Members not on shift then miss it; the report says how many attended.
 //! * `individual` (training, a 1:1): each agent's own sessions, each inside one shift and the
 //!   window; with `split`, in parts of at least half an hour.
 //! * `fill_quiet_time` (facilities duty): each agent's weekly minimum in the cheapest blocks,
@@ -555,17 +557,18 @@ impl Ctx<'_, '_> {
                         })
                         .filter(|(_, here)| !here.is_empty())
                         .collect();
-                    // the quieter half of the team's day if the meeting can be held there
+                    // attendance first: the times that reach 90% of the best attendance; among
+                    // them the quieter half of the team's day if the meeting fits there
+                    let best = options.iter().map(|o| o.1.len()).max().unwrap_or(0);
+                    let floor = (ATTENDANCE_SHARE * best as f64).ceil() as usize;
                     let first = members[0];
                     let (calm, busy): (Vec<_>, Vec<_>) = options
                         .into_iter()
+                        .filter(|o| o.1.len() >= floor)
                         .partition(|(q, _)| self.quiet.block(self.problem, first, *q, len));
                     let options = if calm.is_empty() { busy } else { calm };
-                    let best = options.iter().map(|o| o.1.len()).max().unwrap_or(0);
-                    let floor = (ATTENDANCE_SHARE * best as f64).ceil() as usize;
                     let chosen = options
                         .into_iter()
-                        .filter(|o| o.1.len() >= floor)
                         .map(|(q, here)| {
                             let price: f64 = here
                                 .iter()
