@@ -85,7 +85,14 @@ fn schedules_the_sample_week_and_writes_every_file() {
     assert_eq!(cov.lines().count(), 1 + 7 * 96 * 5);
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("roster.json")).unwrap()).unwrap();
-    assert!(json["summary"]["gap"].as_f64().unwrap() < 0.05);
+    // within 15% of the LP bound: the sample plans activities, placed as whole sessions after
+    // the MIP, and the bound does not see a team meeting's 26 people away at once (docs/ROSTER.md,
+    // "Planned activities"). Measured on this week: 12.4%, of which the roster's objective rose
+    // 2,713 when the sessions were placed (0.6% from the bound before that).
+    let gap = json["summary"]["gap"].as_f64().unwrap();
+    assert!(gap < 0.15, "gap {gap}: {}", json["summary"]["activities"]);
+    assert_eq!(json["summary"]["activities"].as_array().unwrap().len(), 3);
+    assert!(acts.contains(",training,") && acts.contains(",team_meeting,"));
     // Each agent's own schedule: one iCalendar event per shift, in UTC.
     let first_agent = shifts
         .lines()
