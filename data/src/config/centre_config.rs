@@ -320,6 +320,14 @@ impl CentreConfig {
     pub fn activities(&self) -> &[PlannedActivity] {
         &self.activities
     }
+    /// The configuration without its `[[activities]]`: their time back in the shrinkage, as
+    /// configured. For a roster made before the activities were planned (it has none of them), and
+    /// for measuring what planning them costs.
+    pub fn without_activities(&self) -> Result<Self, ConfigError> {
+        let mut raw = self.to_raw();
+        raw.activities.clear();
+        Self::from_raw(&raw, "the configuration without its activities")
+    }
     /// The `[[hire]]` options (people the centre could recruit), in file order.
     pub fn hires(&self) -> &[Hire] {
         &self.hires

@@ -84,11 +84,10 @@ fn a_busy_monday_with_two_absences_is_predicted_and_an_action_helps() {
     // The fixture roster predates planned activities: it has no training or team meetings, so
     // it is judged with the configuration it was made for, the sample without [[activities]]
     // (their time then stays in the shrinkage, as it was).
-    let text = std::fs::read_to_string(root().join("data/samples/centre.toml")).unwrap();
-    let mut raw: rota_data::config::raw::RawConfig =
-        rota_data::config::read_toml(&text, "centre.toml").unwrap();
-    raw.activities.clear();
-    let config = CentreConfig::from_raw(&raw, "centre.toml without activities").unwrap();
+    let config = CentreConfig::load(root().join("data/samples/centre.toml"))
+        .unwrap()
+        .without_activities()
+        .unwrap();
     let fixtures = root().join("tests/fixtures/simulate/sample_week");
     let monday = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
     let week = DemandSeries::read_csv_for(fixtures.join("forecast.csv"), &config).unwrap();
