@@ -208,7 +208,10 @@ impl Free {
 /// taken off at the peak can look cheaper than one taken off in a lull, which no team leader
 /// would accept and which the targets objective (contacts lost) does not say either.
 struct Quiet {
-    by_team: BTreeMap<String, Vec<bool>>,
+    /// Per team, per interval: in the quieter half of the day?
+    by_team: Vec<Vec<bool>>,
+    /// Each agent's team, an index into `by_team`.
+    team_of: Vec<usize>,
 }
 
 impl Quiet {
@@ -233,9 +236,16 @@ impl Quiet {
                 .or_default()
                 .extend(live);
         }
+        let names: Vec<&String> = channels.keys().collect();
+        let team_of = (0..problem.agents.len())
+            .map(|a| {
+                let t = Self::team(problem, a);
+                names.iter().position(|n| **n == t).unwrap_or(0)
+            })
+            .collect();
         let by_team = channels
-            .into_iter()
-            .map(|(team, cs)| {
+            .values()
+            .map(|cs| {
                 let demand: Vec<f64> = (0..n_t)
                     .map(|t| cs.iter().map(|&c| problem.channels[c].requirement[t]).sum())
                     .collect();
@@ -265,18 +275,18 @@ impl Quiet {
                     }
                     t = end;
                 }
-                (team, quiet)
+                quiet
             })
             .collect();
-        Self { by_team }
+        Self { by_team, team_of }
     }
 
     /// Is `[start, start + len)` in the quieter half of agent `a`'s team's day?
-    fn block(&self, problem: &RosterProblem, a: usize, start: usize, len: usize) -> bool {
-        self.by_team.get(&Self::team(problem, a)).is_some_and(|q| {
-            q.get(start..start + len)
-                .is_some_and(|b| b.iter().all(|x| *x))
-        })
+    fn block(&self, a: usize, start: usize, len: usize) -> bool {
+        self.team_of
+            .get(a)
+            .and_then(|&k| self.by_team[k].get(start..start + len))
+            .is_some_and(|b| b.iter().all(|x| *x))
     }
 }
 
@@ -290,17 +300,9 @@ struct Prices<'a> {
 
 impl<'a> Prices<'a> {
     fn new(problem: &'a RosterProblem, assignment: &Assignment) -> Self {
-        let mut staffed = vec![vec![0.0; problem.horizon.n_intervals()]; problem.channels.len()];
-        for row in assignment {
-            for (t, c) in row.iter().enumerate() {
-                if let Some(c) = c {
-                    staffed[*c][t] += 1.0;
-                }
-            }
-        }
         let mut p = Self {
             problem,
-            staffed,
+            staffed: crate::stints::staffing(problem, assignment),
             local: None,
         };
         p.refresh();
@@ -344,14 +346,13 @@ impl<'a> Prices<'a> {
     /// quieter times of the agent's own channels (so that equal prices, e.g. a back-office
     /// agent's deferred hours, go where the agent's queues need them least).
     fn block(&self, assignment: &Assignment, a: usize, start: usize, end: usize) -> f64 {
+        let skills = self.problem.skill_set(a);
         let mut price = 0.0;
         for (t, cell) in assignment[a].iter().enumerate().take(end).skip(start) {
             if let Some(c) = cell {
                 price += self.off(*c, t);
             }
-            let demand: f64 = self
-                .problem
-                .skill_set(a)
+            let demand: f64 = skills
                 .iter()
                 .map(|&c| self.problem.channels[c].requirement[t])
                 .sum();
@@ -525,7 +526,7 @@ impl Ctx<'_, '_> {
         let quiet: Vec<usize> = free
             .iter()
             .copied()
-            .filter(|&q| self.quiet.block(self.problem, a, q, len))
+            .filter(|&q| self.quiet.block(a, q, len))
             .collect();
         let pool = if quiet.is_empty() { free } else { quiet };
         pool.into_iter()
@@ -565,7 +566,7 @@ impl Ctx<'_, '_> {
                     let (calm, busy): (Vec<_>, Vec<_>) = options
                         .into_iter()
                         .filter(|o| o.1.len() >= floor)
-                        .partition(|(q, _)| self.quiet.block(self.problem, first, *q, len));
+                        .partition(|(q, _)| self.quiet.block(first, *q, len));
                     let options = if calm.is_empty() { busy } else { calm };
                     let chosen = options
                         .into_iter()

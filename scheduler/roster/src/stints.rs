@@ -573,7 +573,7 @@ fn chunks(stretch: std::ops::Range<usize>, min_len: usize) -> Vec<std::ops::Rang
 }
 
 /// Agents on each channel per interval in `assignment`: `[c][t]`.
-fn staffing(problem: &RosterProblem, assignment: &Assignment) -> Vec<Vec<f64>> {
+pub(crate) fn staffing(problem: &RosterProblem, assignment: &Assignment) -> Vec<Vec<f64>> {
     let mut n = vec![vec![0.0; problem.horizon.n_intervals()]; problem.channels.len()];
     for row in assignment {
         for (t, c) in row.iter().enumerate() {
