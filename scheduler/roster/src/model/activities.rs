@@ -50,8 +50,10 @@ pub fn reserve(m: &mut RosterModel<'_>, w: &mut [Vec<Expression>]) {
     let price = crate::activities::missed_price(problem);
     let options = m.options;
     let weeks = problem.week_intervals();
+    // the groups are read while `m` gains variables
+    let groups = m.groups.clone();
     for (k, act) in problem.activities.iter().enumerate() {
-        for (g, group) in m.groups.clone().iter().enumerate() {
+        for (g, group) in groups.iter().enumerate() {
             if group.skills.is_empty() {
                 continue;
             }
