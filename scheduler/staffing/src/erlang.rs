@@ -362,7 +362,7 @@ pub(crate) fn evaluate_with_b(
                         .into(),
                 ));
             }
-            Ok(erlang_a(n, lambda, aht, patience, b, t))
+            erlang_a(n, lambda, aht, patience, b, t)
         }
     }
     .map(|mut m| {
@@ -406,6 +406,14 @@ fn erlang_c(n: u32, lambda: f64, aht: f64, b: f64, t: f64) -> Result<QueueMetric
     })
 }
 
+/// The most terms the Erlang A series may take.
+///
+/// The series takes a term per caller in the queue up to its peak, near (λ − nμ)·patience when
+/// the agents are overloaded, and about the square root of λ·patience more around it; this caps
+/// its cost (a fraction of a second) whatever the magnitude of the inputs. A centre's figures
+/// need thousands of terms at most; a patience of 3·10^15 s on an overloaded queue needed 10^14.
+pub const MAX_SERIES_TERMS: u32 = 10_000_000;
+
 /// Rescaling threshold for the series: terms above it are multiplied by `SCALE_DOWN`.
 const SCALE_UP: f64 = 1e200;
 const SCALE_DOWN: f64 = 1e-200;
@@ -431,8 +439,9 @@ struct Series {
     log_scale: f64,
 }
 
-/// Sum the Erlang A series at (x, y); `full` also accumulates the wait sums.
-fn series(x: f64, y: f64, full: bool) -> Series {
+/// Sum the Erlang A series at (x, y); `full` also accumulates the wait sums. `None` when it would
+/// take more than [`MAX_SERIES_TERMS`] terms.
+fn series(x: f64, y: f64, full: bool) -> Option<Series> {
     let mut s = Series {
         s0: 1.0,
         tail: 0.0,
@@ -452,6 +461,9 @@ fn series(x: f64, y: f64, full: bool) -> Series {
     let mut j = 0.0_f64;
     loop {
         j += 1.0;
+        if j > f64::from(MAX_SERIES_TERMS) {
+            return None;
+        }
         let xj = x + j;
         term *= y / xj;
         s.tail += term;
@@ -490,16 +502,27 @@ fn series(x: f64, y: f64, full: bool) -> Series {
             }
         }
     }
-    s
+    Some(s)
 }
 
-fn erlang_a(n: u32, lambda: f64, aht: f64, patience: f64, b: f64, t: f64) -> QueueMetrics {
+fn erlang_a(
+    n: u32,
+    lambda: f64,
+    aht: f64,
+    patience: f64,
+    b: f64,
+    t: f64,
+) -> Result<QueueMetrics, StaffingError> {
     let nf = f64::from(n);
     let a = lambda * aht;
     let theta = 1.0 / patience;
     let x = nf * patience / aht;
     let y = lambda * patience;
-    let sy = series(x, y, true);
+    let too_long = || StaffingError::TooPatient {
+        arrivals: y,
+        patience_s: patience,
+    };
+    let sy = series(x, y, true).ok_or_else(too_long)?;
     // Σ_{k<n} π_k / π_n = 1/B − 1, on the scale of the series.
     let below = if b > 0.0 {
         (1.0 - b) / b * (-sy.log_scale).exp()
@@ -519,7 +542,7 @@ fn erlang_a(n: u32, lambda: f64, aht: f64, patience: f64, b: f64, t: f64) -> Que
         (p_wait, 0.0)
     } else {
         let z = y * (-theta_t).exp();
-        let sz = series(x, z, false);
+        let sz = series(x, z, false).ok_or_else(too_long)?;
         let log_ratio = -x * theta_t - y * (-theta_t).exp_m1() + sz.log_scale - sy.log_scale
             + (sz.s0 / sy.s0).ln();
         let ratio = log_ratio.exp();
@@ -529,7 +552,7 @@ fn erlang_a(n: u32, lambda: f64, aht: f64, patience: f64, b: f64, t: f64) -> Que
     let p_w_gt_t = (-theta_t).exp() * p_v_gt_t;
     let sl = (1.0 - p_wait) + served_wait_within;
     let asa_all = p_abandon / theta;
-    QueueMetrics {
+    Ok(QueueMetrics {
         n_agents: n,
         offered_load_erl: a,
         threshold_s: t,
@@ -550,7 +573,7 @@ fn erlang_a(n: u32, lambda: f64, aht: f64, patience: f64, b: f64, t: f64) -> Que
         // to 1 and the subtraction leaves ~1e-12 of rounding, which must not push occupancy past
         // the physical limit of every agent busy.
         occupancy: (a * p_served / nf).min(1.0),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -559,6 +582,25 @@ mod tests {
 
     fn close(a: f64, b: f64, rel: f64) -> bool {
         (a - b).abs() <= rel * b.abs().max(1e-300) || (a - b).abs() < 1e-13
+    }
+
+    #[test]
+    fn patience_so_long_the_series_would_never_end_is_an_error_at_once() {
+        // Found by the json_bodies fuzz target: `POST /v1/staffing/erlang` with Erlang A, 600
+        // calls an hour of 180 s, a patience of 3e15 s and targets ran past AFL++'s 2 s limit
+        // (the series stepped towards its peak near (λ − nμ)·patience, some 10^14 terms away).
+        let started = std::time::Instant::now();
+        let patience = Patience::exponential(3e15).unwrap();
+        let q = QueueInputs::from_calls_per_hour(600.0, 180.0, patience).unwrap();
+        let e = evaluate(&q, 20, 0.0).unwrap_err();
+        assert!(matches!(e, StaffingError::TooPatient { .. }), "{e:?}");
+        let text = e.to_string();
+        assert!(text.contains("mean patience of 3.000e15 s"), "{text}");
+        assert!(text.contains("5.000e14 contacts"), "{text}");
+        // An underloaded queue with the same patience is Erlang C, and still answers.
+        let m = evaluate(&q, 40, 20.0).unwrap();
+        assert!(m.p_abandon < 1e-9 && m.p_wait > 0.0 && m.p_wait < 1.0);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]

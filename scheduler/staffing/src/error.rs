@@ -51,6 +51,15 @@ pub enum StaffingError {
         /// Offered load in Erlangs.
         offered_load: f64,
     },
+    /// Callers so patient, on a queue so overloaded, that the Erlang A series would need more
+    /// than [`crate::erlang::MAX_SERIES_TERMS`] terms (its cost grows with the patience).
+    #[error("Erlang A with a mean patience of {} s ({} contacts arriving within it) needs more than {} terms to evaluate; check the volume and the patience (Erlang C is for callers who never hang up)", erlangs(*patience_s), erlangs(*arrivals), crate::erlang::MAX_SERIES_TERMS)]
+    TooPatient {
+        /// Arrival rate per second times the mean patience in seconds.
+        arrivals: f64,
+        /// The mean patience, seconds.
+        patience_s: f64,
+    },
     /// A channel parameter (concurrency, handle-time factor, shrinkage, response target) was invalid.
     #[error("invalid channel setting: {0}")]
     InvalidChannel(String),
