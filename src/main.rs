@@ -34,6 +34,8 @@ enum Command {
     Staff(cmd::staff::Args),
     /// Build an optimised shift roster for a week from staffing requirements (HiGHS).
     Schedule(cmd::schedule::Args),
+    /// Re-plan a published roster around an absence, changing as few other shifts as it can.
+    Replan(cmd::replan::Args),
     /// Forecast offered contacts and handle time per channel and interval.
     Forecast(cmd::forecast::Args),
     /// Rolling-origin backtest of every forecasting model against the baselines.
@@ -78,6 +80,7 @@ fn main() -> ExitCode {
         Command::Erlang(args) => cmd::erlang::run(args, out),
         Command::Staff(args) => cmd::staff::run(args, out),
         Command::Schedule(args) => cmd::schedule::run(args, out),
+        Command::Replan(args) => cmd::replan::run(args, out),
         Command::Forecast(args) => cmd::forecast::run(args, out),
         Command::Backtest(args) => cmd::backtest::run(args, out),
         Command::Simulate(args) => cmd::simulate::run(args, out),

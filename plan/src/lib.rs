@@ -6,6 +6,8 @@
 //! ask it to stop; the CLI's progress bar and the API's job context both implement it.
 //!
 //! * [`steps`]: [`forecast`], [`requirements`], [`roster`], [`simulate`]: one function per step.
+//! * [`replan`]: a published week re-planned around an absence, changing as few shifts as the
+//!   service needs.
 //! * [`scenario`]: what-if scenarios run through the same steps, side by side.
 //! * [`report`]: how a centre did, week by week, from its history; and the one-page brief.
 //!
@@ -31,6 +33,7 @@
 pub mod error;
 pub mod page;
 pub mod progress;
+pub mod replan;
 pub mod report;
 pub mod scenario;
 pub mod steps;
@@ -38,6 +41,7 @@ pub mod verify;
 
 pub use error::PlanningError;
 pub use progress::{Progress, Silent, Within};
+pub use replan::{replan, Absence, KpiChange, ReplanRequest, Replanned};
 pub use steps::{
     forecast, forecast_on, horizon, requirements, requirements_of, roster, simulate, Forecast,
     PlannedRoster, Requirements, RosterOptions, Tightening,

@@ -22,7 +22,7 @@ use rota_forecasting::pipeline::{
 use rota_forecasting::ForecastError;
 use rota_roster::{
     adapter, requirements::RequirementSeries, schedule_watched, targets, Horizon, Objective,
-    Roster, RosterError, SolveOptions, SolverProgress, Weights,
+    Roster, RosterError, RosterProblem, SolveOptions, SolverProgress, Weights,
 };
 use rota_simulation::{RosterPlan, SimulationInput, SimulationOptions, SimulationReport};
 use rota_staffing::{
@@ -269,6 +269,21 @@ pub(crate) fn roster_tightened(
     tighten: &Tightening,
     progress: &dyn Progress,
 ) -> Result<PlannedRoster, PlanningError> {
+    let (problem, mut notes) = roster_problem(requirements, config, horizon, options, tighten)?;
+    let roster = solve_roster(&problem, options, &mut notes, progress)?;
+    Ok(PlannedRoster { roster, notes })
+}
+
+/// The roster programme of the configured agents for `requirements` over `horizon`, with the
+/// targets of the options' objective (tightened where `tighten` says), and the notes a planner
+/// should read about how it was assembled.
+pub(crate) fn roster_problem(
+    requirements: &RequirementSeries,
+    config: &CentreConfig,
+    horizon: Horizon,
+    options: &RosterOptions,
+    tighten: &Tightening,
+) -> Result<(RosterProblem, Vec<String>), PlanningError> {
     let (mut problem, mut notes) =
         adapter::problem_from_config(config, horizon, requirements, options.weights)?;
     if options.specialists_only {
@@ -301,6 +316,18 @@ pub(crate) fn roster_tightened(
         }
         problem = problem.with_targets(targets)?;
     }
+    Ok((problem, notes))
+}
+
+/// Builds the roster of `problem` (the tour programme, then breaks, activities and channels),
+/// retrying once with a longer limit where the options allow; the programme's predictions are
+/// added to `notes`.
+pub(crate) fn solve_roster(
+    problem: &RosterProblem,
+    options: &RosterOptions,
+    notes: &mut Vec<String>,
+    progress: &dyn Progress,
+) -> Result<Roster, PlanningError> {
     if progress.stop_requested() {
         return Err(PlanningError::Cancelled);
     }
@@ -316,7 +343,7 @@ pub(crate) fn roster_tightened(
         progress.solver(p);
         !progress.stop_requested()
     };
-    let solved = match schedule_watched(&problem, &options.solve, Some(&watch)) {
+    let solved = match schedule_watched(problem, &options.solve, Some(&watch)) {
         Err(RosterError::Solver(first)) if options.retry_longer => {
             let longer = SolveOptions {
                 time_limit_s: options.solve.time_limit_s * 3.0,
@@ -327,7 +354,7 @@ pub(crate) fn roster_tightened(
                 "roster: no solution within {:.0} s; solved again with {:.0} s",
                 options.solve.time_limit_s, longer.time_limit_s
             ));
-            schedule_watched(&problem, &longer, Some(&watch))
+            schedule_watched(problem, &longer, Some(&watch))
         }
         other => other,
     };
@@ -341,9 +368,9 @@ pub(crate) fn roster_tightened(
     };
     progress.step(1.0, "roster built");
     notes.extend(targets::summary_lines(&targets::predict_roster(
-        &problem, &roster,
+        problem, &roster,
     )));
-    Ok(PlannedRoster { roster, notes })
+    Ok(roster)
 }
 
 /// Replays `plan` against `demand` `options.replications` times: the KPIs the roster delivers per

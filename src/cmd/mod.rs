@@ -13,6 +13,7 @@ pub mod forecast;
 pub mod intraday;
 pub mod output;
 pub mod progress;
+pub mod replan;
 pub mod report;
 pub mod scenario;
 pub mod schedule;

@@ -88,12 +88,46 @@ pub struct Args {
     pub hire: bool,
 }
 
-fn parse_objective(s: &str) -> Result<Objective, String> {
+/// The forecast (if given) and the requirements a roster is planned for: the `rota staff` file,
+/// or with the targets objective, worked out from the forecast as `rota staff` would.
+pub(super) fn planned_for(
+    requirements: Option<&Path>,
+    forecast: Option<&Path>,
+    objective: Objective,
+    config: &CentreConfig,
+    horizon: &rota_roster::Horizon,
+) -> anyhow::Result<(Option<DemandSeries>, requirements::RequirementSeries)> {
+    let demand = match forecast {
+        Some(f) => Some(DemandSeries::read_csv_for(f, config)?),
+        None => None,
+    };
+    let req = match (requirements, &demand) {
+        (Some(path), _) => requirements::read_requirements(path, horizon)?,
+        (None, Some(demand)) if objective == Objective::Targets => {
+            let quantile = config.centre().planning().demand_quantile();
+            match rota_plan::requirements(demand, config, quantile) {
+                Err(PlanningError::NoDemand) => anyhow::bail!(
+                    "the forecast {} has no rows for the configured channels",
+                    forecast.unwrap_or(Path::new("")).display()
+                ),
+                other => other?,
+            }
+            .on(horizon)
+        }
+        (None, _) => anyhow::bail!(
+            "the coverage objective plans against a requirements file: give --requirements \
+             (written by `rota staff`), or use --objective targets with --forecast"
+        ),
+    };
+    Ok((demand, req))
+}
+
+pub(super) fn parse_objective(s: &str) -> Result<Objective, String> {
     s.parse()
         .map_err(|e: rota_roster::RosterError| e.to_string())
 }
 
-fn parse_period(s: &str) -> Result<TargetPeriod, String> {
+pub(super) fn parse_period(s: &str) -> Result<TargetPeriod, String> {
     s.parse()
 }
 
@@ -113,28 +147,13 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
              --objective targets"
         );
     }
-    let demand = match &args.forecast {
-        Some(f) => Some(DemandSeries::read_csv_for(f, &config)?),
-        None => None,
-    };
-    let req = match (&args.requirements, &demand) {
-        (Some(path), _) => requirements::read_requirements(path, &horizon)?,
-        (None, Some(demand)) if args.objective == Objective::Targets => {
-            let quantile = config.centre().planning().demand_quantile();
-            match rota_plan::requirements(demand, &config, quantile) {
-                Err(PlanningError::NoDemand) => anyhow::bail!(
-                    "the forecast {} has no rows for the configured channels",
-                    args.forecast.as_deref().unwrap_or(Path::new("")).display()
-                ),
-                other => other?,
-            }
-            .on(&horizon)
-        }
-        (None, _) => anyhow::bail!(
-            "the coverage objective plans against a requirements file: give --requirements \
-             (written by `rota staff`), or use --objective targets with --forecast"
-        ),
-    };
+    let (demand, req) = planned_for(
+        args.requirements.as_deref(),
+        args.forecast.as_deref(),
+        args.objective,
+        &config,
+        &horizon,
+    )?;
 
     let options = RosterOptions {
         solve: SolveOptions {

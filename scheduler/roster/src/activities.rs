@@ -465,6 +465,45 @@ pub(crate) fn place(
     out
 }
 
+/// The reports of sessions placed by other means than [`place`] (a re-plan that kept published
+/// sessions, [`crate::replan`]): the same figures, each team meeting found from its sessions.
+pub(crate) fn reports_of(
+    problem: &RosterProblem,
+    placed: &[PlacedShift],
+    planned: &[PlacedActivity],
+) -> Vec<ActivityReport> {
+    let with_shifts: std::collections::BTreeSet<usize> = placed.iter().map(|p| p.agent).collect();
+    (0..problem.activities.len())
+        .map(|k| {
+            let act = &problem.activities[k];
+            let agents: Vec<usize> = (0..problem.agents.len())
+                .filter(|&a| with_shifts.contains(&a) && act.applies(&problem.agents[a]))
+                .collect();
+            let mut meetings = Vec::new();
+            if act.style == ActivityStyle::Together {
+                let team_of = |a: usize| problem.agents[a].team.clone().unwrap_or_default();
+                let mut at: BTreeMap<(String, usize), usize> = BTreeMap::new();
+                for p in planned.iter().filter(|p| p.activity == k) {
+                    *at.entry((team_of(p.agent), p.start)).or_default() += 1;
+                }
+                for ((team, q), attendees) in at {
+                    meetings.push(MeetingReport {
+                        members: agents.iter().filter(|&&a| team_of(a) == team).count(),
+                        start: problem
+                            .horizon
+                            .instant(q)
+                            .format("%a %d/%m %H:%M")
+                            .to_string(),
+                        team,
+                        attendees,
+                    });
+                }
+            }
+            report(problem, k, &agents, planned, meetings)
+        })
+        .collect()
+}
+
 fn hours_text(h: f64) -> String {
     if (h - h.round()).abs() < 1e-9 {
         format!("{} h", h.round())

@@ -34,7 +34,7 @@ use super::problem::{ChannelMode, RosterProblem};
 use super::solve::MipSolution;
 
 /// A worked shift with its breaks placed, in horizon intervals.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlacedShift {
     /// Agent index.
     pub agent: usize,

@@ -68,11 +68,87 @@ pub fn check_roster(problem: &RosterProblem, roster: &Roster) -> Vec<Violation> 
     }
     let scheduled = check_activities(problem, roster, &agents, &mut push);
     check_planned(problem, roster, &agents, &mut push);
+    check_published(problem, roster, &mut push);
     check_coverage(problem, roster, &scheduled, &mut push);
     for shift in &roster.shifts {
         check_stints(problem, roster, shift, &mut push);
     }
     v
+}
+
+/// A re-plan ([`crate::replan`]): every agent's days before the first open day are exactly as
+/// published, a shift where one was published and none where none was.
+fn check_published(
+    problem: &RosterProblem,
+    roster: &Roster,
+    push: &mut impl FnMut(&'static str, Option<&str>, String),
+) {
+    let Some(baseline) = &problem.baseline else {
+        return;
+    };
+    let tz = problem.horizon.tz();
+    let pinned = |agent: &str, date: NaiveDate| {
+        date >= problem.horizon.first_date()
+            && (date < baseline.open_from || baseline.pinned_agents.iter().any(|p| p == agent))
+    };
+    type Span = (DateTime<FixedOffset>, DateTime<FixedOffset>);
+    let published: BTreeMap<(&str, NaiveDate), Span> = baseline
+        .shifts
+        .iter()
+        .map(|s| {
+            let date = s.start.with_timezone(&tz).date_naive();
+            ((s.agent_id.as_str(), date), (s.start, s.end))
+        })
+        .filter(|((agent, date), _)| pinned(agent, *date))
+        .collect();
+    let rostered: BTreeMap<(&str, NaiveDate), Span> = roster
+        .shifts
+        .iter()
+        .filter(|s| pinned(&s.agent_id, s.date))
+        .map(|s| ((s.agent_id.as_str(), s.date), (s.start, s.end)))
+        .collect();
+    for (&(agent, date), &(start, end)) in &published {
+        match rostered.get(&(agent, date)) {
+            Some(&(s, e)) if s == start && e == end => {}
+            Some(&(s, e)) => push(
+                "published",
+                Some(agent),
+                format!(
+                    "{date} stays as published (before the re-plan's first day {}, or the agent \
+                     is away), but the shift {}-{} replaces the published {}-{}",
+                    baseline.open_from,
+                    s.format("%H:%M"),
+                    e.format("%H:%M"),
+                    start.format("%H:%M"),
+                    end.format("%H:%M")
+                ),
+            ),
+            None => push(
+                "published",
+                Some(agent),
+                format!(
+                    "{date} stays as published (before the re-plan's first day {}, or the agent \
+                     is away), but the published shift {}-{} is gone",
+                    baseline.open_from,
+                    start.format("%H:%M"),
+                    end.format("%H:%M")
+                ),
+            ),
+        }
+    }
+    for &(agent, date) in rostered.keys() {
+        if !published.contains_key(&(agent, date)) {
+            push(
+                "published",
+                Some(agent),
+                format!(
+                    "{date} stays as published (before the re-plan's first day {}, or the agent \
+                     is away), but a shift was added on a published day off",
+                    baseline.open_from
+                ),
+            );
+        }
+    }
 }
 
 /// Planned activities (`[[activities]]`): each names a configured activity that applies to the

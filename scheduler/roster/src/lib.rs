@@ -35,11 +35,14 @@ pub mod model;
 pub mod options;
 pub mod output;
 pub mod problem;
+pub mod replan;
 pub mod requirements;
 pub mod solve;
 pub mod stints;
 pub mod synthetic;
 pub mod targets;
+#[cfg(test)]
+mod testkit;
 
 pub use check::{check_roster, Violation};
 pub use error::RosterError;
@@ -102,6 +105,7 @@ pub fn schedule_watched(
         problem
     };
     let options = options::build_options(problem);
+    replan::validate(problem, &options)?;
     let conflicts = diagnose::check_contracts(problem, &options);
     if !conflicts.is_empty() {
         return Err(RosterError::Infeasible(conflicts));
@@ -139,7 +143,7 @@ pub fn schedule_watched(
     }
     // planned activities (activities): whole sessions placed where they cost the service least,
     // before the stint pass re-chooses channels around them
-    let placement = activities::place(problem, &options, &best.placed, &best.assignment);
+    let mut placement = activities::place(problem, &options, &best.placed, &best.assignment);
     if !placement.placed.is_empty() {
         let before = best.objective;
         // the channels as they were, less the agents away; then re-chosen around the sessions by
@@ -199,6 +203,49 @@ pub fn schedule_watched(
         );
         if by_majority.objective < best.objective {
             best = by_majority;
+        }
+    }
+    // a re-plan: the shifts kept as published keep their published content; the changed ones
+    // get activities and channels placed again around them (replan)
+    if problem.baseline.is_some() {
+        let (mut placed, mut assignment) = (best.placed.clone(), best.assignment.clone());
+        let kept = replan::keep_published(
+            problem,
+            &options,
+            &mut placed,
+            &mut assignment,
+            &mut placement.placed,
+        );
+        if !kept.is_empty() {
+            let before = best.objective;
+            let changed: Vec<build::PlacedShift> = placed
+                .iter()
+                .filter(|s| !kept.contains(s))
+                .cloned()
+                .collect();
+            let again = activities::place(problem, &options, &changed, &assignment);
+            assignment = again.assignment;
+            placement.placed.extend(again.placed);
+            replan::trim_excess(
+                problem,
+                &options,
+                &placed,
+                &mut assignment,
+                &mut placement.placed,
+                &kept,
+            );
+            let left = (opts.time_limit_s - started.elapsed().as_secs_f64()).max(5.0);
+            let assignment =
+                stints::apply_to(problem, &options, &changed, &assignment, true, left, watch)?;
+            best = evaluate(problem, &options, placed, assignment);
+            placement.reports = activities::reports_of(problem, &best.placed, &placement.placed);
+            tracing::info!(
+                kept = kept.len(),
+                changed = changed.len(),
+                before,
+                after = best.objective,
+                "published shifts kept"
+            );
         }
     }
     let stint_report = stints::report(problem, &options, &best.placed, &best.assignment);
@@ -262,15 +309,18 @@ pub fn schedule_watched(
         stints: stint_report,
         activities: placement.reports,
         solver: stats,
+        replan: None,
     };
-    Ok(Roster {
+    let mut roster = Roster {
         summary,
         shifts,
         activities,
         coverage,
         diagnosis,
         predicted,
-    })
+    };
+    roster.summary.replan = replan::report(problem, &roster);
+    Ok(roster)
 }
 
 /// A whole-agent roster (shifts, breaks, channels) with its coverage and objective.
@@ -372,6 +422,15 @@ fn evaluate(
             .iter()
             .map(|os| model::shift_change::start_changes_hours(options, os))
             .sum::<f64>();
+    // a re-plan: every changed shift on the open days (model::baseline)
+    if let Some(published) = replan::Published::of(problem, options) {
+        penalty += published.move_cost
+            * worked
+                .iter()
+                .enumerate()
+                .map(|(a, os)| published.changes(options, a, os) as f64)
+                .sum::<f64>();
+    }
     Evaluated {
         placed,
         assignment,

@@ -205,6 +205,9 @@ pub struct RosterSummary {
     pub activities: Vec<crate::activities::ActivityReport>,
     /// Solver sizes and times.
     pub solver: SolveStats,
+    /// In a re-plan, what changed against the published roster ([`crate::replan`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replan: Option<crate::replan::ReplanReport>,
 }
 
 /// A complete roster.

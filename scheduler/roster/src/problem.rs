@@ -570,6 +570,9 @@ pub struct RosterProblem {
     pub stints: crate::StintRules,
     /// Planned non-contact activities ([`crate::activities`]).
     pub activities: Vec<crate::activities::ActivityPlan>,
+    /// The published roster a re-plan keeps as far as it can ([`crate::replan`]); `None`: a
+    /// roster from scratch.
+    pub baseline: Option<crate::replan::Baseline>,
 }
 
 impl RosterProblem {
@@ -698,7 +701,16 @@ impl RosterProblem {
             hire_candidates: Vec::new(),
             stints: crate::StintRules::default(),
             activities: Vec::new(),
+            baseline: None,
         })
+    }
+
+    /// The problem as a re-plan of a published roster: days before `baseline.open_from` pinned,
+    /// changes on the others priced ([`crate::replan`]). The shifts are matched to the options
+    /// when the roster is built ([`crate::replan::validate`]).
+    pub fn with_baseline(mut self, baseline: crate::replan::Baseline) -> Self {
+        self.baseline = Some(baseline);
+        self
     }
 
     /// The problem with planned activities. Rejects a window of the wrong length and a session

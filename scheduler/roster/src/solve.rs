@@ -377,6 +377,9 @@ fn lp_support(
             }
         }
     }
+    // a re-plan keeps every option that keeps a published shift, so the restricted MIP can
+    // always leave the roster as published (model::baseline)
+    let published = crate::replan::Published::of(problem, options);
     let per_agent = (0..problem.agents.len())
         .map(|a| {
             let g = lp.group_of[a];
@@ -394,7 +397,11 @@ fn lp_support(
                             && opt.start.date_naive() == f.date
                             && opt.start.time() == f.start
                     });
-                    fixed || value(c.idx) > threshold || (widen && group_support[g].contains(o))
+                    let kept = published.as_ref().is_some_and(|p| p.keeps(a, opt.day, *o));
+                    fixed
+                        || kept
+                        || value(c.idx) > threshold
+                        || (widen && group_support[g].contains(o))
                 })
                 .map(|(o, _)| *o)
                 .collect()

@@ -203,6 +203,29 @@ pub(crate) fn apply(
     time_limit_s: f64,
     watch: Watch<'_>,
 ) -> Result<Assignment, RosterError> {
+    apply_to(
+        problem,
+        options,
+        placed,
+        assignment,
+        false,
+        time_limit_s,
+        watch,
+    )
+}
+
+/// [`apply`]; with `every_shift`, every sub-problem is solved, not only those with a shift that
+/// breaks a rule (a re-plan re-chooses the changed shifts' channels around the published ones,
+/// [`crate::replan`]).
+pub(crate) fn apply_to(
+    problem: &RosterProblem,
+    options: &OptionSet,
+    placed: &[PlacedShift],
+    assignment: &Assignment,
+    every_shift: bool,
+    time_limit_s: f64,
+    watch: Watch<'_>,
+) -> Result<Assignment, RosterError> {
     let rules = problem.stints;
     let min_len = rules.min_stint_intervals(problem.horizon.interval_minutes());
     let mut out = assignment.clone();
@@ -234,10 +257,11 @@ pub(crate) fn apply(
         groups.extend(by_skills.into_values());
     }
     groups.retain(|shifts| {
-        shifts.iter().any(|w| {
-            let (s, short) = shift_figures(w, assignment, min_len);
-            s > rules.max_switches_per_shift as usize || short > 0
-        })
+        every_shift
+            || shifts.iter().any(|w| {
+                let (s, short) = shift_figures(w, assignment, min_len);
+                s > rules.max_switches_per_shift as usize || short > 0
+            })
     });
     if groups.is_empty() {
         return Ok(out);

@@ -406,6 +406,7 @@ fn fixture() -> (RosterProblem, Roster) {
             channels: Vec::new(),
             stints: Default::default(),
             activities: Vec::new(),
+            replan: None,
             solver: SolveStats {
                 variables: 0,
                 binaries: 0,
@@ -1143,4 +1144,41 @@ fn repeated_coverage_row_is_reported() {
         &[],
     );
     assert_eq!(v.len(), 1, "{v:#?}");
+}
+
+/// A re-plan: the days before the first open day stay as published. Moving a Monday shift, taking
+/// one off, or adding one on a published day off breaks that; the same move on an open day does
+/// not.
+#[test]
+fn a_pinned_day_changed_in_a_replan_is_reported() {
+    use rota_roster::replan::{Baseline, BaselineShift};
+    let (p, r) = fixture();
+    let p = p.with_baseline(Baseline {
+        shifts: BaselineShift::all_of(&r),
+        open_from: day(1),
+        move_cost: Baseline::DEFAULT_MOVE_COST,
+        pinned_agents: Vec::new(),
+    });
+    assert!(check_roster(&p, &r).is_empty());
+    let monday = r.shifts.iter().find(|s| s.date == day(0)).unwrap();
+    let who = monday.agent_id.clone();
+    let mut moved = r.clone();
+    move_shift(&p, &mut moved, &who, 0, mins(15));
+    assert_broken(
+        &p,
+        &moved,
+        "published",
+        Some(&who),
+        "replaces the published",
+        &["template"],
+    );
+    let mut gone = r.clone();
+    remove_shift(&p, &mut gone, &who, 0);
+    assert_broken(&p, &gone, "published", Some(&who), "is gone", &[]);
+    // an open day may change
+    let later = r.shifts.iter().find(|s| s.date > day(0)).unwrap();
+    let (who, d) = (later.agent_id.clone(), (later.date - day(0)).num_days());
+    let mut open = r.clone();
+    remove_shift(&p, &mut open, &who, d);
+    assert!(!rules(&check_roster(&p, &open)).contains("published"));
 }

@@ -1,71 +1,24 @@
-use chrono::{NaiveDate, NaiveTime, Timelike, Weekday};
+use chrono::{NaiveDate, Timelike};
 
 use super::*;
-use crate::problem::{BreakPlan, ChannelPlan, ContractRules, Horizon, TemplatePlan, Weights};
-use crate::{check_roster, schedule, synthetic, ActivityKind, SolveOptions};
+use crate::{check_roster, synthetic, ActivityKind};
 
 /// Two weekdays, one voice queue open 08:00-17:00 that needs 6 people 09:00-12:00 and 2 the rest
 /// of the day, six voice agents of one team on 8-hour day shifts (08:00 or 09:00) with a 30-minute
 /// unpaid lunch: small enough to solve in a second or two.
 fn small() -> RosterProblem {
-    let horizon = Horizon::new(chrono_tz::Europe::London, monday(), 2, 15).unwrap();
-    let voice = ChannelName::parse("voice").unwrap();
-    let requirement = (0..horizon.n_intervals())
-        .map(|t| match horizon.instant(t).hour() {
+    crate::testkit::two_voice_days(
+        |h| match h {
             9..=11 => 6.0,
             8 | 12..=16 => 2.0,
             _ => 0.0,
-        })
-        .collect();
-    let channels = vec![ChannelPlan {
-        name: voice.clone(),
-        mode: ChannelMode::Live,
-        shortfall_weight: 1.0,
-        requirement,
-        worked: None,
-    }];
-    let templates = vec![TemplatePlan {
-        name: "day".into(),
-        weekdays: vec![Weekday::Mon, Weekday::Tue],
-        earliest_start: NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
-        latest_start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-        step_minutes: 60,
-        length_minutes: 8 * 60 + 30,
-        breaks: vec![BreakPlan {
-            minutes: 30,
-            earliest_offset: 180,
-            latest_offset: 300,
-            paid: false,
-        }],
-        team: None,
-    }];
-    let agents = (0..6)
-        .map(|i| AgentPlan {
-            id: format!("A{i}"),
-            name: format!("Agent {i}"),
-            team: Some("blue".into()),
-            skills: vec![voice.clone()],
-            hourly_rate: 12.0,
-            contract: ContractRules {
-                name: "flex".into(),
-                min_weekly_minutes: 0,
-                max_weekly_minutes: 48 * 60,
-                max_days_per_week: 7,
-                max_consecutive_days: 7,
-                min_rest_minutes: 11 * 60,
-                max_weekend_days: 2,
-            },
-            allowed_templates: None,
-            weekly_availability: [Some((NaiveTime::MIN, NaiveTime::MIN)); 7],
-            unavailable: Vec::new(),
-            fixed_shifts: Vec::new(),
-        })
-        .collect();
-    RosterProblem::new(horizon, channels, templates, agents, Weights::default()).unwrap()
+        },
+        Some("blue"),
+    )
 }
 
 fn monday() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    crate::testkit::monday()
 }
 
 fn plan(problem: &RosterProblem, name: &str, style: ActivityStyle, minutes: usize) -> ActivityPlan {
@@ -88,17 +41,7 @@ fn plan(problem: &RosterProblem, name: &str, style: ActivityStyle, minutes: usiz
     }
 }
 
-fn solve(problem: &RosterProblem) -> crate::Roster {
-    schedule(
-        problem,
-        &SolveOptions {
-            time_limit_s: 20.0,
-            mip_rel_gap: 0.0,
-            ..Default::default()
-        },
-    )
-    .unwrap()
-}
+use crate::testkit::solve;
 
 /// A 1-hour training each and a team meeting: every agent with shifts gets exactly one training
 /// hour, the team meets at one time, in the quieter half of the day, the independent checker

@@ -25,6 +25,7 @@
 pub mod activities;
 pub mod assignment;
 pub mod backlog;
+pub mod baseline;
 pub mod contracts;
 pub mod coverage;
 pub mod hire;
@@ -163,6 +164,7 @@ impl<'a> RosterModel<'a> {
         backlog::add(&mut m);
         targets::add(&mut m);
         shift_change::add(&mut m);
+        baseline::add(&mut m);
         objective::add_cost(&mut m);
         m
     }

@@ -148,6 +148,7 @@ fn summary() -> RosterSummary {
         channels: Vec::new(),
         stints: Default::default(),
         activities: Vec::new(),
+        replan: None,
         solver: SolveStats {
             variables: 0,
             binaries: 0,
