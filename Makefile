@@ -18,7 +18,7 @@ HAVE_LIBCLANG := { [ -n "$$LIBCLANG_PATH" ] && ls "$$LIBCLANG_PATH"/libclang.so*
 	{ /sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null; } | grep -Eq '[[:space:]]libclang(-[0-9.]+)?\.so' || \
 	ls /usr/lib/llvm-*/lib/libclang.so* /usr/lib/llvm-*/lib/libclang-[0-9]*.so* /usr/lib/*/libclang.so* /usr/lib/*/libclang-[0-9]*.so* >/dev/null 2>&1
 
-.PHONY: all demo test lint fmt bench prereqs browser-prereqs build release clean-demo
+.PHONY: all demo test lint fmt bench prereqs browser-prereqs postgres-prereqs build release clean-demo
 
 all: test
 
@@ -57,6 +57,24 @@ browser-prereqs:
 	  fi; \
 	fi
 
+## postgres-prereqs: Debian's PostgreSQL server, for the tests of the PostgreSQL backend
+## (tests/api_postgres.rs, tests/two_nodes.rs). Each test makes its own cluster with initdb in a
+## temporary directory on a random port, as the `postgres` user when run as root; nothing is
+## configured system-wide and no service is started. Where it cannot be installed, those tests
+## skip and say so loudly at the end of `make test` (under CI they fail).
+HAVE_POSTGRES := ls /usr/lib/postgresql/*/bin/initdb /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1
+postgres-prereqs:
+	@if ! $(HAVE_POSTGRES); then \
+	  echo "make: installing missing system packages for the PostgreSQL tests: postgresql"; \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO="sudo"; \
+	    $$SUDO apt-get install -y postgresql || { $$SUDO apt-get update && $$SUDO apt-get install -y postgresql; } || \
+	      echo "make: *** COULD NOT INSTALL postgresql: the PostgreSQL backend tests will be SKIPPED ***"; \
+	  else \
+	    echo "make: *** no apt-get: install PostgreSQL's server (initdb, postgres) or the PostgreSQL backend tests are SKIPPED ***"; \
+	  fi; \
+	fi
+
 build: prereqs
 	$(CARGO) build
 
@@ -64,11 +82,12 @@ release: prereqs
 	$(CARGO) build --release --bin rota
 
 ## test: the whole suite (unit, property, reference, end-to-end tests of the CLI, the HTTP server
-## and the dashboard in headless Chromium).
+## and the dashboard in headless Chromium; the service on SQLite and on a real PostgreSQL server,
+## including two nodes sharing one database).
 ## A test that cannot run here (no browser with ROTA_SKIP_BROWSER_TESTS=1, no ../shared/) skips and
 ## appends why to $(SKIP_LOG); the list is printed last, so a skip is never silent. Under CI a skip fails.
 SKIP_LOG := $(abspath $(TARGET_DIR))/skipped-tests.txt
-test: prereqs browser-prereqs
+test: prereqs browser-prereqs postgres-prereqs
 	@mkdir -p $(TARGET_DIR); rm -f $(SKIP_LOG)
 	@status=0; ROTA_SKIP_LOG=$(SKIP_LOG) $(CARGO) test --workspace || status=$$?; \
 	if [ -s $(SKIP_LOG) ]; then \

@@ -12,10 +12,15 @@
 //! tokens = ["a-long-random-write-token"]
 //! read_tokens = ["a-long-random-viewer-token"]
 //! compute_per_minute = 30
+//! # several nodes on one PostgreSQL database (`db = "postgres://..."`)
+//! node_id = "api-1"
+//! job_lease_s = 30
+//! job_max_attempts = 3
 //! ```
 //!
 //! Environment: `ROTA_BIND`, `ROTA_DB`, `ROTA_MAX_BODY_MB`, `ROTA_WORKERS`, `ROTA_JOB_WORKERS`,
-//! `ROTA_SCHEDULE_TIME_LIMIT_S`, `ROTA_API_TOKENS` and `ROTA_API_READ_TOKENS` (comma-separated), `ROTA_COMPUTE_PER_MINUTE`.
+//! `ROTA_SCHEDULE_TIME_LIMIT_S`, `ROTA_API_TOKENS` and `ROTA_API_READ_TOKENS` (comma-separated), `ROTA_COMPUTE_PER_MINUTE`, `ROTA_NODE_ID`,
+//! `ROTA_JOB_LEASE_S`, `ROTA_JOB_MAX_ATTEMPTS`.
 
 use std::path::{Path, PathBuf};
 
@@ -68,7 +73,7 @@ pub enum ServiceConfigError {
 pub struct ServiceConfig {
     /// Listen address (`host:port`; port 0 picks a free port).
     pub bind: String,
-    /// SQLite database file.
+    /// SQLite database file, or a `postgres://` URL ([`crate::db::Location`]).
     pub db: PathBuf,
     /// Largest request body in megabytes (history uploads included).
     pub max_body_mb: usize,
@@ -88,6 +93,14 @@ pub struct ServiceConfig {
     /// Heavy computations (staffing requirements, job-creating POSTs) one key may start a
     /// minute, in bursts of as many; 0: no limit.
     pub compute_per_minute: u32,
+    /// This process's name among the nodes sharing a database (`None`: host name and process id).
+    pub node_id: Option<String>,
+    /// How long a node holds a job without renewing its lease (it renews every third of it): a
+    /// node that stops loses its jobs to the others this long after.
+    pub job_lease_s: f64,
+    /// Starts a job gets in all: a job whose node stopped this many times fails with the reason
+    /// instead of being taken up again (so a job that kills its node cannot kill them all).
+    pub job_max_attempts: u32,
 }
 
 impl Default for ServiceConfig {
@@ -109,6 +122,10 @@ impl Default for ServiceConfig {
             // A planner's session starts a few jobs a minute; 30 leaves room for scripts and stops
             // one key from queueing hundreds of year-long computations.
             compute_per_minute: 30,
+            node_id: None,
+            // Long against a heartbeat's round trip, short against a job's minutes.
+            job_lease_s: 30.0,
+            job_max_attempts: 3,
         }
     }
 }
@@ -127,6 +144,9 @@ struct FileLayer {
     tokens: Option<Vec<String>>,
     read_tokens: Option<Vec<String>>,
     compute_per_minute: Option<u32>,
+    node_id: Option<String>,
+    job_lease_s: Option<f64>,
+    job_max_attempts: Option<u32>,
 }
 
 impl ServiceConfig {
@@ -188,6 +208,15 @@ impl ServiceConfig {
         if let Some(v) = l.compute_per_minute {
             self.compute_per_minute = v;
         }
+        if l.node_id.is_some() {
+            self.node_id = l.node_id;
+        }
+        if let Some(v) = l.job_lease_s {
+            self.job_lease_s = v;
+        }
+        if let Some(v) = l.job_max_attempts {
+            self.job_max_attempts = v;
+        }
     }
 
     fn apply_env(
@@ -241,6 +270,15 @@ impl ServiceConfig {
         if let Some(v) = env("ROTA_COMPUTE_PER_MINUTE") {
             self.compute_per_minute = number("ROTA_COMPUTE_PER_MINUTE", v)?;
         }
+        if let Some(v) = env("ROTA_NODE_ID") {
+            self.node_id = Some(v);
+        }
+        if let Some(v) = env("ROTA_JOB_LEASE_S") {
+            self.job_lease_s = number("ROTA_JOB_LEASE_S", v)?;
+        }
+        if let Some(v) = env("ROTA_JOB_MAX_ATTEMPTS") {
+            self.job_max_attempts = number("ROTA_JOB_MAX_ATTEMPTS", v)?;
+        }
         Ok(())
     }
 
@@ -280,6 +318,18 @@ impl ServiceConfig {
                 reason: "must be at least 1 second".into(),
             });
         }
+        if !(self.job_lease_s.is_finite() && (0.3..=3600.0).contains(&self.job_lease_s)) {
+            return Err(ServiceConfigError::Invalid {
+                field: "job_lease_s",
+                reason: "must be 0.3 to 3600 seconds".into(),
+            });
+        }
+        if !(1..=100).contains(&self.job_max_attempts) {
+            return Err(ServiceConfigError::Invalid {
+                field: "job_max_attempts",
+                reason: "must be 1 to 100".into(),
+            });
+        }
         if !(self.schedule_time_limit_s.is_finite() && self.schedule_time_limit_s > 0.0) {
             return Err(ServiceConfigError::Invalid {
                 field: "schedule_time_limit_s",
@@ -287,6 +337,18 @@ impl ServiceConfig {
             });
         }
         Ok(())
+    }
+
+    /// This node's id: the configured one, or the host name and process id.
+    pub fn node(&self) -> String {
+        self.node_id.clone().unwrap_or_else(|| {
+            let host = std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .unwrap_or_else(|| "rota".into());
+            format!("{host}:{}", std::process::id())
+        })
     }
 
     /// Largest body in bytes.

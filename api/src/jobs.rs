@@ -8,14 +8,13 @@
 //! `schedule_watched`) and stops within a fraction of a second.
 
 use std::collections::HashMap;
-use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Condvar;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::db::{Db, DbError, JobKind, JobStatus};
+use crate::db::{Claimed, Db, DbError, JobKind, JobStatus, Lease};
 
 /// How a job ended other than with success.
 #[derive(Debug, thiserror::Error)]
@@ -100,54 +99,80 @@ impl JobContext {
 /// transaction), or fails.
 pub type Work = Box<dyn FnOnce(&JobContext) -> Result<(), JobFailure> + Send + 'static>;
 
-struct Queued {
-    id: i64,
-    /// The centre the job is for: the queue is fair between centres.
-    centre: i64,
+/// Rebuilds the work of a job from its stored request, on a node other than the one it was
+/// submitted to (or after a restart); an error fails the job with its message.
+pub type Resume = Arc<dyn Fn(&Db, &Claimed) -> Result<Work, JobFailure> + Send + Sync>;
+
+/// A job submitted here, waiting for a worker (here or, if resumable, on any node).
+struct Held {
     work: Work,
     /// The span of the request that submitted the job (its request id), parent of the job's span.
     parent: tracing::Span,
 }
 
-/// The jobs waiting for a worker, and how many each centre has running.
-///
-/// Fairness between centres: a worker takes the oldest job of the centre with the fewest jobs
-/// running, and no centre may hold every worker (with two or more, one is always left for the
-/// others), so one centre's long solves never keep another centre's forecast waiting.
+/// A job one of this node's workers is running.
+struct Running {
+    centre: i64,
+    cancel: Arc<AtomicBool>,
+    /// Raised by the heartbeat when another node holds the job now: the work stops and records
+    /// nothing.
+    lost: Arc<AtomicBool>,
+}
+
+/// This node's share of the queue: the queue itself is the `jobs` table.
 #[derive(Default)]
-struct Queue {
-    waiting: VecDeque<Queued>,
-    running: HashMap<i64, usize>,
-    /// False once the runner is shutting down: nothing new is accepted.
+struct Local {
+    held: HashMap<i64, Held>,
+    running: HashMap<i64, Running>,
+    /// False once the runner is shutting down: nothing new is accepted or claimed.
     open: bool,
 }
 
-impl Queue {
-    /// The index of the job to run next with `workers` workers, if any may run now.
-    fn next(&self, workers: usize) -> Option<usize> {
+impl Local {
+    /// Centres that hold as many of this node's `workers` as they may: with two or more workers
+    /// one is always left for the other centres, so one centre's long solves never keep
+    /// another centre's forecast waiting.
+    fn full_centres(&self, workers: usize) -> Vec<i64> {
         let cap = if workers > 1 { workers - 1 } else { 1 };
-        let running = |c: i64| self.running.get(&c).copied().unwrap_or(0);
-        self.waiting
-            .iter()
-            .enumerate()
-            .filter(|(_, q)| running(q.centre) < cap)
-            .min_by_key(|(i, q)| (running(q.centre), *i))
-            .map(|(i, _)| i)
+        let mut count: HashMap<i64, usize> = HashMap::new();
+        for r in self.running.values() {
+            *count.entry(r.centre).or_default() += 1;
+        }
+        let mut full: Vec<i64> = count
+            .into_iter()
+            .filter(|&(_, n)| n >= cap)
+            .map(|(c, _)| c)
+            .collect();
+        full.sort_unstable();
+        full
     }
 }
 
-type SharedQueue = Arc<(Mutex<Queue>, Condvar)>;
-
-/// The job queue and its worker threads.
-pub struct JobRunner {
+struct Shared {
     db: Db,
-    queue: SharedQueue,
-    flags: Arc<Mutex<HashMap<i64, Arc<AtomicBool>>>>,
-    workers: Mutex<Vec<JoinHandle<()>>>,
+    lease: Lease,
+    resume: Resume,
+    workers: usize,
+    budget: Budget,
+    local: Mutex<Local>,
+    wake: Condvar,
     /// Set by [`JobRunner::shutdown`]: a job that stops because of it was interrupted, not
     /// cancelled by its user.
-    stopping: Arc<AtomicBool>,
+    stopping: AtomicBool,
 }
+
+/// The job queue's workers on this node. Jobs are rows of `jobs`: a worker claims one (the oldest
+/// of the centre with the fewest running; `FOR UPDATE SKIP LOCKED` on PostgreSQL), holds it with a
+/// lease that a heartbeat renews, and records how it ended. A node that stops loses its leases; a
+/// job whose lease expired is taken up by any node that can rebuild it from its request
+/// ([`Resume`]), at most `max_attempts` starts in all, and then fails with the reason.
+pub struct JobRunner {
+    shared: Arc<Shared>,
+    workers: Mutex<Vec<JoinHandle<()>>>,
+}
+
+/// How often an idle worker looks for a job submitted on another node (or whose lease expired).
+const POLL: Duration = Duration::from_millis(250);
 
 /// How long a job may run, and the watchdog that stops it past that.
 #[derive(Debug, Clone, Copy)]
@@ -174,46 +199,55 @@ impl Budget {
 
 impl std::fmt::Debug for JobRunner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("JobRunner")
+        write!(f, "JobRunner({})", self.shared.lease.node)
     }
 }
 
 impl JobRunner {
-    /// Starts `threads` workers; a job running longer than `budget` is stopped and fails.
-    pub fn start(db: Db, threads: usize, budget: Duration) -> Self {
-        let budget = Budget(budget);
-        let threads = threads.max(1);
-        let queue: SharedQueue = Arc::new((
-            Mutex::new(Queue {
+    /// Starts `threads` workers and the heartbeat; a job running longer than `budget` is stopped
+    /// and fails. `resume` rebuilds the kinds `lease.resumable` names from their request.
+    pub fn start(db: Db, threads: usize, budget: Duration, lease: Lease, resume: Resume) -> Self {
+        let workers = threads.max(1);
+        let shared = Arc::new(Shared {
+            db,
+            lease,
+            resume,
+            workers,
+            budget: Budget(budget),
+            local: Mutex::new(Local {
                 open: true,
-                ..Queue::default()
+                ..Local::default()
             }),
-            Condvar::new(),
-        ));
-        let flags: Arc<Mutex<HashMap<i64, Arc<AtomicBool>>>> = Arc::default();
-        let stopping = Arc::new(AtomicBool::new(false));
-        let workers = (0..threads)
+            wake: Condvar::new(),
+            stopping: AtomicBool::new(false),
+        });
+        let handles: Vec<JoinHandle<()>> = (0..workers)
             .map(|n| {
-                let queue = Arc::clone(&queue);
-                let db = db.clone();
-                let flags = Arc::clone(&flags);
-                let stopping = Arc::clone(&stopping);
+                let shared = Arc::clone(&shared);
                 std::thread::Builder::new()
                     .name(format!("rota-job-{n}"))
-                    .spawn(move || worker(queue, threads, budget, db, flags, stopping))
+                    .spawn(move || worker(&shared))
                     .expect("spawning a job thread at startup")
             })
             .collect();
+        // The heartbeat is not waited for at shutdown: it ends by itself once the workers have.
+        let beat = Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name("rota-job-heartbeat".into())
+            .spawn(move || heartbeat(&beat))
+            .expect("spawning the heartbeat thread at startup");
         Self {
-            db,
-            queue,
-            flags,
-            workers: Mutex::new(workers),
-            stopping,
+            shared,
+            workers: Mutex::new(handles),
         }
     }
 
-    /// Records a queued job and hands it to a worker; returns the job id.
+    /// This node's id.
+    pub fn node(&self) -> &str {
+        &self.shared.lease.node
+    }
+
+    /// Records a queued job held by this node and wakes a worker; returns the job id.
     pub fn submit(
         &self,
         kind: JobKind,
@@ -221,25 +255,25 @@ impl JobRunner {
         params: &serde_json::Value,
         work: Work,
     ) -> Result<i64, DbError> {
-        let id = self.db.insert_job(kind, centre_id, params)?;
-        if let Ok(mut flags) = self.flags.lock() {
-            flags.insert(id, Arc::new(AtomicBool::new(false)));
-        }
-        let (lock, ready) = &*self.queue;
-        let sent = lock.lock().ok().map(|mut q| {
-            if q.open {
-                q.waiting.push_back(Queued {
+        let sh = &self.shared;
+        let id = sh
+            .db
+            .insert_held_job(kind, centre_id, params, Some(&sh.lease))?;
+        let accepted = sh.local.lock().ok().map(|mut l| {
+            if l.open {
+                l.held.insert(
                     id,
-                    centre: centre_id,
-                    work,
-                    parent: tracing::Span::current(),
-                });
-                ready.notify_all();
+                    Held {
+                        work,
+                        parent: tracing::Span::current(),
+                    },
+                );
             }
-            q.open
+            l.open
         });
-        if sent != Some(true) {
-            self.db.finish_job(
+        sh.wake.notify_all();
+        if accepted != Some(true) {
+            sh.db.finish_job(
                 id,
                 JobStatus::Failed,
                 None,
@@ -249,31 +283,31 @@ impl JobRunner {
         Ok(id)
     }
 
-    /// Asks a job to stop. Returns the job's status after the request (`None`: no such job).
+    /// Asks a job to stop. Returns the job's status after the request (`None`: no such job). A
+    /// job running on another node stops at that node's next heartbeat.
     pub fn cancel(&self, id: i64) -> Result<Option<JobStatus>, DbError> {
-        if let Some(flag) = self.flags.lock().ok().and_then(|f| f.get(&id).cloned()) {
-            flag.store(true, Ordering::SeqCst);
+        if let Ok(l) = self.shared.local.lock() {
+            if let Some(r) = l.running.get(&id) {
+                r.cancel.store(true, Ordering::SeqCst);
+            }
         }
-        self.db.cancel_queued_job(id)
+        self.shared.db.cancel_queued_job(id)
     }
 
     /// Graceful stop: no new jobs, running jobs are asked to cancel, and workers get `grace` to
-    /// record how their job ended. Jobs still running after that are marked failed at the next
-    /// start ("interrupted by restart").
+    /// record how their job ended. On SQLite (one process) what is still running then is marked
+    /// failed, "interrupted by shutdown"; on PostgreSQL it is handed back (its lease ends now)
+    /// for another node to take up.
     pub fn shutdown(&self, grace: Duration) {
-        self.stopping.store(true, Ordering::SeqCst);
-        {
-            let (lock, ready) = &*self.queue;
-            if let Ok(mut q) = lock.lock() {
-                q.open = false;
-            }
-            ready.notify_all();
-        }
-        if let Ok(flags) = self.flags.lock() {
-            for f in flags.values() {
-                f.store(true, Ordering::SeqCst);
+        let sh = &self.shared;
+        sh.stopping.store(true, Ordering::SeqCst);
+        if let Ok(mut l) = sh.local.lock() {
+            l.open = false;
+            for r in l.running.values() {
+                r.cancel.store(true, Ordering::SeqCst);
             }
         }
+        sh.wake.notify_all();
         let deadline = Instant::now() + grace;
         let handles: Vec<_> = self
             .workers
@@ -292,98 +326,132 @@ impl JobRunner {
             }
         }
         // A step that does not poll its flag (a long simulation replication, say) may still be
-        // running; rather than keep the service from stopping, its job is recorded as interrupted
-        // now and the process may exit.
-        if unfinished {
-            match self.db.fail_unfinished_jobs("interrupted by shutdown") {
-                Ok(n) => tracing::warn!(jobs = n, "jobs still running at shutdown marked failed"),
+        // running; rather than keep the service from stopping, its job is recorded now and the
+        // process may exit.
+        if unfinished || sh.local.lock().map(|l| !l.held.is_empty()).unwrap_or(false) {
+            let node = sh.lease.node.as_str();
+            let done = if sh.db.is_postgres() {
+                sh.db.release_jobs(node)
+            } else {
+                sh.db
+                    .fail_unfinished_jobs(Some(node), "interrupted by shutdown")
+            };
+            match done {
+                Ok(n) => tracing::warn!(
+                    jobs = n,
+                    "jobs unfinished at shutdown handed back or failed"
+                ),
                 Err(e) => {
-                    tracing::error!(error = %e, "cannot record the jobs interrupted by shutdown")
+                    tracing::error!(error = %e, "cannot record the jobs unfinished at shutdown")
                 }
             }
         }
     }
 }
 
-fn worker(
-    queue: SharedQueue,
-    workers: usize,
-    budget: Budget,
-    db: Db,
-    flags: Arc<Mutex<HashMap<i64, Arc<AtomicBool>>>>,
-    stopping: Arc<AtomicBool>,
-) {
-    let (lock, ready) = &*queue;
+/// Renews this node's leases every third of a lease; tells running work it lost its job (taken
+/// over after a stall) or that a cancel was asked for on another node.
+fn heartbeat(sh: &Shared) {
+    let every = Duration::from_millis((sh.lease.duration_ms / 3).max(20) as u64);
     loop {
-        let next = {
-            let Ok(mut q) = lock.lock() else { return };
-            loop {
-                if let Some(i) = q.next(workers) {
-                    let job = q.waiting.remove(i);
-                    if let Some(job) = &job {
-                        *q.running.entry(job.centre).or_default() += 1;
+        let ids: Vec<i64> = match sh.local.lock() {
+            Ok(l) if l.open || !l.running.is_empty() => {
+                l.held.keys().chain(l.running.keys()).copied().collect()
+            }
+            _ => return,
+        };
+        match sh.db.heartbeat(&sh.lease, &ids) {
+            Ok(kept) => {
+                let kept: HashMap<i64, bool> = kept.into_iter().collect();
+                if let Ok(mut l) = sh.local.lock() {
+                    l.held
+                        .retain(|id, _| kept.contains_key(id) || !ids.contains(id));
+                    for (id, r) in &l.running {
+                        match kept.get(id) {
+                            Some(true) => r.cancel.store(true, Ordering::SeqCst),
+                            Some(false) => {}
+                            None if ids.contains(id) => {
+                                r.lost.store(true, Ordering::SeqCst);
+                                r.cancel.store(true, Ordering::SeqCst);
+                            }
+                            None => {}
+                        }
                     }
-                    break job;
                 }
-                // Shutting down with nothing this worker may take: done (jobs still queued run
-                // on the other workers and end at once, cancelled by their flags).
-                if !q.open && q.waiting.is_empty() {
-                    break None;
-                }
-                q = match ready.wait(q) {
-                    Ok(q) => q,
-                    Err(_) => return,
-                };
             }
-        };
-        let Some(Queued {
-            id,
-            centre,
-            work,
-            parent,
-        }) = next
-        else {
-            return;
-        };
-        let cancel = flags
-            .lock()
-            .ok()
-            .and_then(|f| f.get(&id).cloned())
-            .unwrap_or_default();
-        let span = tracing::info_span!(parent: &parent, "job", job = id, centre);
-        span.in_scope(|| run_one(&db, id, cancel, &stopping, budget, work));
-        if let Ok(mut f) = flags.lock() {
-            f.remove(&id);
+            Err(e) => tracing::warn!(error = %e, "cannot renew the job leases"),
         }
-        if let Ok(mut q) = lock.lock() {
-            if let Some(n) = q.running.get_mut(&centre) {
-                *n = n.saturating_sub(1);
-            }
-        }
-        ready.notify_all();
+        std::thread::sleep(every);
     }
 }
 
-fn run_one(
-    db: &Db,
-    id: i64,
-    cancel: Arc<AtomicBool>,
-    stopping: &AtomicBool,
-    budget: Budget,
-    work: Work,
-) {
-    match db.start_job(id) {
-        Ok(true) => {}
-        Ok(false) => return, // cancelled while queued
-        Err(e) => {
-            tracing::error!(error = %e, "cannot start job");
-            return;
+fn worker(sh: &Shared) {
+    loop {
+        let (own, full) = {
+            let Ok(l) = sh.local.lock() else { return };
+            if !l.open {
+                return;
+            }
+            let own: Vec<i64> = l.held.keys().copied().collect();
+            (own, l.full_centres(sh.workers))
+        };
+        let claimed = match sh.db.claim_job(&sh.lease, &own, &full) {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot claim a job");
+                None
+            }
+        };
+        let Some(job) = claimed else {
+            let Ok(l) = sh.local.lock() else { return };
+            let _ = sh.wake.wait_timeout(l, POLL);
+            continue;
+        };
+        let cancel = Arc::new(AtomicBool::new(false));
+        let lost = Arc::new(AtomicBool::new(false));
+        let held = sh.local.lock().ok().and_then(|mut l| {
+            l.running.insert(
+                job.id,
+                Running {
+                    centre: job.centre_id,
+                    cancel: Arc::clone(&cancel),
+                    lost: Arc::clone(&lost),
+                },
+            );
+            l.held.remove(&job.id)
+        });
+        let (work, parent) = match held {
+            Some(h) => (Ok(h.work), h.parent),
+            None => ((sh.resume)(&sh.db, &job), tracing::Span::none()),
+        };
+        let span = tracing::info_span!(parent: &parent, "job", job = job.id, centre = job.centre_id,
+            attempt = job.attempt, node = %sh.lease.node);
+        span.in_scope(|| {
+            if let Some(from) = &job.taken_from {
+                tracing::warn!(from = %from, "job taken up after its node's lease expired");
+            }
+            match work {
+                Ok(work) => run_one(sh, job.id, cancel, &lost, work),
+                Err(failure) => {
+                    let _ = sh.db.finish_job(
+                        job.id,
+                        JobStatus::Failed,
+                        None,
+                        Some(&failure.to_string()),
+                    );
+                }
+            }
+        });
+        if let Ok(mut l) = sh.local.lock() {
+            l.running.remove(&job.id);
         }
+        sh.wake.notify_all();
     }
-    if cancel.load(Ordering::SeqCst) {
-        let _ = db.finish_job(id, JobStatus::Cancelled, None, None);
-        return;
-    }
+}
+
+fn run_one(sh: &Shared, id: i64, cancel: Arc<AtomicBool>, lost: &AtomicBool, work: Work) {
+    let db = &sh.db;
+    let budget = sh.budget;
     let spent = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicBool::new(false));
     budget.watch(Arc::clone(&cancel), Arc::clone(&spent), Arc::clone(&done));
@@ -395,6 +463,10 @@ fn run_one(
     let started = Instant::now();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&ctx)));
     done.store(true, Ordering::SeqCst);
+    if lost.load(Ordering::SeqCst) {
+        tracing::warn!("another node holds this job now: its outcome here is not recorded");
+        return;
+    }
     let (final_status, error) = match outcome {
         Ok(Ok(())) => {
             tracing::info!(seconds = started.elapsed().as_secs_f64(), "job succeeded");
@@ -408,10 +480,17 @@ fn run_one(
                 budget.0.as_secs_f64()
             )),
         ),
-        Ok(Err(JobFailure::Cancelled)) if stopping.load(Ordering::SeqCst) => (
-            JobStatus::Failed,
-            Some("interrupted by shutdown".to_string()),
-        ),
+        Ok(Err(JobFailure::Cancelled)) if sh.stopping.load(Ordering::SeqCst) => {
+            if db.is_postgres() {
+                // Handed back: another node takes it up (the start is counted).
+                let _ = db.release_jobs(&sh.lease.node);
+                return;
+            }
+            (
+                JobStatus::Failed,
+                Some("interrupted by shutdown".to_string()),
+            )
+        }
         Ok(Err(JobFailure::Cancelled)) => (JobStatus::Cancelled, None),
         Ok(Err(JobFailure::Failed(msg))) => (JobStatus::Failed, Some(msg)),
         Ok(Err(JobFailure::Db(e))) => {
@@ -436,19 +515,31 @@ fn run_one(
 mod tests {
     use super::*;
 
-    fn queued(id: i64, centre: i64) -> Queued {
-        Queued {
-            id,
+    /// A runner of `workers` threads on `db` whose node cannot rebuild any job elsewhere.
+    fn runner(db: &Db, workers: usize, budget: Duration) -> JobRunner {
+        let lease = Lease {
+            node: "test-node".into(),
+            duration_ms: 30_000,
+            max_attempts: 3,
+            resumable: Vec::new(),
+        };
+        let resume: Resume =
+            Arc::new(|_, c| Err(JobFailure::Failed(format!("no work for {}", c.id))));
+        JobRunner::start(db.clone(), workers, budget, lease, resume)
+    }
+
+    fn running(centre: i64) -> Running {
+        Running {
             centre,
-            work: Box::new(|_| Ok(())),
-            parent: tracing::Span::none(),
+            cancel: Arc::default(),
+            lost: Arc::default(),
         }
     }
 
     #[test]
     fn a_job_past_its_time_budget_is_stopped_and_fails_saying_so() {
         let (_dir, db, centre) = setup();
-        let runner = JobRunner::start(db.clone(), 1, Duration::from_millis(200));
+        let runner = runner(&db, 1, Duration::from_millis(200));
         let id = runner
             .submit(
                 JobKind::Forecast,
@@ -480,31 +571,18 @@ mod tests {
     }
 
     #[test]
-    fn the_queue_is_fair_between_centres_and_leaves_a_worker_free() {
-        let mut q = Queue {
-            open: true,
-            ..Queue::default()
-        };
-        for (id, centre) in [(1, 7), (2, 7), (3, 7), (4, 9)] {
-            q.waiting.push_back(queued(id, centre));
-        }
-        // Nothing running: the oldest job first.
-        assert_eq!(q.next(2).map(|i| q.waiting[i].id), Some(1));
-        q.waiting.remove(0);
-        q.running.insert(7, 1);
-        // Centre 7 holds one of two workers: it may not take the other; centre 9's job goes next
-        // although it is the newest.
-        assert_eq!(q.next(2).map(|i| q.waiting[i].id), Some(4));
-        q.waiting.pop_back();
-        q.running.insert(9, 1);
-        assert_eq!(q.next(2), None, "centre 7 may not hold both workers");
-        // With three workers centre 7 may run two; the one with fewer running goes first.
-        q.running.insert(9, 0);
-        q.waiting.push_back(queued(5, 9));
-        assert_eq!(q.next(3).map(|i| q.waiting[i].id), Some(5));
-        // One worker: one job at a time, oldest first.
-        q.running.clear();
-        assert_eq!(q.next(1).map(|i| q.waiting[i].id), Some(2));
+    fn no_centre_may_hold_every_worker() {
+        let mut l = Local::default();
+        l.running.insert(1, running(7));
+        // One of two workers busy with centre 7: it may not take the other.
+        assert_eq!(l.full_centres(2), vec![7]);
+        // With three workers centre 7 may run two.
+        assert!(l.full_centres(3).is_empty());
+        l.running.insert(2, running(7));
+        l.running.insert(3, running(9));
+        assert_eq!(l.full_centres(3), vec![7]);
+        // One worker: one job at a time, whoever it is for.
+        assert_eq!(l.full_centres(1), vec![7, 9]);
     }
 
     fn setup() -> (tempfile::TempDir, Db, i64) {
@@ -528,7 +606,7 @@ mod tests {
     #[test]
     fn failures_and_panics_are_recorded() {
         let (_dir, db, c) = setup();
-        let runner = JobRunner::start(db.clone(), 1, Duration::from_secs(3600));
+        let runner = runner(&db, 1, Duration::from_secs(3600));
         let params = serde_json::json!({});
         let failed = runner
             .submit(
@@ -554,7 +632,7 @@ mod tests {
     #[test]
     fn a_running_job_stops_at_its_next_check_when_cancelled() {
         let (_dir, db, c) = setup();
-        let runner = JobRunner::start(db.clone(), 1, Duration::from_secs(3600));
+        let runner = runner(&db, 1, Duration::from_secs(3600));
         let id = runner
             .submit(
                 JobKind::Schedule,

@@ -29,6 +29,7 @@ pub mod config;
 pub mod db;
 pub mod jobs;
 pub mod problem;
+pub mod resume;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

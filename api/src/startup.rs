@@ -8,7 +8,7 @@ use actix_web::{dev::Server, middleware, web, App, HttpServer};
 
 use crate::auth::{require_token, Gate, Tokens};
 use crate::config::{ServiceConfig, ServiceConfigError};
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, Lease, Location};
 use crate::jobs::JobRunner;
 use crate::problem::{json_error_handler, path_error_handler, query_error_handler};
 use crate::routes::{self, AppState};
@@ -39,11 +39,17 @@ pub fn check_access(config: &ServiceConfig) -> Result<(), StartError> {
     if !config.tokens.is_empty() {
         return Ok(());
     }
+    let location = Location::of(&config.db);
     let db_err = |source| StartError::Db {
-        path: config.db.display().to_string(),
+        path: location.label(),
         source,
     };
-    let has_admin = config.db.exists()
+    // A server is asked (its database exists by definition); a missing SQLite file is not made.
+    let exists = match &location {
+        Location::Sqlite(path) => path.exists(),
+        Location::Postgres(_) => true,
+    };
+    let has_admin = exists
         && Db::open(&config.db)
             .and_then(|db| db.has_admin_everywhere())
             .map_err(db_err)?;
@@ -56,34 +62,47 @@ pub fn check_access(config: &ServiceConfig) -> Result<(), StartError> {
             "no write token configured and no admin user in {}: set ROTA_API_TOKENS \
              (comma-separated) or `tokens = [...]` in the service configuration, or create an \
              admin with `rota users add --db {} --name NAME --role admin`",
-            config.db.display(),
-            config.db.display()
+            location.label(),
+            location.label()
         ),
     }
     .into())
 }
 
-/// Opens the database, records jobs a previous process left unfinished as failed, and starts the
-/// job workers.
+/// Opens the database, deals with the jobs a previous process left unfinished, and starts the
+/// job workers. On SQLite (one process) those jobs were this service's own: the resumable ones
+/// are taken up again (their start counted), the others marked failed. On PostgreSQL other nodes
+/// may be running them, so they are left to their leases.
 pub fn prepare(config: ServiceConfig) -> Result<AppState, StartError> {
     config.validate()?;
     check_access(&config)?;
     let db_err = |source| StartError::Db {
-        path: config.db.display().to_string(),
+        path: Location::of(&config.db).label(),
         source,
     };
     let db = Db::open(&config.db).map_err(db_err)?;
-    let interrupted = db.fail_interrupted_jobs().map_err(db_err)?;
-    if interrupted > 0 {
-        tracing::warn!(
-            jobs = interrupted,
-            "jobs left unfinished by the previous run marked failed"
-        );
+    let lease = Lease {
+        node: config.node(),
+        duration_ms: (config.job_lease_s * 1000.0).round() as i64,
+        max_attempts: i64::from(config.job_max_attempts),
+        resumable: crate::resume::RESUMABLE.to_vec(),
+    };
+    if !db.is_postgres() {
+        let interrupted = db.recover_jobs_at_start(&lease).map_err(db_err)?;
+        if interrupted > 0 {
+            tracing::warn!(
+                jobs = interrupted,
+                "jobs left unfinished by the previous run marked failed"
+            );
+        }
     }
+    tracing::info!(node = %lease.node, postgres = db.is_postgres(), "job workers starting");
     let jobs = Arc::new(JobRunner::start(
         db.clone(),
         config.job_workers,
         Duration::from_secs_f64(config.job_time_budget_s),
+        lease,
+        Arc::new(crate::resume::resume),
     ));
     Ok(AppState {
         db,

@@ -197,7 +197,7 @@ pub fn create_user(
         .ok_or_else(|| UserError::NameTaken(new.name.clone()))?;
     let row = db
         .user(id)?
-        .ok_or(DbError::Sqlite(rusqlite::Error::QueryReturnedNoRows))?;
+        .ok_or(DbError::Missing("the user just stored"))?;
     Ok((row, key))
 }
 

@@ -9,6 +9,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 pub mod browser;
+pub mod http;
+pub mod postgres;
 pub mod skip;
 pub mod today;
 

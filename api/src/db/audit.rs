@@ -1,10 +1,10 @@
 //! The audit log: one row per write request that reached the access check (refused ones too),
 //! appended and never changed.
 
-use rusqlite::{params, Row};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::sql::{args, SqlRow};
 use super::{now, Db, DbError, Stored};
 
 /// A write to record.
@@ -59,7 +59,7 @@ impl Db {
             tx.execute(
                 "INSERT INTO audit_log (at, user_id, actor, method, path, centre_id, status,
                    target, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
+                args![
                     now(),
                     a.user_id,
                     a.actor,
@@ -79,13 +79,16 @@ impl Db {
     pub fn audit(&self, q: &AuditQuery, centres: Option<&[i64]>) -> Result<Vec<AuditRow>, DbError> {
         let limit = q.limit.unwrap_or(500).clamp(1, 500);
         let before = q.before.unwrap_or(i64::MAX);
-        // The caller's centres as a JSON array (`null`: no restriction), so one statement serves.
-        let allowed = centres.map(|c| serde_json::json!(c).to_string());
+        // The caller's centres as an `IN` list of integers (no list: no restriction).
+        let allowed = centres.map_or_else(String::new, |c| {
+            format!("AND centre_id IN {}", super::id_list(c))
+        });
         self.list(
-            "WHERE id < ?1 AND (?2 IS NULL OR centre_id = ?2)
-               AND (?3 IS NULL OR centre_id IN (SELECT value FROM json_each(?3)))
-             ORDER BY id DESC LIMIT ?4",
-            params![before, q.centre_id, allowed, limit],
+            &format!(
+                "WHERE id < ?1 AND (CAST(?2 AS BIGINT) IS NULL OR centre_id = ?2) {allowed}
+                 ORDER BY id DESC LIMIT ?3"
+            ),
+            args![before, q.centre_id, limit],
         )
     }
 }
@@ -93,8 +96,7 @@ impl Db {
 impl Stored for AuditRow {
     const SELECT: &'static str = "SELECT id, at, user_id, actor, method, path, centre_id, status,
         target, created FROM audit_log";
-    type Raw = Self;
-    fn read(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn read(r: &SqlRow) -> Result<Self, DbError> {
         Ok(AuditRow {
             id: r.get(0)?,
             at: r.get(1)?,
@@ -109,8 +111,5 @@ impl Stored for AuditRow {
                 created: r.get(9)?,
             },
         })
-    }
-    fn finish(raw: Self) -> Result<Self, DbError> {
-        Ok(raw)
     }
 }

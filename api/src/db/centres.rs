@@ -1,9 +1,9 @@
 //! Centres: a unique name and the configuration (TOML) as uploaded.
 
-use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::sql::{args, SqlRow};
 use super::{now, Db, DbError, Stored};
 
 /// A centre as listed.
@@ -25,21 +25,19 @@ impl Db {
     /// Stores a new centre; `None` when the name is taken.
     pub fn insert_centre(&self, name: &str, config_toml: &str) -> Result<Option<i64>, DbError> {
         self.write(|tx| {
-            let taken: Option<i64> = tx
-                .query_row("SELECT id FROM centres WHERE name = ?1", [name], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            if taken.is_some() {
+            if tx
+                .query_opt("SELECT id FROM centres WHERE name = ?1", args![name])?
+                .is_some()
+            {
                 return Ok(None);
             }
             let t = now();
-            tx.execute(
+            tx.insert(
                 "INSERT INTO centres (name, config_toml, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?3)",
-                params![name, config_toml, t],
-            )?;
-            Ok(Some(tx.last_insert_rowid()))
+                args![name, config_toml, t],
+            )
+            .map(Some)
         })
     }
 
@@ -48,7 +46,7 @@ impl Db {
         self.write(|tx| {
             Ok(tx.execute(
                 "UPDATE centres SET config_toml = ?1, updated_at = ?2 WHERE id = ?3",
-                params![config_toml, now(), id],
+                args![config_toml, now(), id],
             )? == 1)
         })
     }
@@ -60,15 +58,14 @@ impl Db {
 
     /// All centres, by id.
     pub fn centres(&self) -> Result<Vec<CentreRow>, DbError> {
-        self.list("ORDER BY id", [])
+        self.list("ORDER BY id", &[])
     }
 }
 
 impl Stored for CentreRow {
     const SELECT: &'static str =
         "SELECT id, name, config_toml, created_at, updated_at FROM centres";
-    type Raw = Self;
-    fn read(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn read(r: &SqlRow) -> Result<Self, DbError> {
         Ok(CentreRow {
             id: r.get(0)?,
             name: r.get(1)?,
@@ -76,8 +73,5 @@ impl Stored for CentreRow {
             created_at: r.get(3)?,
             updated_at: r.get(4)?,
         })
-    }
-    fn finish(raw: Self) -> Result<Self, DbError> {
-        Ok(raw)
     }
 }

@@ -1,11 +1,11 @@
 //! Scenario comparisons: the baseline and each what-if scenario on one forecast, as JSON and as an
 //! HTML page.
 
-use rusqlite::{params, Row};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::jobs::succeed;
+use super::sql::{args, SqlRow};
 use super::{json, now, Db, DbError, Stored, NEWEST_OF_CENTRE};
 
 /// A stored scenario comparison: the baseline and each scenario on one forecast.
@@ -38,12 +38,11 @@ impl Db {
         html: &str,
     ) -> Result<i64, DbError> {
         self.write(|tx| {
-            tx.execute(
+            let id = tx.insert(
                 "INSERT INTO comparisons (centre_id, forecast_id, job_id, created_at,
                    comparison_json, html) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![centre_id, forecast_id, job_id, now(), comparison_json, html],
+                args![centre_id, forecast_id, job_id, now(), comparison_json, html],
             )?;
-            let id = tx.last_insert_rowid();
             succeed(tx, job_id, id)?;
             Ok(id)
         })
@@ -56,7 +55,7 @@ impl Db {
 
     /// The comparisons of a centre, newest first.
     pub fn comparisons(&self, centre_id: i64) -> Result<Vec<ComparisonRow>, DbError> {
-        self.list(NEWEST_OF_CENTRE, [centre_id])
+        self.list(NEWEST_OF_CENTRE, args![centre_id])
     }
 
     /// A comparison's HTML page.
@@ -68,20 +67,14 @@ impl Db {
 impl Stored for ComparisonRow {
     const SELECT: &'static str =
         "SELECT id, centre_id, forecast_id, job_id, created_at, comparison_json FROM comparisons";
-    type Raw = (Self, String);
-    fn read(r: &Row<'_>) -> rusqlite::Result<Self::Raw> {
-        let row = ComparisonRow {
+    fn read(r: &SqlRow) -> Result<Self, DbError> {
+        Ok(ComparisonRow {
             id: r.get(0)?,
             centre_id: r.get(1)?,
             forecast_id: r.get(2)?,
             job_id: r.get(3)?,
             created_at: r.get(4)?,
-            comparison: serde_json::Value::Null,
-        };
-        Ok((row, r.get(5)?))
-    }
-    fn finish((mut row, doc): Self::Raw) -> Result<Self, DbError> {
-        row.comparison = json(&doc)?;
-        Ok(row)
+            comparison: json(&r.get::<String>(5)?)?,
+        })
     }
 }

@@ -1,10 +1,10 @@
 //! Forecasts (the models chosen and the forecast CSV) and the requirement sets computed from them.
 
-use rusqlite::{params, Row};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::jobs::succeed;
+use super::sql::{args, SqlRow};
 use super::{json, now, Db, DbError, Stored, NEWEST_OF_CENTRE};
 
 /// A stored forecast (without the CSV).
@@ -61,11 +61,11 @@ impl Db {
         csv: &str,
     ) -> Result<i64, DbError> {
         self.write(|tx| {
-            tx.execute(
+            let id = tx.insert(
                 "INSERT INTO forecasts (centre_id, history_id, job_id, first_day, days, created_at,
                    models_json, csv)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
+                args![
                     centre_id,
                     history_id,
                     job_id,
@@ -76,7 +76,6 @@ impl Db {
                     csv
                 ],
             )?;
-            let id = tx.last_insert_rowid();
             succeed(tx, job_id, id)?;
             Ok(id)
         })
@@ -89,7 +88,7 @@ impl Db {
 
     /// Forecasts of a centre, newest first.
     pub fn forecasts(&self, centre_id: i64) -> Result<Vec<ForecastRow>, DbError> {
-        self.list(NEWEST_OF_CENTRE, [centre_id])
+        self.list(NEWEST_OF_CENTRE, args![centre_id])
     }
 
     /// A forecast's CSV.
@@ -107,13 +106,12 @@ impl Db {
         csv: &str,
     ) -> Result<i64, DbError> {
         self.write(|tx| {
-            tx.execute(
+            tx.insert(
                 "INSERT INTO requirement_sets (centre_id, forecast_id, quantile, created_at,
                    summary_json, csv)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![centre_id, forecast_id, quantile, now(), summary_json, csv],
-            )?;
-            Ok(tx.last_insert_rowid())
+                args![centre_id, forecast_id, quantile, now(), summary_json, csv],
+            )
         })
     }
 
@@ -131,9 +129,8 @@ impl Db {
 impl Stored for ForecastRow {
     const SELECT: &'static str = "SELECT id, centre_id, history_id, job_id, first_day, days,
         created_at, models_json FROM forecasts";
-    type Raw = (Self, String);
-    fn read(r: &Row<'_>) -> rusqlite::Result<Self::Raw> {
-        let row = ForecastRow {
+    fn read(r: &SqlRow) -> Result<Self, DbError> {
+        Ok(ForecastRow {
             id: r.get(0)?,
             centre_id: r.get(1)?,
             history_id: r.get(2)?,
@@ -141,33 +138,22 @@ impl Stored for ForecastRow {
             first_day: r.get(4)?,
             days: r.get(5)?,
             created_at: r.get(6)?,
-            models: serde_json::Value::Null,
-        };
-        Ok((row, r.get(7)?))
-    }
-    fn finish((mut row, models): Self::Raw) -> Result<Self, DbError> {
-        row.models = json(&models)?;
-        Ok(row)
+            models: json(&r.get::<String>(7)?)?,
+        })
     }
 }
 
 impl Stored for RequirementSetRow {
     const SELECT: &'static str = "SELECT id, centre_id, forecast_id, quantile, created_at,
         summary_json FROM requirement_sets";
-    type Raw = (Self, String);
-    fn read(r: &Row<'_>) -> rusqlite::Result<Self::Raw> {
-        let row = RequirementSetRow {
+    fn read(r: &SqlRow) -> Result<Self, DbError> {
+        Ok(RequirementSetRow {
             id: r.get(0)?,
             centre_id: r.get(1)?,
             forecast_id: r.get(2)?,
             quantile: r.get(3)?,
             created_at: r.get(4)?,
-            summary: serde_json::Value::Null,
-        };
-        Ok((row, r.get(5)?))
-    }
-    fn finish((mut row, summary): Self::Raw) -> Result<Self, DbError> {
-        row.summary = json(&summary)?;
-        Ok(row)
+            summary: json(&r.get::<String>(5)?)?,
+        })
     }
 }

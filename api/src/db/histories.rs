@@ -1,10 +1,10 @@
 //! Uploaded histories: the bytes as uploaded, their summary and the recent series the dashboard
 //! charts.
 
-use rusqlite::{params, Row};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::sql::{args, SqlRow};
 use super::{json, now, Db, DbError, Stored, NEWEST_OF_CENTRE};
 
 /// An uploaded history as listed (without its content).
@@ -55,11 +55,11 @@ impl Db {
     /// Stores an uploaded history.
     pub fn insert_history(&self, h: &NewHistory) -> Result<i64, DbError> {
         self.write(|tx| {
-            tx.execute(
+            tx.insert(
                 "INSERT INTO histories (centre_id, filename, uploaded_at, bytes, records, first_day,
                    last_day, content, summary_json, summary_text, recent_json)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                params![
+                args![
                     h.centre_id,
                     h.filename,
                     now(),
@@ -72,14 +72,13 @@ impl Db {
                     h.summary_text,
                     h.recent_json
                 ],
-            )?;
-            Ok(tx.last_insert_rowid())
+            )
         })
     }
 
     /// Histories of a centre, newest first.
     pub fn histories(&self, centre_id: i64) -> Result<Vec<HistoryRow>, DbError> {
-        self.list(NEWEST_OF_CENTRE, [centre_id])
+        self.list(NEWEST_OF_CENTRE, args![centre_id])
     }
 
     /// One history's listing row.
@@ -114,8 +113,7 @@ impl Db {
 impl Stored for HistoryRow {
     const SELECT: &'static str = "SELECT id, centre_id, filename, uploaded_at, bytes, records,
         first_day, last_day FROM histories";
-    type Raw = Self;
-    fn read(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn read(r: &SqlRow) -> Result<Self, DbError> {
         Ok(HistoryRow {
             id: r.get(0)?,
             centre_id: r.get(1)?,
@@ -126,8 +124,5 @@ impl Stored for HistoryRow {
             first_day: r.get(6)?,
             last_day: r.get(7)?,
         })
-    }
-    fn finish(raw: Self) -> Result<Self, DbError> {
-        Ok(raw)
     }
 }

@@ -3,10 +3,10 @@
 //! accepted intraday action (a new roster naming its parent).
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{params, Row};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::sql::{args, Conn, SqlRow, Value};
 use super::{now, Db, DbError};
 
 /// One channel's counts in one interval, checked against the centre (channel, grid, figures).
@@ -119,14 +119,19 @@ pub struct Upserted {
 }
 
 impl Upserted {
-    /// Counts the revisions an upsert returned, one a row: 1 is a new row, more a replaced one.
-    fn count(revisions: impl Iterator<Item = rusqlite::Result<i64>>) -> Result<Self, DbError> {
+    /// Runs `upsert` (ending `RETURNING revision`) once for each row's values and counts the
+    /// revisions it returned: 1 is a new row, more a replaced one.
+    fn count(
+        tx: &mut dyn Conn,
+        upsert: &str,
+        rows: impl Iterator<Item = Vec<Value>>,
+    ) -> Result<Self, DbError> {
         let mut out = Self {
             inserted: 0,
             replaced: 0,
         };
-        for r in revisions {
-            if r? == 1 {
+        for values in rows {
+            if tx.value::<i64>(upsert, &values)? == 1 {
                 out.inserted += 1;
             } else {
                 out.replaced += 1;
@@ -160,8 +165,10 @@ impl Db {
     /// Stores interval actuals of a centre in one transaction; a row whose channel and interval
     /// (as an instant) are stored already replaces it.
     pub fn upsert_actuals(&self, centre_id: i64, rows: &[NewActual]) -> Result<Upserted, DbError> {
+        let t = now();
         self.write(|tx| {
-            let mut put = tx.prepare_cached(
+            Upserted::count(
+                tx,
                 "INSERT INTO actuals (centre_id, channel, start_s, interval_start, offered,
                    handled, abandoned, aht_seconds, asa_seconds, received_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -169,28 +176,19 @@ impl Db {
                    interval_start = excluded.interval_start, offered = excluded.offered,
                    handled = excluded.handled, abandoned = excluded.abandoned,
                    aht_seconds = excluded.aht_seconds, asa_seconds = excluded.asa_seconds,
-                   received_at = excluded.received_at, revision = revision + 1
+                   received_at = excluded.received_at, revision = actuals.revision + 1
                  RETURNING revision",
-            )?;
-            let t = now();
-            let revisions = rows.iter().map(|r| {
-                put.query_row(
-                    params![
-                        centre_id,
-                        r.channel,
-                        r.interval_start.timestamp(),
-                        r.interval_start.to_rfc3339(),
-                        r.offered,
-                        r.handled,
-                        r.abandoned,
-                        r.aht_seconds,
-                        r.asa_seconds,
-                        t
-                    ],
-                    |r| r.get(0),
-                )
-            });
-            Upserted::count(revisions)
+                rows.iter().map(|r| {
+                    let start = (r.interval_start.timestamp(), r.interval_start.to_rfc3339());
+                    let counts = (r.offered, r.handled, r.abandoned);
+                    let times = (r.aht_seconds, r.asa_seconds);
+                    args![
+                        centre_id, r.channel, start.0, start.1, counts.0, counts.1, counts.2,
+                        times.0, times.1, t
+                    ]
+                    .to_vec()
+                }),
+            )
         })
     }
 
@@ -201,20 +199,18 @@ impl Db {
         from: DateTime<FixedOffset>,
         to: DateTime<FixedOffset>,
     ) -> Result<Vec<ActualRow>, DbError> {
-        let conn = self.lock()?;
-        let mut st = conn.prepare_cached(
-            "SELECT channel, interval_start, offered, handled, abandoned, aht_seconds,
-               asa_seconds, received_at FROM actuals
-             WHERE centre_id = ?1 AND start_s >= ?2 AND start_s < ?3
-             ORDER BY start_s, channel",
-        )?;
-        let rows = st
-            .query_map(
-                params![centre_id, from.timestamp(), to.timestamp()],
-                actual_row,
+        self.read(|c| {
+            c.query(
+                "SELECT channel, interval_start, offered, handled, abandoned, aht_seconds,
+                   asa_seconds, received_at FROM actuals
+                 WHERE centre_id = ?1 AND start_s >= ?2 AND start_s < ?3
+                 ORDER BY start_s, channel",
+                args![centre_id, from.timestamp(), to.timestamp()],
             )?
-            .collect::<Result<_, _>>()?;
-        Ok(rows)
+            .iter()
+            .map(actual_row)
+            .collect()
+        })
     }
 
     /// Stores absences of a centre in one transaction; an absence of the same agent from the
@@ -224,32 +220,31 @@ impl Db {
         centre_id: i64,
         rows: &[NewAbsence],
     ) -> Result<Upserted, DbError> {
+        let t = now();
         self.write(|tx| {
-            let mut put = tx.prepare_cached(
+            Upserted::count(
+                tx,
                 "INSERT INTO absences (centre_id, agent_id, from_s, from_ts, to_ts, reason,
                    recorded_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (centre_id, agent_id, from_s) DO UPDATE SET
                    from_ts = excluded.from_ts, to_ts = excluded.to_ts, reason = excluded.reason,
-                   recorded_at = excluded.recorded_at, revision = revision + 1
+                   recorded_at = excluded.recorded_at, revision = absences.revision + 1
                  RETURNING revision",
-            )?;
-            let t = now();
-            let revisions = rows.iter().map(|a| {
-                put.query_row(
-                    params![
+                rows.iter().map(|a| {
+                    let from = (a.from.timestamp(), a.from.to_rfc3339());
+                    args![
                         centre_id,
                         a.agent_id,
-                        a.from.timestamp(),
-                        a.from.to_rfc3339(),
+                        from.0,
+                        from.1,
                         a.to.to_rfc3339(),
                         a.reason,
                         t
-                    ],
-                    |r| r.get(0),
-                )
-            });
-            Upserted::count(revisions)
+                    ]
+                    .to_vec()
+                }),
+            )
         })
     }
 
@@ -260,27 +255,24 @@ impl Db {
         centre_id: i64,
         rows: &[NewAgentEvent],
     ) -> Result<Upserted, DbError> {
+        let t = now();
         self.write(|tx| {
-            let mut put = tx.prepare_cached(
+            Upserted::count(
+                tx,
                 "INSERT INTO agent_events (centre_id, agent_id, at_s, at, state, channel, activity,
                    received_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (centre_id, agent_id, at_s) DO UPDATE SET
                    at = excluded.at, state = excluded.state, channel = excluded.channel,
                    activity = excluded.activity, received_at = excluded.received_at,
-                   revision = revision + 1
+                   revision = agent_events.revision + 1
                  RETURNING revision",
-            )?;
-            let t = now();
-            let revisions = rows.iter().map(|e| {
-                let at = (e.at.timestamp(), e.at.to_rfc3339());
-                let what = (&e.state, &e.channel, &e.activity);
-                put.query_row(
-                    params![centre_id, e.agent_id, at.0, at.1, what.0, what.1, what.2, t],
-                    |r| r.get(0),
-                )
-            });
-            Upserted::count(revisions)
+                rows.iter().map(|e| {
+                    let at = (e.at.timestamp(), e.at.to_rfc3339());
+                    let what = (&e.state, &e.channel, &e.activity);
+                    args![centre_id, e.agent_id, at.0, at.1, what.0, what.1, what.2, t].to_vec()
+                }),
+            )
         })
     }
 
@@ -291,13 +283,14 @@ impl Db {
         from: DateTime<FixedOffset>,
         to: DateTime<FixedOffset>,
     ) -> Result<Vec<AgentEventRow>, DbError> {
-        let conn = self.lock()?;
-        let mut st = conn.prepare_cached(
-            "SELECT agent_id, at, state, channel, activity FROM agent_events
-             WHERE centre_id = ?1 AND at_s >= ?2 AND at_s < ?3 ORDER BY agent_id, at_s",
-        )?;
-        let rows = st
-            .query_map(params![centre_id, from.timestamp(), to.timestamp()], |r| {
+        self.read(|c| {
+            c.query(
+                "SELECT agent_id, at, state, channel, activity FROM agent_events
+                 WHERE centre_id = ?1 AND at_s >= ?2 AND at_s < ?3 ORDER BY agent_id, at_s",
+                args![centre_id, from.timestamp(), to.timestamp()],
+            )?
+            .iter()
+            .map(|r| {
                 Ok(AgentEventRow {
                     agent_id: r.get(0)?,
                     at: r.get(1)?,
@@ -305,20 +298,21 @@ impl Db {
                     channel: r.get(3)?,
                     activity: r.get(4)?,
                 })
-            })?
-            .collect::<Result<_, _>>()?;
-        Ok(rows)
+            })
+            .collect()
+        })
     }
 
     /// A centre's absences, by start and agent.
     pub fn absences(&self, centre_id: i64) -> Result<Vec<AbsenceRow>, DbError> {
-        let conn = self.lock()?;
-        let mut st = conn.prepare_cached(
-            "SELECT id, agent_id, from_ts, to_ts, reason, recorded_at FROM absences
-             WHERE centre_id = ?1 ORDER BY from_s, agent_id",
-        )?;
-        let rows = st
-            .query_map([centre_id], |r| {
+        self.read(|c| {
+            c.query(
+                "SELECT id, agent_id, from_ts, to_ts, reason, recorded_at FROM absences
+                 WHERE centre_id = ?1 ORDER BY from_s, agent_id",
+                args![centre_id],
+            )?
+            .iter()
+            .map(|r| {
                 Ok(AbsenceRow {
                     id: r.get(0)?,
                     agent_id: r.get(1)?,
@@ -327,22 +321,23 @@ impl Db {
                     reason: r.get(4)?,
                     recorded_at: r.get(5)?,
                 })
-            })?
-            .collect::<Result<_, _>>()?;
-        Ok(rows)
+            })
+            .collect()
+        })
     }
 
     /// Stores a roster edited from `e.parent_id` (same centre, requirement set and period) as a
     /// new roster; returns its id, or `None` when the parent is gone.
     pub fn insert_edited_roster(&self, e: &EditedRoster) -> Result<Option<i64>, DbError> {
         self.write(|tx| {
-            let n = tx.execute(
+            let row = tx.query_opt(
                 "INSERT INTO rosters (centre_id, requirement_set_id, job_id, first_day, days,
                    created_at, summary_json, roster_json, shifts_csv, activities_csv, coverage_csv,
                    edited_from, edit_json)
                  SELECT centre_id, requirement_set_id, NULL, first_day, days, ?2, ?3, ?4, ?5, ?6,
-                   ?7, id, ?8 FROM rosters WHERE id = ?1",
-                params![
+                   ?7, id, ?8 FROM rosters WHERE id = ?1
+                 RETURNING id",
+                args![
                     e.parent_id,
                     now(),
                     e.summary_json,
@@ -353,12 +348,12 @@ impl Db {
                     e.edit_json
                 ],
             )?;
-            Ok((n == 1).then(|| tx.last_insert_rowid()))
+            row.map(|r| r.get(0)).transpose()
         })
     }
 }
 
-fn actual_row(r: &Row<'_>) -> rusqlite::Result<ActualRow> {
+fn actual_row(r: &SqlRow) -> Result<ActualRow, DbError> {
     Ok(ActualRow {
         channel: r.get(0)?,
         interval_start: r.get(1)?,

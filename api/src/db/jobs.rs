@@ -3,17 +3,16 @@
 //!
 //! Kinds and states are stored (and sent) as lower-case words; they are parsed when a row is
 //! read, so an unknown word in the database is an error ([`UnknownJobValue`] inside a
-//! [`DbError::Sqlite`]), never a panic.
+//! [`DbError::Value`]), never a panic.
 
 use std::fmt;
 use std::str::FromStr;
 
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
-use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{json, now, Db, DbError, Stored, NEWEST_OF_CENTRE};
+use super::sql::{args, word_value, Conn, SqlRow};
+use super::{id_list, json, now, Db, DbError, Stored, NEWEST_OF_CENTRE};
 
 /// What a job computes (and so what its `result_id` names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -106,7 +105,7 @@ impl JobStatus {
     }
 }
 
-/// `Display`, `FromStr` and the SQLite conversions of a word-valued job enum.
+/// `Display` and `FromStr` of a word-valued job enum.
 macro_rules! job_word {
     ($ty:ident, $what:literal) => {
         impl fmt::Display for $ty {
@@ -127,26 +126,13 @@ macro_rules! job_word {
                     })
             }
         }
-
-        impl ToSql for $ty {
-            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-                Ok(ToSqlOutput::from(self.as_str()))
-            }
-        }
-
-        impl FromSql for $ty {
-            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-                value
-                    .as_str()?
-                    .parse()
-                    .map_err(|e: UnknownJobValue| FromSqlError::Other(Box::new(e)))
-            }
-        }
     };
 }
 
 job_word!(JobKind, "kind");
 job_word!(JobStatus, "status");
+word_value!(JobKind);
+word_value!(JobStatus);
 
 /// A background job as stored.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -176,48 +162,258 @@ pub struct JobRow {
     pub started_at: Option<String>,
     /// Finished (UTC).
     pub finished_at: Option<String>,
+    /// How many times a worker has started it (a job whose node stopped is taken up again, at
+    /// most `job_max_attempts` times in all).
+    pub attempts: i64,
+    /// The node (`rota serve` process) that holds it, or last held it once it has ended.
+    pub node: Option<String>,
 }
 
-impl Db {
-    /// Jobs left queued or running by a previous process are marked failed: nobody is working on
-    /// them any more, and silently dropping them would hide that the work was lost.
-    pub fn fail_interrupted_jobs(&self) -> Result<usize, DbError> {
-        self.fail_unfinished_jobs("interrupted by restart")
-    }
+/// Milliseconds since the epoch: leases are compared as integers on both backends.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
 
-    /// Marks every queued or running job failed with `reason`: at start-up for what a killed
-    /// process left behind, and at a graceful stop for what did not finish within the grace period
-    /// (so the job list tells the truth before the process is gone, not only after a restart).
-    pub fn fail_unfinished_jobs(&self, reason: &str) -> Result<usize, DbError> {
+/// How a node holds jobs: its id, how long a lease lasts, how many starts a job gets, and which
+/// kinds any node can take up from the stored request alone.
+#[derive(Debug, Clone)]
+pub struct Lease {
+    /// This node's id (`rota serve` process), unique among the nodes sharing the database.
+    pub node: String,
+    /// How long a claim or a heartbeat holds a job.
+    pub duration_ms: i64,
+    /// Starts after which a job whose node stopped fails instead of being taken up again.
+    pub max_attempts: i64,
+    /// Kinds that can be rebuilt from their stored request (others run only where submitted).
+    pub resumable: Vec<JobKind>,
+}
+
+impl Lease {
+    /// The resumable kinds as an SQL list of their words (constants, never user input); with none
+    /// it is `('')`, no kind's word, so `NOT IN` holds for every kind.
+    fn kinds(&self) -> String {
+        if self.resumable.is_empty() {
+            return "('')".into();
+        }
+        let words: Vec<String> = self
+            .resumable
+            .iter()
+            .map(|k| format!("'{}'", k.as_str()))
+            .collect();
+        format!("({})", words.join(", "))
+    }
+}
+
+/// A job a worker has claimed.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    /// Job id.
+    pub id: i64,
+    /// What it computes.
+    pub kind: JobKind,
+    /// Its centre.
+    pub centre_id: i64,
+    /// The request that made it.
+    pub params: serde_json::Value,
+    /// This start's number (1 for the first).
+    pub attempt: i64,
+    /// The node whose lease expired, when this start takes the job over.
+    pub taken_from: Option<String>,
+}
+
+const LIVE: &str = "status IN ('queued', 'running')";
+
+impl Db {
+    /// At the start of a single-process (SQLite) service, every job left queued or running was
+    /// the previous process's: those that can be resumed from their request get their lease
+    /// expired (the next claim takes them up, counting the start), the others are marked failed,
+    /// "interrupted by restart" (silently dropping them would hide that the work was lost).
+    /// Returns how many failed.
+    pub fn recover_jobs_at_start(&self, lease: &Lease) -> Result<usize, DbError> {
         self.write(|tx| {
-            Ok(tx.execute(
-                "UPDATE jobs SET status = ?1, error = ?5, finished_at = ?2
-                 WHERE status IN (?3, ?4)",
-                params![
-                    JobStatus::Failed,
-                    now(),
-                    JobStatus::Queued,
-                    JobStatus::Running,
-                    reason
-                ],
-            )?)
+            tx.execute(
+                &format!(
+                    "UPDATE jobs SET lease_until = 0 WHERE {LIVE} AND kind IN {}",
+                    lease.kinds()
+                ),
+                &[],
+            )?;
+            fail_where(
+                tx,
+                &format!("{LIVE} AND kind NOT IN {}", lease.kinds()),
+                "interrupted by restart",
+            )
         })
     }
 
-    /// Records a new queued job.
+    /// Jobs left queued or running by a previous process are marked failed ("interrupted by
+    /// restart").
+    pub fn fail_interrupted_jobs(&self) -> Result<usize, DbError> {
+        self.write(|tx| fail_where(tx, LIVE, "interrupted by restart"))
+    }
+
+    /// Marks the queued or running jobs of `node` (every node's: `None`) failed with `reason`: at
+    /// a graceful stop, for what did not finish within the grace period (so the job list tells
+    /// the truth before the process is gone, not only after a restart).
+    pub fn fail_unfinished_jobs(&self, node: Option<&str>, reason: &str) -> Result<usize, DbError> {
+        self.write(|tx| match node {
+            Some(n) => {
+                let owned = format!("{LIVE} AND owner = '{}'", n.replace('\'', "''"));
+                fail_where(tx, &owned, reason)
+            }
+            None => fail_where(tx, LIVE, reason),
+        })
+    }
+
+    /// Hands `node`'s unfinished jobs back at a graceful stop: their lease ends now, so another
+    /// node takes them up at its next claim (counting the start). Returns how many.
+    pub fn release_jobs(&self, node: &str) -> Result<usize, DbError> {
+        self.write(|tx| {
+            Ok(tx.execute(
+                &format!("UPDATE jobs SET lease_until = 0 WHERE {LIVE} AND owner = ?1"),
+                args![node],
+            )? as usize)
+        })
+    }
+
+    /// Records a new queued job (held by no node: any node may take it if it can rebuild it).
     pub fn insert_job(
         &self,
         kind: JobKind,
         centre_id: i64,
         params: &serde_json::Value,
     ) -> Result<i64, DbError> {
+        self.insert_held_job(kind, centre_id, params, None)
+    }
+
+    /// Records a new queued job held by `lease`'s node until its lease ends (the node renews it
+    /// while the job waits; if the node stops, another takes the job up or fails it).
+    pub fn insert_held_job(
+        &self,
+        kind: JobKind,
+        centre_id: i64,
+        params: &serde_json::Value,
+        lease: Option<&Lease>,
+    ) -> Result<i64, DbError> {
+        let owner = lease.map(|l| l.node.clone());
+        let until = lease.map(|l| now_ms() + l.duration_ms);
         self.write(|tx| {
-            tx.execute(
-                "INSERT INTO jobs (kind, centre_id, status, progress, message, params_json, created_at)
-                 VALUES (?1, ?2, ?3, 0, 'queued', ?4, ?5)",
-                params![kind, centre_id, JobStatus::Queued, params.to_string(), now()],
-            )?;
-            Ok(tx.last_insert_rowid())
+            tx.insert(
+                "INSERT INTO jobs (kind, centre_id, status, progress, message, params_json,
+                   created_at, attempts, owner, lease_until)
+                 VALUES (?1, ?2, ?3, 0, 'queued', ?4, ?5, 0, ?6, ?7)",
+                args![
+                    kind,
+                    centre_id,
+                    JobStatus::Queued,
+                    params.to_string(),
+                    now(),
+                    owner,
+                    until
+                ],
+            )
+        })
+    }
+
+    /// Claims the next job for `lease`'s node, in one transaction: first the jobs that cannot go
+    /// on are failed with the reason (their node stopped `max_attempts` times, or stopped and the
+    /// kind cannot be rebuilt elsewhere); then the oldest job of the centre with the fewest jobs
+    /// running, among those this node may run (`own`: the ids it holds the work of; any
+    /// resumable job; a running job whose lease expired), except centres in `full` (this node's
+    /// share for them is taken). On PostgreSQL the row is locked `FOR UPDATE SKIP LOCKED`, so
+    /// nodes claiming at once take different jobs.
+    pub fn claim_job(
+        &self,
+        lease: &Lease,
+        own: &[i64],
+        full: &[i64],
+    ) -> Result<Option<Claimed>, DbError> {
+        let lock = if self.is_postgres() {
+            "FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
+        let kinds = lease.kinds();
+        self.write(|tx| {
+            let t = now_ms();
+            give_up(tx, lease, t)?;
+            let Some(row) = tx.query_opt(
+                &format!(
+                    "SELECT id, status, owner FROM jobs j
+                     WHERE ((status = 'queued' AND (kind IN {kinds} OR id IN {own}))
+                         OR (status = 'running' AND lease_until < ?1 AND kind IN {kinds}))
+                       AND centre_id NOT IN {full}
+                     ORDER BY (SELECT COUNT(*) FROM jobs r
+                               WHERE r.centre_id = j.centre_id AND r.status = 'running'), id
+                     LIMIT 1 {lock}",
+                    own = id_list(own),
+                    full = id_list(full),
+                ),
+                args![t],
+            )?
+            else {
+                return Ok(None);
+            };
+            let id: i64 = row.get(0)?;
+            let was: JobStatus = row.get(1)?;
+            let taken_from: Option<String> = if was == JobStatus::Running {
+                row.get(2)?
+            } else {
+                None
+            };
+            let claimed = tx
+                .query_opt(
+                    "UPDATE jobs SET status = 'running', owner = ?1, lease_until = ?2,
+                       attempts = attempts + 1, started_at = COALESCE(started_at, ?3),
+                       message = 'started'
+                     WHERE id = ?4
+                     RETURNING kind, centre_id, params_json, attempts",
+                    args![lease.node, t + lease.duration_ms, now(), id],
+                )?
+                .ok_or(DbError::Missing("the claimed job"))?;
+            let attempt: i64 = claimed.get(3)?;
+            if let Some(from) = &taken_from {
+                tx.execute(
+                    "UPDATE jobs SET message = ?1 WHERE id = ?2",
+                    args![
+                        format!(
+                            "taken up by {} after the lease of {from} expired (start {attempt} of {})",
+                            lease.node, lease.max_attempts
+                        ),
+                        id
+                    ],
+                )?;
+            }
+            Ok(Some(Claimed {
+                id,
+                kind: claimed.get(0)?,
+                centre_id: claimed.get(1)?,
+                params: json(&claimed.get::<String>(2)?)?,
+                attempt,
+                taken_from,
+            }))
+        })
+    }
+
+    /// Renews `node`'s lease on the jobs `ids` (queued or running); returns those it still
+    /// holds, each with whether a cancel was asked for (on any node). A job missing from the
+    /// answer was taken over or ended elsewhere: its local work must stop and record nothing.
+    pub fn heartbeat(&self, lease: &Lease, ids: &[i64]) -> Result<Vec<(i64, bool)>, DbError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.write(|tx| {
+            tx.query(
+                &format!(
+                    "UPDATE jobs SET lease_until = ?1
+                     WHERE owner = ?2 AND {LIVE} AND id IN {} RETURNING id, cancel_requested",
+                    id_list(ids)
+                ),
+                args![now_ms() + lease.duration_ms, lease.node],
+            )?
+            .iter()
+            .map(|r| Ok((r.get(0)?, r.get(1)?)))
+            .collect()
         })
     }
 
@@ -225,9 +421,10 @@ impl Db {
     pub fn start_job(&self, id: i64) -> Result<bool, DbError> {
         self.write(|tx| {
             Ok(tx.execute(
-                "UPDATE jobs SET status = ?1, started_at = ?2, message = 'started'
+                "UPDATE jobs SET status = ?1, started_at = ?2, message = 'started',
+                   attempts = attempts + 1
                  WHERE id = ?3 AND status = ?4",
-                params![JobStatus::Running, now(), id, JobStatus::Queued],
+                args![JobStatus::Running, now(), id, JobStatus::Queued],
             )? == 1)
         })
     }
@@ -237,13 +434,14 @@ impl Db {
         self.write(|tx| {
             tx.execute(
                 "UPDATE jobs SET progress = ?1, message = ?2 WHERE id = ?3 AND status = ?4",
-                params![progress.clamp(0.0, 1.0), message, id, JobStatus::Running],
+                args![progress.clamp(0.0, 1.0), message, id, JobStatus::Running],
             )?;
             Ok(())
         })
     }
 
-    /// A job's end: `succeeded` with a result id, `failed` with an error or `cancelled`.
+    /// A job's end: `succeeded` with a result id, `failed` with an error or `cancelled`. A job
+    /// that has ended already (elsewhere) is left as it is.
     pub fn finish_job(
         &self,
         id: i64,
@@ -251,34 +449,41 @@ impl Db {
         result_id: Option<i64>,
         error: Option<&str>,
     ) -> Result<(), DbError> {
+        let progress = if final_status == JobStatus::Succeeded {
+            Some(1.0)
+        } else {
+            None
+        };
         self.write(|tx| {
-            let progress = if final_status == JobStatus::Succeeded {
-                1.0
-            } else {
-                -1.0
-            };
             tx.execute(
-                "UPDATE jobs SET status = ?1, result_id = ?2, error = ?3, finished_at = ?4,
-                   progress = CASE WHEN ?5 >= 0 THEN ?5 ELSE progress END, message = ?1
-                 WHERE id = ?6",
-                params![final_status, result_id, error, now(), progress, id],
+                &format!(
+                    "UPDATE jobs SET status = ?1, result_id = ?2, error = ?3, finished_at = ?4,
+                       progress = COALESCE(?5, progress), message = ?1, lease_until = NULL
+                     WHERE id = ?6 AND {LIVE}"
+                ),
+                args![final_status, result_id, error, now(), progress, id],
             )?;
             Ok(())
         })
     }
 
-    /// Marks a queued job cancelled at once; returns the job's status after the call (`None`:
-    /// no such job).
+    /// Marks a queued job cancelled at once, and asks a running one to stop (its node sees the
+    /// request at its next heartbeat); returns the job's status after the call (`None`: no such
+    /// job).
     pub fn cancel_queued_job(&self, id: i64) -> Result<Option<JobStatus>, DbError> {
         self.write(|tx| {
             tx.execute(
-                "UPDATE jobs SET status = ?1, finished_at = ?2, message = ?1
-                 WHERE id = ?3 AND status = ?4",
-                params![JobStatus::Cancelled, now(), id, JobStatus::Queued],
+                &format!("UPDATE jobs SET cancel_requested = 1 WHERE id = ?1 AND {LIVE}"),
+                args![id],
             )?;
-            Ok(tx
-                .query_row("SELECT status FROM jobs WHERE id = ?1", [id], |r| r.get(0))
-                .optional()?)
+            tx.execute(
+                "UPDATE jobs SET status = ?1, finished_at = ?2, message = ?1, lease_until = NULL
+                 WHERE id = ?3 AND status = ?4",
+                args![JobStatus::Cancelled, now(), id, JobStatus::Queued],
+            )?;
+            tx.query_opt("SELECT status FROM jobs WHERE id = ?1", args![id])?
+                .map(|r| r.get(0))
+                .transpose()
         })
     }
 
@@ -289,43 +494,87 @@ impl Db {
 
     /// Jobs of a centre, newest first (at most 100).
     pub fn jobs(&self, centre_id: i64) -> Result<Vec<JobRow>, DbError> {
-        self.list(&format!("{NEWEST_OF_CENTRE} LIMIT 100"), [centre_id])
+        self.list(&format!("{NEWEST_OF_CENTRE} LIMIT 100"), args![centre_id])
     }
 }
 
-/// Inside the transaction that stores a job's result: marks the job succeeded with it.
-pub(super) fn succeed(tx: &Transaction<'_>, job_id: i64, result_id: i64) -> Result<(), DbError> {
+/// Fails the live jobs `filter` selects with `reason`; how many.
+fn fail_where(tx: &mut dyn Conn, filter: &str, reason: &str) -> Result<usize, DbError> {
+    Ok(tx.execute(
+        &format!(
+            "UPDATE jobs SET status = 'failed', error = ?1, finished_at = ?2, message = 'failed',
+               lease_until = NULL
+             WHERE {filter}"
+        ),
+        args![reason, now()],
+    )? as usize)
+}
+
+/// Fails the jobs whose node stopped (lease expired) and that may not start again: they have had
+/// `max_attempts` starts (a job that brings its node down each time stops here instead of taking
+/// every node down in turn), or their kind cannot be rebuilt from the request on another node.
+/// The reason names both the count and the last node.
+fn give_up(tx: &mut dyn Conn, lease: &Lease, t: i64) -> Result<(), DbError> {
     tx.execute(
-        "UPDATE jobs SET status = ?1, result_id = ?2, progress = 1, message = ?1, finished_at = ?3
-         WHERE id = ?4",
-        params![JobStatus::Succeeded, result_id, now(), job_id],
+        &format!(
+            "UPDATE jobs SET status = 'failed', finished_at = ?1, message = 'failed',
+               error = CASE WHEN attempts >= ?2
+                 THEN 'the node running it stopped ' || attempts || ' times; last: the lease of '
+                      || COALESCE(owner, 'a node') || ' expired; it is not started again'
+                 ELSE 'interrupted: its node (' || COALESCE(owner, 'a node') || ') stopped, and a '
+                      || kind || ' job is resumed only where it was submitted; submit it again'
+                 END,
+               lease_until = NULL
+             WHERE {LIVE} AND lease_until < ?3
+               AND (attempts >= ?2 OR kind NOT IN {})",
+            lease.kinds()
+        ),
+        args![now(), lease.max_attempts, t],
     )?;
     Ok(())
 }
 
+/// Inside the transaction that stores a job's result: marks the job succeeded with it. A job
+/// that ended meanwhile (another node finished it first, or it was failed) refuses the result,
+/// so the transaction rolls back and no job has two results.
+pub(super) fn succeed(tx: &mut dyn Conn, job_id: i64, result_id: i64) -> Result<(), DbError> {
+    let n = tx.execute(
+        &format!(
+            "UPDATE jobs SET status = ?1, result_id = ?2, progress = 1, message = ?1,
+               finished_at = ?3, lease_until = NULL
+             WHERE id = ?4 AND {LIVE}"
+        ),
+        args![JobStatus::Succeeded, result_id, now(), job_id],
+    )?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(DbError::Missing(
+            "a live job to record the result of (it ended elsewhere)",
+        ))
+    }
+}
+
 impl Stored for JobRow {
     const SELECT: &'static str = "SELECT id, kind, centre_id, status, progress, message,
-        result_id, error, created_at, started_at, finished_at, params_json FROM jobs";
-    type Raw = (Self, String);
-    fn read(r: &Row<'_>) -> rusqlite::Result<Self::Raw> {
-        let row = JobRow {
+        result_id, error, created_at, started_at, finished_at, params_json, attempts, owner
+        FROM jobs";
+    fn read(r: &SqlRow) -> Result<Self, DbError> {
+        Ok(JobRow {
             id: r.get(0)?,
             kind: r.get(1)?,
             centre_id: r.get(2)?,
             status: r.get(3)?,
             progress: r.get(4)?,
             message: r.get(5)?,
-            params: serde_json::Value::Null,
+            params: json(&r.get::<String>(11)?)?,
             result_id: r.get(6)?,
             error: r.get(7)?,
             created_at: r.get(8)?,
             started_at: r.get(9)?,
             finished_at: r.get(10)?,
-        };
-        Ok((row, r.get(11)?))
-    }
-    fn finish((mut row, params): Self::Raw) -> Result<Self, DbError> {
-        row.params = json(&params)?;
-        Ok(row)
+            attempts: r.get(12)?,
+            node: r.get(13)?,
+        })
     }
 }

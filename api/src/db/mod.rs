@@ -1,25 +1,33 @@
-//! SQLite storage: centres, uploaded histories, forecasts, requirement sets, rosters, simulation
-//! runs, scenario comparisons, performance reports, job states, and today's interval actuals and
-//! absences.
+//! Storage: centres, uploaded histories, forecasts, requirement sets, rosters, simulation
+//! runs, scenario comparisons, performance reports, job states, users, the audit log, and today's
+//! interval actuals and absences.
 //!
-//! One file (or `:memory:`), opened in WAL mode with `synchronous = FULL`, so every write that the
-//! service acknowledged survives a crash or restart. Each write is one transaction. Migrations are a
-//! numbered list of SQL scripts applied in order and recorded in `PRAGMA user_version`.
+//! One interface, two backends ([`Location`]): SQLite, embedded and the default, and PostgreSQL
+//! (`--db postgres://...`) when several `rota serve` processes share one database. Every method
+//! is written once against [`sql::Conn`]; the backends differ only in how values travel and in
+//! their migrations (`schema`).
 //!
-//! The connection sits behind a mutex: SQLite serialises writers anyway, and the service's writes
-//! are few and small next to the solver work they record. Callers run these methods off the async
-//! workers (`web::block` or a job thread), never on them.
+//! - SQLite: one file (or `:memory:`), opened in WAL mode with `synchronous = FULL`, so every
+//!   write that the service acknowledged survives a crash or restart. The connection sits behind
+//!   a mutex. Migrations are recorded in `PRAGMA user_version`.
+//! - PostgreSQL: a pool of connections (the synchronous `postgres` client under `r2d2`); commits
+//!   are durable by the server's own settings (`synchronous_commit` on by default). Migrations are
+//!   recorded in the table `schema_version`, under an advisory lock so nodes starting together
+//!   migrate once.
+//!
+//! Each write is one transaction. Callers run these methods off the async workers (`web::block`
+//! or a job thread), never on them.
 //!
 //! One private module per stored kind holds its row type and the [`Db`] methods that write and
 //! read it (centres, histories, jobs, forecasts and requirement sets, rosters, simulations,
-//! comparisons, reports, users, the audit log; the migrations in `schema`); everything public is re-exported here.
-//! Job kinds and states are the enums [`JobKind`] and [`JobStatus`], stored and sent as the same
-//! lower-case words; a stored simulation is a typed [`SimulationDocument`].
+//! comparisons, reports, users, the audit log; the migrations in `schema`); everything public is
+//! re-exported here. Job kinds and states are the enums [`JobKind`] and [`JobStatus`], stored and
+//! sent as the same lower-case words; a stored simulation is a typed [`SimulationDocument`].
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
-use rusqlite::{Connection, OptionalExtension, Row, Transaction};
+use r2d2_postgres::{postgres::NoTls, PostgresConnectionManager};
 
 pub mod audit;
 mod centres;
@@ -32,6 +40,7 @@ mod reports;
 mod rosters;
 mod schema;
 mod simulations;
+pub mod sql;
 mod users;
 
 pub use audit::{AuditRow, NewAudit};
@@ -43,19 +52,38 @@ pub use intraday::{
     AbsenceRow, ActualRow, AgentEventRow, EditedRoster, NewAbsence, NewActual, NewAgentEvent,
     Upserted,
 };
-pub use jobs::{JobKind, JobRow, JobStatus, UnknownJobValue};
+pub use jobs::{Claimed, JobKind, JobRow, JobStatus, Lease, UnknownJobValue};
 pub use reports::ReportRow;
 pub use rosters::{NewRoster, RosterFile, RosterRow};
 pub use simulations::{SimulationDocument, SimulationRow};
 pub use users::{NewUser, UserRow};
 
+use sql::{args, Conn, Lite, Pg, SqlRow};
+
 /// A storage failure (not the user's fault: the service answers 500 and logs it).
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    /// SQLite reported an error (including a stored value that does not parse, such as an
-    /// unknown job status).
+    /// SQLite reported an error.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL reported an error (or the connection to it failed); the server's own message
+    /// is shown, not only the client's "db error".
+    #[error("database error: {}", pg_detail(.0))]
+    Postgres(#[from] postgres::Error),
+    /// No PostgreSQL connection could be had from the pool in time.
+    #[error("database connection pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    /// A stored value is not what its column should hold (such as an unknown job status).
+    #[error("stored value in column {column} is not readable: {reason}")]
+    Value {
+        /// The column's place in the query.
+        column: usize,
+        /// Why.
+        reason: String,
+    },
+    /// A row the statement always gives was not there.
+    #[error("the database did not return {0}")]
+    Missing(&'static str),
     /// A stored JSON document could not be read back.
     #[error("stored document is corrupt: {0}")]
     Json(#[from] serde_json::Error),
@@ -72,20 +100,101 @@ pub enum DbError {
     Poisoned,
 }
 
+/// A PostgreSQL error with the server's message, detail and hint when it sent them.
+fn pg_detail(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut text = format!("{}: {}", db.severity(), db.message());
+            for extra in [db.detail(), db.hint()].into_iter().flatten() {
+                text.push_str("; ");
+                text.push_str(extra);
+            }
+            text
+        }
+        None => match std::error::Error::source(e) {
+            Some(cause) => format!("{e}: {cause}"),
+            None => e.to_string(),
+        },
+    }
+}
+
 /// Now, as stored: RFC 3339 UTC.
 pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// Where the data lives: a SQLite file (the default) or a PostgreSQL server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A SQLite file (`:memory:` for a private in-memory database).
+    Sqlite(std::path::PathBuf),
+    /// A `postgres://` or `postgresql://` URL (libpq's key=value strings are not taken, so a
+    /// file name can never be mistaken for one).
+    Postgres(String),
+}
+
+impl Location {
+    /// What `--db` (or `db = ...`) names: a URL starting `postgres://` or `postgresql://` is a
+    /// server, anything else a SQLite file.
+    pub fn of(db: &Path) -> Self {
+        let text = db.to_string_lossy();
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Location::Postgres(text.into_owned())
+        } else {
+            Location::Sqlite(db.to_path_buf())
+        }
+    }
+
+    /// For logs and errors: a URL's password is never shown.
+    pub fn label(&self) -> String {
+        match self {
+            Location::Sqlite(p) => p.display().to_string(),
+            Location::Postgres(url) => redact(url),
+        }
+    }
+}
+
+/// `postgres://user:secret@host/db` as `postgres://user:***@host/db`.
+fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (auth, host) = match rest.rsplit_once('@') {
+        Some(parts) => parts,
+        None => return url.to_string(),
+    };
+    match auth.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+/// A pool of PostgreSQL connections.
+type PgPool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+
+/// The two backends behind one set of methods.
+#[derive(Clone)]
+enum Backend {
+    /// One SQLite connection behind a mutex: SQLite serialises writers anyway, and the service's
+    /// writes are few and small next to the solver work they record.
+    Sqlite(Arc<Mutex<rusqlite::Connection>>),
+    /// A pool of PostgreSQL connections, shared by the HTTP and job threads.
+    Postgres(PgPool),
+}
+
 /// The service's database handle (cheap to clone).
 #[derive(Clone)]
 pub struct Db {
-    conn: Arc<Mutex<Connection>>,
+    backend: Backend,
 }
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Db")
+        f.write_str(if self.is_postgres() {
+            "Db(postgres)"
+        } else {
+            "Db(sqlite)"
+        })
     }
 }
 
@@ -97,64 +206,114 @@ fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, DbError> {
 /// The tail of a centre's listing: newest first.
 const NEWEST_OF_CENTRE: &str = "WHERE centre_id = ?1 ORDER BY id DESC";
 
-/// A listed row type: how it is selected and read. Rows with a JSON column read it as text in
-/// [`Stored::read`] (inside rusqlite's callback) and parse it in [`Stored::finish`], so a corrupt
-/// document is a [`DbError::Json`].
-trait Stored: Sized {
+/// A listed row type: how it is selected and read (a JSON column is parsed as it is read, so a
+/// corrupt document is a [`DbError::Json`]).
+trait Stored: Sized + Send {
     /// `SELECT <columns in read's order> FROM <table>`, without a `WHERE`.
     const SELECT: &'static str;
-    /// What [`Stored::read`] gives before the JSON is parsed.
-    type Raw;
     /// Reads the columns of one row.
-    fn read(r: &Row<'_>) -> rusqlite::Result<Self::Raw>;
-    /// Parses what `read` left as text.
-    fn finish(raw: Self::Raw) -> Result<Self, DbError>;
+    fn read(r: &SqlRow) -> Result<Self, DbError>;
 }
 
+/// How many PostgreSQL connections one process keeps at most: the HTTP workers and job threads
+/// each hold one only for a statement or a transaction.
+const PG_POOL_SIZE: u32 = 16;
+
 impl Db {
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    /// `:memory:` gives a private in-memory database (tests).
-    pub fn open(path: &Path) -> Result<Self, DbError> {
-        let conn = Connection::open(path)?;
-        Self::init(conn)
+    /// Opens the database `db` names (see [`Location::of`]: a SQLite file, created if needed, or
+    /// a `postgres://` URL) and brings its schema up to date. `:memory:` gives a private
+    /// in-memory SQLite database (tests).
+    pub fn open(db: &Path) -> Result<Self, DbError> {
+        match Location::of(db) {
+            Location::Sqlite(path) => Self::init(rusqlite::Connection::open(path)?),
+            Location::Postgres(url) => Self::connect(&url),
+        }
     }
 
-    fn init(mut conn: Connection) -> Result<Self, DbError> {
+    /// Connects to PostgreSQL at `url` and brings its schema up to date (several processes may
+    /// start at once: the migrations take an advisory lock).
+    pub fn connect(url: &str) -> Result<Self, DbError> {
+        let config: postgres::Config = url.parse()?;
+        let manager = PostgresConnectionManager::new(config, NoTls);
+        let pool = r2d2::Pool::builder()
+            .max_size(PG_POOL_SIZE)
+            .min_idle(Some(1))
+            .connection_timeout(std::time::Duration::from_secs(10))
+            .build(manager)?;
+        let mut client = pool.get()?;
+        schema::migrate_postgres(&mut client)?;
+        drop(client);
+        Ok(Self {
+            backend: Backend::Postgres(pool),
+        })
+    }
+
+    fn init(mut conn: rusqlite::Connection) -> Result<Self, DbError> {
         // WAL: readers do not block the writer; FULL sync: an acknowledged commit is on disk.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        schema::migrate(&mut conn)?;
+        schema::migrate_sqlite(&mut conn)?;
         Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
+            backend: Backend::Sqlite(Arc::new(Mutex::new(conn))),
         })
     }
 
-    fn lock(&self) -> Result<MutexGuard<'_, Connection>, DbError> {
-        self.conn.lock().map_err(|_| DbError::Poisoned)
+    /// True on the PostgreSQL backend.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_))
     }
 
     /// Runs `f` in one transaction, committed when it returns `Ok`.
-    fn write<T>(
+    fn write<T: Send>(
         &self,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T, DbError>,
+        f: impl FnOnce(&mut dyn Conn) -> Result<T, DbError> + Send,
     ) -> Result<T, DbError> {
-        let mut conn = self.lock()?;
-        let tx = conn.transaction()?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
+        match &self.backend {
+            Backend::Sqlite(conn) => {
+                let mut conn = conn.lock().map_err(|_| DbError::Poisoned)?;
+                let tx = conn.transaction()?;
+                let out = f(&mut Lite(&tx))?;
+                tx.commit()?;
+                Ok(out)
+            }
+            Backend::Postgres(pool) => off_runtime(|| {
+                let mut client = pool.get()?;
+                let mut tx = client.transaction()?;
+                let out = f(&mut Pg(&mut tx))?;
+                tx.commit()?;
+                Ok(out)
+            }),
+        }
+    }
+
+    /// Runs `f` on a connection outside any explicit transaction (reads: each statement sees
+    /// committed data).
+    fn read<T: Send>(
+        &self,
+        f: impl FnOnce(&mut dyn Conn) -> Result<T, DbError> + Send,
+    ) -> Result<T, DbError> {
+        match &self.backend {
+            Backend::Sqlite(conn) => {
+                let conn = conn.lock().map_err(|_| DbError::Poisoned)?;
+                f(&mut Lite(&conn))
+            }
+            Backend::Postgres(pool) => off_runtime(|| {
+                let mut client = pool.get()?;
+                f(&mut Pg(&mut *client))
+            }),
+        }
     }
 
     /// The one row `sql` (with `?1` = `id`) selects, mapped by `map`; `None` when there is none.
-    fn query_one<T>(
+    fn query_one<T: Send>(
         &self,
         sql: &str,
         id: i64,
-        map: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+        map: impl FnOnce(&SqlRow) -> Result<T, DbError> + Send,
     ) -> Result<Option<T>, DbError> {
-        Ok(self.lock()?.query_row(sql, [id], map).optional()?)
+        self.read(|c| c.query_opt(sql, args![id])?.as_ref().map(map).transpose())
     }
 
     /// One stored file (a text column) of the row `id` of `table`. Table and column names are
@@ -169,22 +328,18 @@ impl Db {
 
     /// The stored row `id` of `T`'s table.
     fn one<T: Stored>(&self, id: i64) -> Result<Option<T>, DbError> {
-        self.query_one(&format!("{} WHERE id = ?1", T::SELECT), id, T::read)?
-            .map(T::finish)
-            .transpose()
+        self.query_one(&format!("{} WHERE id = ?1", T::SELECT), id, T::read)
     }
 
     /// The rows of `T`'s table that `filter` (a `WHERE`/`ORDER BY` tail, with `?1` = `param`
     /// when it names one) selects.
-    fn list<T: Stored>(
-        &self,
-        filter: &str,
-        param: impl rusqlite::Params,
-    ) -> Result<Vec<T>, DbError> {
-        let conn = self.lock()?;
-        let mut st = conn.prepare(&format!("{} {filter}", T::SELECT))?;
-        let raw: Vec<T::Raw> = st.query_map(param, T::read)?.collect::<Result<_, _>>()?;
-        raw.into_iter().map(T::finish).collect()
+    fn list<T: Stored>(&self, filter: &str, args: &[sql::Value]) -> Result<Vec<T>, DbError> {
+        self.read(|c| {
+            c.query(&format!("{} {filter}", T::SELECT), args)?
+                .iter()
+                .map(T::read)
+                .collect()
+        })
     }
 
     /// The centre the stored `kind` numbered `id` belongs to; `None` when there is no such row.
@@ -196,19 +351,46 @@ impl Db {
         )
     }
 
-    /// The schema version in the file.
+    /// The schema version of the database.
     pub fn schema_version(&self) -> Result<i64, DbError> {
-        Ok(self
-            .lock()?
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        match &self.backend {
+            Backend::Sqlite(_) => self.read(|c| c.value("PRAGMA user_version", &[])),
+            Backend::Postgres(_) => {
+                self.read(|c| c.value("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[]))
+            }
+        }
     }
 
     /// Readiness: the database answers a query.
     pub fn ping(&self) -> Result<(), DbError> {
-        self.lock()?
-            .query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?;
-        Ok(())
+        self.read(|c| c.value::<i64>("SELECT 1", &[]).map(|_| ()))
     }
+}
+
+/// Runs `f` here, or on a thread of its own when called from an async runtime's thread: the
+/// synchronous PostgreSQL client drives its own small runtime and panics inside another. Handlers
+/// call the storage through `web::block` (never on the runtime), but a few cheap calls are made
+/// on it (the key secret at start-up, the access check's user lookup), and those pay for a thread.
+fn off_runtime<T: Send>(f: impl FnOnce() -> Result<T, DbError> + Send) -> Result<T, DbError> {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return f();
+    }
+    std::thread::scope(|s| {
+        s.spawn(f)
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// `(a, b, c)` for an `IN` list of ids (integers, so nothing user-typed reaches the SQL). With no
+/// ids it is `(0)`: rows are numbered from 1, so `IN` matches nothing and `NOT IN` everything
+/// (`(NULL)` would make `NOT IN` unknown, which matches nothing too).
+fn id_list(ids: &[i64]) -> String {
+    if ids.is_empty() {
+        return "(0)".into();
+    }
+    let parts: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("({})", parts.join(", "))
 }
 
 #[cfg(test)]

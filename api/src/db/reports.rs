@@ -1,10 +1,10 @@
 //! Performance reports of a history: per channel and week, as JSON and as an HTML page.
 
-use rusqlite::{params, Row};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::jobs::succeed;
+use super::sql::{args, SqlRow};
 use super::{json, now, Db, DbError, Stored, NEWEST_OF_CENTRE};
 
 /// A stored performance report of a history.
@@ -42,10 +42,10 @@ impl Db {
         html: &str,
     ) -> Result<i64, DbError> {
         self.write(|tx| {
-            tx.execute(
+            let id = tx.insert(
                 "INSERT INTO reports (centre_id, history_id, job_id, created_at, first_day,
                    last_day, report_json, html) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
+                args![
                     centre_id,
                     history_id,
                     job_id,
@@ -56,7 +56,6 @@ impl Db {
                     html
                 ],
             )?;
-            let id = tx.last_insert_rowid();
             succeed(tx, job_id, id)?;
             Ok(id)
         })
@@ -69,7 +68,7 @@ impl Db {
 
     /// The reports of a centre, newest first.
     pub fn reports(&self, centre_id: i64) -> Result<Vec<ReportRow>, DbError> {
-        self.list(NEWEST_OF_CENTRE, [centre_id])
+        self.list(NEWEST_OF_CENTRE, args![centre_id])
     }
 
     /// A report's HTML page.
@@ -81,9 +80,8 @@ impl Db {
 impl Stored for ReportRow {
     const SELECT: &'static str = "SELECT id, centre_id, history_id, job_id, created_at,
         first_day, last_day, report_json FROM reports";
-    type Raw = (Self, String);
-    fn read(r: &Row<'_>) -> rusqlite::Result<Self::Raw> {
-        let row = ReportRow {
+    fn read(r: &SqlRow) -> Result<Self, DbError> {
+        Ok(ReportRow {
             id: r.get(0)?,
             centre_id: r.get(1)?,
             history_id: r.get(2)?,
@@ -91,12 +89,7 @@ impl Stored for ReportRow {
             created_at: r.get(4)?,
             first_day: r.get(5)?,
             last_day: r.get(6)?,
-            report: serde_json::Value::Null,
-        };
-        Ok((row, r.get(7)?))
-    }
-    fn finish((mut row, doc): Self::Raw) -> Result<Self, DbError> {
-        row.report = json(&doc)?;
-        Ok(row)
+            report: json(&r.get::<String>(7)?)?,
+        })
     }
 }

@@ -1,10 +1,10 @@
 //! Rosters: headline figures, the whole roster as JSON and the planner's three CSV files.
 
-use rusqlite::{params, Row};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::jobs::succeed;
+use super::sql::{args, SqlRow};
 use super::{json, now, Db, DbError, Stored, NEWEST_OF_CENTRE};
 
 /// A stored roster (headline figures; files are separate endpoints).
@@ -87,11 +87,11 @@ impl Db {
     /// Stores a roster and marks its job succeeded, in one transaction.
     pub fn insert_roster(&self, r: &NewRoster) -> Result<i64, DbError> {
         self.write(|tx| {
-            tx.execute(
+            let id = tx.insert(
                 "INSERT INTO rosters (centre_id, requirement_set_id, job_id, first_day, days,
                    created_at, summary_json, roster_json, shifts_csv, activities_csv, coverage_csv)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                params![
+                args![
                     r.centre_id,
                     r.requirement_set_id,
                     r.job_id,
@@ -105,7 +105,6 @@ impl Db {
                     r.coverage_csv
                 ],
             )?;
-            let id = tx.last_insert_rowid();
             succeed(tx, r.job_id, id)?;
             Ok(id)
         })
@@ -118,7 +117,7 @@ impl Db {
 
     /// Rosters of a centre, newest first.
     pub fn rosters(&self, centre_id: i64) -> Result<Vec<RosterRow>, DbError> {
-        self.list(NEWEST_OF_CENTRE, [centre_id])
+        self.list(NEWEST_OF_CENTRE, args![centre_id])
     }
 
     /// One of a roster's files.
@@ -140,9 +139,8 @@ impl Db {
 impl Stored for RosterRow {
     const SELECT: &'static str = "SELECT id, centre_id, requirement_set_id, job_id, first_day,
         days, created_at, summary_json, edited_from, edit_json FROM rosters";
-    type Raw = (Self, String, Option<String>);
-    fn read(r: &Row<'_>) -> rusqlite::Result<Self::Raw> {
-        let row = RosterRow {
+    fn read(r: &SqlRow) -> Result<Self, DbError> {
+        Ok(RosterRow {
             id: r.get(0)?,
             centre_id: r.get(1)?,
             requirement_set_id: r.get(2)?,
@@ -150,15 +148,13 @@ impl Stored for RosterRow {
             first_day: r.get(4)?,
             days: r.get(5)?,
             created_at: r.get(6)?,
-            summary: serde_json::Value::Null,
+            summary: json(&r.get::<String>(7)?)?,
             edited_from: r.get(8)?,
-            edit: None,
-        };
-        Ok((row, r.get(7)?, r.get(9)?))
-    }
-    fn finish((mut row, summary, edit): Self::Raw) -> Result<Self, DbError> {
-        row.summary = json(&summary)?;
-        row.edit = edit.as_deref().map(json).transpose()?;
-        Ok(row)
+            edit: r
+                .get::<Option<String>>(9)?
+                .as_deref()
+                .map(json)
+                .transpose()?,
+        })
     }
 }

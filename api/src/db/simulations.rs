@@ -1,11 +1,11 @@
 //! Simulation runs of a roster: the stored [`SimulationDocument`] (KPI table, verdict, report)
 //! and the per-interval KPIs as CSV.
 
-use rusqlite::{params, Row};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::jobs::succeed;
+use super::sql::{args, SqlRow};
 use super::{json, now, Db, DbError, Stored};
 
 /// A stored simulation run.
@@ -58,11 +58,11 @@ impl Db {
         intervals_csv: &str,
     ) -> Result<i64, DbError> {
         self.write(|tx| {
-            tx.execute(
+            let id = tx.insert(
                 "INSERT INTO simulations (centre_id, roster_id, job_id, created_at, report_json,
                    intervals_csv)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
+                args![
                     centre_id,
                     roster_id,
                     job_id,
@@ -71,7 +71,6 @@ impl Db {
                     intervals_csv
                 ],
             )?;
-            let id = tx.last_insert_rowid();
             succeed(tx, job_id, id)?;
             Ok(id)
         })
@@ -85,7 +84,7 @@ impl Db {
     /// The simulations of a roster, newest first, so a run made through the API or the page is
     /// found again after a reload.
     pub fn roster_simulations(&self, roster_id: i64) -> Result<Vec<SimulationRow>, DbError> {
-        self.list("WHERE roster_id = ?1 ORDER BY id DESC", [roster_id])
+        self.list("WHERE roster_id = ?1 ORDER BY id DESC", args![roster_id])
     }
 
     /// A simulation's per-interval KPIs (CSV).
@@ -97,8 +96,7 @@ impl Db {
 impl Stored for SimulationRow {
     const SELECT: &'static str = "SELECT id, centre_id, roster_id, job_id, created_at,
         report_json FROM simulations";
-    type Raw = (Self, String);
-    fn read(r: &Row<'_>) -> rusqlite::Result<Self::Raw> {
+    fn read(r: &SqlRow) -> Result<Self, DbError> {
         let row = SimulationRow {
             id: r.get(0)?,
             centre_id: r.get(1)?,
@@ -109,14 +107,11 @@ impl Stored for SimulationRow {
             kpis: Vec::new(),
             report: serde_json::Value::Null,
         };
-        Ok((row, r.get(5)?))
-    }
-    fn finish((row, stored): Self::Raw) -> Result<Self, DbError> {
         let SimulationDocument {
             kpis,
             all_targets_met,
             report,
-        } = json(&stored)?;
+        } = json(&r.get::<String>(5)?)?;
         Ok(SimulationRow {
             all_targets_met,
             kpis,

@@ -201,10 +201,13 @@ fn a_corrupt_stored_document_is_a_json_error() {
     let job = db
         .insert_job(JobKind::Forecast, c, &serde_json::json!({}))
         .expect("job");
-    db.lock()
-        .expect("lock")
-        .execute("UPDATE jobs SET params_json = '{' WHERE id = ?1", [job])
-        .expect("corrupt");
+    db.write(|c| {
+        c.execute(
+            "UPDATE jobs SET params_json = '{' WHERE id = ?1",
+            args![job],
+        )
+    })
+    .expect("corrupt");
     assert!(matches!(db.job(job), Err(DbError::Json(_))));
     assert!(matches!(db.jobs(c), Err(DbError::Json(_))));
 }
@@ -257,9 +260,10 @@ fn an_unknown_stored_job_kind_or_status_is_an_error() {
         .insert_job(JobKind::Forecast, c, &serde_json::json!({}))
         .expect("job");
     let raw: (String, String) = db
-        .lock()
-        .expect("lock")
-        .query_row("SELECT kind, status FROM jobs WHERE id = ?1", [job], |r| {
+        .read(|c| {
+            let r = c
+                .query_opt("SELECT kind, status FROM jobs WHERE id = ?1", args![job])?
+                .ok_or(DbError::Missing("the job"))?;
             Ok((r.get(0)?, r.get(1)?))
         })
         .expect("raw");
@@ -268,12 +272,9 @@ fn an_unknown_stored_job_kind_or_status_is_an_error() {
         "UPDATE jobs SET status = 'lost' WHERE id = ?1",
         "UPDATE jobs SET status = 'queued', kind = 'roster' WHERE id = ?1",
     ] {
-        db.lock()
-            .expect("lock")
-            .execute(sql, [job])
-            .expect("corrupt");
+        db.write(|c| c.execute(sql, args![job])).expect("corrupt");
         let err = db.job(job).expect_err("an unknown word is an error");
-        assert!(matches!(err, DbError::Sqlite(_)), "{err}");
+        assert!(matches!(err, DbError::Value { .. }), "{err}");
         assert!(err.to_string().contains("unknown job"), "{err}");
         assert!(db.jobs(c).is_err());
     }

@@ -1,28 +1,14 @@
 //! Users: a name, the hash of their API key, their roles per centre and, for an agent, the
 //! roster's agent id they are bound to. Keys themselves are never stored (see [`crate::users`]).
 
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
-use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::sql::{args, word_value, SqlRow};
 use super::{now, Db, DbError};
 use crate::access::{Grant, Role};
 
-impl ToSql for Role {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.as_str()))
-    }
-}
-
-impl FromSql for Role {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        value
-            .as_str()?
-            .parse()
-            .map_err(|e| FromSqlError::Other(Box::new(e)))
-    }
-}
+word_value!(Role);
 
 /// A user as listed (never with the key or its hash).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -61,7 +47,7 @@ pub struct NewUser {
 const SELECT_USER: &str =
     "SELECT id, name, agent_id, created_at, created_by, revoked_at FROM users";
 
-fn read_user(r: &Row<'_>) -> rusqlite::Result<UserRow> {
+fn read_user(r: &SqlRow) -> Result<UserRow, DbError> {
     Ok(UserRow {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -76,36 +62,30 @@ fn read_user(r: &Row<'_>) -> rusqlite::Result<UserRow> {
 impl Db {
     /// This database's secret for hashing keys (drawn by the migration that made the table).
     pub fn key_secret(&self) -> Result<Vec<u8>, DbError> {
-        Ok(self.lock()?.query_row(
-            "SELECT value FROM settings WHERE name = 'key_secret'",
-            [],
-            |r| r.get(0),
-        )?)
+        self.read(|c| c.value("SELECT value FROM settings WHERE name = 'key_secret'", &[]))
     }
 
     /// Stores a new user with their roles; `None` when an active user has that name.
     pub fn insert_user(&self, u: &NewUser) -> Result<Option<i64>, DbError> {
         self.write(|tx| {
-            let taken: Option<i64> = tx
-                .query_row(
+            if tx
+                .query_opt(
                     "SELECT id FROM users WHERE name = ?1 AND revoked_at IS NULL",
-                    [&u.name],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if taken.is_some() {
+                    args![u.name],
+                )?
+                .is_some()
+            {
                 return Ok(None);
             }
-            tx.execute(
+            let id = tx.insert(
                 "INSERT INTO users (name, key_hash, agent_id, created_at, created_by)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![u.name, u.key_hash, u.agent_id, now(), u.created_by],
+                args![u.name, u.key_hash, u.agent_id, now(), u.created_by],
             )?;
-            let id = tx.last_insert_rowid();
             for g in &u.roles {
                 tx.execute(
                     "INSERT INTO user_roles (user_id, centre_id, role) VALUES (?1, ?2, ?3)",
-                    params![id, g.centre, g.role],
+                    args![id, g.centre, g.role],
                 )?;
             }
             Ok(Some(id))
@@ -114,55 +94,54 @@ impl Db {
 
     /// The active (not revoked) user whose key hashes to `key_hash`.
     pub fn user_by_key_hash(&self, key_hash: &str) -> Result<Option<UserRow>, DbError> {
-        let row = self
-            .lock()?
-            .query_row(
-                &format!("{SELECT_USER} WHERE key_hash = ?1 AND revoked_at IS NULL"),
-                [key_hash],
-                read_user,
-            )
-            .optional()?;
-        row.map(|u| self.with_roles(u)).transpose()
+        self.user_where("key_hash = ?1 AND revoked_at IS NULL", args![key_hash])
     }
 
     /// One user (revoked ones too).
     pub fn user(&self, id: i64) -> Result<Option<UserRow>, DbError> {
-        let row = self.query_one(&format!("{SELECT_USER} WHERE id = ?1"), id, read_user)?;
-        row.map(|u| self.with_roles(u)).transpose()
+        self.user_where("id = ?1", args![id])
     }
 
     /// The active user named `name`.
     pub fn active_user_named(&self, name: &str) -> Result<Option<UserRow>, DbError> {
-        let row = self
-            .lock()?
-            .query_row(
-                &format!("{SELECT_USER} WHERE name = ?1 AND revoked_at IS NULL"),
-                [name],
-                read_user,
-            )
-            .optional()?;
+        self.user_where("name = ?1 AND revoked_at IS NULL", args![name])
+    }
+
+    /// The one user `filter` selects, with their roles.
+    fn user_where(
+        &self,
+        filter: &str,
+        values: &[super::sql::Value],
+    ) -> Result<Option<UserRow>, DbError> {
+        let row = self.read(|c| {
+            c.query_opt(&format!("{SELECT_USER} WHERE {filter}"), values)?
+                .as_ref()
+                .map(read_user)
+                .transpose()
+        })?;
         row.map(|u| self.with_roles(u)).transpose()
     }
 
     /// Whether an active user is an admin of every centre (then the service can be run without a
     /// bootstrap token).
     pub fn has_admin_everywhere(&self) -> Result<bool, DbError> {
-        Ok(self.lock()?.query_row(
-            "SELECT EXISTS (SELECT 1 FROM users u JOIN user_roles r ON r.user_id = u.id
-               WHERE u.revoked_at IS NULL AND r.centre_id IS NULL AND r.role = 'admin')",
-            [],
-            |r| r.get(0),
-        )?)
+        self.read(|c| {
+            c.value(
+                "SELECT EXISTS (SELECT 1 FROM users u JOIN user_roles r ON r.user_id = u.id
+                   WHERE u.revoked_at IS NULL AND r.centre_id IS NULL AND r.role = 'admin')",
+                &[],
+            )
+        })
     }
 
     /// Every user, by id (revoked ones too).
     pub fn users(&self) -> Result<Vec<UserRow>, DbError> {
-        let rows: Vec<UserRow> = {
-            let conn = self.lock()?;
-            let mut st = conn.prepare(&format!("{SELECT_USER} ORDER BY id"))?;
-            let rows = st.query_map([], read_user)?.collect::<Result<_, _>>()?;
-            rows
-        };
+        let rows: Vec<UserRow> = self.read(|c| {
+            c.query(&format!("{SELECT_USER} ORDER BY id"), &[])?
+                .iter()
+                .map(read_user)
+                .collect()
+        })?;
         rows.into_iter().map(|u| self.with_roles(u)).collect()
     }
 
@@ -171,30 +150,31 @@ impl Db {
     pub fn revoke_user(&self, id: i64) -> Result<bool, DbError> {
         self.write(|tx| {
             let exists = tx
-                .query_row("SELECT 1 FROM users WHERE id = ?1", [id], |_| Ok(()))
-                .optional()?
+                .query_opt("SELECT 1 FROM users WHERE id = ?1", args![id])?
                 .is_some();
             tx.execute(
                 "UPDATE users SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
-                params![now(), id],
+                args![now(), id],
             )?;
             Ok(exists)
         })
     }
 
     fn with_roles(&self, mut u: UserRow) -> Result<UserRow, DbError> {
-        let conn = self.lock()?;
-        let mut st = conn.prepare(
-            "SELECT centre_id, role FROM user_roles WHERE user_id = ?1 ORDER BY centre_id",
-        )?;
-        u.roles = st
-            .query_map([u.id], |r| {
+        u.roles = self.read(|c| {
+            c.query(
+                "SELECT centre_id, role FROM user_roles WHERE user_id = ?1 ORDER BY centre_id",
+                args![u.id],
+            )?
+            .iter()
+            .map(|r| {
                 Ok(Grant {
                     centre: r.get(0)?,
                     role: r.get(1)?,
                 })
-            })?
-            .collect::<Result<_, _>>()?;
+            })
+            .collect::<Result<_, DbError>>()
+        })?;
         Ok(u)
     }
 }

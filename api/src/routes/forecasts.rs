@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use super::common::{centre_list, queue_job, stored_csv, stored_history, stored_json, NewJob};
 use super::{centre_or_404, AppState};
 use crate::db::{Db, ForecastRow, JobKind, JobRow};
+use crate::jobs::Work;
 use crate::problem::Problem;
 use crate::work::{self, parse_config};
 
@@ -76,58 +77,94 @@ pub async fn create(
         if with_actuals {
             params["with_actuals"] = serde_json::Value::Bool(true);
         }
-        let first_day = body.first_day;
-        let history_id = history.id;
-        let config_toml = centre.config_toml;
-        let jdb = db.clone();
         Ok(NewJob {
             kind: JobKind::Forecast,
             centre_id,
             params,
-            work: Box::new(move |ctx| {
-                ctx.progress(0.02, "reading the history");
-                let config = parse_config(&config_toml, "stored configuration")?;
-                let mut history = stored_history(&jdb, &config, history_id)?;
-                if with_actuals {
-                    let actuals = jdb.actuals(
-                        centre_id,
-                        history
-                            .records()
-                            .iter()
-                            .map(|r| r.interval_start().fixed_offset())
-                            .min()
-                            .unwrap_or_default(),
-                        config
-                            .grid()
-                            .interval_starts(first_day)
-                            .first()
-                            .map_or_else(Default::default, |t| t.fixed_offset()),
-                    )?;
-                    let (merged, used) = crate::today::with_actuals(&history, &actuals, first_day)?;
-                    tracing::info!(actuals = used, "stored actuals laid over the history");
-                    ctx.progress(
-                        0.04,
-                        &format!("{used} stored interval actuals laid over the history"),
-                    );
-                    history = merged;
-                }
-                ctx.check_cancelled()?;
-                let out = work::forecast(ctx, &config, &history, first_day, days)?;
-                ctx.check_cancelled()?;
-                jdb.insert_forecast(
+            work: forecast_work(
+                db.clone(),
+                ForecastJob {
                     centre_id,
-                    history_id,
-                    ctx.id,
-                    &first_day.to_string(),
-                    days as i64,
-                    &out.models.to_string(),
-                    &out.csv,
-                )?;
-                Ok(())
-            }),
+                    config_toml: centre.config_toml,
+                    history_id: history.id,
+                    first_day: body.first_day,
+                    days,
+                    with_actuals,
+                },
+            ),
         })
     })
     .await
+}
+
+/// What a forecast job needs: the request as its job row records it, and the configuration.
+pub(crate) struct ForecastJob {
+    /// The centre.
+    pub centre_id: i64,
+    /// Its configuration (TOML).
+    pub config_toml: String,
+    /// The stored history forecast from.
+    pub history_id: i64,
+    /// The first day forecast.
+    pub first_day: NaiveDate,
+    /// Days forecast.
+    pub days: usize,
+    /// Whether the centre's stored interval actuals are laid over the history.
+    pub with_actuals: bool,
+}
+
+/// The work of a forecast job: on the node it was submitted to, or rebuilt from its request on
+/// another ([`crate::resume`]).
+pub(crate) fn forecast_work(jdb: Db, job: ForecastJob) -> Work {
+    let ForecastJob {
+        centre_id,
+        config_toml,
+        history_id,
+        first_day,
+        days,
+        with_actuals,
+    } = job;
+    Box::new(move |ctx| {
+        ctx.progress(0.02, "reading the history");
+        let config = parse_config(&config_toml, "stored configuration")?;
+        let mut history = stored_history(&jdb, &config, history_id)?;
+        if with_actuals {
+            let actuals = jdb.actuals(
+                centre_id,
+                history
+                    .records()
+                    .iter()
+                    .map(|r| r.interval_start().fixed_offset())
+                    .min()
+                    .unwrap_or_default(),
+                config
+                    .grid()
+                    .interval_starts(first_day)
+                    .first()
+                    .map_or_else(Default::default, |t| t.fixed_offset()),
+            )?;
+            let (merged, used) = crate::today::with_actuals(&history, &actuals, first_day)?;
+            tracing::info!(actuals = used, "stored actuals laid over the history");
+            ctx.progress(
+                0.04,
+                &format!("{used} stored interval actuals laid over the history"),
+            );
+            history = merged;
+        }
+        ctx.check_cancelled()?;
+        let out = work::forecast(ctx, &config, &history, first_day, days)?;
+        ctx.check_cancelled()?;
+        jdb.insert_forecast(
+            centre_id,
+            history_id,
+            ctx.id,
+            &first_day.to_string(),
+            days as i64,
+            &out.models.to_string(),
+            &out.csv,
+        )?;
+        Ok(())
+    })
 }
 
 /// Forecasts of a centre, newest first.
