@@ -15,10 +15,12 @@ use anyhow::Context;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Service configuration (TOML: bind, db, max_body_mb, workers, job_workers,
-    /// job_time_budget_s, schedule_time_limit_s, tokens, read_tokens, compute_per_minute).
+    /// job_time_budget_s, schedule_time_limit_s, tokens, read_tokens, compute_per_minute,
+    /// node_id, job_lease_s, job_max_attempts).
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// SQLite database file (created if missing) [default: rota.db].
+    /// The database: a SQLite file (created if missing) or a `postgres://user:password@host/db`
+    /// URL, for several nodes sharing one database (docs/DEPLOYMENT.md) [default: rota.db].
     #[arg(long)]
     pub db: Option<PathBuf>,
     /// Address to listen on; port 0 picks a free port (the bound address is printed)
@@ -70,6 +72,6 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         .context("cannot read the bound address")?;
     // The first line on stdout is the address, so scripts and tests can find a port-0 server.
     println!("rota: listening on http://{addr}");
-    tracing::info!(%addr, db = %config.db.display(), "rota serve started");
+    tracing::info!(%addr, db = %rota_api::db::Location::of(&config.db).label(), "rota serve started");
     rota_api::serve_blocking(listener, config).context("the HTTP service stopped")
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use rota_api::access::Role;
-use rota_api::db::{Db, NewAudit};
+use rota_api::db::{Db, Location, NewAudit};
 use rota_api::users::{create_user, CreateUser};
 
 /// Users and their API keys for `rota serve`.
@@ -24,7 +24,7 @@ pub enum Command {
 /// `rota users add`.
 #[derive(Debug, clap::Args)]
 pub struct AddArgs {
-    /// The service's SQLite database (created if missing).
+    /// The service's database: a SQLite file (created if missing) or a `postgres://` URL.
     #[arg(long)]
     pub db: PathBuf,
     /// User name (unique among users not revoked).
@@ -44,7 +44,7 @@ pub struct AddArgs {
 /// `rota users list`.
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
-    /// The service's SQLite database.
+    /// The service's database: a SQLite file or a `postgres://` URL.
     #[arg(long)]
     pub db: PathBuf,
 }
@@ -53,7 +53,7 @@ pub struct ListArgs {
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("who").required(true).args(["name", "id"])))]
 pub struct RevokeArgs {
-    /// The service's SQLite database.
+    /// The service's database: a SQLite file or a `postgres://` URL.
     #[arg(long)]
     pub db: PathBuf,
     /// The user's name.
@@ -65,7 +65,8 @@ pub struct RevokeArgs {
 }
 
 fn open(path: &Path) -> anyhow::Result<Db> {
-    Db::open(path).with_context(|| format!("cannot open the database {}", path.display()))
+    Db::open(path)
+        .with_context(|| format!("cannot open the database {}", Location::of(path).label()))
 }
 
 /// The CLI's changes go in the service's audit log too, as `cli`.
@@ -151,7 +152,7 @@ pub fn run(command: Command, out: super::output::Output) -> anyhow::Result<()> {
                         .map(|n| format!(" named `{n}` (not revoked)"))
                         .or(args.id.map(|i| format!(" with id {i}")))
                         .unwrap_or_default(),
-                    args.db.display()
+                    Location::of(&args.db).label()
                 );
             };
             db.revoke_user(user.id)?;

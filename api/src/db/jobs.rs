@@ -246,12 +246,6 @@ impl Db {
         })
     }
 
-    /// Jobs left queued or running by a previous process are marked failed ("interrupted by
-    /// restart").
-    pub fn fail_interrupted_jobs(&self) -> Result<usize, DbError> {
-        self.write(|tx| fail_where(tx, LIVE, "interrupted by restart"))
-    }
-
     /// Marks the queued or running jobs of `node` (every node's: `None`) failed with `reason`: at
     /// a graceful stop, for what did not finish within the grace period (so the job list tells
     /// the truth before the process is gone, not only after a restart).

@@ -4,6 +4,7 @@
 use rusqlite::Connection;
 
 use super::schema::MIGRATIONS;
+use super::sql::args;
 use super::*;
 
 fn temp_db() -> (tempfile::TempDir, Db) {
@@ -40,8 +41,23 @@ fn duplicate_centre_names_are_refused() {
     assert!(db.insert_centre("North", "b").expect("insert").is_none());
 }
 
+fn lease(node: &str, max_attempts: i64) -> Lease {
+    Lease {
+        node: node.into(),
+        duration_ms: 60_000,
+        max_attempts,
+        resumable: vec![JobKind::Forecast],
+    }
+}
+
+/// As if the holder of job `id` had stopped: its lease has run out.
+fn expire(db: &Db, id: i64) {
+    db.write(|c| c.execute("UPDATE jobs SET lease_until = 1 WHERE id = ?1", args![id]))
+        .expect("expire");
+}
+
 #[test]
-fn interrupted_jobs_are_failed_not_lost() {
+fn at_a_restart_resumable_jobs_are_taken_up_and_the_others_failed_not_lost() {
     let (_dir, db) = temp_db();
     let c = db.insert_centre("North", "a").expect("insert").expect("id");
     let queued = db
@@ -57,12 +73,14 @@ fn interrupted_jobs_are_failed_not_lost() {
     assert!(db.start_job(done).expect("start"));
     db.finish_job(done, JobStatus::Failed, None, Some("bad"))
         .expect("finish");
-    assert_eq!(db.fail_interrupted_jobs().expect("fail"), 2);
-    for id in [queued, running] {
-        let job = db.job(id).expect("read").expect("exists");
-        assert_eq!(job.status, JobStatus::Failed);
-        assert_eq!(job.error.as_deref(), Some("interrupted by restart"));
-    }
+    let l = lease("restarted", 3);
+    assert_eq!(db.recover_jobs_at_start(&l).expect("recover"), 1);
+    let job = db.job(running).expect("read").expect("exists");
+    assert_eq!(job.status, JobStatus::Failed);
+    assert_eq!(job.error.as_deref(), Some("interrupted by restart"));
+    // The forecast waits for a worker again; the ended job keeps its own outcome.
+    let claimed = db.claim_job(&l, &[], &[]).expect("claim").expect("a job");
+    assert_eq!((claimed.id, claimed.attempt), (queued, 1));
     assert_eq!(
         db.job(done)
             .expect("read")
@@ -71,6 +89,109 @@ fn interrupted_jobs_are_failed_not_lost() {
             .as_deref(),
         Some("bad")
     );
+}
+
+#[test]
+fn a_stopped_nodes_job_is_taken_up_and_fails_with_the_reason_after_its_last_start() {
+    let (_dir, db) = temp_db();
+    let c = db.insert_centre("North", "a").expect("insert").expect("id");
+    let (a, b) = (lease("node-a", 2), lease("node-b", 2));
+    let forecast = db
+        .insert_held_job(JobKind::Forecast, c, &serde_json::json!({}), Some(&a))
+        .expect("job");
+    let schedule = db
+        .insert_held_job(JobKind::Schedule, c, &serde_json::json!({}), Some(&a))
+        .expect("job");
+    let first = db
+        .claim_job(&a, &[schedule], &[])
+        .expect("claim")
+        .expect("job");
+    assert_eq!(
+        (first.id, first.attempt, first.taken_from),
+        (forecast, 1, None)
+    );
+    // Node B may not run A's schedule (it cannot rebuild one), nor a job A holds.
+    assert!(db.claim_job(&b, &[], &[]).expect("claim").is_none());
+    // A holds both while it renews them.
+    assert_eq!(
+        db.heartbeat(&a, &[forecast, schedule]).expect("beat"),
+        vec![(forecast, false), (schedule, false)]
+    );
+
+    // A stops: B takes the forecast up (the second start) and A, were it still alive, is told.
+    expire(&db, forecast);
+    let second = db.claim_job(&b, &[], &[]).expect("claim").expect("job");
+    assert_eq!(second.id, forecast);
+    assert_eq!(second.attempt, 2);
+    assert_eq!(second.taken_from.as_deref(), Some("node-a"));
+    let job = db.job(forecast).expect("read").expect("exists");
+    assert_eq!(job.node.as_deref(), Some("node-b"));
+    assert!(
+        job.message
+            .contains("taken up by node-b after the lease of node-a expired"),
+        "{job:?}"
+    );
+    assert_eq!(db.heartbeat(&a, &[forecast]).expect("beat"), vec![]);
+
+    // B stops too: that was the last start allowed. The job fails saying why, and is not taken.
+    expire(&db, forecast);
+    expire(&db, schedule);
+    assert!(db.claim_job(&a, &[], &[]).expect("claim").is_none());
+    let job = db.job(forecast).expect("read").expect("exists");
+    assert_eq!(job.status, JobStatus::Failed);
+    assert_eq!(
+        job.error.as_deref(),
+        Some(
+            "the node running it stopped 2 times; last: the lease of node-b expired; it is not \
+             started again"
+        )
+    );
+    // The schedule's node stopped before it ran: it cannot be rebuilt elsewhere, so it fails too.
+    let job = db.job(schedule).expect("read").expect("exists");
+    assert_eq!(job.status, JobStatus::Failed);
+    assert!(
+        job.error
+            .as_deref()
+            .is_some_and(|e| e.contains("its node (node-a) stopped")
+                && e.contains("a schedule job is resumed only where it was submitted")),
+        "{job:?}"
+    );
+    // A cancel asked for anywhere reaches the holder at its next heartbeat.
+    let third = db
+        .insert_held_job(JobKind::Forecast, c, &serde_json::json!({}), Some(&a))
+        .expect("job");
+    assert_eq!(
+        db.claim_job(&a, &[], &[]).expect("claim").map(|j| j.id),
+        Some(third)
+    );
+    assert_eq!(
+        db.cancel_queued_job(third).expect("cancel"),
+        Some(JobStatus::Running)
+    );
+    assert_eq!(
+        db.heartbeat(&a, &[third]).expect("beat"),
+        vec![(third, true)]
+    );
+}
+
+#[test]
+fn the_next_job_is_the_oldest_of_the_centre_with_the_fewest_running() {
+    let (_dir, db) = temp_db();
+    let north = db.insert_centre("North", "a").expect("insert").expect("id");
+    let south = db.insert_centre("South", "a").expect("insert").expect("id");
+    let l = lease("node", 3);
+    let job = |c| {
+        db.insert_held_job(JobKind::Forecast, c, &serde_json::json!({}), Some(&l))
+            .expect("job")
+    };
+    let (n1, n2, s1) = (job(north), job(north), job(south));
+    let claim = |full: &[i64]| db.claim_job(&l, &[], full).expect("claim").map(|j| j.id);
+    assert_eq!(claim(&[]), Some(n1));
+    // North has one running: South's job goes first although it is newer.
+    assert_eq!(claim(&[]), Some(s1));
+    // A centre this node's workers may not take more of is passed over.
+    assert_eq!(claim(&[north]), None);
+    assert_eq!(claim(&[]), Some(n2));
 }
 
 #[test]
@@ -485,4 +606,20 @@ fn an_edited_roster_is_a_new_roster_naming_its_parent() {
         .insert_edited_roster(&edited(parent + 100))
         .expect("insert")
         .is_none());
+}
+
+#[test]
+fn a_postgres_url_is_a_server_and_its_password_is_never_shown() {
+    let url = Location::of(Path::new("postgres://rota:s3cret@db.example:5432/rota"));
+    assert_eq!(
+        url,
+        Location::Postgres("postgres://rota:s3cret@db.example:5432/rota".into())
+    );
+    assert_eq!(url.label(), "postgres://rota:***@db.example:5432/rota");
+    assert_eq!(
+        Location::of(Path::new("postgresql://rota@h/db")).label(),
+        "postgresql://rota@h/db"
+    );
+    let file = Location::of(Path::new("/var/lib/rota/postgres.db"));
+    assert_eq!(file, Location::Sqlite("/var/lib/rota/postgres.db".into()));
 }
