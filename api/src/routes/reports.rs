@@ -12,6 +12,7 @@ use super::common::{centre_list, queue_job, stored, stored_history, stored_json,
 use super::histories::optional_json;
 use super::{centre_or_404, AppState};
 use crate::db::{Db, JobKind, JobRow, ReportRow};
+use crate::jobs::Work;
 use crate::problem::Problem;
 use crate::work::{self, parse_config};
 
@@ -76,39 +77,69 @@ pub async fn create(
             "history_id": history_id, "from": body.from, "to": body.to,
             "forecast_accuracy": forecast_accuracy,
         });
-        let config_toml = centre.config_toml;
-        let centre_id = centre.id;
-        let jdb = db.clone();
         Ok(NewJob {
             kind: JobKind::Report,
-            centre_id,
+            centre_id: centre.id,
             params,
-            work: Box::new(move |ctx| {
-                ctx.progress(0.02, "reading the history");
-                let config = parse_config(&config_toml, "stored configuration")?;
-                let history = stored_history(&jdb, &config, history_id)?;
-                ctx.check_cancelled()?;
-                let out = work::performance_report(
-                    ctx,
-                    &config,
-                    &history,
-                    body.from,
-                    body.to,
-                    forecast_accuracy,
-                )?;
-                jdb.insert_report(
-                    centre_id,
+            work: report_work(
+                db.clone(),
+                ReportJob {
+                    centre_id: centre.id,
+                    config_toml: centre.config_toml,
                     history_id,
-                    ctx.id,
-                    (&out.period.0.to_string(), &out.period.1.to_string()),
-                    &out.report.to_string(),
-                    &out.html,
-                )?;
-                Ok(())
-            }),
+                    from: body.from,
+                    to: body.to,
+                    forecast_accuracy,
+                },
+            ),
         })
     })
     .await
+}
+
+/// What a report job needs: the request as its job row records it, and the configuration.
+pub(crate) struct ReportJob {
+    /// The centre.
+    pub centre_id: i64,
+    /// Its configuration (TOML).
+    pub config_toml: String,
+    /// The stored history reported on.
+    pub history_id: i64,
+    /// First day reported (default: the last quarter).
+    pub from: Option<NaiveDate>,
+    /// Last day reported.
+    pub to: Option<NaiveDate>,
+    /// Whether each week's forecast accuracy is judged.
+    pub forecast_accuracy: bool,
+}
+
+/// The work of a report job: on the node it was submitted to, or rebuilt from its request on
+/// another ([`crate::resume`]).
+pub(crate) fn report_work(jdb: Db, job: ReportJob) -> Work {
+    let ReportJob {
+        centre_id,
+        config_toml,
+        history_id,
+        from,
+        to,
+        forecast_accuracy,
+    } = job;
+    Box::new(move |ctx| {
+        ctx.progress(0.02, "reading the history");
+        let config = parse_config(&config_toml, "stored configuration")?;
+        let history = stored_history(&jdb, &config, history_id)?;
+        ctx.check_cancelled()?;
+        let out = work::performance_report(ctx, &config, &history, from, to, forecast_accuracy)?;
+        jdb.insert_report(
+            centre_id,
+            history_id,
+            ctx.id,
+            (&out.period.0.to_string(), &out.period.1.to_string()),
+            &out.report.to_string(),
+            &out.html,
+        )?;
+        Ok(())
+    })
 }
 
 /// Performance reports of a centre, newest first.
