@@ -233,16 +233,21 @@ impl Db {
     /// Connects to PostgreSQL at `url` and brings its schema up to date (several processes may
     /// start at once: the migrations take an advisory lock).
     pub fn connect(url: &str) -> Result<Self, DbError> {
-        let config: postgres::Config = url.parse()?;
+        let mut config: postgres::Config = url.parse()?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(std::time::Duration::from_secs(10));
+        }
+        // One connection first, outside the pool: a server that is not there is an error at
+        // once, with its cause ("Connection refused", a wrong password), not the pool's retries.
+        let mut first = config.connect(NoTls)?;
+        schema::migrate_postgres(&mut first)?;
+        drop(first);
         let manager = PostgresConnectionManager::new(config, NoTls);
         let pool = r2d2::Pool::builder()
             .max_size(PG_POOL_SIZE)
             .min_idle(Some(1))
             .connection_timeout(std::time::Duration::from_secs(10))
             .build(manager)?;
-        let mut client = pool.get()?;
-        schema::migrate_postgres(&mut client)?;
-        drop(client);
         Ok(Self {
             backend: Backend::Postgres(pool),
         })
