@@ -139,3 +139,58 @@ fn the_planning_flow_users_and_a_hard_restart_on_postgres() {
         "{jobs}"
     );
 }
+
+/// Claims from several nodes at once (four `Db` handles, each its own connection pool, as four
+/// processes would have) take each job exactly once: `FOR UPDATE SKIP LOCKED` in action.
+#[test]
+fn concurrent_claims_on_postgres_take_each_job_once() {
+    use rota_api::db::{Db, JobKind, Lease};
+    let Some(pg) = Postgres::start("concurrent_claims_on_postgres_take_each_job_once") else {
+        return;
+    };
+    let url = pg.database();
+    let db = Db::open(Path::new(&url)).expect("open");
+    let centres: Vec<i64> = (0..3)
+        .map(|i| {
+            db.insert_centre(&format!("centre {i}"), "x")
+                .expect("insert")
+                .expect("id")
+        })
+        .collect();
+    let jobs: Vec<i64> = (0..60)
+        .map(|i| {
+            db.insert_job(JobKind::Forecast, centres[i % 3], &json!({ "n": i }))
+                .expect("job")
+        })
+        .collect();
+    let nodes: Vec<_> = (0..4)
+        .map(|n| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let db = Db::open(Path::new(&url)).expect("open");
+                let lease = Lease {
+                    node: format!("node-{n}"),
+                    duration_ms: 60_000,
+                    max_attempts: 3,
+                    resumable: vec![JobKind::Forecast],
+                };
+                let mut taken = Vec::new();
+                while let Some(job) = db.claim_job(&lease, &[], &[]).expect("claim") {
+                    assert_eq!(job.attempt, 1, "claimed twice: {job:?}");
+                    taken.push(job.id);
+                }
+                taken
+            })
+        })
+        .collect();
+    let per_node: Vec<Vec<i64>> = nodes.into_iter().map(|t| t.join().expect("node")).collect();
+    let mut all: Vec<i64> = per_node.iter().flatten().copied().collect();
+    all.sort_unstable();
+    eprintln!(
+        "jobs claimed per node: {:?}",
+        per_node.iter().map(Vec::len).collect::<Vec<_>>()
+    );
+    assert_eq!(all, jobs, "every job claimed exactly once");
+    let running = db.jobs(centres[0]).expect("jobs");
+    assert!(running.iter().all(|j| j.attempts == 1 && j.node.is_some()));
+}
