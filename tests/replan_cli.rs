@@ -175,3 +175,32 @@ fn bad_replan_requests_are_clear_errors() {
         .failure()
         .stderr(predicate::str::contains("nowhere"));
 }
+
+/// A manager deciding on a day's leave: `--preview` shows what losing the agent does to that
+/// day's service, moves nothing, and writes the week less that one shift.
+#[test]
+fn a_preview_shows_what_an_absence_does_and_moves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = workspace_file("tests/fixtures/simulate/sample_week/roster");
+    let out = dir.path().join("preview");
+    replan(&roster, &out)
+        .args(["--absent", "NH005:2026-11-17", "--preview"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Preview, nothing re-planned: 1 published shift from Tue 17 Nov lost to the absence.",
+        ))
+        .stdout(predicate::str::contains("as published -> without NH005"))
+        .stdout(predicate::str::is_match(r"voice Tue 17 Nov: [0-9.]+ -> [0-9.]+ agent-hours short, abandon [0-9.]+% -> [0-9.]+%").unwrap())
+        .stdout(predicate::str::contains("voice Wed 18 Nov").not());
+    let published: Vec<String> = rows(&roster.join("shifts.csv"))
+        .into_iter()
+        .filter(|l| !(l.starts_with("NH005,") && l.contains(",2026-11-17,")))
+        .collect();
+    let start_end = |l: &String| l.split(',').take(5).collect::<Vec<_>>().join(",");
+    let written: Vec<String> = rows(&out.join("shifts.csv"))
+        .iter()
+        .map(start_end)
+        .collect();
+    assert_eq!(published.iter().map(start_end).collect::<Vec<_>>(), written);
+}

@@ -49,28 +49,40 @@ pub struct ReplanRequest {
     pub open_from: NaiveDate,
     /// What one changed shift costs ([`Baseline::DEFAULT_MOVE_COST`]).
     pub move_cost: f64,
+    /// Only show what the absence does to the published week (a manager deciding whether to
+    /// approve a time-off request): no re-plan, no shift changes.
+    pub preview: bool,
 }
 
-/// One channel on one open day, as published less the absence and as re-planned.
+/// One channel on one open day: as published, without the absent agents, and re-planned.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KpiChange {
     /// Channel.
     pub channel: ChannelName,
     /// Local date.
     pub date: NaiveDate,
-    /// Agent-hours short of the requirement (live) or of overdue backlog (deferred), before.
+    /// Agent-hours short of the requirement (live) or of overdue backlog (deferred), as
+    /// published with everyone there.
+    pub short_hours_published: f64,
+    /// The same, without the absent agents (before any re-plan).
     pub short_hours_before: f64,
     /// The same, re-planned.
     pub short_hours_after: f64,
-    /// Predicted abandoned share of offered, before (live channels with targets).
+    /// Predicted abandoned share of offered, as published (live channels with targets).
+    pub abandon_published: Option<f64>,
+    /// The same, without the absent agents.
     pub abandon_before: Option<f64>,
     /// The same, re-planned.
     pub abandon_after: Option<f64>,
-    /// Predicted average wait of answered contacts, seconds, before.
+    /// Predicted average wait of answered contacts, seconds, as published.
+    pub asa_published_s: Option<f64>,
+    /// The same, without the absent agents.
     pub asa_before_s: Option<f64>,
     /// The same, re-planned.
     pub asa_after_s: Option<f64>,
-    /// Predicted share answered within the threshold, before.
+    /// Predicted share answered within the threshold, as published.
+    pub service_level_published: Option<f64>,
+    /// The same, without the absent agents.
     pub service_level_before: Option<f64>,
     /// The same, re-planned.
     pub service_level_after: Option<f64>,
@@ -83,6 +95,8 @@ pub struct Replanned {
     pub roster: Roster,
     /// The published week less the absences, nothing else changed.
     pub as_published: Roster,
+    /// The published week as it stands, everyone there.
+    pub published: Roster,
     /// Shift by shift, what the re-plan changed.
     pub report: ReplanReport,
     /// Per channel and open day, the service before and after.
@@ -107,13 +121,14 @@ pub fn replan(
     request: &ReplanRequest,
     progress: &dyn Progress,
 ) -> Result<Replanned, PlanningError> {
-    let (mut problem, mut notes) = roster_problem(
+    let (everyone, mut notes) = roster_problem(
         requirements,
         config,
         horizon.clone(),
         options,
         &Tightening::new(),
     )?;
+    let mut problem = everyone.clone();
     add_absences(&mut problem, &request.absences)?;
     // the absent agents' published shifts in their absence are gone whatever the plan: they are
     // neither pinned nor counted as moves
@@ -124,12 +139,15 @@ pub fn replan(
         .cloned()
         .collect();
     let end = horizon.first_date() + chrono::Duration::days(horizon.days() as i64);
-    let as_published_problem = problem.clone().with_baseline(Baseline {
-        shifts: published.clone(),
+    // every day pinned: the published week as it stands, and without the absent agents
+    let frozen = |shifts: Vec<BaselineShift>| Baseline {
+        shifts,
         open_from: end,
         move_cost: 0.0,
         pinned_agents: Vec::new(),
-    });
+    };
+    let published_problem = everyone.with_baseline(frozen(request.published.clone()));
+    let as_published_problem = problem.clone().with_baseline(frozen(published.clone()));
     let replan_problem = problem.with_baseline(Baseline {
         shifts: published,
         open_from: request.open_from,
@@ -140,27 +158,66 @@ pub fn replan(
             .map(|a| a.agent_id.clone())
             .collect(),
     });
+    let stage = |from: f64, to: f64| Within {
+        outer: progress,
+        from,
+        to,
+    };
+    // a week with every shift pinned is rostered in moments; its passes get a third of the time
+    let frozen_options = RosterOptions {
+        solve: rota_roster::SolveOptions {
+            time_limit_s: (options.solve.time_limit_s / 3.0).max(5.0),
+            ..options.solve
+        },
+        ..*options
+    };
     let mut ignored = Vec::new();
+    let published_roster = solve_roster(
+        &published_problem,
+        &frozen_options,
+        &mut ignored,
+        &stage(0.0, 0.15),
+    )?;
     let as_published = solve_roster(
         &as_published_problem,
-        options,
+        &frozen_options,
         &mut ignored,
-        &Within {
-            outer: progress,
-            from: 0.0,
-            to: 0.2,
-        },
+        &stage(0.15, 0.3),
     )?;
-    let mut roster = solve_roster(
-        &replan_problem,
-        options,
-        &mut notes,
-        &Within {
-            outer: progress,
-            from: 0.2,
-            to: 1.0,
-        },
-    )?;
+    let unchanged = |notes: &mut Vec<String>, why: Option<String>| {
+        let mut r = as_published.clone();
+        r.summary.replan = rota_roster::replan::report(&replan_problem, &r);
+        notes.extend(why);
+        r
+    };
+    let mut roster = if request.preview {
+        unchanged(&mut notes, None)
+    } else {
+        let replanned = solve_roster(&replan_problem, options, &mut notes, &stage(0.3, 1.0))?;
+        // the programme prices a move before breaks, activities and channels are placed in
+        // the moved shifts; where the placed week comes out worse than leaving the shifts as
+        // they are, leaving them is the answer
+        if replanned.summary.objective > as_published.summary.objective {
+            let moved = replanned
+                .summary
+                .replan
+                .as_ref()
+                .map_or(0, ReplanReport::changed);
+            unchanged(
+                &mut notes,
+                (moved > 0).then(|| {
+                    format!(
+                        "re-plan: the {moved} shift change{} the programme found would leave \
+                         the week worse once breaks, activities and channels were placed in \
+                         them, so every shift stays as published",
+                        if moved == 1 { "" } else { "s" }
+                    )
+                }),
+            )
+        } else {
+            replanned
+        }
+    };
     let mut report = roster.summary.replan.take().unwrap_or_default();
     // the absent agents' lost shifts, from the request (the problem no longer holds them)
     report.lost_to_absence = request
@@ -171,7 +228,11 @@ pub fn replan(
         .count();
     roster.summary.replan = Some(report.clone());
     let predictor = predictor(requirements, config, &replan_problem, options);
-    let kpis = kpi_changes(&replan_problem, predictor.as_ref(), &as_published, &roster);
+    let kpis = kpi_changes(
+        &replan_problem,
+        predictor.as_ref(),
+        [&published_roster, &as_published, &roster],
+    );
     let violations = rota_roster::check_roster(&replan_problem, &roster);
     if !violations.is_empty() {
         tracing::warn!(
@@ -182,6 +243,7 @@ pub fn replan(
     Ok(Replanned {
         roster,
         as_published,
+        published: published_roster,
         report,
         kpis,
         violations,
@@ -262,8 +324,7 @@ fn predictor(
 fn kpi_changes(
     problem: &RosterProblem,
     predictor: Option<&RosterProblem>,
-    before: &Roster,
-    after: &Roster,
+    [published, before, after]: [&Roster; 3],
 ) -> Vec<KpiChange> {
     let Some(open_from) = problem.baseline.as_ref().map(|b| b.open_from) else {
         return Vec::new();
@@ -294,40 +355,44 @@ fn kpi_changes(
         }
         targets::predict_roster(&daily, r)
     };
-    let (fig_before, fig_after) = (day_figures(before), day_figures(after));
-    let find = |figs: &[targets::PeriodFigures], channel: &ChannelName, date: NaiveDate| {
-        let label = date.format("%a %d %b").to_string();
-        figs.iter()
-            .find(|f| &f.channel == channel && f.label == label)
-            .cloned()
-    };
+    let figures = [
+        day_figures(published),
+        day_figures(before),
+        day_figures(after),
+    ];
     let mut out = Vec::new();
     for d in 0..problem.horizon.days() {
         let date = problem.horizon.date(d);
         if date < open_from {
             continue;
         }
+        let label = date.format("%a %d %b").to_string();
         for ch in &problem.channels {
-            let (b, a) = (
-                find(&fig_before, &ch.name, date),
-                find(&fig_after, &ch.name, date),
-            );
-            fn with_threshold(
-                f: &Option<targets::PeriodFigures>,
-            ) -> Option<&targets::PeriodFigures> {
-                f.as_ref().filter(|f| f.target_service_level.is_some())
-            }
+            let [p, b, a] = figures.each_ref().map(|figs| {
+                figs.iter()
+                    .find(|f| f.channel == ch.name && f.label == label)
+                    .cloned()
+            });
+            let sl = |f: &Option<targets::PeriodFigures>| {
+                f.as_ref()
+                    .filter(|f| f.target_service_level.is_some())
+                    .map(|f| f.service_level)
+            };
             out.push(KpiChange {
                 channel: ch.name.clone(),
                 date,
+                short_hours_published: short(published, &ch.name, date),
                 short_hours_before: short(before, &ch.name, date),
                 short_hours_after: short(after, &ch.name, date),
+                abandon_published: p.as_ref().map(|f| f.abandon_rate),
                 abandon_before: b.as_ref().map(|f| f.abandon_rate),
                 abandon_after: a.as_ref().map(|f| f.abandon_rate),
+                asa_published_s: p.as_ref().map(|f| f.asa_seconds),
                 asa_before_s: b.as_ref().map(|f| f.asa_seconds),
                 asa_after_s: a.as_ref().map(|f| f.asa_seconds),
-                service_level_before: with_threshold(&b).map(|f| f.service_level),
-                service_level_after: with_threshold(&a).map(|f| f.service_level),
+                service_level_published: sl(&p),
+                service_level_before: sl(&b),
+                service_level_after: sl(&a),
             });
         }
     }

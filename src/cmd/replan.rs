@@ -47,6 +47,10 @@ pub struct Args {
     /// default shortfall weight, or about eight contacts lost against the targets.
     #[arg(long, default_value_t = Baseline::DEFAULT_MOVE_COST, value_parser = move_cost)]
     pub move_cost: f64,
+    /// Only show what the absence does to the published week, per channel and day (a manager
+    /// deciding on a time-off request): no re-plan, nothing moves.
+    #[arg(long)]
+    pub preview: bool,
     /// Directory for the re-planned shifts.csv, activities.csv, coverage.csv, roster.json, and
     /// changes.csv (every changed shift) and service_change.csv (per channel and day).
     #[arg(long)]
@@ -149,6 +153,7 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         absences,
         open_from,
         move_cost: args.move_cost,
+        preview: args.preview,
     };
     let bar = SolveBar::new(&out, args.time_limit_s * 2.0);
     let replanned = rota_plan::replan(&req, &config, horizon, &options, &request, &bar);
@@ -278,9 +283,15 @@ fn absences(
 }
 
 /// The re-plan in a planner's words: who is away and what it costs the week, how many of the
-/// other shifts change and which, and the service per channel and day before and after.
+/// other shifts change and which, and the service per channel and day as published, without the
+/// absent, and re-planned (or, with `--preview`, the first two only).
 fn print(request: &ReplanRequest, r: &rota_plan::Replanned, config: &CentreConfig, verbose: bool) {
     let tz = config.grid().tz;
+    let away: Vec<&str> = request
+        .absences
+        .iter()
+        .map(|a| a.agent_id.as_str())
+        .collect();
     for a in &request.absences {
         println!(
             "{} away from {} to {} ({})",
@@ -291,55 +302,113 @@ fn print(request: &ReplanRequest, r: &rota_plan::Replanned, config: &CentreConfi
         );
     }
     let rep = &r.report;
-    println!(
-        "Re-planned from {}: {} published shift{} lost to the absence; {} of the other {} \
-         shifts changed ({:.1}%): {} moved, {} taken off, {} added; {} kept as published.",
-        request.open_from.format("%a %d %b"),
-        rep.lost_to_absence,
-        if rep.lost_to_absence == 1 { "" } else { "s" },
-        rep.changed(),
-        rep.open_shifts,
-        100.0 * rep.changed_share(),
-        rep.moved,
-        rep.removed,
-        rep.added,
-        rep.kept
-    );
-    for c in &rep.changes {
-        println!(
-            "  {} {}: {} -> {}",
-            c.agent_id,
-            c.date.format("%a %d %b"),
-            c.before,
-            c.after
-        );
-    }
     let cur = config.centre().currency();
+    if request.preview {
+        println!(
+            "Preview, nothing re-planned: {} published shift{} from {} lost to the absence.",
+            rep.lost_to_absence,
+            if rep.lost_to_absence == 1 { "" } else { "s" },
+            request.open_from.format("%a %d %b")
+        );
+    } else {
+        println!(
+            "Re-planned from {}: {} published shift{} lost to the absence; {} of the other {} \
+             shifts changed ({:.1}%): {} moved, {} taken off, {} added; {} kept as published.",
+            request.open_from.format("%a %d %b"),
+            rep.lost_to_absence,
+            if rep.lost_to_absence == 1 { "" } else { "s" },
+            rep.changed(),
+            rep.open_shifts,
+            100.0 * rep.changed_share(),
+            rep.moved,
+            rep.removed,
+            rep.added,
+            rep.kept
+        );
+        for c in &rep.changes {
+            println!(
+                "  {} {}: {} -> {}",
+                c.agent_id,
+                c.date.format("%a %d %b"),
+                c.before,
+                c.after
+            );
+        }
+    }
     println!(
-        "Paid cost {cur} {:.0} as published less the absence, {cur} {:.0} re-planned.",
-        r.as_published.summary.paid_cost, r.roster.summary.paid_cost
+        "Paid cost {cur} {:.0} as published, {cur} {:.0} without {}{}.",
+        r.published.summary.paid_cost,
+        r.as_published.summary.paid_cost,
+        away.join(", "),
+        if request.preview {
+            String::new()
+        } else {
+            format!(", {cur} {:.0} re-planned", r.roster.summary.paid_cost)
+        }
     );
-    println!("Service on the open days (as published less the absence -> re-planned):");
-    for k in &r.kpis {
-        if k.short_hours_before < 0.05 && k.short_hours_after < 0.05 && k.abandon_before.is_none() {
-            continue;
+    println!(
+        "Service on the open days (as published -> without {}{}):",
+        away.join(", "),
+        if request.preview {
+            ""
+        } else {
+            " -> re-planned"
         }
+    );
+    let columns = |p: f64, b: f64, a: f64, show: &dyn Fn(f64) -> String| {
+        let mut v = vec![show(p), show(b)];
+        if !request.preview {
+            v.push(show(a));
+        }
+        v.join(" -> ")
+    };
+    let pct = |x: f64| format!("{:.1}%", 100.0 * x);
+    // the channels and days the absence or the re-plan changes
+    let same = |x: f64, y: f64| (x - y).abs() < 0.05;
+    let same_rate = |x: Option<f64>, y: Option<f64>| match (x, y) {
+        (Some(x), Some(y)) => (x - y).abs() < 0.0005,
+        _ => x.is_none() && y.is_none(),
+    };
+    let changed: Vec<&rota_plan::KpiChange> = r
+        .kpis
+        .iter()
+        .filter(|k| {
+            !(same(k.short_hours_published, k.short_hours_before)
+                && same(k.short_hours_before, k.short_hours_after)
+                && same_rate(k.abandon_published, k.abandon_before)
+                && same_rate(k.abandon_before, k.abandon_after))
+        })
+        .collect();
+    if changed.is_empty() {
+        println!("  no change on any channel or day");
+    }
+    for k in changed {
         let mut parts = vec![format!(
-            "{:.1} -> {:.1} agent-hours short",
-            k.short_hours_before, k.short_hours_after
+            "{} agent-hours short",
+            columns(
+                k.short_hours_published,
+                k.short_hours_before,
+                k.short_hours_after,
+                &|x| format!("{x:.1}")
+            )
         )];
-        if let (Some(b), Some(a)) = (k.abandon_before, k.abandon_after) {
-            parts.push(format!("abandon {:.1}% -> {:.1}%", 100.0 * b, 100.0 * a));
+        if let (Some(p), Some(b), Some(a)) =
+            (k.abandon_published, k.abandon_before, k.abandon_after)
+        {
+            parts.push(format!("abandon {}", columns(p, b, a, &pct)));
         }
-        if let (Some(b), Some(a)) = (k.service_level_before, k.service_level_after) {
+        if let (Some(p), Some(b), Some(a)) = (
+            k.service_level_published,
+            k.service_level_before,
+            k.service_level_after,
+        ) {
+            parts.push(format!("answered in time {}", columns(p, b, a, &pct)));
+        }
+        if let (Some(p), Some(b), Some(a)) = (k.asa_published_s, k.asa_before_s, k.asa_after_s) {
             parts.push(format!(
-                "answered in time {:.1}% -> {:.1}%",
-                100.0 * b,
-                100.0 * a
+                "ASA {}",
+                columns(p, b, a, &|x| format!("{x:.0} s"))
             ));
-        }
-        if let (Some(b), Some(a)) = (k.asa_before_s, k.asa_after_s) {
-            parts.push(format!("ASA {b:.0} s -> {a:.0} s"));
         }
         println!(
             "  {} {}: {}",
