@@ -20,7 +20,14 @@ pub fn answer(
 ) -> (u16, serde_json::Value) {
     let mut resp = resp.expect("request");
     let status = resp.status().as_u16();
-    let text = resp.body_mut().read_to_string().unwrap_or_default();
+    // ureq stops reading at 10 MB by default; a list of a few hundred stored centres (each with
+    // its configuration) passes that, and a cut body would read as no JSON at all
+    let text = resp
+        .body_mut()
+        .with_config()
+        .limit(256 * 1024 * 1024)
+        .read_to_string()
+        .unwrap_or_default();
     (
         status,
         serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
