@@ -130,14 +130,6 @@ pub fn replan(
     )?;
     let mut problem = everyone.clone();
     add_absences(&mut problem, &request.absences)?;
-    // the absent agents' published shifts in their absence are gone whatever the plan: they are
-    // neither pinned nor counted as moves
-    let published: Vec<BaselineShift> = request
-        .published
-        .iter()
-        .filter(|s| !away(&request.absences, s))
-        .cloned()
-        .collect();
     let end = horizon.first_date() + chrono::Duration::days(horizon.days() as i64);
     // every day pinned: the published week as it stands, and without the absent agents
     let frozen = |shifts: Vec<BaselineShift>| Baseline {
@@ -147,9 +139,13 @@ pub fn replan(
         pinned_agents: Vec::new(),
     };
     let published_problem = everyone.with_baseline(frozen(request.published.clone()));
-    let as_published_problem = problem.clone().with_baseline(frozen(published.clone()));
+    let as_published_problem = problem
+        .clone()
+        .with_baseline(frozen(request.published.clone()));
+    // the absent agents' shifts in their absence are lost whatever the plan: the roster crate
+    // neither pins them nor counts them as changes (BaselineShift::lost_to_leave)
     let replan_problem = problem.with_baseline(Baseline {
-        shifts: published,
+        shifts: request.published.clone(),
         open_from: request.open_from,
         move_cost: request.move_cost,
         pinned_agents: request
@@ -190,7 +186,7 @@ pub fn replan(
         notes.extend(why);
         r
     };
-    let mut roster = if request.preview {
+    let roster = if request.preview {
         unchanged(&mut notes, None)
     } else {
         let replanned = solve_roster(&replan_problem, options, &mut notes, &stage(0.3, 1.0))?;
@@ -218,15 +214,7 @@ pub fn replan(
             replanned
         }
     };
-    let mut report = roster.summary.replan.take().unwrap_or_default();
-    // the absent agents' lost shifts, from the request (the problem no longer holds them)
-    report.lost_to_absence = request
-        .published
-        .iter()
-        .filter(|s| away(&request.absences, s))
-        .filter(|s| s.start.with_timezone(&horizon.tz()).date_naive() >= request.open_from)
-        .count();
-    roster.summary.replan = Some(report.clone());
+    let report = roster.summary.replan.clone().unwrap_or_default();
     let predictor = predictor(requirements, config, &replan_problem, options);
     let kpis = kpi_changes(
         &replan_problem,
@@ -249,13 +237,6 @@ pub fn replan(
         violations,
         notes,
     })
-}
-
-/// Does `s` overlap an absence of its agent?
-fn away(absences: &[Absence], s: &BaselineShift) -> bool {
-    absences
-        .iter()
-        .any(|a| a.agent_id == s.agent_id && a.from < s.end && s.start < a.to)
 }
 
 fn add_absences(problem: &mut RosterProblem, absences: &[Absence]) -> Result<(), PlanningError> {
@@ -343,17 +324,19 @@ fn kpi_changes(
             * hours
     };
     // the programme's predictions per channel and day (label `Mon 16 Nov`)
-    let day_figures = |r: &Roster| -> Vec<targets::PeriodFigures> {
-        let Some(p) = predictor else {
-            return Vec::new();
-        };
+    let daily = predictor.map(|p| {
         let mut daily = p.clone();
         if let Some(t) = daily.targets.as_mut() {
             for ct in &mut t.channels {
                 ct.period = rota_roster::TargetPeriod::Day;
             }
         }
-        targets::predict_roster(&daily, r)
+        daily
+    });
+    let day_figures = |r: &Roster| -> Vec<targets::PeriodFigures> {
+        daily
+            .as_ref()
+            .map_or_else(Vec::new, |p| targets::predict_roster(p, r))
     };
     let figures = [
         day_figures(published),

@@ -95,6 +95,14 @@ fn check_published(
     let published: BTreeMap<(&str, NaiveDate), Span> = baseline
         .shifts
         .iter()
+        // a shift the agent's leave or absence overlaps is lost, not kept
+        .filter(|s| {
+            !problem
+                .agents
+                .iter()
+                .find(|p| p.id == s.agent_id)
+                .is_some_and(|p| s.lost_to_leave(p))
+        })
         .map(|s| {
             let date = s.start.with_timezone(&tz).date_naive();
             ((s.agent_id.as_str(), date), (s.start, s.end))

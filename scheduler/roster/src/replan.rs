@@ -92,6 +92,15 @@ impl Baseline {
 }
 
 impl BaselineShift {
+    /// Does the agent's leave or absence overlap this shift? Such a shift is lost whatever the
+    /// plan: never pinned, never a change.
+    pub fn lost_to_leave(&self, agent: &crate::AgentPlan) -> bool {
+        agent
+            .unavailable
+            .iter()
+            .any(|u| u.from.fixed_offset() < self.end && self.start < u.to.fixed_offset())
+    }
+
     /// The shifts of a roster as published, each with its periods.
     pub fn all_of(roster: &Roster) -> Vec<BaselineShift> {
         roster
@@ -268,6 +277,7 @@ pub fn validate(problem: &RosterProblem, options: &OptionSet) -> Result<(), Rost
             ));
         }
         if d < published.open_day[a]
+            && !s.lost_to_leave(&problem.agents[a])
             && published.by_day[a][d]
                 .as_ref()
                 .is_some_and(|keep| keep.is_empty())
@@ -392,18 +402,15 @@ pub fn report(problem: &RosterProblem, roster: &Roster) -> Option<ReplanReport> 
             .agents
             .iter()
             .find(|p| p.id == agent)
-            .is_none_or(|p| {
-                let (from, to) = (s.start.with_timezone(&tz), s.end.with_timezone(&tz));
-                p.unavailable.iter().any(|u| u.from < to && from < u.to)
-            })
+            .is_none_or(|p| s.lost_to_leave(p))
     };
     let pinned = |agent: &str| baseline.pinned_agents.iter().any(|p| p == agent);
     for (&(agent, date), s) in &before {
-        if pinned(agent) {
-            continue;
-        }
         if absent(agent, s) {
             report.lost_to_absence += 1;
+            continue;
+        }
+        if pinned(agent) {
             continue;
         }
         report.open_shifts += 1;

@@ -244,3 +244,49 @@ fn baselines_the_programme_cannot_honour_are_named() {
     let e = with(Vec::new(), monday + chrono::Duration::days(3));
     assert!(e.contains("after the roster's last day"), "{e}");
 }
+
+/// An absence that began on a pinned day: the absent agent's published shifts in it are lost,
+/// not kept and not an error, and only those on the open days are counted as lost; the checker
+/// agrees.
+#[test]
+fn shifts_an_absence_overlaps_are_lost_even_on_pinned_days() {
+    let problem = week(|h| match h {
+        9..=11 => 5.0,
+        8 | 12..=16 => 2.0,
+        _ => 0.0,
+    });
+    let published = solve(&problem);
+    let monday = tuesday() - chrono::Duration::days(1);
+    let sick = published
+        .shifts
+        .iter()
+        .find(|s| {
+            s.date == monday
+                && published
+                    .shifts
+                    .iter()
+                    .any(|t| t.agent_id == s.agent_id && t.date == tuesday())
+        })
+        .expect("someone works both days")
+        .agent_id
+        .clone();
+    let mut absent = sick_on_tuesday(problem, &sick);
+    let tz = absent.horizon.tz();
+    let agent = absent.agents.iter_mut().find(|a| a.id == sick).unwrap();
+    agent.unavailable[0].from = tz
+        .from_local_datetime(&monday.and_time(NaiveTime::MIN))
+        .earliest()
+        .unwrap();
+    let replan = absent.with_baseline(Baseline {
+        shifts: BaselineShift::all_of(&published),
+        open_from: tuesday(),
+        move_cost: Baseline::DEFAULT_MOVE_COST,
+        pinned_agents: vec![sick.clone()],
+    });
+    let roster = solve(&replan);
+    let violations = check_roster(&replan, &roster);
+    assert!(violations.is_empty(), "{violations:?}");
+    assert!(!roster.shifts.iter().any(|s| s.agent_id == sick));
+    let report = roster.summary.replan.unwrap();
+    assert_eq!(report.lost_to_absence, 1, "{report:?}");
+}
