@@ -5,6 +5,12 @@
 
 mod cmd;
 
+/// Counts each service job's memory, so a job past its budget is stopped with a clear message
+/// instead of taking the process down (`rota_api::memory`). Outside a job it only forwards to
+/// the system allocator.
+#[global_allocator]
+static ALLOCATOR: rota_api::memory::Counting = rota_api::memory::Counting;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};

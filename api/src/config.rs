@@ -9,6 +9,7 @@
 //! job_workers = 2
 //! schedule_time_limit_s = 60
 //! job_time_budget_s = 3600
+//! job_memory_budget_mb = 4096
 //! tokens = ["a-long-random-write-token"]
 //! read_tokens = ["a-long-random-viewer-token"]
 //! compute_per_minute = 30
@@ -19,7 +20,7 @@
 //! ```
 //!
 //! Environment: `ROTA_BIND`, `ROTA_DB`, `ROTA_MAX_BODY_MB`, `ROTA_WORKERS`, `ROTA_JOB_WORKERS`,
-//! `ROTA_SCHEDULE_TIME_LIMIT_S`, `ROTA_API_TOKENS` and `ROTA_API_READ_TOKENS` (comma-separated), `ROTA_COMPUTE_PER_MINUTE`, `ROTA_NODE_ID`,
+//! `ROTA_SCHEDULE_TIME_LIMIT_S`, `ROTA_JOB_TIME_BUDGET_S`, `ROTA_JOB_MEMORY_MB`, `ROTA_API_TOKENS` and `ROTA_API_READ_TOKENS` (comma-separated), `ROTA_COMPUTE_PER_MINUTE`, `ROTA_NODE_ID`,
 //! `ROTA_JOB_LEASE_S`, `ROTA_JOB_MAX_ATTEMPTS`.
 
 use std::path::{Path, PathBuf};
@@ -86,6 +87,10 @@ pub struct ServiceConfig {
     /// Longest a job may run, seconds: past it the job is stopped at its next check (a solve
     /// between nodes) and fails saying so, and it is not retried.
     pub job_time_budget_s: f64,
+    /// Most memory a job may hold at once, MB (what it allocates on its thread and its own
+    /// thread pool: [`crate::memory`]): past it the job is stopped at its next check and fails
+    /// saying so, and it is not retried.
+    pub job_memory_budget_mb: u64,
     /// Tokens that may read and write.
     pub tokens: Vec<String>,
     /// Tokens that may only read (viewers).
@@ -117,6 +122,10 @@ impl Default for ServiceConfig {
             // An hour: far above a week's roster (a minute) or a quarter's report (seconds), far
             // below "the worker is lost until a restart".
             job_time_budget_s: 3600.0,
+            // 4 GB: a 500-agent week's roster holds a few hundred MB, a year of 15-minute
+            // history for five channels less; a third of a 12 GB node, so two jobs at their
+            // budget still leave the service room.
+            job_memory_budget_mb: 4096,
             tokens: Vec::new(),
             read_tokens: Vec::new(),
             // A planner's session starts a few jobs a minute; 30 leaves room for scripts and stops
@@ -141,6 +150,7 @@ struct FileLayer {
     job_workers: Option<usize>,
     schedule_time_limit_s: Option<f64>,
     job_time_budget_s: Option<f64>,
+    job_memory_budget_mb: Option<u64>,
     tokens: Option<Vec<String>>,
     read_tokens: Option<Vec<String>>,
     compute_per_minute: Option<u32>,
@@ -198,6 +208,9 @@ impl ServiceConfig {
         }
         if let Some(v) = l.job_time_budget_s {
             self.job_time_budget_s = v;
+        }
+        if let Some(v) = l.job_memory_budget_mb {
+            self.job_memory_budget_mb = v;
         }
         if let Some(v) = l.tokens {
             self.tokens = v;
@@ -261,6 +274,9 @@ impl ServiceConfig {
         if let Some(v) = env("ROTA_JOB_TIME_BUDGET_S") {
             self.job_time_budget_s = number("ROTA_JOB_TIME_BUDGET_S", v)?;
         }
+        if let Some(v) = env("ROTA_JOB_MEMORY_MB") {
+            self.job_memory_budget_mb = number("ROTA_JOB_MEMORY_MB", v)?;
+        }
         if let Some(v) = env("ROTA_API_TOKENS") {
             self.tokens = list(v);
         }
@@ -316,6 +332,12 @@ impl ServiceConfig {
             return Err(ServiceConfigError::Invalid {
                 field: "job_time_budget_s",
                 reason: "must be at least 1 second".into(),
+            });
+        }
+        if !(16..=1 << 20).contains(&self.job_memory_budget_mb) {
+            return Err(ServiceConfigError::Invalid {
+                field: "job_memory_budget_mb",
+                reason: "must be 16 MB to 1 TB (1048576 MB)".into(),
             });
         }
         if !(self.job_lease_s.is_finite() && (0.3..=3600.0).contains(&self.job_lease_s)) {

@@ -15,6 +15,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::db::{Claimed, Db, DbError, JobKind, JobStatus, Lease};
+use crate::memory::JobMemory;
 
 /// How a job ended other than with success.
 #[derive(Debug, thiserror::Error)]
@@ -174,27 +175,49 @@ pub struct JobRunner {
 /// How often an idle worker looks for a job submitted on another node (or whose lease expired).
 const POLL: Duration = Duration::from_millis(250);
 
-/// How long a job may run, and the watchdog that stops it past that.
+/// How long a job may run and how much memory it may hold: past either, the job is stopped at
+/// its next check and fails saying which, and it is not retried.
 #[derive(Debug, Clone, Copy)]
-struct Budget(Duration);
+pub struct Budget {
+    /// Longest run.
+    pub time: Duration,
+    /// Most live memory, bytes ([`crate::memory`]; kept only where the counting allocator is
+    /// the process's).
+    pub memory: u64,
+}
 
-impl Budget {
-    /// Raises `cancel` and `spent` once `self` has passed, unless `done` is raised first.
-    fn watch(self, cancel: Arc<AtomicBool>, spent: Arc<AtomicBool>, done: Arc<AtomicBool>) {
-        let deadline = Instant::now() + self.0;
-        std::thread::spawn(move || {
-            while Instant::now() < deadline {
-                if done.load(Ordering::SeqCst) {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(50).min(self.0));
+/// Which budget stopped a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Spent {
+    Time,
+    Memory,
+}
+
+/// The watchdog of one running job: raises `cancel` once the job passes its time or memory
+/// budget, unless `done` is raised first, and says which.
+fn watch(
+    budget: Budget,
+    memory: Option<Arc<JobMemory>>,
+    cancel: Arc<AtomicBool>,
+    done: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<Option<Spent>> {
+    let deadline = Instant::now() + budget.time;
+    std::thread::spawn(move || {
+        let spent = loop {
+            if done.load(Ordering::SeqCst) {
+                return None;
             }
-            if !done.load(Ordering::SeqCst) {
-                spent.store(true, Ordering::SeqCst);
-                cancel.store(true, Ordering::SeqCst);
+            if memory.as_ref().is_some_and(|m| m.over()) {
+                break Spent::Memory;
             }
-        });
-    }
+            if Instant::now() >= deadline {
+                break Spent::Time;
+            }
+            std::thread::sleep(Duration::from_millis(50).min(budget.time));
+        };
+        cancel.store(true, Ordering::SeqCst);
+        Some(spent)
+    })
 }
 
 impl std::fmt::Debug for JobRunner {
@@ -204,16 +227,16 @@ impl std::fmt::Debug for JobRunner {
 }
 
 impl JobRunner {
-    /// Starts `threads` workers and the heartbeat; a job running longer than `budget` is stopped
-    /// and fails. `resume` rebuilds the kinds `lease.resumable` names from their request.
-    pub fn start(db: Db, threads: usize, budget: Duration, lease: Lease, resume: Resume) -> Self {
+    /// Starts `threads` workers and the heartbeat; a job past its `budget` (time or memory) is
+    /// stopped and fails. `resume` rebuilds the kinds `lease.resumable` names from their request.
+    pub fn start(db: Db, threads: usize, budget: Budget, lease: Lease, resume: Resume) -> Self {
         let workers = threads.max(1);
         let shared = Arc::new(Shared {
             db,
             lease,
             resume,
             workers,
-            budget: Budget(budget),
+            budget,
             local: Mutex::new(Local {
                 open: true,
                 ..Local::default()
@@ -295,9 +318,9 @@ impl JobRunner {
     }
 
     /// Graceful stop: no new jobs, running jobs are asked to cancel, and workers get `grace` to
-    /// record how their job ended. On SQLite (one process) what is still running then is marked
-    /// failed, "interrupted by shutdown"; on PostgreSQL it is handed back (its lease ends now)
-    /// for another node to take up.
+    /// record how their job ended. What is still running then is handed back (its lease ends
+    /// now): another node takes it up on PostgreSQL, the restarted process on SQLite, rebuilt
+    /// from its request with the start counted.
     pub fn shutdown(&self, grace: Duration) {
         let sh = &self.shared;
         sh.stopping.store(true, Ordering::SeqCst);
@@ -330,16 +353,10 @@ impl JobRunner {
         // process may exit.
         if unfinished || sh.local.lock().map(|l| !l.held.is_empty()).unwrap_or(false) {
             let node = sh.lease.node.as_str();
-            let done = if sh.db.is_postgres() {
-                sh.db.release_jobs(node)
-            } else {
-                sh.db
-                    .fail_unfinished_jobs(Some(node), "interrupted by shutdown")
-            };
-            match done {
+            match sh.db.release_jobs(node) {
                 Ok(n) => tracing::warn!(
                     jobs = n,
-                    "jobs unfinished at shutdown handed back or failed"
+                    "jobs unfinished at shutdown handed back, to be taken up again"
                 ),
                 Err(e) => {
                     tracing::error!(error = %e, "cannot record the jobs unfinished at shutdown")
@@ -452,17 +469,51 @@ fn worker(sh: &Shared) {
 fn run_one(sh: &Shared, id: i64, cancel: Arc<AtomicBool>, lost: &AtomicBool, work: Work) {
     let db = &sh.db;
     let budget = sh.budget;
-    let spent = Arc::new(AtomicBool::new(false));
+    // The job's memory is counted on its own thread and its own rayon pool (its parallel steps
+    // run there, not queued behind another job's on a shared pool).
+    let memory = if crate::memory::counting() {
+        let opened = JobMemory::open(budget.memory).map(Arc::new);
+        if opened.is_none() {
+            tracing::warn!("no memory account free: this job's memory is not counted");
+        }
+        opened
+    } else {
+        None
+    };
+    let pool = memory
+        .as_ref()
+        .map(|m| m.pool(rayon::current_num_threads()))
+        .transpose()
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "no thread pool of its own: the job uses the shared one");
+            None
+        });
     let done = Arc::new(AtomicBool::new(false));
-    budget.watch(Arc::clone(&cancel), Arc::clone(&spent), Arc::clone(&done));
+    let watchdog = watch(
+        budget,
+        memory.clone(),
+        Arc::clone(&cancel),
+        Arc::clone(&done),
+    );
     let ctx = JobContext {
         id,
         db: db.clone(),
         cancel,
     };
     let started = Instant::now();
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&ctx)));
+    let outcome = {
+        let _counted = memory.as_ref().map(|m| m.enter());
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &pool {
+            Some(pool) => pool.install(|| work(&ctx)),
+            None => work(&ctx),
+        }))
+    };
+    drop(pool);
     done.store(true, Ordering::SeqCst);
+    let spent = watchdog.join().ok().flatten();
+    if let Some(m) = &memory {
+        tracing::info!(peak_mb = m.peak() / (1 << 20), "job memory");
+    }
     if lost.load(Ordering::SeqCst) {
         tracing::warn!("another node holds this job now: its outcome here is not recorded");
         return;
@@ -472,24 +523,28 @@ fn run_one(sh: &Shared, id: i64, cancel: Arc<AtomicBool>, lost: &AtomicBool, wor
             tracing::info!(seconds = started.elapsed().as_secs_f64(), "job succeeded");
             return;
         }
-        Ok(Err(JobFailure::Cancelled)) if spent.load(Ordering::SeqCst) => (
+        Ok(Err(JobFailure::Cancelled)) if spent == Some(Spent::Time) => (
             JobStatus::Failed,
             Some(format!(
                 "stopped after its time budget of {} s (job_time_budget_s); it is not retried: \
                  shorten the request (fewer days, a shorter solver time limit) or raise the budget",
-                budget.0.as_secs_f64()
+                budget.time.as_secs_f64()
+            )),
+        ),
+        Ok(Err(JobFailure::Cancelled)) if spent == Some(Spent::Memory) => (
+            JobStatus::Failed,
+            Some(format!(
+                "stopped when it held more than its memory budget of {} MB \
+                 (job_memory_budget_mb; {} MB at most); it is not retried: shorten the request \
+                 (fewer days, a shorter history) or raise the budget",
+                budget.memory / (1 << 20),
+                memory.as_ref().map_or(0, |m| m.peak() / (1 << 20)),
             )),
         ),
         Ok(Err(JobFailure::Cancelled)) if sh.stopping.load(Ordering::SeqCst) => {
-            if db.is_postgres() {
-                // Handed back: another node takes it up (the start is counted).
-                let _ = db.release_jobs(&sh.lease.node);
-                return;
-            }
-            (
-                JobStatus::Failed,
-                Some("interrupted by shutdown".to_string()),
-            )
+            // Handed back: another node (or this one, restarted) takes it up, the start counted.
+            let _ = db.release_jobs(&sh.lease.node);
+            return;
         }
         Ok(Err(JobFailure::Cancelled)) => (JobStatus::Cancelled, None),
         Ok(Err(JobFailure::Failed(msg))) => (JobStatus::Failed, Some(msg)),
@@ -516,7 +571,19 @@ mod tests {
     use super::*;
 
     /// A runner of `workers` threads on `db` whose node cannot rebuild any job elsewhere.
-    fn runner(db: &Db, workers: usize, budget: Duration) -> JobRunner {
+    fn runner(db: &Db, workers: usize, time: Duration) -> JobRunner {
+        runner_with(
+            db,
+            workers,
+            Budget {
+                time,
+                memory: 1 << 40,
+            },
+        )
+    }
+
+    /// As [`runner`], with both budgets chosen.
+    fn runner_with(db: &Db, workers: usize, budget: Budget) -> JobRunner {
         let lease = Lease {
             node: "test-node".into(),
             duration_ms: 30_000,
@@ -534,6 +601,64 @@ mod tests {
             cancel: Arc::default(),
             lost: Arc::default(),
         }
+    }
+
+    #[test]
+    fn a_job_past_its_memory_budget_is_stopped_and_fails_saying_so_and_the_next_runs() {
+        use rayon::prelude::*;
+        let (_dir, db, centre) = setup();
+        let runner = runner_with(
+            &db,
+            1,
+            Budget {
+                time: Duration::from_secs(60),
+                memory: 64 << 20,
+            },
+        );
+        // 4 x 32 MB built in parallel (on the job's own pool) and held: 128 MB, twice the budget.
+        let id = runner
+            .submit(
+                JobKind::Forecast,
+                centre,
+                &serde_json::json!({}),
+                Box::new(|ctx| {
+                    let held: Vec<Vec<u8>> = (0..4)
+                        .into_par_iter()
+                        .map(|i| std::hint::black_box(vec![i as u8; 32 << 20]))
+                        .collect();
+                    loop {
+                        ctx.check_cancelled()?;
+                        assert_eq!(std::hint::black_box(&held).len(), 4);
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                }),
+            )
+            .unwrap();
+        let job = wait_final(&db, id);
+        assert_eq!(job.status, JobStatus::Failed);
+        let error = job.error.unwrap_or_default();
+        assert!(error.contains("memory budget of 64 MB"), "{error}");
+        assert!(error.contains("not retried"), "{error}");
+        assert_eq!(job.attempts, 1);
+        // The next job, within its budget, runs to its own end on the same worker.
+        let small = runner
+            .submit(
+                JobKind::Forecast,
+                centre,
+                &serde_json::json!({}),
+                Box::new(|_| {
+                    let v = std::hint::black_box(vec![0u8; 8 << 20]);
+                    Err(JobFailure::Failed(format!(
+                        "its own reason ({} MB)",
+                        v.len() >> 20
+                    )))
+                }),
+            )
+            .unwrap();
+        assert_eq!(
+            wait_final(&db, small).error.as_deref(),
+            Some("its own reason (8 MB)")
+        );
     }
 
     #[test]

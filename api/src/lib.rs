@@ -28,6 +28,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod jobs;
+pub mod memory;
 pub mod problem;
 pub mod resume;
 pub mod routes;
@@ -39,3 +40,8 @@ pub mod work;
 
 pub use config::ServiceConfig;
 pub use startup::{check_access, prepare, run, serve_blocking, StartError};
+
+// The unit tests count memory as `rota serve` does (the binary declares the same allocator).
+#[cfg(test)]
+#[global_allocator]
+static ALLOCATOR: memory::Counting = memory::Counting;

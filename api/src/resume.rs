@@ -2,11 +2,11 @@
 //! node that stops (or restarts) does not take its queued and running jobs with it.
 //!
 //! A job runs where it was submitted while that node lives; any node may take it over when the
-//! node's lease lapses, or take it from the queue when its own workers are idle. Only the kinds in
-//! [`RESUMABLE`] can be rebuilt (forecasts and reports): their request names stored things only
-//! (a history, days), and the centre's configuration is read as it is stored when the job starts
-//! again. The others (schedules, simulations, scenario comparisons) still run only on the node
-//! that accepted them; if it stops they fail saying so, and are submitted again.
+//! node's lease lapses, or take it from the queue when its own workers are idle. Every kind can
+//! be rebuilt: its request names stored things only (a history, a requirement set, a roster, a
+//! forecast) and the values the user chose, and a scenario comparison's request keeps each
+//! scenario file's text. The centre's configuration is read as it is stored when the job starts
+//! again, as a job queued behind others would read it.
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -15,9 +15,18 @@ use crate::db::{Claimed, Db, JobKind};
 use crate::jobs::{JobFailure, Work};
 use crate::routes::forecasts::{forecast_work, ForecastJob};
 use crate::routes::reports::{report_work, ReportJob};
+use crate::routes::rosters::{schedule_work, ScheduleJob};
+use crate::routes::scenarios::{comparison_work, ComparisonJob};
+use crate::routes::simulations::{roster_days, simulation_work, SimulationJob};
 
 /// The kinds any node can rebuild from the stored request.
-pub const RESUMABLE: [JobKind; 2] = [JobKind::Forecast, JobKind::Report];
+pub const RESUMABLE: [JobKind; 5] = [
+    JobKind::Forecast,
+    JobKind::Report,
+    JobKind::Schedule,
+    JobKind::Simulation,
+    JobKind::Scenarios,
+];
 
 /// A forecast job's request as its row records it.
 #[derive(Debug, Deserialize)]
@@ -36,6 +45,34 @@ struct ReportParams {
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     forecast_accuracy: bool,
+}
+
+/// A schedule job's request as its row records it.
+#[derive(Debug, Deserialize)]
+struct ScheduleParams {
+    requirement_set_id: i64,
+    first_day: NaiveDate,
+    days: u32,
+    time_limit_s: f64,
+}
+
+/// A simulation job's request as its row records it.
+#[derive(Debug, Deserialize)]
+struct SimulationParams {
+    roster_id: i64,
+    replications: u32,
+    seed: u64,
+}
+
+/// A scenario comparison job's request as its row records it.
+#[derive(Debug, Deserialize)]
+struct ComparisonParams {
+    forecast_id: i64,
+    /// Each scenario file's label and text. Jobs queued before the texts were recorded have
+    /// none, and cannot be rebuilt.
+    scenario_files: Vec<(String, String)>,
+    replications: u32,
+    time_limit_s: f64,
 }
 
 /// The stored request of `job`, read as `T`.
@@ -86,10 +123,52 @@ pub fn resume(db: &Db, job: &Claimed) -> Result<Work, JobFailure> {
                 },
             ))
         }
-        other => Err(JobFailure::Failed(format!(
-            "a {other} job runs only on the node that accepted it, and that node stopped; \
-             submit it again"
-        ))),
+        JobKind::Schedule => {
+            let p: ScheduleParams = request(job)?;
+            Ok(schedule_work(
+                db.clone(),
+                ScheduleJob {
+                    centre_id: job.centre_id,
+                    config_toml: config_toml()?,
+                    requirement_set_id: p.requirement_set_id,
+                    first_day: p.first_day,
+                    days: p.days,
+                    time_limit_s: p.time_limit_s,
+                },
+            ))
+        }
+        JobKind::Simulation => {
+            let p: SimulationParams = request(job)?;
+            let roster = db
+                .roster(p.roster_id)?
+                .ok_or_else(|| JobFailure::Failed("the roster was deleted".into()))?;
+            let days = roster_days(&roster).map_err(|e| JobFailure::Failed(e.to_string()))?;
+            Ok(simulation_work(
+                db.clone(),
+                SimulationJob {
+                    centre_id: job.centre_id,
+                    config_toml: config_toml()?,
+                    roster_id: p.roster_id,
+                    days,
+                    replications: p.replications,
+                    seed: p.seed,
+                },
+            ))
+        }
+        JobKind::Scenarios => {
+            let p: ComparisonParams = request(job)?;
+            Ok(comparison_work(
+                db.clone(),
+                ComparisonJob {
+                    centre_id: job.centre_id,
+                    config_toml: config_toml()?,
+                    forecast_id: p.forecast_id,
+                    scenario_files: p.scenario_files,
+                    replications: p.replications,
+                    time_limit_s: p.time_limit_s,
+                },
+            ))
+        }
     }
 }
 
@@ -109,20 +188,46 @@ mod tests {
     }
 
     #[test]
-    fn forecasts_and_reports_are_rebuilt_from_their_request_and_the_rest_say_why_not() {
+    fn every_kind_is_rebuilt_from_its_request_and_a_bad_request_says_why_not() {
         let db = Db::open(std::path::Path::new(":memory:")).expect("db");
         let c = db.insert_centre("North", "x").expect("insert").expect("id");
-        // The requests as the routes record them (routes/forecasts.rs, routes/reports.rs).
+        // The requests as the routes record them (routes/forecasts.rs, reports.rs, rosters.rs,
+        // scenarios.rs).
         let forecast = serde_json::json!({"history_id": 4, "first_day": "2026-11-16", "days": 7});
         let report = serde_json::json!({"history_id": 4, "from": null, "to": "2026-11-15",
             "forecast_accuracy": true});
+        let schedule = serde_json::json!({"requirement_set_id": 3, "first_day": "2026-11-16",
+            "days": 7, "time_limit_s": 20.0});
+        let comparison = serde_json::json!({"forecast_id": 2, "scenarios": ["chatbot"],
+            "uploaded": 0, "scenario_files": [["chatbot.toml", "name = \"x\""]],
+            "replications": 5, "time_limit_s": 15.0});
         assert!(resume(&db, &claimed(JobKind::Forecast, c, forecast)).is_ok());
         assert!(resume(&db, &claimed(JobKind::Report, c, report)).is_ok());
+        assert!(resume(&db, &claimed(JobKind::Schedule, c, schedule)).is_ok());
+        assert!(resume(&db, &claimed(JobKind::Scenarios, c, comparison)).is_ok());
         let why = |job: Claimed| match resume(&db, &job) {
             Err(JobFailure::Failed(m)) => m,
             Err(other) => panic!("{other}"),
             Ok(_) => panic!("rebuilt"),
         };
+        // A simulation's days come from its roster: a roster since deleted is named.
+        let simulation = why(claimed(
+            JobKind::Simulation,
+            c,
+            serde_json::json!({"roster_id": 9, "replications": 2, "seed": 1}),
+        ));
+        assert_eq!(simulation, "the roster was deleted");
+        // A comparison queued before scenario texts were recorded cannot be rebuilt.
+        let old = why(claimed(
+            JobKind::Scenarios,
+            c,
+            serde_json::json!({"forecast_id": 2, "scenarios": ["chatbot"], "uploaded": 0,
+                "replications": 5, "time_limit_s": 15.0}),
+        ));
+        assert!(
+            old.contains("stored scenarios request cannot be read"),
+            "{old}"
+        );
         let bad = why(claimed(
             JobKind::Forecast,
             c,
@@ -139,10 +244,5 @@ mod tests {
             "from": null, "to": null, "forecast_accuracy": false}),
         ));
         assert_eq!(gone, "the centre was deleted");
-        let schedule = why(claimed(JobKind::Schedule, c, serde_json::json!({})));
-        assert!(
-            schedule.contains("runs only on the node that accepted it"),
-            "{schedule}"
-        );
     }
 }

@@ -100,7 +100,10 @@ pub fn prepare(config: ServiceConfig) -> Result<AppState, StartError> {
     let jobs = Arc::new(JobRunner::start(
         db.clone(),
         config.job_workers,
-        Duration::from_secs_f64(config.job_time_budget_s),
+        crate::jobs::Budget {
+            time: Duration::from_secs_f64(config.job_time_budget_s),
+            memory: config.job_memory_budget_mb.saturating_mul(1 << 20),
+        },
         lease,
         Arc::new(crate::resume::resume),
     ));
@@ -165,7 +168,8 @@ async fn not_found(
 /// Run the service on `listener` until it is shut down (Ctrl-C / SIGTERM), blocking the calling
 /// thread: this is what `rota serve` calls (it owns the async runtime so the CLI needs none).
 /// After the HTTP server stops, running jobs are asked to cancel and given 0.8 s to record it;
-/// those still running (a solve cannot be interrupted) are then marked "interrupted by shutdown".
+/// those still running are then handed back, to be taken up again at the next start (or by
+/// another node).
 pub fn serve_blocking(listener: TcpListener, config: ServiceConfig) -> Result<(), StartError> {
     let state = prepare(config)?;
     let jobs = Arc::clone(&state.jobs);

@@ -10,12 +10,14 @@ use anyhow::Context;
 ///
 /// Settings are layered: defaults, then the service configuration file (--config), then the
 /// environment (ROTA_BIND, ROTA_DB, ROTA_MAX_BODY_MB, ROTA_WORKERS, ROTA_JOB_WORKERS,
-/// ROTA_SCHEDULE_TIME_LIMIT_S, ROTA_API_TOKENS, ROTA_API_READ_TOKENS, ROTA_COMPUTE_PER_MINUTE),
+/// ROTA_SCHEDULE_TIME_LIMIT_S, ROTA_JOB_TIME_BUDGET_S, ROTA_JOB_MEMORY_MB, ROTA_API_TOKENS,
+/// ROTA_API_READ_TOKENS, ROTA_COMPUTE_PER_MINUTE, ROTA_NODE_ID, ROTA_JOB_LEASE_S,
+/// ROTA_JOB_MAX_ATTEMPTS),
 /// then these flags. Users' API keys (`rota users add`) are checked against the database.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Service configuration (TOML: bind, db, max_body_mb, workers, job_workers,
-    /// job_time_budget_s, schedule_time_limit_s, tokens, read_tokens, compute_per_minute,
+    /// job_time_budget_s, job_memory_budget_mb, schedule_time_limit_s, tokens, read_tokens, compute_per_minute,
     /// node_id, job_lease_s, job_max_attempts).
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -33,9 +35,13 @@ pub struct Args {
     /// HTTP worker threads [default: one per core].
     #[arg(long)]
     pub workers: Option<usize>,
-    /// Background job threads (forecasts, schedules, simulations) [default: 1].
+    /// Background job threads (forecasts, schedules, simulations) [default: 2].
     #[arg(long)]
     pub job_workers: Option<usize>,
+    /// Most memory one job may hold, in megabytes: past it the job stops and fails saying so,
+    /// and is not retried [default: 4096].
+    #[arg(long)]
+    pub job_memory_budget_mb: Option<u64>,
     /// Heavy computations (staffing requirements, jobs) one key may start a minute; 0: no limit
     /// [default: 30].
     #[arg(long)]
@@ -59,6 +65,9 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
     }
     if let Some(v) = args.job_workers {
         config.job_workers = v;
+    }
+    if let Some(v) = args.job_memory_budget_mb {
+        config.job_memory_budget_mb = v;
     }
     if let Some(v) = args.compute_per_minute {
         config.compute_per_minute = v;

@@ -246,19 +246,6 @@ impl Db {
         })
     }
 
-    /// Marks the queued or running jobs of `node` (every node's: `None`) failed with `reason`: at
-    /// a graceful stop, for what did not finish within the grace period (so the job list tells
-    /// the truth before the process is gone, not only after a restart).
-    pub fn fail_unfinished_jobs(&self, node: Option<&str>, reason: &str) -> Result<usize, DbError> {
-        self.write(|tx| match node {
-            Some(n) => {
-                let owned = format!("{LIVE} AND owner = '{}'", n.replace('\'', "''"));
-                fail_where(tx, &owned, reason)
-            }
-            None => fail_where(tx, LIVE, reason),
-        })
-    }
-
     /// Hands `node`'s unfinished jobs back at a graceful stop: their lease ends now, so another
     /// node takes them up at its next claim (counting the start). Returns how many.
     pub fn release_jobs(&self, node: &str) -> Result<usize, DbError> {

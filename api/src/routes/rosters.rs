@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use super::common::{centre_list, queue_job, stored, stored_csv, stored_json, NewJob};
 use super::{centre_or_404, AppState};
 use crate::db::{Db, JobKind, JobRow, RosterFile, RosterRow};
-use crate::jobs::JobFailure;
+use crate::jobs::{JobFailure, Work};
 use crate::problem::Problem;
 use crate::work::{self, parse_config};
 
@@ -87,36 +87,73 @@ pub async fn create(
             "requirement_set_id": set.id, "first_day": first_day, "days": days,
             "time_limit_s": time_limit_s,
         });
-        let config_toml = centre.config_toml;
-        let set_id = set.id;
-        let jdb = db.clone();
         Ok(NewJob {
             kind: JobKind::Schedule,
             centre_id,
             params,
-            work: Box::new(move |ctx| {
-                let config = parse_config(&config_toml, "stored configuration")?;
-                let csv = jdb
-                    .requirement_csv(set_id)?
-                    .ok_or_else(|| JobFailure::Failed("the requirement set was deleted".into()))?;
-                let out = work::roster(ctx, &config, &csv, first_day, days, time_limit_s)?;
-                jdb.insert_roster(&crate::db::NewRoster {
+            work: schedule_work(
+                db.clone(),
+                ScheduleJob {
                     centre_id,
-                    requirement_set_id: set_id,
-                    job_id: ctx.id,
-                    first_day: first_day.to_string(),
-                    days: i64::from(days),
-                    summary_json: out.summary.to_string(),
-                    roster_json: out.roster_json,
-                    shifts_csv: out.shifts_csv,
-                    activities_csv: out.activities_csv,
-                    coverage_csv: out.coverage_csv,
-                })?;
-                Ok(())
-            }),
+                    config_toml: centre.config_toml,
+                    requirement_set_id: set.id,
+                    first_day,
+                    days,
+                    time_limit_s,
+                },
+            ),
         })
     })
     .await
+}
+
+/// What a schedule job needs: the request as its job row records it, and the configuration.
+pub(crate) struct ScheduleJob {
+    /// The centre.
+    pub centre_id: i64,
+    /// Its configuration (TOML).
+    pub config_toml: String,
+    /// The stored requirement set rostered against.
+    pub requirement_set_id: i64,
+    /// First local date of the roster.
+    pub first_day: NaiveDate,
+    /// Days rostered.
+    pub days: u32,
+    /// Solver time limit, seconds.
+    pub time_limit_s: f64,
+}
+
+/// The work of a schedule job: on the node it was submitted to, or rebuilt from its request on
+/// another ([`crate::resume`]).
+pub(crate) fn schedule_work(jdb: Db, job: ScheduleJob) -> Work {
+    let ScheduleJob {
+        centre_id,
+        config_toml,
+        requirement_set_id,
+        first_day,
+        days,
+        time_limit_s,
+    } = job;
+    Box::new(move |ctx| {
+        let config = parse_config(&config_toml, "stored configuration")?;
+        let csv = jdb
+            .requirement_csv(requirement_set_id)?
+            .ok_or_else(|| JobFailure::Failed("the requirement set was deleted".into()))?;
+        let out = work::roster(ctx, &config, &csv, first_day, days, time_limit_s)?;
+        jdb.insert_roster(&crate::db::NewRoster {
+            centre_id,
+            requirement_set_id,
+            job_id: ctx.id,
+            first_day: first_day.to_string(),
+            days: i64::from(days),
+            summary_json: out.summary.to_string(),
+            roster_json: out.roster_json,
+            shifts_csv: out.shifts_csv,
+            activities_csv: out.activities_csv,
+            coverage_csv: out.coverage_csv,
+        })?;
+        Ok(())
+    })
 }
 
 /// Rosters of a centre, newest first.

@@ -11,7 +11,7 @@ use super::rosters::MAX_TIME_LIMIT_S;
 use super::simulations::MAX_REPLICATIONS;
 use super::{centre_or_404, AppState};
 use crate::db::{ComparisonRow, Db, JobKind, JobRow};
-use crate::jobs::JobFailure;
+use crate::jobs::{JobFailure, Work};
 use crate::problem::Problem;
 use crate::work::{self, parse_config, parse_scenario, SHIPPED_SCENARIOS};
 
@@ -153,45 +153,78 @@ pub async fn create(
         }
         let params = serde_json::json!({
             "forecast_id": forecast.id, "scenarios": body.scenarios,
-            "uploaded": body.scenario_toml.len(), "replications": replications,
+            "uploaded": body.scenario_toml.len(), "scenario_files": texts,
+            "replications": replications,
             "time_limit_s": time_limit_s,
         });
-        let config_toml = centre.config_toml;
-        let forecast_id = forecast.id;
-        let jdb = db.clone();
         Ok(NewJob {
             kind: JobKind::Scenarios,
             centre_id,
             params,
-            work: Box::new(move |ctx| {
-                let config = parse_config(&config_toml, "stored configuration")?;
-                let scenarios = texts
-                    .iter()
-                    .map(|(label, text)| parse_scenario(&config, text, label, label))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let csv = jdb
-                    .forecast_csv(forecast_id)?
-                    .ok_or_else(|| JobFailure::Failed("the forecast was deleted".into()))?;
-                let out = work::compare_scenarios(
-                    ctx,
-                    &config,
-                    &csv,
-                    &scenarios,
+            work: comparison_work(
+                db.clone(),
+                ComparisonJob {
+                    centre_id,
+                    config_toml: centre.config_toml,
+                    forecast_id: forecast.id,
+                    scenario_files: texts,
                     replications,
                     time_limit_s,
-                )?;
-                jdb.insert_comparison(
-                    centre_id,
-                    forecast_id,
-                    ctx.id,
-                    &out.comparison.to_string(),
-                    &out.html,
-                )?;
-                Ok(())
-            }),
+                },
+            ),
         })
     })
     .await
+}
+
+/// What a scenario comparison job needs: the request as its job row records it (each scenario
+/// file's label and text, shipped or uploaded), and the configuration.
+pub(crate) struct ComparisonJob {
+    /// The centre.
+    pub centre_id: i64,
+    /// Its configuration (TOML).
+    pub config_toml: String,
+    /// The stored forecast the scenarios change.
+    pub forecast_id: i64,
+    /// Each scenario's label (`name.toml` or `scenario_toml[i]`) and TOML text.
+    pub scenario_files: Vec<(String, String)>,
+    /// Simulation replications per roster (0: none).
+    pub replications: u32,
+    /// Solver time limit per roster, seconds.
+    pub time_limit_s: f64,
+}
+
+/// The work of a comparison job: on the node it was submitted to, or rebuilt from its request
+/// on another ([`crate::resume`]).
+pub(crate) fn comparison_work(jdb: Db, job: ComparisonJob) -> Work {
+    let ComparisonJob {
+        centre_id,
+        config_toml,
+        forecast_id,
+        scenario_files,
+        replications,
+        time_limit_s,
+    } = job;
+    Box::new(move |ctx| {
+        let config = parse_config(&config_toml, "stored configuration")?;
+        let scenarios = scenario_files
+            .iter()
+            .map(|(label, text)| parse_scenario(&config, text, label, label))
+            .collect::<Result<Vec<_>, _>>()?;
+        let csv = jdb
+            .forecast_csv(forecast_id)?
+            .ok_or_else(|| JobFailure::Failed("the forecast was deleted".into()))?;
+        let out =
+            work::compare_scenarios(ctx, &config, &csv, &scenarios, replications, time_limit_s)?;
+        jdb.insert_comparison(
+            centre_id,
+            forecast_id,
+            ctx.id,
+            &out.comparison.to_string(),
+            &out.html,
+        )?;
+        Ok(())
+    })
 }
 
 /// Scenario comparisons of a centre, newest first.

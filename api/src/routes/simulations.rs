@@ -10,7 +10,7 @@ use super::common::{queue_job, stored_csv, stored_json, NewJob};
 use super::histories::optional_json;
 use super::{centre_or_404, AppState};
 use crate::db::{Db, JobKind, JobRow, SimulationRow};
-use crate::jobs::JobFailure;
+use crate::jobs::{JobFailure, Work};
 use crate::problem::Problem;
 use crate::work::{self, parse_config};
 
@@ -84,52 +84,98 @@ pub async fn create(
         let params = serde_json::json!({
             "roster_id": roster_id, "replications": replications, "seed": seed,
         });
-        let first: chrono::NaiveDate = roster
-            .first_day
-            .parse()
-            .map_err(|_| Problem::internal(format!("stored first day {:?}", roster.first_day)))?;
-        let last = first + chrono::Duration::days((roster.days - 1).max(0));
-        let config_toml = centre.config_toml;
-        let centre_id = centre.id;
-        let jdb = db.clone();
+        let (first, last) = roster_days(&roster)?;
         Ok(NewJob {
             kind: JobKind::Simulation,
-            centre_id,
+            centre_id: centre.id,
             params,
-            work: Box::new(move |ctx| {
-                let config = parse_config(&config_toml, "stored configuration")?;
-                let gone = || JobFailure::Failed("the roster or its forecast was deleted".into());
-                let forecast_id = jdb.roster_forecast_id(roster_id)?.ok_or_else(gone)?;
-                let forecast = jdb.forecast_csv(forecast_id)?.ok_or_else(gone)?;
-                let shifts = jdb
-                    .roster_file(roster_id, crate::db::RosterFile::Shifts)?
-                    .ok_or_else(gone)?;
-                let activities = jdb
-                    .roster_file(roster_id, crate::db::RosterFile::Activities)?
-                    .ok_or_else(gone)?;
-                let out = work::simulate(
-                    ctx,
-                    &config,
-                    &forecast,
-                    &shifts,
-                    &activities,
-                    (first, last),
+            work: simulation_work(
+                db.clone(),
+                SimulationJob {
+                    centre_id: centre.id,
+                    config_toml: centre.config_toml,
+                    roster_id,
+                    days: (first, last),
                     replications,
                     seed,
-                )?;
-                jdb.insert_simulation(
-                    centre_id,
-                    roster_id,
-                    ctx.id,
-                    &serde_json::to_string(&out.document)
-                        .map_err(|e| JobFailure::Failed(e.to_string()))?,
-                    &out.intervals_csv,
-                )?;
-                Ok(())
-            }),
+                },
+            ),
         })
     })
     .await
+}
+
+/// The first and last local dates of a stored roster.
+pub(crate) fn roster_days(
+    roster: &crate::db::RosterRow,
+) -> Result<(chrono::NaiveDate, chrono::NaiveDate), Problem> {
+    let first: chrono::NaiveDate = roster
+        .first_day
+        .parse()
+        .map_err(|_| Problem::internal(format!("stored first day {:?}", roster.first_day)))?;
+    Ok((
+        first,
+        first + chrono::Duration::days((roster.days - 1).max(0)),
+    ))
+}
+
+/// What a simulation job needs: the request as its job row records it, and the configuration.
+pub(crate) struct SimulationJob {
+    /// The centre.
+    pub centre_id: i64,
+    /// Its configuration (TOML).
+    pub config_toml: String,
+    /// The stored roster simulated.
+    pub roster_id: i64,
+    /// Its first and last local dates.
+    pub days: (chrono::NaiveDate, chrono::NaiveDate),
+    /// Replications.
+    pub replications: u32,
+    /// Seed of the first replication.
+    pub seed: u64,
+}
+
+/// The work of a simulation job: on the node it was submitted to, or rebuilt from its request
+/// on another ([`crate::resume`]).
+pub(crate) fn simulation_work(jdb: Db, job: SimulationJob) -> Work {
+    let SimulationJob {
+        centre_id,
+        config_toml,
+        roster_id,
+        days,
+        replications,
+        seed,
+    } = job;
+    Box::new(move |ctx| {
+        let config = parse_config(&config_toml, "stored configuration")?;
+        let gone = || JobFailure::Failed("the roster or its forecast was deleted".into());
+        let forecast_id = jdb.roster_forecast_id(roster_id)?.ok_or_else(gone)?;
+        let forecast = jdb.forecast_csv(forecast_id)?.ok_or_else(gone)?;
+        let shifts = jdb
+            .roster_file(roster_id, crate::db::RosterFile::Shifts)?
+            .ok_or_else(gone)?;
+        let activities = jdb
+            .roster_file(roster_id, crate::db::RosterFile::Activities)?
+            .ok_or_else(gone)?;
+        let out = work::simulate(
+            ctx,
+            &config,
+            &forecast,
+            &shifts,
+            &activities,
+            days,
+            replications,
+            seed,
+        )?;
+        jdb.insert_simulation(
+            centre_id,
+            roster_id,
+            ctx.id,
+            &serde_json::to_string(&out.document).map_err(|e| JobFailure::Failed(e.to_string()))?,
+            &out.intervals_csv,
+        )?;
+        Ok(())
+    })
 }
 
 /// One simulation run: KPIs per channel against the targets.
