@@ -127,7 +127,7 @@ fn seed(db: &Db, name: &str) -> Seeded {
 fn add_user(db: &Path, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_rota"))
         .args(["users", "add", "--db"])
-        .arg(db)
+        .arg(common::backend::db_arg(db))
         .args(args)
         .output()
         .expect("run rota users add");
@@ -269,7 +269,7 @@ fn every_operation_by_every_role_in_its_own_and_another_centre() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db_path = dir.path().join("rota.db");
     let (own, other) = {
-        let db = Db::open(&db_path).expect("db");
+        let db = Db::open(Path::new(&common::backend::db_arg(&db_path))).expect("db");
         (seed(&db, "Centre A"), seed(&db, "Centre B"))
     };
     let a = own.centre.to_string();
@@ -535,7 +535,18 @@ fn keys_are_stored_hashed_and_revoked_keys_are_refused() {
     );
     assert_eq!(status, 409, "{bad}");
 
-    // No key is in the database files (the database and its write-ahead log).
+    // No key is in the database files (the database and its write-ahead log; on PostgreSQL,
+    // in no column of the users table).
+    if common::backend::postgres() {
+        let text = common::backend::table_text(&db_path, "users");
+        assert!(text.contains("viewer-1"), "{text}");
+        for k in [&key, &viewer_key] {
+            assert!(
+                !text.contains(&k[5..]),
+                "the users table holds a key in plain text"
+            );
+        }
+    }
     for file in ["rota.db", "rota.db-wal"] {
         let bytes = std::fs::read(db_path.with_file_name(file)).unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
@@ -546,7 +557,7 @@ fn keys_are_stored_hashed_and_revoked_keys_are_refused() {
     // `rota users list` names them and shows no key.
     let out = Command::new(env!("CARGO_BIN_EXE_rota"))
         .args(["users", "list", "--json", "--db"])
-        .arg(&db_path)
+        .arg(common::backend::db_arg(&db_path))
         .output()
         .expect("run rota users list");
     assert!(out.status.success());
@@ -557,7 +568,7 @@ fn keys_are_stored_hashed_and_revoked_keys_are_refused() {
     // Revoked with the CLI by name: 401 from then on.
     let out = Command::new(env!("CARGO_BIN_EXE_rota"))
         .args(["users", "revoke", "--name", "viewer-1", "--db"])
-        .arg(&db_path)
+        .arg(common::backend::db_arg(&db_path))
         .output()
         .expect("run rota users revoke");
     assert!(
@@ -590,7 +601,7 @@ fn keys_are_stored_hashed_and_revoked_keys_are_refused() {
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_rota"))
             .args(["users", "add", "--db"])
-            .arg(&db_path)
+            .arg(common::backend::db_arg(&db_path))
             .args(&args)
             .output()
             .expect("run");
@@ -609,7 +620,7 @@ fn heavy_computation_is_rate_limited_per_key() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db_path: PathBuf = dir.path().join("rota.db");
     let centre = {
-        let db = Db::open(&db_path).expect("db");
+        let db = Db::open(Path::new(&common::backend::db_arg(&db_path))).expect("db");
         seed(&db, "Centre A").centre.to_string()
     };
     let planner = add_user(

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+pub mod backend;
 pub mod browser;
 pub mod http;
 pub mod postgres;
@@ -48,12 +49,13 @@ impl Server {
         self.child.id()
     }
 
-    /// Starts `rota serve` on `db` with the write token `write` (and the read token `read`, when
+    /// Starts `rota serve` on `db` (a SQLite file, or the PostgreSQL database standing for it:
+    /// [`backend`]) with the write token `write` (and the read token `read`, when
     /// given) plus `extra` arguments; returns once it prints the address it listens on.
     pub fn start(db: &Path, write: &str, read: Option<&str>, extra: &[&str]) -> Self {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_rota"));
         cmd.args(["serve", "--bind", "127.0.0.1:0", "--workers", "2", "--db"])
-            .arg(db)
+            .arg(backend::db_arg(db))
             .args(extra)
             .env("ROTA_API_TOKENS", write)
             .env_remove("ROTA_BIND")
@@ -62,6 +64,11 @@ impl Server {
             .stderr(Stdio::inherit());
         if let Some(read) = read {
             cmd.env("ROTA_API_READ_TOKENS", read);
+        }
+        if backend::postgres() {
+            // A server killed mid-job leaves its lease behind; the next one takes the job up
+            // once the lease runs out: 2 s here rather than the default 30 s.
+            cmd.env("ROTA_JOB_LEASE_S", "2");
         }
         let mut child = cmd.spawn().expect("spawn rota serve");
         let stdout = child.stdout.take().expect("stdout piped");

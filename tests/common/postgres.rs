@@ -144,6 +144,11 @@ impl Postgres {
         );
     }
 
+    /// Its directory (data and socket).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
     /// The port it listens on.
     pub fn port(&self) -> u16 {
         self.port
