@@ -86,11 +86,11 @@ release: prereqs
 ## including two nodes sharing one database).
 ## A test that cannot run here (no browser with ROTA_SKIP_BROWSER_TESTS=1, no ../shared/) skips and
 ## appends why to $(SKIP_LOG); the list is printed last, so a skip is never silent. Under CI a skip fails.
-## The HTTP suites (tests/api*.rs and tests/export_api.rs) then run a second time with
+## The HTTP and dashboard suites (tests/api*.rs, export_api.rs, dashboard*.rs) then run a second time with
 ## ROTA_TEST_BACKEND=postgres: every test's server on a database of a real PostgreSQL server
 ## (tests/common/backend.rs), so the service is tested end to end on both backends.
 SKIP_LOG := $(abspath $(TARGET_DIR))/skipped-tests.txt
-PG_SUITES := $(filter-out api_postgres,$(basename $(notdir $(wildcard tests/api*.rs)))) export_api
+PG_SUITES := $(filter-out api_postgres,$(basename $(notdir $(wildcard tests/api*.rs)))) export_api dashboard dashboard_today
 test: prereqs browser-prereqs postgres-prereqs
 	@mkdir -p $(TARGET_DIR); rm -f $(SKIP_LOG)
 	@status=0; ROTA_SKIP_LOG=$(SKIP_LOG) $(CARGO) test --workspace || status=$$?; \

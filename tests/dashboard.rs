@@ -336,7 +336,7 @@ fn dashboard_signs_in_with_a_key_and_hides_what_the_role_may_not_do() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_rota"))
         .args(["users", "add", "--name", "vera", "--role", "viewer"])
         .args(["--centre", &ids[0].to_string(), "--db"])
-        .arg(dir.path().join("rota.db"))
+        .arg(common::backend::db_arg(&dir.path().join("rota.db")))
         .output()
         .expect("rota users add");
     assert!(out.status.success());
