@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use rota_api::db::{Db, JobKind, JobStatus, NewHistory, NewRoster};
+use rota_api::db::{Db, JobKind, JobStatus, NewHistory, NewRoster, NewTimeOff};
 use serde_json::{json, Value};
 
 use common::Server;
@@ -109,6 +109,17 @@ fn seed(db: &Db, name: &str) -> Seeded {
             "<p>seeded</p>",
         )
         .expect("report");
+    let request = db
+        .insert_time_off(&NewTimeOff {
+            centre_id: centre,
+            agent_id: "A1".into(),
+            from: chrono::DateTime::parse_from_rfc3339("2026-11-17T00:00:00+00:00").expect("time"),
+            to: chrono::DateTime::parse_from_rfc3339("2026-11-18T00:00:00+00:00").expect("time"),
+            kind: "annual_leave".into(),
+            note: String::new(),
+            created_by: "seed".into(),
+        })
+        .expect("time-off request");
     let ids = BTreeMap::from([
         ("centres", centre),
         ("histories", history),
@@ -119,6 +130,7 @@ fn seed(db: &Db, name: &str) -> Seeded {
         ("simulations", simulation),
         ("comparisons", comparison),
         ("reports", report),
+        ("requests", request),
     ]);
     Seeded { centre, ids }
 }
@@ -190,6 +202,8 @@ enum Need {
     Calendar,
     /// An admin of every centre.
     EveryCentreAdmin,
+    /// This role or above, or an agent (whose answer the handler narrows to their own).
+    OrAgent(usize),
 }
 
 /// Index in `ROLES` reversed: agent 0, viewer 1, planner 2, manager 3, admin 4.
@@ -209,6 +223,13 @@ fn need(method: &str, path: &str) -> Need {
         ("post", "/v1/centres") => Need::EveryCentreAdmin,
         ("post", "/v1/staffing/erlang") => VIEWER,
         ("get", "/v1/rosters/{id}/calendars/{file}") => Need::Calendar,
+        ("get", "/v1/centres/{id}/requests" | "/v1/requests/{id}") => Need::OrAgent(1),
+        ("post", "/v1/centres/{id}/requests") => Need::OrAgent(2),
+        ("get", "/v1/requests/{id}/effect") => PLANNER,
+        (
+            "post",
+            "/v1/rosters/{id}/publish" | "/v1/requests/{id}/approve" | "/v1/requests/{id}/decline",
+        ) => MANAGER,
         ("get", _) => VIEWER,
         ("put", "/v1/centres/{id}") | ("post", "/v1/centres/{id}/channel-aliases") => MANAGER,
         (
@@ -225,6 +246,7 @@ fn need(method: &str, path: &str) -> Need {
             | "/v1/centres/{id}/absences"
             | "/v1/centres/{id}/agent-states"
             | "/v1/centres/{id}/today/actions/{rank}/accept"
+            | "/v1/rosters/{id}/edits"
             | "/v1/jobs/{id}/cancel",
         ) => PLANNER,
         _ => panic!("{method} {path}: say in this test (and docs/SECURITY.md) who may do it"),
@@ -332,6 +354,7 @@ fn every_operation_by_every_role_in_its_own_and_another_centre() {
                         Need::AtLeast(r) => rank(role) >= r,
                         Need::Calendar => rank(role) >= 1 || role == "agent",
                         Need::EveryCentreAdmin => false,
+                        Need::OrAgent(r) => rank(role) >= r || role == "agent",
                     };
                     let expect = if side == "other" && scoped {
                         Expect::NotFound

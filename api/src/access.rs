@@ -112,6 +112,17 @@ pub enum Class {
     ManageUsers,
     /// Reading the audit log.
     ReadAudit,
+    /// Reading time-off requests: readers see the centre's, an agent their own (the handler
+    /// narrows an agent's answer with [`own_agent`]).
+    Requests,
+    /// Asking for time off: planners and above for anyone, an agent for themselves (the handler
+    /// checks the body's agent with [`own_agent`]).
+    AskTimeOff,
+    /// What a change would do, computed and not stored (a time-off request's effect on the
+    /// week): as heavy as a computation, so rate-limited, but not a write.
+    Preview,
+    /// Decisions a manager takes: publishing a roster version, approving or declining time off.
+    Decide,
 }
 
 /// What the permission table says for one role and class.
@@ -136,6 +147,11 @@ fn permit(class: &Class, role: Role) -> Permit {
     match class {
         Class::Me => Permit::Yes,
         Class::Calendar { .. } if role == Agent => Permit::OwnAgent,
+        // an agent's own requests only: the handler narrows it (own_agent)
+        Class::Requests | Class::AskTimeOff if role == Agent => Permit::Yes,
+        Class::Requests => yes_from(Viewer),
+        Class::AskTimeOff | Class::Preview => yes_from(Planner),
+        Class::Decide => yes_from(Manager),
         Class::Read | Class::Calendar { .. } | Class::Calculate => yes_from(Viewer),
         Class::Record | Class::Compute => yes_from(Planner),
         Class::Configure | Class::ReadAudit => yes_from(Manager),
@@ -163,6 +179,8 @@ pub enum Kind {
     Comparison,
     /// `/v1/reports/{id}`.
     Report,
+    /// `/v1/requests/{id}` (a time-off request).
+    Request,
 }
 
 impl Kind {
@@ -176,6 +194,7 @@ impl Kind {
             "simulations" => Kind::Simulation,
             "comparisons" => Kind::Comparison,
             "reports" => Kind::Report,
+            "requests" => Kind::Request,
             _ => return None,
         })
     }
@@ -191,6 +210,7 @@ impl Kind {
             Kind::Simulation => "simulations",
             Kind::Comparison => "comparisons",
             Kind::Report => "reports",
+            Kind::Request => "time_off_requests",
         }
     }
 
@@ -205,6 +225,7 @@ impl Kind {
             Kind::Simulation => "simulation",
             Kind::Comparison => "comparison",
             Kind::Report => "report",
+            Kind::Request => "time-off request",
         }
     }
 }
@@ -259,14 +280,13 @@ impl Operation {
             ["centres"] if !reads => op(Class::CreateCentre, Target::Global),
             ["centres", c, tail @ ..] => {
                 let target = id(c).map_or(Target::Unparsable, Target::Centre);
-                let class = if reads {
-                    Class::Read
-                } else {
-                    match tail {
-                        [] | ["channel-aliases"] => Class::Configure,
-                        ["forecasts"] | ["schedules"] | ["comparisons"] => Class::Compute,
-                        _ => Class::Record,
-                    }
+                let class = match (reads, tail) {
+                    (true, ["requests"]) => Class::Requests,
+                    (true, _) => Class::Read,
+                    (false, [] | ["channel-aliases"]) => Class::Configure,
+                    (false, ["forecasts"] | ["schedules"] | ["comparisons"]) => Class::Compute,
+                    (false, ["requests"]) => Class::AskTimeOff,
+                    (false, _) => Class::Record,
                 };
                 op(class, target)
             }
@@ -277,8 +297,14 @@ impl Operation {
                     (Kind::Roster, ["calendars", file]) if reads => Class::Calendar {
                         agent: file.strip_suffix(".ics").unwrap_or(file).to_string(),
                     },
+                    (Kind::Request, []) if reads => Class::Requests,
+                    (Kind::Request, ["effect"]) if reads => Class::Preview,
                     _ if reads => Class::Read,
                     (Kind::Job, ["cancel"]) => Class::Record,
+                    (Kind::Roster, ["edits"]) => Class::Record,
+                    (Kind::Roster, ["publish"]) | (Kind::Request, ["approve" | "decline"]) => {
+                        Class::Decide
+                    }
                     _ => Class::Compute,
                 };
                 op(class, target)
@@ -425,7 +451,14 @@ pub fn decide(grants: &Grants, op: &Operation, located: Located) -> Decision {
 
 /// Whether an operation of this class is rate-limited per key.
 pub fn is_heavy(class: &Class) -> bool {
-    *class == Class::Compute
+    matches!(class, Class::Compute | Class::Preview)
+}
+
+/// The agent a caller acts as in `centre` when their role there is `agent` (their answers and
+/// requests are narrowed to that agent); `None` for every other role, who see the whole centre.
+/// An agent user without an agent id (which `rota users add` refuses) acts as nobody.
+pub fn own_agent(grants: &Grants, centre: i64) -> Option<String> {
+    (grants.role_in(centre)? == Role::Agent).then(|| grants.agent.clone().unwrap_or_default())
 }
 
 /// Whether an operation of this class changes stored data (and so goes in the audit log).
@@ -434,6 +467,8 @@ pub fn is_write(class: &Class) -> bool {
         class,
         Class::Record
             | Class::Compute
+            | Class::AskTimeOff
+            | Class::Decide
             | Class::Configure
             | Class::CreateCentre
             | Class::ManageUsers
@@ -544,6 +579,64 @@ mod tests {
         );
         let admin = grants(&[(None, Role::Admin)], None);
         assert_eq!(decide(&admin, &create, Located::Global), Decision::Allow);
+    }
+
+    #[test]
+    fn time_off_and_publishing_are_classified_and_decided() {
+        let of = |m, p| Operation::of(m, p, "").expect("a /v1 path").class;
+        assert_eq!(of("GET", "/v1/centres/1/requests"), Class::Requests);
+        assert_eq!(of("POST", "/v1/centres/1/requests"), Class::AskTimeOff);
+        assert_eq!(of("GET", "/v1/requests/4"), Class::Requests);
+        assert_eq!(of("GET", "/v1/requests/4/effect"), Class::Preview);
+        assert_eq!(of("POST", "/v1/requests/4/approve"), Class::Decide);
+        assert_eq!(of("POST", "/v1/requests/4/decline"), Class::Decide);
+        assert_eq!(of("POST", "/v1/rosters/4/publish"), Class::Decide);
+        assert_eq!(of("POST", "/v1/rosters/4/edits"), Class::Record);
+        assert_eq!(of("GET", "/v1/centres/1/publications"), Class::Read);
+        let here = Located::Centre(1);
+        let decide_as = |role, agent: Option<&str>, class: Class| {
+            let op = Operation {
+                class,
+                target: Target::Centre(1),
+            };
+            decide(&grants(&[(Some(1), role)], agent), &op, here)
+        };
+        assert_eq!(
+            decide_as(Role::Agent, Some("A1"), Class::AskTimeOff),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide_as(Role::Agent, Some("A1"), Class::Requests),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide_as(Role::Viewer, None, Class::AskTimeOff),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide_as(Role::Agent, Some("A1"), Class::Preview),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide_as(Role::Planner, None, Class::Decide),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide_as(Role::Manager, None, Class::Decide),
+            Decision::Allow
+        );
+        assert!(is_heavy(&Class::Preview) && !is_write(&Class::Preview));
+        let agent = grants(
+            &[(Some(1), Role::Agent), (Some(2), Role::Manager)],
+            Some("A1"),
+        );
+        assert_eq!(own_agent(&agent, 1).as_deref(), Some("A1"));
+        assert_eq!(
+            own_agent(&agent, 2),
+            None,
+            "a manager there sees everyone's"
+        );
+        assert_eq!(own_agent(&agent, 3), None);
     }
 
     #[test]

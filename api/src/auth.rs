@@ -418,6 +418,16 @@ fn forbidden(caller: &Caller, op: &Operation) -> Refusal {
         crate::access::Class::CreateCentre => "creating centres (an admin of every centre)",
         crate::access::Class::ManageUsers => "managing users (admin)",
         crate::access::Class::ReadAudit => "reading the audit log (manager or above)",
+        crate::access::Class::Requests => "reading time-off requests",
+        crate::access::Class::AskTimeOff => {
+            "asking for time off (an agent for themselves, planner or above for anyone)"
+        }
+        crate::access::Class::Preview => {
+            "working out what a change would do to the service (planner or above)"
+        }
+        crate::access::Class::Decide => {
+            "publishing rosters or deciding time-off requests (manager or above)"
+        }
     };
     let p = Problem::new(
         StatusCode::FORBIDDEN,

@@ -16,6 +16,9 @@
 //! - [`telemetry`]: a request id and a tracing span per request.
 //! - [`routes`]: the `/v1` API, `/openapi.json`, `/docs` and the dashboard at `/`.
 //! - [`adherence`]: agents' state events checked and stored, a day measured against a roster.
+//! - [`timeoff`]: time-off requests checked at the boundary and what approving one would do to
+//!   the published week (`rota replan --preview`).
+//! - [`edits`]: hand edits of a stored roster, re-checked and re-evaluated before and after.
 //! - [`today`]: interval actuals and absences checked at the boundary, the day's view from
 //!   `rota-intraday` and an accepted action's roster edits written back as roster files.
 //!
@@ -27,6 +30,7 @@ pub mod adherence;
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod edits;
 pub mod jobs;
 pub mod memory;
 pub mod problem;
@@ -34,6 +38,7 @@ pub mod resume;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;
+pub mod timeoff;
 pub mod today;
 pub mod users;
 pub mod work;

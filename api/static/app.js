@@ -14,8 +14,11 @@ const state = {
 const NEEDS = {
   create: ["create-sample", "create-from-file", "form-create"],
   configure: ["form-save", "save-toml", "save-aliases"],
-  record: ["upload-history", "cancel-job"],
+  record: ["upload-history", "cancel-job", "edit-form"],
   compute: ["run-forecast", "run-schedule", "run-simulation", "run-scenarios", "run-report"],
+  decide: ["publish-roster"],
+  ask_time_off: ["request-form"],
+  requests: ["requests-section"],
 };
 
 /// Shows who is signed in and hides what their role may not do in the selected centre.
@@ -38,6 +41,9 @@ async function signIn() {
   state.me = await getJson("/v1/me");
   applyRole();
   if (state.me.agent_id) {
+    // an agent's own time off: the requests view of the first centre they may ask in
+    const mine = state.me.centres.find((c) => c.requests);
+    if (mine) { state.centre = mine.id; applyRole(); await loadRequests(); }
     const links = state.me.calendars.map((c) =>
       `roster #${c.roster_id} from ${c.first_day}`).join("; ");
     setStatus(`Signed in as agent ${state.me.agent_id}. Your calendars: ${links || "none yet"}.`);
@@ -175,6 +181,7 @@ async function loadCentre(id) {
   if (histories.length) await loadHistory(histories[0].id);
   if (forecasts.length) await loadForecast(forecasts[0].id);
   if (rosters.length) await loadRoster(rosters[0].id);
+  await loadRequests();
   setStatus(histories.length ? "Ready." : "Upload an interval history to start.");
 }
 
@@ -475,6 +482,7 @@ async function loadRoster(id) {
   }
   if (days.includes(keep)) daySel.value = keep;
   drawRoster();
+  await showPublished(id);
   await loadSchedules(id);
   await loadSimulations();
 }

@@ -302,6 +302,18 @@ fn predictor(
     problem.clone().with_targets(targets).ok()
 }
 
+/// `problem` with every channel's targets summed per day, so its predictions come per channel and
+/// local day (label `Mon 16 Nov`), the grain a manager reads.
+fn per_day(problem: &RosterProblem) -> RosterProblem {
+    let mut daily = problem.clone();
+    if let Some(t) = daily.targets.as_mut() {
+        for ct in &mut t.channels {
+            ct.period = rota_roster::TargetPeriod::Day;
+        }
+    }
+    daily
+}
+
 fn kpi_changes(
     problem: &RosterProblem,
     predictor: Option<&RosterProblem>,
@@ -324,15 +336,7 @@ fn kpi_changes(
             * hours
     };
     // the programme's predictions per channel and day (label `Mon 16 Nov`)
-    let daily = predictor.map(|p| {
-        let mut daily = p.clone();
-        if let Some(t) = daily.targets.as_mut() {
-            for ct in &mut t.channels {
-                ct.period = rota_roster::TargetPeriod::Day;
-            }
-        }
-        daily
-    });
+    let daily = predictor.map(per_day);
     let day_figures = |r: &Roster| -> Vec<targets::PeriodFigures> {
         daily
             .as_ref()
@@ -380,4 +384,79 @@ fn kpi_changes(
         }
     }
     out
+}
+
+/// The published shifts of a stored roster, each with what its agent was to do in it: the
+/// baseline a re-plan or a time-off preview starts from.
+pub fn published_shifts(plan: &rota_simulation::RosterPlan) -> Vec<BaselineShift> {
+    use rota_roster::replan::{BaselinePeriod, PeriodKind};
+    use rota_simulation::PlanActivityKind as K;
+    plan.shifts()
+        .iter()
+        .map(|s| BaselineShift {
+            agent_id: s.agent_id.clone(),
+            start: s.start,
+            end: s.end,
+            periods: plan
+                .activities()
+                .iter()
+                .filter(|a| a.agent_id == s.agent_id && s.start <= a.start && a.end <= s.end)
+                .map(|a| BaselinePeriod {
+                    start: a.start,
+                    end: a.end,
+                    kind: match &a.kind {
+                        K::Work(c) => PeriodKind::Work(c.clone()),
+                        K::Break => PeriodKind::Break,
+                        K::Lunch => PeriodKind::Lunch,
+                        K::Other(name) => PeriodKind::Activity(name.clone()),
+                    },
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// What a hand edit of a stored roster is judged against: the centre's rules over the roster's
+/// days (for the independent checker) and, where the requirements carry offered contacts and
+/// AHT, the channels' targets per day (for the KPIs the queueing model predicts). Built once per
+/// edit, it judges the roster before and after without solving anything, so an edit is answered
+/// in well under a second.
+#[derive(Debug, Clone)]
+pub struct Judge {
+    problem: RosterProblem,
+    daily: Option<RosterProblem>,
+}
+
+impl Judge {
+    /// The rules and targets of `config` over `horizon` against `requirements` (as the roster
+    /// was planned).
+    pub fn new(
+        requirements: &RequirementSeries,
+        config: &CentreConfig,
+        horizon: Horizon,
+        options: &RosterOptions,
+    ) -> Result<Self, PlanningError> {
+        let (problem, _) =
+            roster_problem(requirements, config, horizon, options, &Tightening::new())?;
+        let daily = predictor(requirements, config, &problem, options).map(|p| per_day(&p));
+        Ok(Judge { problem, daily })
+    }
+
+    /// The planning problem: agents, templates, channels, horizon.
+    pub fn problem(&self) -> &RosterProblem {
+        &self.problem
+    }
+
+    /// What the independent checker finds wrong with `roster` (empty: every rule holds).
+    pub fn check(&self, roster: &Roster) -> Vec<rota_roster::Violation> {
+        rota_roster::check_roster(&self.problem, roster)
+    }
+
+    /// The predicted abandon rate, ASA and service level of `roster` per channel with targets
+    /// and local day; empty where the requirements carry nothing to predict from.
+    pub fn day_figures(&self, roster: &Roster) -> Vec<targets::PeriodFigures> {
+        self.daily
+            .as_ref()
+            .map_or_else(Vec::new, |p| targets::predict_roster(p, roster))
+    }
 }

@@ -7,7 +7,7 @@ use anyhow::Context;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone};
 use rota_data::config::CentreConfig;
 use rota_plan::{Absence, PlanningError, ReplanRequest, RosterOptions};
-use rota_roster::replan::{Baseline, BaselinePeriod, BaselineShift, PeriodKind};
+use rota_roster::replan::Baseline;
 use rota_roster::{Objective, SolveOptions, TargetPeriod, TimestampStyle, Weights};
 use rota_simulation::RosterPlan;
 
@@ -149,7 +149,7 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         retry_longer: false,
     };
     let request = ReplanRequest {
-        published: published(&plan),
+        published: rota_plan::replan::published_shifts(&plan),
         absences,
         open_from,
         move_cost: args.move_cost,
@@ -187,34 +187,6 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         "diagnosis": replanned.roster.diagnosis,
         "violations": replanned.violations,
     }))
-}
-
-/// The published shifts with what each agent was to do in them.
-fn published(plan: &RosterPlan) -> Vec<BaselineShift> {
-    use rota_simulation::PlanActivityKind as K;
-    plan.shifts()
-        .iter()
-        .map(|s| BaselineShift {
-            agent_id: s.agent_id.clone(),
-            start: s.start,
-            end: s.end,
-            periods: plan
-                .activities()
-                .iter()
-                .filter(|a| a.agent_id == s.agent_id && s.start <= a.start && a.end <= s.end)
-                .map(|a| BaselinePeriod {
-                    start: a.start,
-                    end: a.end,
-                    kind: match &a.kind {
-                        K::Work(c) => PeriodKind::Work(c.clone()),
-                        K::Break => PeriodKind::Break,
-                        K::Lunch => PeriodKind::Lunch,
-                        K::Other(name) => PeriodKind::Activity(name.clone()),
-                    },
-                })
-                .collect(),
-        })
-        .collect()
 }
 
 fn write_csv<T: serde::Serialize>(path: &Path, rows: &[T]) -> anyhow::Result<()> {

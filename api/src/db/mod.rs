@@ -37,6 +37,7 @@ mod histories;
 mod intraday;
 mod jobs;
 mod reports;
+mod requests;
 mod rosters;
 mod schema;
 mod simulations;
@@ -54,6 +55,7 @@ pub use intraday::{
 };
 pub use jobs::{Claimed, JobKind, JobRow, JobStatus, Lease, UnknownJobValue};
 pub use reports::ReportRow;
+pub use requests::{covers, Decided, NewTimeOff, PublicationRow, TimeOffRow};
 pub use rosters::{NewRoster, RosterFile, RosterRow};
 pub use simulations::{SimulationDocument, SimulationRow};
 pub use users::{NewUser, UserRow};

@@ -7,8 +7,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    centres, exports, forecasts, histories, jobs, reports, rosters, scenarios, simulations,
-    staffing, today, users, Health,
+    centres, edits, exports, forecasts, histories, jobs, reports, requests, rosters, scenarios,
+    simulations, staffing, today, users, Health,
 };
 use crate::db::{
     CentreRow, ComparisonRow, ForecastRow, HistoryRow, JobKind, JobRow, JobStatus, ReportRow,
@@ -47,6 +47,8 @@ use crate::problem::{FieldProblem, Findings, Problem};
         today::upsert_actuals, today::list_actuals, today::upsert_absences, today::list_absences,
         today::get, today::accept, today::upsert_agent_states, today::adherence,
         users::me, users::list, users::create, users::revoke, users::audit,
+        requests::list, requests::create, requests::get, requests::effect, requests::approve,
+        requests::decline, edits::publish, edits::publications, edits::edit,
     ),
     components(schemas(
         Problem, Health, CentreRow, HistoryRow, JobRow, JobKind, JobStatus, ForecastRow,
@@ -66,6 +68,10 @@ use crate::problem::{FieldProblem, Findings, Problem};
         crate::adherence::AdherenceRow, crate::adherence::ExceptionView,
         users::Me, users::MeCentre, users::MyCalendar, users::CreatedUser, crate::db::UserRow,
         crate::db::AuditRow, crate::db::NewAudit, crate::users::CreateUser, crate::access::Grant, crate::access::Role,
+        crate::db::TimeOffRow, crate::db::PublicationRow, crate::timeoff::TimeOffIn,
+        crate::timeoff::Effect, crate::timeoff::EffectRow, requests::Decision,
+        crate::edits::EditIn, crate::edits::RuleBroken, crate::edits::KpiBeforeAfter,
+        edits::Edited,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -81,6 +87,7 @@ use crate::problem::{FieldProblem, Findings, Problem};
         (name = "reports", description = "Weekly performance reports of a history"),
         (name = "today", description = "Interval actuals, absences, the day's re-forecast, KPIs and actions"),
         (name = "users", description = "The caller, users and their API keys, the audit log"),
+        (name = "requests", description = "Time-off requests, their effect on the published week, decisions"),
     )
 )]
 pub struct ApiDoc;
@@ -113,6 +120,7 @@ const APP_JS: &str = include_str!("../../static/app.js");
 const CHARTS_JS: &str = include_str!("../../static/charts.js");
 const CENTRE_FORM_JS: &str = include_str!("../../static/centre-form.js");
 const TODAY_JS: &str = include_str!("../../static/today.js");
+const REQUESTS_JS: &str = include_str!("../../static/requests.js");
 const APP_CSS: &str = include_str!("../../static/app.css");
 
 /// `GET /docs`: the operations of `/openapi.json`, rendered by a small local script.
@@ -136,6 +144,7 @@ pub async fn static_file(name: web::Path<String>) -> HttpResponse {
         "charts.js" => (CHARTS_JS, "text/javascript; charset=utf-8"),
         "centre-form.js" => (CENTRE_FORM_JS, "text/javascript; charset=utf-8"),
         "today.js" => (TODAY_JS, "text/javascript; charset=utf-8"),
+        "requests.js" => (REQUESTS_JS, "text/javascript; charset=utf-8"),
         "app.css" => (APP_CSS, "text/css; charset=utf-8"),
         _ => {
             return Problem::new(

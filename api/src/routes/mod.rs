@@ -5,11 +5,13 @@
 pub mod centres;
 pub mod common;
 pub mod docs;
+pub mod edits;
 pub mod exports;
 pub mod forecasts;
 pub mod histories;
 pub mod jobs;
 pub mod reports;
+pub mod requests;
 pub mod rosters;
 pub mod scenarios;
 pub mod simulations;
@@ -212,6 +214,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(get().to(today::list_absences))
                         .route(web::post().to(today::upsert_absences)),
                 )
+                .service(
+                    resource("/centres/{id}/requests", READ_WRITE)
+                        .route(get().to(requests::list))
+                        .route(web::post().to(requests::create)),
+                )
+                .service(
+                    resource("/centres/{id}/publications", READ_ONLY)
+                        .route(get().to(edits::publications)),
+                )
+                .service(resource("/requests/{id}", READ_ONLY).route(get().to(requests::get)))
+                .service(
+                    resource("/requests/{id}/effect", READ_ONLY).route(get().to(requests::effect)),
+                )
+                .service(
+                    resource("/requests/{id}/approve", WRITE_ONLY)
+                        .route(web::post().to(requests::approve)),
+                )
+                .service(
+                    resource("/requests/{id}/decline", WRITE_ONLY)
+                        .route(web::post().to(requests::decline)),
+                )
                 .service(resource("/centres/{id}/today", READ_ONLY).route(get().to(today::get)))
                 .service(
                     resource("/centres/{id}/agent-states", WRITE_ONLY)
@@ -276,6 +299,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(
                     resource("/rosters/{id}/calendars/{file}", READ_ONLY)
                         .route(get().to(exports::calendar)),
+                )
+                .service(
+                    resource("/rosters/{id}/publish", WRITE_ONLY)
+                        .route(web::post().to(edits::publish)),
+                )
+                .service(
+                    resource("/rosters/{id}/edits", WRITE_ONLY).route(web::post().to(edits::edit)),
                 )
                 .service(resource("/rosters/{id}/{file}", READ_ONLY).route(get().to(rosters::file)))
                 .service(resource("/simulations/{id}", READ_ONLY).route(get().to(simulations::get)))

@@ -31,6 +31,12 @@ pub struct MeCentre {
     pub compute: bool,
     /// Change the centre's configuration.
     pub configure: bool,
+    /// Read time-off requests (an agent: their own).
+    pub requests: bool,
+    /// Ask for time off (an agent: for themselves).
+    pub ask_time_off: bool,
+    /// Publish rosters, approve and decline time off.
+    pub decide: bool,
 }
 
 /// An agent's own calendar in one roster.
@@ -99,6 +105,9 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
                     record: allowed(&caller, Class::Record, here),
                     compute: allowed(&caller, Class::Compute, here),
                     configure: allowed(&caller, Class::Configure, here),
+                    requests: allowed(&caller, Class::Requests, here),
+                    ask_time_off: allowed(&caller, Class::AskTimeOff, here),
+                    decide: allowed(&caller, Class::Decide, here),
                 })
             })
             .collect::<Vec<_>>();
