@@ -4,6 +4,7 @@
 //! `POST /v1/users`.
 
 mod common;
+mod week;
 
 use std::time::Instant;
 
@@ -13,17 +14,6 @@ use common::http::Client;
 use common::Server;
 
 const WRITE: &str = "write-token-for-requests-0123456789";
-
-/// A user of `role` in `centre` (bound to `agent` for an agent); their key.
-fn user(admin: &Client, name: &str, role: &str, centre: i64, agent: Option<&str>) -> String {
-    let mut body = json!({"name": name, "role": role, "centres": [centre]});
-    if let Some(a) = agent {
-        body["agent_id"] = json!(a);
-    }
-    let (status, made) = admin.post("/v1/users", &body);
-    assert_eq!(status, 201, "{made}");
-    made["key"].as_str().expect("key").to_string()
-}
 
 /// The roster's shifts on `date` as (agent, start, end) from its `roster.json`.
 fn shifts_on(roster: &Value, date: &str) -> Vec<(String, String, String)> {
@@ -47,35 +37,15 @@ fn publish_request_effect_approve_and_hand_edits() {
         server: &server,
         token: WRITE,
     };
-    let centre = admin.sample_centre();
-    let history = admin.sample_history(centre);
-    let forecast = admin.run_job(
-        &format!("/v1/centres/{centre}/forecasts"),
-        &json!({"history_id": history, "first_day": "2026-11-16", "days": 7}),
-    );
-    let (status, set) = admin.post(
-        &format!("/v1/forecasts/{forecast}/requirements"),
-        &json!({}),
-    );
-    assert!(status == 201 || status == 200, "{set}");
-    let roster = admin.run_job(
-        &format!("/v1/centres/{centre}/schedules"),
-        &json!({"requirement_set_id": set["id"], "time_limit_s": 25}),
-    );
-    let doc = admin.get(&format!("/v1/rosters/{roster}/roster.json"));
-    let tuesday = shifts_on(&doc, "2026-11-17");
+    let (centre, roster, doc) = week::scheduled_week(&admin);
+    let tuesday = week::rostered_on(&doc, "2026-11-17");
     assert!(tuesday.len() >= 2, "shifts on Tuesday: {tuesday:?}");
-    let (away, _, _) = tuesday[0].clone();
-    let colleague = tuesday
-        .iter()
-        .map(|s| s.0.clone())
-        .find(|a| *a != away)
-        .expect("a second agent on Tuesday");
+    let (away, colleague) = (tuesday[0].clone(), tuesday[1].clone());
 
-    let manager_key = user(&admin, "mo", "manager", centre, None);
-    let planner_key = user(&admin, "pat", "planner", centre, None);
-    let agent_key = user(&admin, "away", "agent", centre, Some(&away));
-    let colleague_key = user(&admin, "colleague", "agent", centre, Some(&colleague));
+    let manager_key = week::user(&admin, "mo", "manager", centre, None);
+    let planner_key = week::user(&admin, "pat", "planner", centre, None);
+    let agent_key = week::user(&admin, "away", "agent", centre, Some(&away));
+    let colleague_key = week::user(&admin, "colleague", "agent", centre, Some(&colleague));
     let as_ = |key| Client {
         server: &server,
         token: key,

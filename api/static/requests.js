@@ -61,6 +61,7 @@ async function editRoster() {
     const rosters = await getJson(`/v1/centres/${state.centre}/rosters`);
     fillSelect($("roster"), rosters, rosterLabel, done.roster.id);
     await loadRoster(done.roster.id);
+    setStatus(`Roster #${done.roster.id}: ${done.edit}` + (done.forced ? " (forced: recorded as a warning)." : "."));
   } catch (e) {
     // a refusal names the rules broken: shown beside the form, not only in the status line
     const p = e.problem;
