@@ -90,7 +90,7 @@ release: prereqs
 ## ROTA_TEST_BACKEND=postgres: every test's server on a database of a real PostgreSQL server
 ## (tests/common/backend.rs), so the service is tested end to end on both backends.
 SKIP_LOG := $(abspath $(TARGET_DIR))/skipped-tests.txt
-PG_SUITES := $(filter-out api_postgres,$(basename $(notdir $(wildcard tests/api*.rs)))) export_api dashboard dashboard_today
+PG_SUITES := $(filter-out api_postgres,$(basename $(notdir $(wildcard tests/api*.rs tests/dashboard*.rs)))) export_api
 test: prereqs browser-prereqs postgres-prereqs
 	@mkdir -p $(TARGET_DIR); rm -f $(SKIP_LOG)
 	@status=0; ROTA_SKIP_LOG=$(SKIP_LOG) $(CARGO) test --workspace || status=$$?; \
