@@ -623,3 +623,121 @@ fn a_postgres_url_is_a_server_and_its_password_is_never_shown() {
     let file = Location::of(Path::new("/var/lib/rota/postgres.db"));
     assert_eq!(file, Location::Sqlite("/var/lib/rota/postgres.db".into()));
 }
+
+#[test]
+fn a_decision_on_time_off_stands_and_approving_records_the_absence() {
+    let (_dir, db) = temp_db();
+    let c = chain(&db).c;
+    let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).expect("time");
+    let ask = || NewTimeOff {
+        centre_id: c,
+        agent_id: "NH003".into(),
+        from: at("2026-11-17T00:00:00+00:00"),
+        to: at("2026-11-18T00:00:00+00:00"),
+        kind: "annual_leave".into(),
+        note: "wedding".into(),
+        created_by: "user away".into(),
+    };
+    let (first, second) = (
+        db.insert_time_off(&ask()).expect("stored"),
+        db.insert_time_off(&ask()).expect("stored"),
+    );
+    let pending = db.time_off(first).expect("read").expect("there");
+    assert_eq!(
+        (pending.status.as_str(), pending.absence_id),
+        ("pending", None)
+    );
+    let Decided::Done(done) = db
+        .decide_time_off(first, true, "user mo", "annual leave (time-off request 1)")
+        .expect("decide")
+    else {
+        panic!("approved");
+    };
+    assert_eq!(done.status, "approved");
+    assert_eq!(done.decided_by.as_deref(), Some("user mo"));
+    let absences = db.absences(c).expect("absences");
+    assert_eq!(absences.len(), 1);
+    assert_eq!(Some(absences[0].id), done.absence_id);
+    assert_eq!(absences[0].reason, "annual leave (time-off request 1)");
+    // the same decision again changes nothing; the other one is refused, nothing changed
+    assert!(matches!(
+        db.decide_time_off(first, true, "user other", "x").expect("again"),
+        Decided::Done(r) if r.decided_by.as_deref() == Some("user mo")
+    ));
+    assert!(matches!(
+        db.decide_time_off(first, false, "user other", "x").expect("other way"),
+        Decided::AlreadyDecided(r) if r.status == "approved"
+    ));
+    let Decided::Done(declined) = db
+        .decide_time_off(second, false, "user mo", "x")
+        .expect("decline")
+    else {
+        panic!("declined");
+    };
+    assert_eq!(
+        (declined.status.as_str(), declined.absence_id),
+        ("declined", None)
+    );
+    assert_eq!(
+        db.absences(c).expect("absences").len(),
+        1,
+        "declining records nothing"
+    );
+    assert!(matches!(
+        db.decide_time_off(999, true, "user mo", "x")
+            .expect("missing"),
+        Decided::Missing
+    ));
+    assert_eq!(db.time_off_requests(c, None).expect("all").len(), 2);
+    assert_eq!(
+        db.time_off_requests(c, Some("NH009")).expect("none").len(),
+        0
+    );
+}
+
+#[test]
+fn the_newest_publication_of_a_week_is_in_force_and_publishing_it_again_adds_nothing() {
+    let (_dir, db) = temp_db();
+    let chain = chain(&db);
+    let first = db
+        .publish_roster(chain.r, "user mo")
+        .expect("publish")
+        .expect("roster exists");
+    assert!(first.current);
+    let again = db
+        .publish_roster(chain.r, "user mo")
+        .expect("again")
+        .expect("there");
+    assert_eq!(again.id, first.id);
+    let draft = db
+        .insert_edited_roster(&EditedRoster {
+            parent_id: chain.r,
+            summary_json: "{}".into(),
+            roster_json: "{}".into(),
+            shifts_csv: String::new(),
+            activities_csv: String::new(),
+            coverage_csv: String::new(),
+            edit_json: "{}".into(),
+        })
+        .expect("insert")
+        .expect("parent");
+    let newer = db
+        .publish_roster(draft, "user mo")
+        .expect("publish")
+        .expect("there");
+    let list = db.publications(chain.c).expect("list");
+    assert_eq!(list.len(), 2);
+    assert_eq!((list[0].id, list[0].current), (newer.id, true));
+    assert_eq!((list[1].id, list[1].current), (first.id, false));
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().expect("date");
+    let in_force = db.published_on(chain.c, day("2026-11-22")).expect("read");
+    assert_eq!(in_force.map(|p| p.roster_id), Some(draft));
+    assert!(db
+        .published_on(chain.c, day("2026-11-23"))
+        .expect("read")
+        .is_none());
+    assert!(db
+        .publish_roster(999, "user mo")
+        .expect("publish")
+        .is_none());
+}
