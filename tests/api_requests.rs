@@ -293,6 +293,41 @@ fn publish_request_effect_approve_and_hand_edits() {
     );
     let list = admin.get(&format!("/v1/centres/{centre}/publications"));
     assert_eq!(list[0]["roster_id"], roster, "{list}");
+    // An edit that keeps every rule is made without force: a shift a quarter of an hour later
+    // (the first Tuesday shift whose template allows it), its figures before and after.
+    let later = |t: &str| {
+        let t =
+            chrono::DateTime::parse_from_rfc3339(t).expect("time") + chrono::Duration::minutes(15);
+        t.format("%H:%M").to_string()
+    };
+    let mut refusals = Vec::new();
+    let made = shifts_on(&doc, "2026-11-17")
+        .into_iter()
+        .take(15)
+        .find_map(|(agent, start, end)| {
+            let (status, body) = planner.post(
+                &edits,
+                &json!({"kind": "move", "agent_id": agent, "date": "2026-11-17",
+                        "start": later(&start), "end": later(&end)}),
+            );
+            if status == 201 {
+                Some(body)
+            } else {
+                refusals.push(body["errors"].clone());
+                None
+            }
+        })
+        .unwrap_or_else(|| panic!("every quarter-hour move refused: {refusals:?}"));
+    assert_eq!(
+        (made["forced"].clone(), made["warnings"].clone()),
+        (json!(false), json!([]))
+    );
+    assert!(made["said"][0].is_string(), "{made}");
+    eprintln!(
+        "a quarter-hour later: {} ({} refused first)",
+        made["said"],
+        refusals.len()
+    );
     let (status, republished) = manager.post(&format!("/v1/rosters/{new_id}/publish"), &json!({}));
     assert_eq!(status, 200);
     assert_eq!(republished["roster_id"], new_id);
