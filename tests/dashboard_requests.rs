@@ -157,6 +157,22 @@ fn time_off_and_hand_edits_through_the_page() {
     browser.press("#publish-roster");
     browser.wait_status("published", Duration::from_secs(30));
     assert!(text(&browser, "publish-state").contains("This roster is published"));
+    let labels = browser.run(
+        "return Array.from(document.getElementById('roster').options).map((o) => o.textContent);",
+    );
+    let published: Vec<&str> = labels
+        .as_array()
+        .expect("labels")
+        .iter()
+        .filter_map(|l| l.as_str())
+        .filter(|l| l.ends_with(" published"))
+        .collect();
+    assert_eq!(
+        published.len(),
+        1,
+        "one version published for the week: {labels}"
+    );
+    assert!(published[0].contains("edited from"), "{labels}");
     browser
         .screenshot(&Path::new(env!("CARGO_MANIFEST_DIR")).join("target/dashboard-requests.png"));
 }

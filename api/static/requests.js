@@ -30,6 +30,12 @@ async function showPublished(rosterId) {
       ? `Roster #${week.roster_id} is the published version of this week; this one is a draft.`
       : "No roster of this week is published yet.";
   $("publish-roster").disabled = Boolean(mine);
+  // the roster list says which version is published for each week
+  const live = new Set(pubs.filter((p) => p.current).map((p) => String(p.roster_id)));
+  for (const o of $("roster").options) {
+    if (o.dataset.label == null) o.dataset.label = o.textContent;
+    o.textContent = o.dataset.label + (live.has(o.value) ? " published" : "");
+  }
 }
 
 async function publishRoster() {
