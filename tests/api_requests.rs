@@ -149,10 +149,136 @@ fn publish_request_effect_approve_and_hand_edits() {
     let (status, _) = agent.post(&format!("/v1/requests/{id}/approve"), &json!({}));
     assert_eq!(status, 403, "an agent does not approve");
 
+    // The effect takes seconds: the hand edits are tried while it is worked out.
+    let effect_path = format!("/v1/requests/{id}/effect");
+    let ((took, (status, effect)), new_id) = std::thread::scope(|s| {
+        let running = s.spawn(|| {
+            let started = Instant::now();
+            let answer = planner.try_get(&effect_path);
+            (started.elapsed(), answer)
+        });
+        // Hand edits: an unknown agent is named.
+        let edits = format!("/v1/rosters/{roster}/edits");
+        let (status, body) = planner.post(
+            &edits,
+            &json!({"kind": "delete", "agent_id": "NH999", "date": "2026-11-17"}),
+        );
+        assert_eq!(
+            (status, body["field"].clone()),
+            (422, json!("agent_id")),
+            "{body}"
+        );
+        let (status, body) = planner.post(
+            &edits,
+            &json!({"kind": "move", "agent_id": colleague, "date": "2026-11-23",
+                    "start": "09:00", "end": "17:00"}),
+        );
+        assert_eq!(
+            (status, body["field"].clone()),
+            (422, json!("date")),
+            "{body}"
+        );
+        // A shift moved to 04:00-12:00 starts outside every template: refused, the rule named.
+        let moved = json!({"kind": "move", "agent_id": colleague, "date": "2026-11-17",
+                           "start": "04:00", "end": "12:00", "note": "early cover"});
+        let (status, refused) = planner.post(&edits, &moved);
+        assert_eq!(status, 422, "{refused}");
+        assert_eq!(refused["field"], "force");
+        let detail = refused["detail"].as_str().unwrap_or("");
+        assert!(detail.contains("breaks the rule"), "{refused}");
+        let lines = refused["errors"].as_array().expect("the rules broken");
+        assert!(!lines.is_empty());
+        let first_rule = lines[0]
+            .as_str()
+            .unwrap_or("")
+            .split([' ', ':'])
+            .next()
+            .unwrap_or("")
+            .to_string();
+        assert!(detail.contains(&first_rule), "{refused}");
+        let rosters_before = admin.get(&format!("/v1/centres/{centre}/rosters"));
+        // Forced: made, recorded as a warning in the new version and in the audit log.
+        let mut forced = moved.clone();
+        forced["force"] = json!(true);
+        let (status, made) = planner.post(&edits, &forced);
+        assert_eq!(status, 201, "{made}");
+        assert_eq!(made["forced"], true);
+        assert_eq!(made["edited_published"], true, "{made}");
+        let warnings = made["warnings"].as_array().expect("warnings");
+        assert_eq!(warnings.len(), lines.len(), "{made}");
+        assert_eq!(warnings[0]["rule"], first_rule.as_str());
+        let kpis = made["kpis"].as_array().expect("kpis");
+        assert!(
+            kpis.iter()
+                .any(|k| k["channel"] == "voice" && k["abandon_before"].is_number()),
+            "{made}"
+        );
+        let new_id = made["roster"]["id"].as_i64().expect("new roster");
+        let stored = admin.get(&format!("/v1/rosters/{new_id}"));
+        assert_eq!(stored["edited_from"], roster);
+        assert_eq!(stored["edit"]["forced"], true, "{stored}");
+        assert_eq!(stored["edit"]["warnings"][0]["rule"], first_rule.as_str());
+        let moved_doc = admin.get(&format!("/v1/rosters/{new_id}/roster.json"));
+        let shift = shifts_on(&moved_doc, "2026-11-17")
+            .into_iter()
+            .find(|s| s.0 == colleague)
+            .expect("the moved shift");
+        assert!(shift.1.contains("T04:00:00"), "{shift:?}");
+        let audit = manager.get(&format!("/v1/audit?centre_id={centre}"));
+        assert!(
+            audit.as_array().expect("audit").iter().any(|e| e["target"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("warning: forced edit") && t.contains(&first_rule))),
+            "{audit}"
+        );
+        // The published version is untouched; the edit is a draft until published.
+        assert_eq!(
+            admin
+                .get(&format!("/v1/centres/{centre}/rosters"))
+                .as_array()
+                .map(Vec::len),
+            rosters_before.as_array().map(|r| r.len() + 1)
+        );
+        let list = admin.get(&format!("/v1/centres/{centre}/publications"));
+        assert_eq!(list[0]["roster_id"], roster, "{list}");
+        // An edit that keeps every rule is made without force: a shift a quarter of an hour later
+        // (the first Tuesday shift whose template allows it), its figures before and after.
+        let later = |t: &str| {
+            let t = chrono::DateTime::parse_from_rfc3339(t).expect("time")
+                + chrono::Duration::minutes(15);
+            t.format("%H:%M").to_string()
+        };
+        let mut refusals = Vec::new();
+        let made = shifts_on(&doc, "2026-11-17")
+            .into_iter()
+            .take(15)
+            .find_map(|(agent, start, end)| {
+                let (status, body) = planner.post(
+                    &edits,
+                    &json!({"kind": "move", "agent_id": agent, "date": "2026-11-17",
+                            "start": later(&start), "end": later(&end)}),
+                );
+                if status == 201 {
+                    Some(body)
+                } else {
+                    refusals.push(body["errors"].clone());
+                    None
+                }
+            })
+            .unwrap_or_else(|| panic!("every quarter-hour move refused: {refusals:?}"));
+        assert_eq!(
+            (made["forced"].clone(), made["warnings"].clone()),
+            (json!(false), json!([]))
+        );
+        assert!(made["said"][0].is_string(), "{made}");
+        eprintln!(
+            "a quarter-hour later: {} ({} refused first)",
+            made["said"],
+            refusals.len()
+        );
+        (running.join().expect("the effect's request"), new_id)
+    });
     // The effect on the published week: Tuesday's figures without the agent.
-    let started = Instant::now();
-    let (status, effect) = planner.try_get(&format!("/v1/requests/{id}/effect"));
-    let took = started.elapsed();
     assert_eq!(status, 200, "{effect}");
     eprintln!(
         "effect of a one-day request on the sample week: {took:?}: {}",
@@ -209,125 +335,6 @@ fn publish_request_effect_approve_and_hand_edits() {
     let (status, body) = manager.post(&format!("/v1/requests/{id}/decline"), &json!({}));
     assert_eq!(status, 409, "{body}");
 
-    // Hand edits: an unknown agent is named.
-    let edits = format!("/v1/rosters/{roster}/edits");
-    let (status, body) = planner.post(
-        &edits,
-        &json!({"kind": "delete", "agent_id": "NH999", "date": "2026-11-17"}),
-    );
-    assert_eq!(
-        (status, body["field"].clone()),
-        (422, json!("agent_id")),
-        "{body}"
-    );
-    let (status, body) = planner.post(
-        &edits,
-        &json!({"kind": "move", "agent_id": colleague, "date": "2026-11-23",
-                "start": "09:00", "end": "17:00"}),
-    );
-    assert_eq!(
-        (status, body["field"].clone()),
-        (422, json!("date")),
-        "{body}"
-    );
-    // A shift moved to 04:00-12:00 starts outside every template: refused, the rule named.
-    let moved = json!({"kind": "move", "agent_id": colleague, "date": "2026-11-17",
-                       "start": "04:00", "end": "12:00", "note": "early cover"});
-    let (status, refused) = planner.post(&edits, &moved);
-    assert_eq!(status, 422, "{refused}");
-    assert_eq!(refused["field"], "force");
-    let detail = refused["detail"].as_str().unwrap_or("");
-    assert!(detail.contains("breaks the rule"), "{refused}");
-    let lines = refused["errors"].as_array().expect("the rules broken");
-    assert!(!lines.is_empty());
-    let first_rule = lines[0]
-        .as_str()
-        .unwrap_or("")
-        .split([' ', ':'])
-        .next()
-        .unwrap_or("")
-        .to_string();
-    assert!(detail.contains(&first_rule), "{refused}");
-    let rosters_before = admin.get(&format!("/v1/centres/{centre}/rosters"));
-    // Forced: made, recorded as a warning in the new version and in the audit log.
-    let mut forced = moved.clone();
-    forced["force"] = json!(true);
-    let (status, made) = planner.post(&edits, &forced);
-    assert_eq!(status, 201, "{made}");
-    assert_eq!(made["forced"], true);
-    assert_eq!(made["edited_published"], true, "{made}");
-    let warnings = made["warnings"].as_array().expect("warnings");
-    assert_eq!(warnings.len(), lines.len(), "{made}");
-    assert_eq!(warnings[0]["rule"], first_rule.as_str());
-    let kpis = made["kpis"].as_array().expect("kpis");
-    assert!(
-        kpis.iter()
-            .any(|k| k["channel"] == "voice" && k["abandon_before"].is_number()),
-        "{made}"
-    );
-    let new_id = made["roster"]["id"].as_i64().expect("new roster");
-    let stored = admin.get(&format!("/v1/rosters/{new_id}"));
-    assert_eq!(stored["edited_from"], roster);
-    assert_eq!(stored["edit"]["forced"], true, "{stored}");
-    assert_eq!(stored["edit"]["warnings"][0]["rule"], first_rule.as_str());
-    let moved_doc = admin.get(&format!("/v1/rosters/{new_id}/roster.json"));
-    let shift = shifts_on(&moved_doc, "2026-11-17")
-        .into_iter()
-        .find(|s| s.0 == colleague)
-        .expect("the moved shift");
-    assert!(shift.1.contains("T04:00:00"), "{shift:?}");
-    let audit = manager.get(&format!("/v1/audit?centre_id={centre}"));
-    assert!(
-        audit.as_array().expect("audit").iter().any(|e| e["target"]
-            .as_str()
-            .is_some_and(|t| t.starts_with("warning: forced edit") && t.contains(&first_rule))),
-        "{audit}"
-    );
-    // The published version is untouched; the edit is a draft until published.
-    assert_eq!(
-        admin
-            .get(&format!("/v1/centres/{centre}/rosters"))
-            .as_array()
-            .map(Vec::len),
-        rosters_before.as_array().map(|r| r.len() + 1)
-    );
-    let list = admin.get(&format!("/v1/centres/{centre}/publications"));
-    assert_eq!(list[0]["roster_id"], roster, "{list}");
-    // An edit that keeps every rule is made without force: a shift a quarter of an hour later
-    // (the first Tuesday shift whose template allows it), its figures before and after.
-    let later = |t: &str| {
-        let t =
-            chrono::DateTime::parse_from_rfc3339(t).expect("time") + chrono::Duration::minutes(15);
-        t.format("%H:%M").to_string()
-    };
-    let mut refusals = Vec::new();
-    let made = shifts_on(&doc, "2026-11-17")
-        .into_iter()
-        .take(15)
-        .find_map(|(agent, start, end)| {
-            let (status, body) = planner.post(
-                &edits,
-                &json!({"kind": "move", "agent_id": agent, "date": "2026-11-17",
-                        "start": later(&start), "end": later(&end)}),
-            );
-            if status == 201 {
-                Some(body)
-            } else {
-                refusals.push(body["errors"].clone());
-                None
-            }
-        })
-        .unwrap_or_else(|| panic!("every quarter-hour move refused: {refusals:?}"));
-    assert_eq!(
-        (made["forced"].clone(), made["warnings"].clone()),
-        (json!(false), json!([]))
-    );
-    assert!(made["said"][0].is_string(), "{made}");
-    eprintln!(
-        "a quarter-hour later: {} ({} refused first)",
-        made["said"],
-        refusals.len()
-    );
     let (status, republished) = manager.post(&format!("/v1/rosters/{new_id}/publish"), &json!({}));
     assert_eq!(status, 200);
     assert_eq!(republished["roster_id"], new_id);
