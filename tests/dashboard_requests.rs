@@ -148,6 +148,13 @@ fn time_off_and_hand_edits_through_the_page() {
     );
     assert!(made.contains(&format!("edited from #{roster}")), "{made}");
     assert!(browser.count("#edit-kpis tbody tr") >= 1);
+    // the page has loaded the new version (its status said so) before it is published
+    wait_text(
+        &browser,
+        "status",
+        "forced: recorded as a warning",
+        Duration::from_secs(60),
+    );
     wait_text(
         &browser,
         "publish-state",

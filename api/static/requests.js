@@ -57,6 +57,7 @@ async function editRoster() {
   }
   const out = $("edit-result");
   $("edit-kpis").innerHTML = "";
+  setStatus(`Checking the edit of roster #${state.roster} against the rules and the targets...`);
   try {
     const done = await postJson(`/v1/rosters/${state.roster}/edits`, body);
     out.textContent = `${done.edit}: roster #${done.roster.id}, edited from #${done.roster.edited_from} (a draft until published). ` +
