@@ -939,6 +939,92 @@ pub fn evaluate(
     Ok(Evaluated { after, added, kpis })
 }
 
+/// The KPI changes of an edit in a planner's words ("voice abandon on Tue 17 Nov 35.3% ->
+/// 36.0%"; hours short where a channel has no abandon figure).
+pub fn said(kpis: &[KpiBeforeAfter]) -> Vec<String> {
+    let mut out = Vec::new();
+    for k in kpis {
+        let day = k.date.format("%a %d %b");
+        match (k.abandon_before, k.abandon_after) {
+            (Some(b), Some(a)) if (a - b).abs() >= 0.0005 => out.push(format!(
+                "{} abandon on {day} {:.1}% -> {:.1}%",
+                k.channel,
+                b * 100.0,
+                a * 100.0
+            )),
+            _ if (k.short_hours_after - k.short_hours_before).abs() >= 0.05 => out.push(format!(
+                "{} on {day}: {:.1} -> {:.1} agent-hours short",
+                k.channel, k.short_hours_before, k.short_hours_after
+            )),
+            _ => {}
+        }
+    }
+    if out.is_empty() {
+        out.push("no channel's predicted figures change".into());
+    }
+    out
+}
+
+/// What the new version records of the edit that made it (its `edit`): the request as posted,
+/// the edit in words, whether it was forced and the rules it broke, the KPIs before and after,
+/// who and when.
+pub fn record(input: &EditIn, described: &str, judged: &Evaluated, by: &str) -> serde_json::Value {
+    serde_json::json!({
+        "kind": "hand_edit",
+        "edit": described,
+        "request": {
+            "kind": input.kind, "agent_id": input.agent_id,
+            "other_agent_id": input.other_agent_id, "date": input.date,
+            "start": input.start, "end": input.end, "activity": input.activity,
+            "channel": input.channel,
+        },
+        "note": input.note,
+        "forced": !judged.added.is_empty(),
+        "warnings": judged.added,
+        "kpis": judged.kpis,
+        "by": by,
+        "at": crate::db::now(),
+    })
+}
+
+/// The new version's stored summary: the parent's, with the edited roster's paid cost, hours,
+/// shifts and people, `edited` saying what is whose, and `warnings` when the edit was forced.
+pub fn summary(
+    parent: &serde_json::Value,
+    parent_id: i64,
+    described: &str,
+    judged: &Evaluated,
+) -> serde_json::Value {
+    let mut summary = parent.clone();
+    if let Some(obj) = summary.as_object_mut() {
+        if let Some(head) = obj.get_mut("summary").and_then(|s| s.as_object_mut()) {
+            let s = &judged.after.summary;
+            head.insert("paid_cost".into(), s.paid_cost.into());
+            head.insert("paid_hours".into(), s.paid_hours.into());
+            head.insert("shifts".into(), s.shifts.into());
+            head.insert("agents_rostered".into(), s.agents_rostered.into());
+        }
+        obj.insert(
+            "edited".into(),
+            serde_json::json!({
+                "from_roster": parent_id,
+                "edit": described,
+                "note": format!(
+                    "paid cost, hours and shifts are the edited roster's; the objective, \
+                     bound and gap are the solver's for roster {parent_id}"
+                ),
+            }),
+        );
+        if !judged.added.is_empty() {
+            obj.insert(
+                "warnings".into(),
+                serde_json::to_value(&judged.added).unwrap_or_default(),
+            );
+        }
+    }
+    summary
+}
+
 /// The planner's files of an edited roster, written by the roster crate's own writers (the
 /// bytes `rota schedule` writes), and its `roster.json`: the parent's document with the shifts,
 /// activities and coverage replaced and the edit recorded.

@@ -81,30 +81,6 @@ pub struct Edited {
     pub edited_published: bool,
 }
 
-fn said(kpis: &[KpiBeforeAfter]) -> Vec<String> {
-    let mut out = Vec::new();
-    for k in kpis {
-        let day = k.date.format("%a %d %b");
-        match (k.abandon_before, k.abandon_after) {
-            (Some(b), Some(a)) if (a - b).abs() >= 0.0005 => out.push(format!(
-                "{} abandon on {day} {:.1}% -> {:.1}%",
-                k.channel,
-                b * 100.0,
-                a * 100.0
-            )),
-            _ if (k.short_hours_after - k.short_hours_before).abs() >= 0.05 => out.push(format!(
-                "{} on {day}: {:.1} -> {:.1} agent-hours short",
-                k.channel, k.short_hours_before, k.short_hours_after
-            )),
-            _ => {}
-        }
-    }
-    if out.is_empty() {
-        out.push("no channel's predicted figures change".into());
-    }
-    out
-}
-
 /// Edit a roster by hand (planner or above): `move` a shift (`date`, `start`, `end`), `swap`
 /// two agents' shifts of a day (`other_agent_id`), `delete` a shift, or set an `activity` for a
 /// period of a shift (`start`, `end`, `activity`, `channel` for work). The edited roster is
@@ -183,51 +159,10 @@ pub async fn edit(
             .with_field("force")
             .with_errors(judged.added.iter().map(RuleBroken::line).collect()));
         }
-        let said = said(&judged.kpis);
-        let record = serde_json::json!({
-            "kind": "hand_edit",
-            "edit": described,
-            "request": {
-                "kind": input.kind, "agent_id": input.agent_id,
-                "other_agent_id": input.other_agent_id, "date": input.date,
-                "start": input.start, "end": input.end, "activity": input.activity,
-                "channel": input.channel,
-            },
-            "note": input.note,
-            "forced": input.force && !judged.added.is_empty(),
-            "warnings": judged.added,
-            "kpis": judged.kpis,
-            "by": caller.label(),
-            "at": crate::db::now(),
-        });
+        let said = edits::said(&judged.kpis);
+        let record = edits::record(&input, &described, &judged, &caller.label());
         let files = edits::files(&judged.after, &parent_json, &record)?;
-        let mut summary = parent.summary.clone();
-        if let Some(obj) = summary.as_object_mut() {
-            if let Some(head) = obj.get_mut("summary").and_then(|s| s.as_object_mut()) {
-                let s = &judged.after.summary;
-                head.insert("paid_cost".into(), s.paid_cost.into());
-                head.insert("paid_hours".into(), s.paid_hours.into());
-                head.insert("shifts".into(), s.shifts.into());
-                head.insert("agents_rostered".into(), s.agents_rostered.into());
-            }
-            obj.insert(
-                "edited".into(),
-                serde_json::json!({
-                    "from_roster": parent_id,
-                    "edit": described,
-                    "note": format!(
-                        "paid cost, hours and shifts are the edited roster's; the objective, \
-                         bound and gap are the solver's for roster {parent_id}"
-                    ),
-                }),
-            );
-            if !judged.added.is_empty() {
-                obj.insert(
-                    "warnings".into(),
-                    serde_json::to_value(&judged.added).unwrap_or_default(),
-                );
-            }
-        }
+        let summary = edits::summary(&parent.summary, parent_id, &described, &judged);
         let new_id = db
             .insert_edited_roster(&EditedRoster {
                 parent_id,
