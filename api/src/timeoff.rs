@@ -4,7 +4,7 @@
 //! Nov from 9.1% to 11.4%".
 //!
 //! The effect is `rota replan --preview` on the stored roster: the planning layer's
-//! [`rota_plan::replan`] with the request as the absence and nothing re-planned, so the service
+//! [`rota_plan::replan()`] with the request as the absence and nothing re-planned, so the service
 //! and the command line can never disagree about a request.
 
 use std::time::Instant;
