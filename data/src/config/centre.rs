@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::hours::{weekly_hours, weekly_to_raw};
-use super::raw::{RawCentre, RawPlanning};
+use super::raw::{RawCentre, RawFairness, RawPlanning};
 use super::validate::Ctx;
 use super::{
     parse_weekday, weekday_key, TimeRange, WeeklyHours, DEFAULT_CURRENCY, DEFAULT_HORIZON_DAYS,
@@ -152,6 +152,86 @@ impl Planning {
     }
 }
 
+/// `[centre.fairness]`: late shifts, Saturdays and bank holidays spread evenly over comparable
+/// agents across the horizon and the rolling window before it (docs/ROSTER.md, "Fairness").
+/// Without the table the roster does not weigh fairness (it still reports it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fairness {
+    pub(super) weight: f64,
+    pub(super) late_shift_ends_after_minute: u16,
+    pub(super) rolling_weeks: u32,
+}
+
+impl Fairness {
+    /// Default weight: 50 per shift of spread (max - min) per kind and group of comparable
+    /// agents, about a quarter of an agent-hour short on voice: it evens out who works the
+    /// Saturdays and late shifts where that costs little service, never at the price of a gap.
+    pub const DEFAULT_WEIGHT: f64 = 50.0;
+    /// Default end of day after which a shift counts as late: 19:00.
+    pub const DEFAULT_LATE_MINUTE: u16 = 19 * 60;
+    /// Default rolling window: 8 weeks (the previous roster's shifts that far back count).
+    pub const DEFAULT_ROLLING_WEEKS: u32 = 8;
+
+    /// Cost per shift of spread between the most and the fewest late shifts, Saturdays or bank
+    /// holidays among comparable agents.
+    pub fn weight(&self) -> f64 {
+        self.weight
+    }
+    /// A shift ending after this local time (minutes after midnight) is a late shift.
+    pub fn late_shift_ends_after_minute(&self) -> u16 {
+        self.late_shift_ends_after_minute
+    }
+    /// Weeks of the rolling window the counts are over (the plan and the previous roster's weeks
+    /// before it).
+    pub fn rolling_weeks(&self) -> u32 {
+        self.rolling_weeks
+    }
+
+    fn from_raw(ctx: &mut Ctx, rf: &RawFairness) -> Self {
+        let weight = rf.weight.unwrap_or(Self::DEFAULT_WEIGHT);
+        if !(weight.is_finite() && (0.0..=10_000.0).contains(&weight)) {
+            ctx.err(
+                "centre.fairness.weight",
+                format!("{weight} is not valid; expected a cost between 0 and 10000 per shift of spread"),
+            );
+        }
+        let late = match &rf.late_shift_ends_after {
+            None => Self::DEFAULT_LATE_MINUTE,
+            Some(s) => match super::clock::parse_clock(s) {
+                Ok(m) if m < 24 * 60 => m,
+                _ => {
+                    ctx.err(
+                        "centre.fairness.late_shift_ends_after",
+                        format!("{s:?} is not a time of day; expected \"HH:MM\", e.g. \"19:00\""),
+                    );
+                    Self::DEFAULT_LATE_MINUTE
+                }
+            },
+        };
+        let rolling_weeks = rf.rolling_weeks.unwrap_or(Self::DEFAULT_ROLLING_WEEKS);
+        if !(1..=52).contains(&rolling_weeks) {
+            ctx.err(
+                "centre.fairness.rolling_weeks",
+                format!("{rolling_weeks} is not valid; expected 1 to 52 weeks"),
+            );
+        }
+        Self {
+            weight,
+            late_shift_ends_after_minute: late,
+            rolling_weeks,
+        }
+    }
+
+    fn to_raw(&self) -> RawFairness {
+        let m = self.late_shift_ends_after_minute;
+        RawFairness {
+            weight: Some(self.weight),
+            late_shift_ends_after: Some(super::clock::format_clock(m)),
+            rolling_weeks: Some(self.rolling_weeks),
+        }
+    }
+}
+
 /// The `[centre]` section: name, time zone, interval, currency and planning defaults.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Centre {
@@ -161,6 +241,7 @@ pub struct Centre {
     pub(super) closed_on_bank_holidays: bool,
     pub(super) hours: WeeklyHours,
     pub(super) planning: Planning,
+    pub(super) fairness: Option<Fairness>,
 }
 
 impl Centre {
@@ -187,6 +268,10 @@ impl Centre {
     /// Planning defaults.
     pub fn planning(&self) -> &Planning {
         &self.planning
+    }
+    /// Fairness rules (`[centre.fairness]`), if configured.
+    pub fn fairness(&self) -> Option<&Fairness> {
+        self.fairness.as_ref()
     }
 
     /// Reads the `[centre]` section. It is read first: its grid and default hours are what the
@@ -221,6 +306,7 @@ impl Centre {
             }
         };
         let planning = Planning::from_raw(ctx, &rc.planning.clone().unwrap_or_default());
+        let fairness = rc.fairness.as_ref().map(|f| Fairness::from_raw(ctx, f));
         Self {
             name: rc.name.clone(),
             grid,
@@ -228,6 +314,7 @@ impl Centre {
             closed_on_bank_holidays: rc.closed_on_bank_holidays.unwrap_or(true),
             hours,
             planning,
+            fairness,
         }
     }
 
@@ -240,6 +327,7 @@ impl Centre {
             closed_on_bank_holidays: Some(self.closed_on_bank_holidays),
             hours: Some(weekly_to_raw(&self.hours)),
             planning: Some(self.planning.to_raw()),
+            fairness: self.fairness.as_ref().map(Fairness::to_raw),
         }
     }
 }

@@ -4,28 +4,64 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::raw::{RawContract, RawGrade, RawWeekendOff};
+use super::raw::{RawAveragedHours, RawContract, RawGrade, RawWeekendOff};
 use super::validate::Ctx;
 use super::{
     ShiftTemplate, DEFAULT_DAYS_OFF, DEFAULT_MAX_CONSECUTIVE_DAYS, DEFAULT_MAX_WEEKLY_HOURS,
     DEFAULT_MIN_REST_HOURS,
 };
 
-/// "At least `days` weekend days off in every `in_weeks` weeks."
+/// "At least `days` weekend days off in every `in_weeks` weeks" (`weekend_off = { days, in_weeks
+/// }`), or "at least `days` whole weekends (Saturday and Sunday both) off in every `in_weeks`
+/// weeks" (`weekend_off = { weekends, in_weeks }`: "one weekend in two off" is `{ weekends = 1,
+/// in_weeks = 2 }`). The window rolls: every run of `in_weeks` consecutive weekends.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WeekendOff {
     pub(super) days: u32,
     pub(super) in_weeks: u32,
+    pub(super) whole_weekends: bool,
 }
 
 impl WeekendOff {
-    /// Weekend days (Saturday or Sunday) off required.
+    /// Weekend days (Saturday or Sunday) off required, or whole weekends when
+    /// [`WeekendOff::whole_weekends`].
     pub fn days(&self) -> u32 {
         self.days
     }
     /// Length of the rolling window, weeks.
     pub fn in_weeks(&self) -> u32 {
         self.in_weeks
+    }
+    /// True when [`WeekendOff::days`] counts whole weekends off (both days), not single days.
+    pub fn whole_weekends(&self) -> bool {
+        self.whole_weekends
+    }
+}
+
+/// Annualised hours: the contract's weekly paid hours hold on average over a reference period of
+/// `weeks` weeks, while each single week may lie anywhere between `min_weekly_paid_hours` and
+/// `max_weekly_paid_hours` (`averaged_hours = { weeks = 4, min_weekly_paid_hours = 30,
+/// max_weekly_paid_hours = 45 }`). Busy weeks are worked longer and quiet ones shorter, as UK
+/// annualised-hours contracts allow, without the average drifting from what is paid.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AveragedHours {
+    pub(super) weeks: u32,
+    pub(super) min_weekly_paid_hours: f64,
+    pub(super) max_weekly_paid_hours: f64,
+}
+
+impl AveragedHours {
+    /// Length of the reference period, weeks (from the first planned day).
+    pub fn weeks(&self) -> u32 {
+        self.weeks
+    }
+    /// Fewest paid hours in any single week.
+    pub fn min_weekly_paid_hours(&self) -> f64 {
+        self.min_weekly_paid_hours
+    }
+    /// Most paid hours in any single week.
+    pub fn max_weekly_paid_hours(&self) -> f64 {
+        self.max_weekly_paid_hours
     }
 }
 
@@ -41,6 +77,7 @@ pub struct Contract {
     pub(super) max_consecutive_working_days: u32,
     pub(super) min_rest_hours: f64,
     pub(super) weekend_off: Option<WeekendOff>,
+    pub(super) averaged_hours: Option<AveragedHours>,
     pub(super) allowed_templates: Option<Vec<String>>,
 }
 
@@ -76,6 +113,10 @@ impl Contract {
     /// Weekend-off rule, if any.
     pub fn weekend_off(&self) -> Option<&WeekendOff> {
         self.weekend_off.as_ref()
+    }
+    /// Annualised hours, if the weekly hours are averaged over a reference period.
+    pub fn averaged_hours(&self) -> Option<&AveragedHours> {
+        self.averaged_hours.as_ref()
     }
     /// The templates this contract may work (`None` = all templates).
     pub fn allowed_templates(&self) -> Option<&[String]> {
@@ -144,14 +185,28 @@ impl Contract {
             );
         }
         let weekend_off = raw.weekend_off.as_ref().map(|w| {
-            if w.days == 0 || w.days > 2 * w.in_weeks {
+            let (days, whole) = match (w.days, w.weekends) {
+                (Some(d), None) => (d, false),
+                (None, Some(n)) => (n, true),
+                _ => {
+                    ctx.err(
+                        k("weekend_off"),
+                        "give either `days` (weekend days off) or `weekends` (whole weekends \
+                         off), not both or neither",
+                    );
+                    (1, false)
+                }
+            };
+            let most = if whole { w.in_weeks } else { 2 * w.in_weeks };
+            if days == 0 || days > most {
+                let (f, unit) = if whole {
+                    ("weekends", "one weekend per week")
+                } else {
+                    ("days", "two weekend days per week")
+                };
                 ctx.err(
-                    k("weekend_off.days"),
-                    format!(
-                        "{} is not valid; expected 1 to {} (two weekend days per week)",
-                        w.days,
-                        2 * w.in_weeks
-                    ),
+                    k(&format!("weekend_off.{f}")),
+                    format!("{days} is not valid; expected 1 to {most} ({unit})"),
                 );
             }
             if !(1..=8).contains(&w.in_weeks) {
@@ -161,8 +216,36 @@ impl Contract {
                 );
             }
             WeekendOff {
-                days: w.days,
+                days,
                 in_weeks: w.in_weeks,
+                whole_weekends: whole,
+            }
+        });
+        let averaged_hours = raw.averaged_hours.as_ref().map(|a| {
+            if !(2..=52).contains(&a.weeks) {
+                ctx.err(
+                    k("averaged_hours.weeks"),
+                    format!("{} is not valid; expected a reference period of 2 to 52 weeks", a.weeks),
+                );
+            }
+            let lo = a.min_weekly_paid_hours.unwrap_or(0.0);
+            let hi = a.max_weekly_paid_hours.unwrap_or(DEFAULT_MAX_WEEKLY_HOURS.max(max));
+            if !hours_ok(lo) || lo > min {
+                ctx.err(
+                    k("averaged_hours.min_weekly_paid_hours"),
+                    format!("{lo} is not valid; expected hours between 0 and the contract's min_weekly_paid_hours {min}"),
+                );
+            }
+            if !hours_ok(hi) || hi < max {
+                ctx.err(
+                    k("averaged_hours.max_weekly_paid_hours"),
+                    format!("{hi} is not valid; expected hours between the contract's max_weekly_paid_hours {max} and 168"),
+                );
+            }
+            AveragedHours {
+                weeks: a.weeks,
+                min_weekly_paid_hours: lo,
+                max_weekly_paid_hours: hi,
             }
         });
         if let Some(a) = &raw.allowed_templates {
@@ -210,6 +293,7 @@ impl Contract {
             max_consecutive_working_days: consecutive,
             min_rest_hours: rest,
             weekend_off,
+            averaged_hours,
             allowed_templates: raw.allowed_templates.clone(),
         })
     }
@@ -223,8 +307,14 @@ impl Contract {
             max_consecutive_working_days: Some(self.max_consecutive_working_days),
             min_rest_hours: Some(self.min_rest_hours),
             weekend_off: self.weekend_off.as_ref().map(|w| RawWeekendOff {
-                days: w.days,
+                days: (!w.whole_weekends).then_some(w.days),
+                weekends: w.whole_weekends.then_some(w.days),
                 in_weeks: w.in_weeks,
+            }),
+            averaged_hours: self.averaged_hours.as_ref().map(|a| RawAveragedHours {
+                weeks: a.weeks,
+                min_weekly_paid_hours: Some(a.min_weekly_paid_hours),
+                max_weekly_paid_hours: Some(a.max_weekly_paid_hours),
             }),
             allowed_templates: self.allowed_templates.clone(),
         }

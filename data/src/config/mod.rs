@@ -61,13 +61,13 @@ mod validate;
 
 pub use activities::{ActivityStyle, PlannedActivity, MAX_ACTIVITY_MINUTES, MAX_ACTIVITY_PER_WEEK};
 pub use agents::{Agent, FixedShift, Leave, Pay};
-pub use centre::{Centre, DemandQuantile, Planning};
+pub use centre::{Centre, DemandQuantile, Fairness, Planning};
 pub use centre_config::{CentreConfig, InvalidConfig};
 pub use channels::Channel;
 pub use clock::{
     format_clock, parse_clock, parse_weekday, weekday_key, TimeRange, WeeklyHours, WEEKDAYS,
 };
-pub use contracts::{Contract, Grade, WeekendOff};
+pub use contracts::{AveragedHours, Contract, Grade, WeekendOff};
 pub use defaults::{
     default_patience_seconds, DEFAULT_CURRENCY, DEFAULT_DAYS_OFF, DEFAULT_HORIZON_DAYS,
     DEFAULT_MAX_ABANDON_RATE, DEFAULT_MAX_ASA_SECONDS, DEFAULT_MAX_CONSECUTIVE_DAYS,

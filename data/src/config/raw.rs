@@ -73,6 +73,20 @@ pub struct RawCentre {
     pub hours: Option<RawWeeklyHours>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub planning: Option<RawPlanning>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fairness: Option<RawFairness>,
+}
+
+/// `[centre.fairness]`: late shifts, Saturdays and bank holidays spread evenly over agents.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFairness {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_shift_ends_after: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rolling_weeks: Option<u32>,
 }
 
 /// `[centre.planning]`.
@@ -314,15 +328,31 @@ pub struct RawContract {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weekend_off: Option<RawWeekendOff>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub averaged_hours: Option<RawAveragedHours>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_templates: Option<Vec<String>>,
 }
 
-/// `weekend_off = { days, in_weeks }` of a contract.
+/// `weekend_off = { days, in_weeks }` or `{ weekends, in_weeks }` of a contract.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawWeekendOff {
-    pub days: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weekends: Option<u32>,
     pub in_weeks: u32,
+}
+
+/// `averaged_hours = { weeks, min_weekly_paid_hours, max_weekly_paid_hours }` of a contract.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAveragedHours {
+    pub weeks: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_weekly_paid_hours: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_weekly_paid_hours: Option<f64>,
 }
 
 /// `[grades.<name>]`.

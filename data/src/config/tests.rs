@@ -692,6 +692,87 @@ fn contract_errors() {
 }
 
 #[test]
+fn rules_over_several_weeks_are_read_and_checked() {
+    let c = ok(&BASE.replace(
+        "max_weekly_paid_hours = 37.5",
+        "max_weekly_paid_hours = 37.5\nweekend_off = { weekends = 1, in_weeks = 2 }\n\
+         averaged_hours = { weeks = 4, min_weekly_paid_hours = 30, max_weekly_paid_hours = 45 }",
+    ));
+    let ft = c.contract("ft").unwrap();
+    let w = ft.weekend_off().unwrap();
+    assert_eq!((w.days(), w.in_weeks(), w.whole_weekends()), (1, 2, true));
+    let a = ft.averaged_hours().unwrap();
+    assert_eq!(a.weeks(), 4);
+    assert_eq!(
+        (a.min_weekly_paid_hours(), a.max_weekly_paid_hours()),
+        (30.0, 45.0)
+    );
+    // written back and read again, the same rules
+    let again = CentreConfig::from_raw(&c.to_raw(), "again").unwrap();
+    assert_eq!(again.contract("ft"), c.contract("ft"));
+
+    let p = problems_with(
+        &[(
+            "max_weekly_paid_hours = 37.5",
+            "max_weekly_paid_hours = 37.5\nweekend_off = { weekends = 3, in_weeks = 2 }",
+        )],
+        "",
+    );
+    assert_problem(&p, "contracts.ft.weekend_off.weekends", "1 to 2");
+    let p = problems_with(
+        &[(
+            "max_weekly_paid_hours = 37.5",
+            "max_weekly_paid_hours = 37.5\nweekend_off = { weekends = 1, days = 1, in_weeks = 2 }",
+        )],
+        "",
+    );
+    assert_problem(&p, "contracts.ft.weekend_off", "not both or neither");
+    let p = problems_with(
+        &[(
+            "max_weekly_paid_hours = 37.5",
+            "max_weekly_paid_hours = 37.5\n\
+             averaged_hours = { weeks = 1, min_weekly_paid_hours = 40, max_weekly_paid_hours = 30 }",
+        )],
+        "",
+    );
+    assert_problem(&p, "contracts.ft.averaged_hours.weeks", "2 to 52");
+    assert_problem(
+        &p,
+        "contracts.ft.averaged_hours.min_weekly_paid_hours",
+        "min_weekly_paid_hours 37.5",
+    );
+    assert_problem(
+        &p,
+        "contracts.ft.averaged_hours.max_weekly_paid_hours",
+        "max_weekly_paid_hours 37.5",
+    );
+}
+
+#[test]
+fn fairness_is_read_with_its_defaults_and_checked() {
+    assert!(ok(BASE).centre().fairness().is_none());
+    let c = ok(&BASE.replace(
+        "name = \"Test Centre\"",
+        "name = \"Test Centre\"\n[centre.fairness]\nlate_shift_ends_after = \"18:30\"",
+    ));
+    let f = c.centre().fairness().unwrap();
+    assert_eq!(f.weight(), Fairness::DEFAULT_WEIGHT);
+    assert_eq!(f.late_shift_ends_after_minute(), 18 * 60 + 30);
+    assert_eq!(f.rolling_weeks(), Fairness::DEFAULT_ROLLING_WEEKS);
+    let p = problems_with(
+        &[(
+            "name = \"Test Centre\"",
+            "name = \"Test Centre\"\n[centre.fairness]\nweight = -1\n\
+             late_shift_ends_after = \"7pm\"\nrolling_weeks = 0",
+        )],
+        "",
+    );
+    assert_problem(&p, "centre.fairness.weight", "between 0 and 10000");
+    assert_problem(&p, "centre.fairness.late_shift_ends_after", "HH:MM");
+    assert_problem(&p, "centre.fairness.rolling_weeks", "1 to 52");
+}
+
+#[test]
 fn grade_errors() {
     let p = problems_with(&[("hourly_rate = 13.0", "hourly_rate = 0")], "");
     assert_problem(&p, "grades.advisor.hourly_rate", "positive");
