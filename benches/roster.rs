@@ -10,8 +10,15 @@
 //! At scale, the synthetic centre with 500 agents (coverage) and the sample centre grown eleven
 //! times (495 agents, targets objective, limit 300 s: issue #14's 500-agent centre).
 //!
-//! `cargo bench --bench roster -- --quick` (sample size) and
-//! `ROTA_BENCH_LARGE=1 cargo bench --bench roster -- --quick` (adds the centres at scale).
+//! Four weeks of the sample centre in one solve (issue #15, Build 4: the acceptance's four-week
+//! solve), with its planned activities, multi-week weekend rule, annualised hours and fairness:
+//! prints the time, the gap, the independent checker's verdict and the spread of Saturdays among
+//! comparable agents.
+//!
+//! `cargo bench --bench roster -- --quick` (sample size),
+//! `ROTA_BENCH_LARGE=1 cargo bench --bench roster -- --quick` (adds the centres at scale) and
+//! `ROTA_BENCH_FOUR_WEEKS=1 cargo bench --bench roster -- four_weeks` (the four-week solve, about
+//! five minutes a run).
 
 use std::time::Duration;
 
@@ -203,6 +210,103 @@ fn scaled_sample_week_targets(copies: usize) -> RosterProblem {
     problem.with_targets(targets).expect("targets")
 }
 
+/// The sample centre over four weeks from Monday 2026-11-16: the demo week's requirements
+/// (`tests/fixtures/schedule/sample_week_requirements.csv`) laid four times end to end, with the
+/// configuration's planned activities, `[centre.fairness]`, the full-timers' one weekend in two
+/// off and the 25-hour part-timers' hours averaged over four weeks.
+fn sample_four_weeks_problem() -> RosterProblem {
+    let config = CentreConfig::sample().expect("sample config");
+    let grid = config.grid();
+    let monday = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap_or_default();
+    let horizon = Horizon::new(grid.tz, monday, 28, grid.length.minutes()).expect("horizon");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/schedule/sample_week_requirements.csv");
+    let mut reader = csv::Reader::from_path(&fixture).expect("requirements fixture");
+    let headers = reader.headers().expect("header").clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let path = std::env::temp_dir().join(format!(
+        "rota-bench-requirements-4w-{}.csv",
+        std::process::id()
+    ));
+    let mut writer = csv::Writer::from_path(&path).expect("four-week requirements");
+    writer.write_record(&headers).expect("write header");
+    for week in 0..4 {
+        for row in &rows {
+            let fields: Vec<String> = row
+                .iter()
+                .zip(headers.iter())
+                .map(|(v, h)| match chrono::DateTime::parse_from_rfc3339(v) {
+                    Ok(t) if h == "interval_start" => {
+                        (t + chrono::Duration::days(7 * week)).to_rfc3339()
+                    }
+                    _ => v.to_string(),
+                })
+                .collect();
+            writer.write_record(&fields).expect("write row");
+        }
+    }
+    writer.flush().expect("flush");
+    drop(writer);
+    let req = requirements::read_requirements(&path, &horizon).expect("four-week requirements");
+    let _ = std::fs::remove_file(&path);
+    adapter::problem_from_config(&config, horizon, &req, Weights::default())
+        .expect("four-week problem")
+        .0
+}
+
+/// The four-week solve (240 s limit, as docs/ROSTER.md's CLI run), with the acceptance's
+/// figures: the checker's verdict and the largest spread of Saturdays within a group.
+fn sample_four_weeks(c: &mut Criterion) {
+    if std::env::var_os("ROTA_BENCH_FOUR_WEEKS").is_none() {
+        return;
+    }
+    let problem = sample_four_weeks_problem();
+    let opts = SolveOptions {
+        time_limit_s: 240.0,
+        ..SolveOptions::default()
+    };
+    let report = |r: &rota_roster::Roster| {
+        let violations = rota_roster::check_roster(&problem, r);
+        let fair = rota_roster::fairness::report(&problem, r);
+        let sat = fair
+            .kinds
+            .iter()
+            .find(|k| k.kind == rota_roster::fairness::FairKind::Saturday);
+        println!(
+            "roster sample_four_weeks: checker {} violation(s){}; Saturdays {}",
+            violations.len(),
+            violations
+                .first()
+                .map(|v| format!(" (first: {} {})", v.rule, v.message))
+                .unwrap_or_default(),
+            sat.map(|k| format!(
+                "{} planned, {}-{} each, largest spread in a group {} ({})",
+                k.planned, k.fewest, k.most, k.largest_spread, k.group
+            ))
+            .unwrap_or_default()
+        );
+    };
+    let mut group = c.benchmark_group("roster");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(3000));
+    group.bench_function("sample_four_weeks", |b| {
+        b.iter(|| {
+            let started = std::time::Instant::now();
+            let r = schedule(&problem, &opts).expect("roster");
+            println!(
+                "roster sample_four_weeks: {:.1} s, gap to LP bound {:.2} %, {} shifts, cost {:.0}",
+                started.elapsed().as_secs_f64(),
+                100.0 * r.summary.gap,
+                r.summary.shifts,
+                r.summary.paid_cost
+            );
+            report(&r);
+            r
+        })
+    });
+    group.finish();
+}
+
 fn sample_sized(c: &mut Criterion) {
     run(c, 45, 30.0);
 }
@@ -229,6 +333,7 @@ criterion_group!(
     sample_centre_week,
     sample_week_targets,
     sample_sized,
-    large
+    large,
+    sample_four_weeks
 );
 criterion_main!(benches);

@@ -57,7 +57,7 @@ fn negative_and_huge_numbers_name_the_option_and_its_range() {
         (
             "schedule --config CONFIG --requirements r.csv --from 2026-11-16 --days 100000 \
              --out-dir r",
-            "invalid value '100000' for '--days <DAYS>': 100000 is not in 1..=28",
+            "invalid value '100000' for '--days <DAYS>': 100000 is not in 1..=42",
         ),
         (
             "simulate --config CONFIG --forecast f.csv --roster r --replications -1 --out s.csv",

@@ -43,7 +43,7 @@ pub use error::PlanningError;
 pub use progress::{Progress, Silent, Within};
 pub use replan::{replan, Absence, KpiChange, ReplanRequest, Replanned};
 pub use steps::{
-    forecast, forecast_on, horizon, requirements, requirements_of, roster, simulate, Forecast,
-    PlannedRoster, Requirements, RosterOptions, Tightening,
+    forecast, forecast_on, horizon, requirements, requirements_of, roster, roster_after, simulate,
+    Forecast, PlannedRoster, Requirements, RosterOptions, Tightening,
 };
 pub use verify::{verified_roster, Verification, VerificationRow, VerifiedRoster};

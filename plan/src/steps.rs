@@ -229,6 +229,25 @@ pub struct PlannedRoster {
     pub roster: Roster,
     /// Notes in a planner's words (requirements outside the days, agents restricted, a retry).
     pub notes: Vec<String>,
+    /// Late shifts, Saturdays and bank holidays per agent against comparable colleagues, the
+    /// previous roster's included when rolling on from one (`fairness.csv`).
+    pub fairness: rota_roster::fairness::FairnessReport,
+    /// What the independent checker ([`rota_roster::check_roster`]) finds broken in the roster:
+    /// every contract rule, the rules across weeks and against the previous roster included.
+    /// Empty: every rule holds.
+    pub violations: Vec<rota_roster::Violation>,
+}
+
+impl PlannedRoster {
+    /// The roster of `problem` with its fairness report and the checker's verdict.
+    fn of(problem: &RosterProblem, roster: Roster, notes: Vec<String>) -> Self {
+        Self {
+            fairness: rota_roster::fairness::report(problem, &roster),
+            violations: rota_roster::check_roster(problem, &roster),
+            roster,
+            notes,
+        }
+    }
 }
 
 /// The roster of the configured agents for `requirements` over `horizon`: the tour programme on
@@ -243,14 +262,30 @@ pub fn roster(
     options: &RosterOptions,
     progress: &dyn Progress,
 ) -> Result<PlannedRoster, PlanningError> {
-    roster_tightened(
-        requirements,
-        config,
-        horizon,
-        options,
-        &Tightening::new(),
-        progress,
-    )
+    roster_after(requirements, config, horizon, options, None, progress)
+}
+
+/// [`roster`] rolling on from a previous roster (`history`): its last days count towards the
+/// consecutive days, its last shift starts the rest, its weekends the weekend rules over several
+/// weeks and its late shifts, Saturdays and bank holidays the fairness counts
+/// (`rota schedule --after`).
+#[tracing::instrument(level = "info", skip_all, fields(days = horizon.days(), after = history.is_some()))]
+pub fn roster_after(
+    requirements: &RequirementSeries,
+    config: &CentreConfig,
+    horizon: Horizon,
+    options: &RosterOptions,
+    history: Option<rota_roster::multiweek::History>,
+    progress: &dyn Progress,
+) -> Result<PlannedRoster, PlanningError> {
+    let (mut problem, mut notes) =
+        roster_problem(requirements, config, horizon, options, &Tightening::new())?;
+    if let Some(h) = history {
+        problem = problem.with_history(h)?;
+    }
+    notes.extend(rota_roster::multiweek::notes(&problem));
+    let roster = solve_roster(&problem, options, &mut notes, progress)?;
+    Ok(PlannedRoster::of(&problem, roster, notes))
 }
 
 /// Stricter targets for some channels and days, in each target's unit: `[abandon share, ASA
@@ -271,7 +306,7 @@ pub(crate) fn roster_tightened(
 ) -> Result<PlannedRoster, PlanningError> {
     let (problem, mut notes) = roster_problem(requirements, config, horizon, options, tighten)?;
     let roster = solve_roster(&problem, options, &mut notes, progress)?;
-    Ok(PlannedRoster { roster, notes })
+    Ok(PlannedRoster::of(&problem, roster, notes))
 }
 
 /// The roster programme of the configured agents for `requirements` over `horizon`, with the

@@ -45,9 +45,15 @@ pub struct Args {
     /// First local date of the roster (YYYY-MM-DD or DD/MM/YYYY).
     #[arg(long, value_parser = super::date::parse)]
     pub from: NaiveDate,
-    /// Number of days to roster (1-28).
-    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=28))]
+    /// Number of days to roster (1-42: up to six weeks in one solve).
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=42))]
     pub days: u32,
+    /// Roll on from the previous roster in this directory (its shifts.csv, as `rota schedule`
+    /// writes it; it must end before --from): its last days count towards the consecutive days,
+    /// its last shift starts the rest, its weekends the weekend rules over several weeks and its
+    /// late shifts, Saturdays and bank holidays the fairness counts.
+    #[arg(long, value_name = "DIR", conflicts_with = "verify")]
+    pub after: Option<PathBuf>,
     /// Directory for shifts.csv, activities.csv, coverage.csv and roster.json.
     #[arg(long)]
     pub out_dir: PathBuf,
@@ -154,6 +160,11 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         &config,
         &horizon,
     )?;
+    let history = args
+        .after
+        .as_deref()
+        .map(|dir| previous_roster(dir, &config, args.from))
+        .transpose()?;
 
     let options = RosterOptions {
         solve: SolveOptions {
@@ -196,7 +207,7 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         Some(Ok(v)) => (Ok(v.planned.clone()), Some(v)),
         Some(Err(e)) => (Err(e), None),
         None => (
-            rota_plan::roster(&req, &config, horizon, &options, &bar),
+            rota_plan::roster_after(&req, &config, horizon, &options, history, &bar),
             None,
         ),
     };
@@ -207,7 +218,12 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         Err(e @ PlanningError::ContractsCannotBeMet(_)) => anyhow::bail!("{e}"),
         Err(e) => return Err(e.into()),
     };
-    let (roster, notes) = (planned.roster, planned.notes);
+    let (roster, notes, fairness, violations) = (
+        planned.roster,
+        planned.notes,
+        planned.fairness,
+        planned.violations,
+    );
     let style = if args.excel_dates {
         TimestampStyle::Excel
     } else {
@@ -232,9 +248,22 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
             .with_context(|| format!("writing {}", path.display()))?;
     }
     write_calendars(&config, &args.out_dir)?;
+    let path = args.out_dir.join("fairness.csv");
+    std::fs::File::create(&path)
+        .map_err(anyhow::Error::from)
+        .and_then(|f| {
+            fairness
+                .write_csv(std::io::BufWriter::new(f))
+                .map_err(Into::into)
+        })
+        .with_context(|| format!("writing {}", path.display()))?;
     let last = args.from + chrono::Duration::days(i64::from(args.days) - 1);
     if out.text() {
         print_roster(&args, &config, last, &roster, &notes, out.verbose);
+        for line in fairness.lines() {
+            println!("  fairness: {line}");
+        }
+        print_checked(&violations);
         if let Some(rows) = &hires {
             print_hires(rows, &roster, config.centre().currency(), args.days);
         }
@@ -247,6 +276,8 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
         "to": last,
         "out_dir": args.out_dir.display().to_string(),
         "summary": roster.summary,
+        "fairness": fairness,
+        "violations": violations,
         "notes": notes,
         "diagnosis": roster.diagnosis,
         "hires": hires,
@@ -259,6 +290,66 @@ pub fn run(args: Args, out: super::output::Output) -> anyhow::Result<()> {
             "rows": v.rows,
         })),
     }))
+}
+
+/// The independent checker's verdict on the roster written: every contract rule, across weeks
+/// and against the previous roster (`--after`) included.
+fn print_checked(violations: &[rota_roster::Violation]) {
+    if violations.is_empty() {
+        println!(
+            "  rules: every contract rule holds, across weeks and the previous roster too \
+             (independent checker)"
+        );
+        return;
+    }
+    println!(
+        "  rules: {} broken (independent checker):",
+        violations.len()
+    );
+    for v in violations.iter().take(10) {
+        println!(
+            "    {} {}: {}",
+            v.rule,
+            v.agent.as_deref().unwrap_or("-"),
+            v.message
+        );
+    }
+    if violations.len() > 10 {
+        println!(
+            "    and {} more (--json lists them all)",
+            violations.len() - 10
+        );
+    }
+}
+
+/// The previous roster a plan rolls on from (`--after DIR`), read with the one roster reader.
+/// Its files hold shifts, not the days planned, so it is taken to cover whole weeks from its
+/// first day (a Sunday the centre is closed has no shift but was planned), up to the day before
+/// `from` at most.
+fn previous_roster(
+    dir: &Path,
+    config: &CentreConfig,
+    from: NaiveDate,
+) -> anyhow::Result<rota_roster::multiweek::History> {
+    let plan = rota_simulation::RosterPlan::read_dir(dir, config)
+        .with_context(|| format!("reading the previous roster (--after {})", dir.display()))?;
+    let (first, last) = (plan.first_date(), plan.last_date());
+    let weeks = ((last - first).num_days() / 7 + 1) * 7;
+    let whole_weeks = first + chrono::Duration::days(weeks - 1);
+    Ok(rota_roster::multiweek::History {
+        first,
+        last: whole_weeks.min(from - chrono::Duration::days(1)).max(last),
+        shifts: plan
+            .shifts()
+            .iter()
+            .map(|s| rota_roster::multiweek::PastShift {
+                agent_id: s.agent_id.clone(),
+                date: s.date,
+                start: s.start,
+                end: s.end,
+            })
+            .collect(),
+    })
 }
 
 /// The periods the live channels' targets are summed over as configured: `day`, or e.g.

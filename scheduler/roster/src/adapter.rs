@@ -12,8 +12,11 @@
 //! * templates: unpaid lunch and paid breaks with their windows; who may work a template is the
 //!   configuration's own rule (`CentreConfig::templates_for`: contract, team, required skills).
 //! * contracts: weekly paid hours, `7 - days_off_per_week` working days, consecutive days, rest;
-//!   weekend off "d days in 1 week" becomes at most `2 - d` weekend days worked; rules over several
-//!   weeks cannot be checked inside one week without the previous roster and are reported as such.
+//!   weekend off "d days in 1 week" becomes at most `2 - d` weekend days worked (a whole weekend
+//!   in 1 week: none); rules over several weeks and annualised hours become
+//!   [`crate::multiweek::ContractWeeks`], checked over the horizon and the previous roster's
+//!   weekends when the plan rolls on from one.
+//! * `[centre.fairness]`: [`crate::multiweek::FairnessRules`].
 //! * agents: availability outside the weekly hours and approved leave become blocked periods.
 //! * `[[hire]]` options: attached to the problem ([`hire_options`]), inert unless the solve
 //!   hires ([`crate::SolveOptions::hire`]).
@@ -87,7 +90,7 @@ pub fn problem_from_config(
         .collect();
     let mut agents = Vec::new();
     for a in config.agents() {
-        agents.push(agent_plan(config, a, &horizon, &mut notes)?);
+        agents.push(agent_plan(config, a, &horizon)?);
     }
     let planning = config.centre().planning();
     let problem = RosterProblem::new(horizon, channels, templates, agents, weights)?
@@ -97,8 +100,48 @@ pub fn problem_from_config(
             max_switches_per_shift: planning.max_channel_switches_per_shift(),
         });
     let activities = activity_plans(config, &problem.horizon);
-    let problem = problem.with_activities(activities)?;
+    let problem = problem
+        .with_activities(activities)?
+        .with_multiweek(multiweek(config));
     Ok((problem, notes))
+}
+
+/// The configuration's rules over several weeks (weekend rules over more than one week,
+/// annualised hours) per contract, and its `[centre.fairness]`.
+pub fn multiweek(config: &CentreConfig) -> crate::multiweek::MultiWeek {
+    use crate::multiweek::{Averaging, ContractWeeks, FairnessRules, MultiWeek, WeekendRule};
+    let minutes = |h: f64| (h * 60.0).round() as u32;
+    let contracts = config
+        .contracts()
+        .iter()
+        .map(|c| {
+            let weekend = c
+                .weekend_off()
+                .filter(|w| w.in_weeks() > 1)
+                .map(|w| WeekendRule {
+                    off: w.days(),
+                    in_weeks: w.in_weeks(),
+                    whole: w.whole_weekends(),
+                });
+            let averaging = c.averaged_hours().map(|a| Averaging {
+                weeks: a.weeks(),
+                week_min_minutes: minutes(a.min_weekly_paid_hours()),
+                week_max_minutes: minutes(a.max_weekly_paid_hours()),
+            });
+            (c.name().to_string(), ContractWeeks { weekend, averaging })
+        })
+        .filter(|(_, w)| w.weekend.is_some() || w.averaging.is_some())
+        .collect();
+    let fairness = config.centre().fairness().map(|f| FairnessRules {
+        weight: f.weight(),
+        late_after: clock(u32::from(f.late_shift_ends_after_minute())),
+        rolling_weeks: f.rolling_weeks(),
+    });
+    MultiWeek {
+        contracts,
+        history: None,
+        fairness,
+    }
 }
 
 /// The configuration's `[[activities]]` in the programme's terms: lengths in intervals, weekly
@@ -152,7 +195,7 @@ pub fn hire_options(config: &CentreConfig) -> Vec<HireOption> {
                 name: h.name().to_string(),
                 label: h.label().to_string(),
                 skills: h.skills().to_vec(),
-                contract: contract_rules(&format!("hire option {}", h.name()), c, &mut Vec::new()),
+                contract: contract_rules(c),
                 team: h.team().map(str::to_string),
                 templates: h.templates().to_vec(),
                 hourly_cost: h.hourly_cost(),
@@ -394,7 +437,6 @@ fn agent_plan(
     config: &CentreConfig,
     a: &Agent,
     horizon: &Horizon,
-    notes: &mut Vec<String>,
 ) -> Result<AgentPlan, RosterError> {
     let Some(c) = config.contract(a.contract()) else {
         return Err(RosterError::Input(format!(
@@ -403,7 +445,7 @@ fn agent_plan(
             a.contract()
         )));
     };
-    let contract = contract_rules(&format!("agent {}", a.id()), c, notes);
+    let contract = contract_rules(c);
     let mut unavailable = outside_availability(a, horizon);
     unavailable.extend(leave(a, horizon.tz()));
     Ok(AgentPlan {
@@ -434,23 +476,13 @@ fn agent_plan(
     })
 }
 
-/// The contract `c` of `who` (`agent NH001`) as the programme's weekly rules. A weekend rule over
-/// several weeks cannot be checked inside one week without the previous rosters: it is left out,
-/// with a note.
-fn contract_rules(who: &str, c: &Contract, notes: &mut Vec<String>) -> ContractRules {
+/// The contract `c` as the programme's weekly rules. A weekend rule over several weeks is
+/// [`multiweek`]'s.
+fn contract_rules(c: &Contract) -> ContractRules {
     let max_weekend_days = match c.weekend_off() {
-        None => 2,
+        Some(w) if w.in_weeks() <= 1 && w.whole_weekends() => 0,
         Some(w) if w.in_weeks() <= 1 => 2u32.saturating_sub(w.days()),
-        Some(w) => {
-            notes.push(format!(
-                "{who} (contract {}): the rule of {} weekend day(s) off in {} weeks needs \
-                 the previous weeks' rosters and is not checked in a one-week plan",
-                c.name(),
-                w.days(),
-                w.in_weeks()
-            ));
-            2
-        }
+        _ => 2,
     };
     ContractRules {
         name: c.name().to_string(),

@@ -543,17 +543,34 @@ struct AgentRules<'a> {
     tz: chrono_tz::Tz,
     first: NaiveDate,
     n_days: usize,
+    /// Rules over several weeks of the agent's contract (`multiweek`).
+    weeks_rules: crate::multiweek::ContractWeeks,
+    /// The previous roster's shifts of the agent (a plan rolling on from it), and the days it
+    /// covers.
+    past: Vec<&'a crate::multiweek::PastShift>,
+    past_days: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl<'a> AgentRules<'a> {
     /// The rules of `agent` over `problem`'s horizon.
-    fn new(problem: &RosterProblem, a: usize, agent: &'a AgentPlan) -> Self {
+    fn new(problem: &'a RosterProblem, a: usize, agent: &'a AgentPlan) -> Self {
+        let history = problem.multiweek.history.as_ref();
         Self {
             agent,
             optional: problem.hire_of(a).is_some(),
             tz: problem.horizon.tz(),
             first: problem.horizon.first_date(),
             n_days: problem.horizon.days(),
+            weeks_rules: problem
+                .multiweek
+                .contracts
+                .get(&agent.contract.name)
+                .copied()
+                .unwrap_or_default(),
+            past: history
+                .map(|h| h.shifts.iter().filter(|s| s.agent_id == agent.id).collect())
+                .unwrap_or_default(),
+            past_days: history.map(|h| (h.first, h.last)),
         }
     }
 
@@ -580,8 +597,15 @@ impl<'a> AgentRules<'a> {
                 );
             }
         }
-        for w in shifts.windows(2) {
-            let rest = (w[1].start - w[0].end).num_minutes();
+        // the previous roster's last shift before the first new one (rolling on from it)
+        let last_past = self.past.iter().max_by_key(|p| p.end);
+        let pairs = last_past
+            .zip(shifts.first())
+            .map(|(p, s)| (p.end, s.start))
+            .into_iter()
+            .chain(shifts.windows(2).map(|w| (w[0].end, w[1].start)));
+        for (end, start) in pairs {
+            let rest = (start - end).num_minutes();
             if rest < i64::from(c.min_rest_minutes) {
                 push(
                     "rest",
@@ -590,8 +614,8 @@ impl<'a> AgentRules<'a> {
                         "only {} h {} min rest between the shift ending {} and the next starting {} (minimum {} h)",
                         rest.div_euclid(60),
                         rest.rem_euclid(60),
-                        w[0].end,
-                        w[1].start,
+                        end,
+                        start,
                         c.min_rest_minutes / 60
                     ),
                 );
@@ -599,7 +623,84 @@ impl<'a> AgentRules<'a> {
         }
         self.weeks(shifts, push);
         self.runs_and_weekends(&dates, push);
+        self.weekends_in_weeks(&dates, push);
         self.fixed_shifts(shifts, push);
+    }
+
+    /// Was the agent at work on `date`: in the plan from its shifts, before it from the previous
+    /// roster (`None`: a day neither covers).
+    fn worked_on(&self, dates: &BTreeSet<NaiveDate>, date: NaiveDate) -> Option<bool> {
+        let last = self.first + Duration::days(self.n_days as i64);
+        if date >= self.first && date < last {
+            return Some(dates.contains(&date));
+        }
+        let (p0, p1) = self.past_days?;
+        (p0 <= date && date <= p1).then(|| self.past.iter().any(|p| p.date == date))
+    }
+
+    /// A weekend rule over several weeks: every run of `in_weeks` weekends that ends on a
+    /// weekend of the plan, with the previous roster's weekends before it, has the weekend days
+    /// (or whole weekends) off the contract asks. A day that neither the plan nor the previous
+    /// roster covers counts as off (it is for the next plan to keep the rule there); a window
+    /// reaching before what the previous roster covers is not judged.
+    fn weekends_in_weeks(
+        &self,
+        dates: &BTreeSet<NaiveDate>,
+        push: &mut impl FnMut(&'static str, Option<&str>, String),
+    ) {
+        let Some(rule) = self.weeks_rules.weekend else {
+            return;
+        };
+        let id = self.id();
+        let last = self.first + Duration::days(self.n_days as i64 - 1);
+        let mut sat = self.first - Duration::days(1);
+        while sat.weekday() != Weekday::Sat {
+            sat += Duration::days(1);
+        }
+        while sat <= last {
+            let window: Vec<NaiveDate> = (0..rule.in_weeks)
+                .rev()
+                .map(|k| sat - Duration::days(7 * i64::from(k)))
+                .collect();
+            let judged = window.iter().all(|s| {
+                let days = [*s, *s + Duration::days(1)];
+                days.iter().any(|d| *d >= self.first && *d <= last)
+                    || days.iter().all(|d| self.worked_on(dates, *d).is_some())
+            });
+            if judged {
+                let worked = |d: NaiveDate| self.worked_on(dates, d).unwrap_or(false);
+                let off = window
+                    .iter()
+                    .map(|s| {
+                        let (a, b) = (worked(*s), worked(*s + Duration::days(1)));
+                        if rule.whole {
+                            u32::from(!a && !b)
+                        } else {
+                            u32::from(!a) + u32::from(!b)
+                        }
+                    })
+                    .sum::<u32>();
+                if off < rule.off {
+                    push(
+                        "weekends_in_weeks",
+                        Some(id),
+                        format!(
+                            "{off} {} off in the {} weekends from Saturday {} (contract {}: {})",
+                            if rule.whole {
+                                "whole weekends"
+                            } else {
+                                "weekend days"
+                            },
+                            rule.in_weeks,
+                            window[0],
+                            self.agent.contract.name,
+                            rule.describe()
+                        ),
+                    );
+                }
+            }
+            sat += Duration::days(7);
+        }
     }
 
     /// Per week of the horizon (7 days from its first date; a shorter last week pro rata): paid
@@ -611,6 +712,17 @@ impl<'a> AgentRules<'a> {
         push: &mut impl FnMut(&'static str, Option<&str>, String),
     ) {
         let (id, c) = (self.id(), &self.agent.contract);
+        let avg = self.weeks_rules.averaging;
+        let n_weeks = self.n_days.div_ceil(7);
+        // a week alone in its reference period (a one-week plan) keeps the contract's own hours
+        let alone = |w: usize| {
+            avg.is_none_or(|a| {
+                let n = a.weeks.max(1) as usize;
+                n_weeks.min((w / n + 1) * n) - (w / n) * n < 2
+            })
+        };
+        // per week: (paid minutes, contract minimum pro rata with leave credit, its maximum)
+        let mut per_week: Vec<(f64, f64, f64)> = Vec::new();
         for w0 in (0..self.n_days).step_by(7) {
             let w1 = (w0 + 7).min(self.n_days);
             let in_week: Vec<_> = shifts
@@ -633,27 +745,39 @@ impl<'a> AgentRules<'a> {
                         .any(|u| u.from.fixed_offset() <= m0 && u.to.fixed_offset() >= m1)
                 })
                 .count() as f64;
-            let per_day = f64::from(c.min_weekly_minutes) / f64::from(c.max_days_per_week.max(1));
-            let min = (f64::from(c.min_weekly_minutes) * (w1 - w0) as f64 / 7.0
-                - leave_days * per_day)
-                .max(0.0);
+            let pro_rata = |minimum: u32| {
+                let per_day = f64::from(minimum) / f64::from(c.max_days_per_week.max(1));
+                (f64::from(minimum) * (w1 - w0) as f64 / 7.0 - leave_days * per_day).max(0.0)
+            };
             // a hire candidate without a single shift was not hired: no contract binds
-            let min = if self.optional && shifts.is_empty() {
+            let unhired = self.optional && shifts.is_empty();
+            let contract_min = if unhired {
                 0.0
             } else {
-                min
+                pro_rata(c.min_weekly_minutes)
             };
-            if paid_min + 1e-6 < min || paid_min > f64::from(c.max_weekly_minutes) + 1e-6 {
+            // the maximum is not pro rata for a short week, as in the week-by-week rule
+            per_week.push((paid_min, contract_min, f64::from(c.max_weekly_minutes)));
+            // annualised hours: a single week within the flexible band instead
+            let (min, max, band) = match avg {
+                Some(a) if !unhired && !alone(w0 / 7) => (
+                    pro_rata(a.week_min_minutes),
+                    f64::from(a.week_max_minutes),
+                    " (annualised: the week's flexible band)",
+                ),
+                _ => (contract_min, f64::from(c.max_weekly_minutes), ""),
+            };
+            if paid_min + 1e-6 < min || paid_min > max + 1e-6 {
                 push(
                     "weekly_hours",
                     Some(id),
                     format!(
-                        "{} paid hours in the week from {} (contract {}: {}-{} h, {} h after pro-rata and leave)",
+                        "{} paid hours in the week from {} (contract {}: {}-{} h{band}, {} h after pro-rata and leave)",
                         paid_min / 60.0,
                         self.first + Duration::days(w0 as i64),
                         c.name,
-                        f64::from(c.min_weekly_minutes) / 60.0,
-                        f64::from(c.max_weekly_minutes) / 60.0,
+                        min.max(0.0) / 60.0,
+                        max / 60.0,
                         min / 60.0
                     ),
                 );
@@ -671,6 +795,35 @@ impl<'a> AgentRules<'a> {
                 );
             }
         }
+        // annualised hours: the contract's hours on average over each reference period
+        if let Some(a) = avg {
+            for (i, block) in per_week.chunks(a.weeks.max(1) as usize).enumerate() {
+                if block.len() < 2 {
+                    continue;
+                }
+                let paid: f64 = block.iter().map(|w| w.0).sum();
+                let min: f64 = block.iter().map(|w| w.1).sum();
+                let max: f64 = block.iter().map(|w| w.2).sum();
+                if paid + 1e-6 < min || paid > max + 1e-6 {
+                    let from = self.first + Duration::days(7 * (i * a.weeks as usize) as i64);
+                    push(
+                        "averaged_hours",
+                        Some(id),
+                        format!(
+                            "{} paid hours over the {} weeks from {from}, {:.2} a week on \
+                             average (contract {}: {}-{} h a week on average over {} weeks)",
+                            paid / 60.0,
+                            block.len(),
+                            paid / 60.0 / block.len() as f64,
+                            c.name,
+                            f64::from(c.min_weekly_minutes) / 60.0,
+                            f64::from(c.max_weekly_minutes) / 60.0,
+                            a.weeks
+                        ),
+                    );
+                }
+            }
+        }
     }
 
     /// Over the days worked (`dates`): at most the contract's consecutive days, and at most its
@@ -681,7 +834,13 @@ impl<'a> AgentRules<'a> {
         push: &mut impl FnMut(&'static str, Option<&str>, String),
     ) {
         let (id, c) = (self.id(), &self.agent.contract);
+        // the previous roster's last days in a row count towards the first run
         let mut run = 0;
+        let mut before = self.first - Duration::days(1);
+        while self.past.iter().any(|p| p.date == before) {
+            run += 1;
+            before -= Duration::days(1);
+        }
         for d in 0..self.n_days {
             if dates.contains(&(self.first + Duration::days(d as i64))) {
                 run += 1;

@@ -27,15 +27,14 @@ pub fn on_leave_all_day(problem: &RosterProblem, a: usize, d: usize) -> bool {
 /// templates. Each entry names the agent, the contract and the numbers. A hire candidate
 /// (`rota schedule --hire`) whose contract cannot be met is not an error: it is never hired.
 pub fn check_contracts(problem: &RosterProblem, options: &OptionSet) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out = super::multiweek::conflicts(problem);
     for (a, agent) in problem.agents.iter().enumerate() {
         if problem.hire_of(a).is_some() {
             continue;
         }
         let c = &agent.contract;
         for week in problem.weeks() {
-            let min = super::model::contracts::weekly_minimum(problem, a, &week);
-            let max = f64::from(c.max_weekly_minutes);
+            let (min, max) = super::model::contracts::week_bounds(problem, a, &week);
             // reachable[k] = paid-minute totals using exactly k working days
             let max_days = (c.max_days_per_week as usize).min(week.len());
             let mut reachable: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); max_days + 1];
@@ -80,7 +79,7 @@ pub fn check_contracts(problem: &RosterProblem, options: &OptionSet) -> Vec<Stri
                     agent.name,
                     c.name,
                     fmt_h(min),
-                    hours(c.max_weekly_minutes),
+                    fmt_h(max),
                     problem.horizon.date(week.start),
                     max_days,
                     tpl.join(", ")

@@ -30,8 +30,10 @@ pub mod build;
 pub mod check;
 pub mod diagnose;
 pub mod error;
+pub mod fairness;
 pub mod hire;
 pub mod model;
+pub mod multiweek;
 pub mod options;
 pub mod output;
 pub mod problem;
@@ -422,6 +424,8 @@ fn evaluate(
             .iter()
             .map(|os| model::shift_change::start_changes_hours(options, os))
             .sum::<f64>();
+    // the spread of late shifts, Saturdays and bank holidays (model::fairness)
+    penalty += fairness::penalty(problem, options, &placed);
     // a re-plan: every changed shift on the open days (model::baseline)
     if let Some(published) = replan::Published::of(problem, options) {
         penalty += published.move_cost

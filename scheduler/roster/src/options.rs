@@ -4,7 +4,9 @@
 //!
 //! The set of options an agent may work is the domain of the binary assignment variables
 //! `x[a,o]`: availability and leave are enforced by never creating `x[a,o]` for an option that
-//! overlaps them (`x[a,o] = 0` implicitly).
+//! overlaps them (`x[a,o] = 0` implicitly). So is the rest after the previous roster's last
+//! shift when the plan rolls on from one (`start(o) >= end(last) + R[a]`,
+//! [`RosterProblem::earliest_start`]).
 
 use chrono::{DateTime, Datelike, Duration};
 use chrono_tz::Tz;
@@ -118,12 +120,17 @@ pub fn build_options(problem: &RosterProblem) -> OptionSet {
     let per_agent = problem
         .agents
         .iter()
-        .map(|a| {
+        .enumerate()
+        .map(|(i, a)| {
+            // rest after the previous roster's last shift (crate::multiweek)
+            let earliest = problem.earliest_start(i);
             options
                 .iter()
                 .enumerate()
                 .filter(|(_, o)| {
-                    a.may_work(&problem.templates[o.template]) && a.is_available(&o.start, &o.end)
+                    a.may_work(&problem.templates[o.template])
+                        && a.is_available(&o.start, &o.end)
+                        && earliest.is_none_or(|e| o.start >= e)
                 })
                 .map(|(i, _)| i)
                 .collect()

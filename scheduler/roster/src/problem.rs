@@ -31,6 +31,9 @@ pub struct Horizon {
 }
 
 impl Horizon {
+    /// The longest horizon planned in one solve: six weeks (issue #15: 1-6 weeks).
+    pub const MAX_DAYS: u32 = 42;
+
     /// `days` local days from `first_date` in `tz`, in intervals of `interval_minutes` (15, 30 or 60).
     pub fn new(
         tz: Tz,
@@ -43,9 +46,10 @@ impl Horizon {
                 "interval length {interval_minutes} min; expected 15, 30 or 60"
             )));
         }
-        if days == 0 || days > 28 {
+        if days == 0 || days > Self::MAX_DAYS {
             return Err(RosterError::Input(format!(
-                "horizon of {days} days; expected 1 to 28"
+                "horizon of {days} days; expected 1 to {} (six weeks)",
+                Self::MAX_DAYS
             )));
         }
         let start = local_midnight(tz, first_date)?;
@@ -573,6 +577,8 @@ pub struct RosterProblem {
     /// The published roster a re-plan keeps as far as it can ([`crate::replan`]); `None`: a
     /// roster from scratch.
     pub baseline: Option<crate::replan::Baseline>,
+    /// Rules over several weeks, the previous roster and fairness ([`crate::multiweek`]).
+    pub multiweek: crate::multiweek::MultiWeek,
 }
 
 impl RosterProblem {
@@ -702,6 +708,7 @@ impl RosterProblem {
             stints: crate::StintRules::default(),
             activities: Vec::new(),
             baseline: None,
+            multiweek: crate::multiweek::MultiWeek::default(),
         })
     }
 
@@ -760,6 +767,17 @@ impl RosterProblem {
         }
         self.activities = activities;
         Ok(self)
+    }
+
+    /// The problem with rules over several weeks and fairness ([`crate::multiweek`]); a previous
+    /// roster already attached is kept.
+    pub fn with_multiweek(mut self, multiweek: crate::multiweek::MultiWeek) -> Self {
+        let history = self.multiweek.history.take();
+        self.multiweek = crate::multiweek::MultiWeek {
+            history: multiweek.history.or(history),
+            ..multiweek
+        };
+        self
     }
 
     /// The problem with the centre's channel stint rules (default: [`crate::StintRules::default`]).

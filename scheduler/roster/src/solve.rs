@@ -308,7 +308,8 @@ pub(crate) fn run_highs(
         HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
             return Err(RosterError::Solver(
                 "the contract rules cannot all hold at once (HiGHS: infeasible); check fixed shifts, \
-                 minimum weekly hours against availability and leave"
+                 minimum weekly hours against availability and leave, and the rules over several \
+                 weeks (weekends off, averaged hours) against the previous roster's last weeks"
                     .into(),
             ))
         }
@@ -380,6 +381,31 @@ fn lp_support(
     // a re-plan keeps every option that keeps a published shift, so the restricted MIP can
     // always leave the roster as published (model::baseline)
     let published = crate::replan::Published::of(problem, options);
+    // fairness (model::fairness, which the LP leaves out): an agent compared for Saturdays or
+    // bank holidays keeps every option of that kind its skill group's LP support has, so the day
+    // can go to whoever has had fewest. Late shifts are not widened: a late start is open most
+    // weekdays to most full-timers, and keeping them all made the sample week's restricted MIP
+    // half as large again (451 binaries against 315) and slow to find a first roster.
+    let widened = [
+        crate::fairness::FairKind::Saturday,
+        crate::fairness::FairKind::BankHoliday,
+    ];
+    let mut fair: Vec<std::collections::BTreeSet<usize>> =
+        vec![Default::default(); problem.agents.len()];
+    if problem.multiweek.fairness.is_some_and(|f| f.weight > 0.0) {
+        let late = problem.multiweek.fairness.map(|f| f.late_after);
+        for g in crate::fairness::groups_of(problem, options) {
+            if !widened.contains(&g.kind) {
+                continue;
+            }
+            for &a in &g.agents {
+                fair[a].extend(options.per_agent[a].iter().copied().filter(|&o| {
+                    let opt = &options.options[o];
+                    late.is_some_and(|l| g.kind.of_shift(&opt.start, &opt.end, l))
+                }));
+            }
+        }
+    }
     let per_agent = (0..problem.agents.len())
         .map(|a| {
             let g = lp.group_of[a];
@@ -398,8 +424,10 @@ fn lp_support(
                             && opt.start.time() == f.start
                     });
                     let kept = published.as_ref().is_some_and(|p| p.keeps(a, opt.day, *o));
+                    let compared = fair[a].contains(o) && group_support[g].contains(o);
                     fixed
                         || kept
+                        || compared
                         || value(c.idx) > threshold
                         || (widen && group_support[g].contains(o))
                 })

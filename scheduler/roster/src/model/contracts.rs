@@ -11,6 +11,18 @@
 //! For a hire candidate the minimum is `Hmin[a,W] h[a]`: it binds only when hired
 //! ([`super::hire`]).
 //!
+//! **Annualised hours** ([`crate::multiweek::Averaging`]): each week lies within the flexible
+//! band `Fmin[a,W] <= paid[a,W] <= Fmax[a]` (`Fmin` pro rata and with leave credit as `Hmin`),
+//! and over each reference period `R` (blocks of `weeks` weeks from the first planned day; the
+//! last block may be shorter):
+//!
+//! ```text
+//! sum_{W in R} Hmin[a,W] <= sum_{W in R} paid[a,W] <= |R| Hmax[a]
+//! ```
+//!
+//! A plan shorter than the reference period holds the average over the weeks it plans; a week
+//! alone in its period (a one-week plan) keeps the contract's own weekly hours.
+//!
 //! Days worked and days off: `sum_{d in W} y[a,d] <= Dmax[a]` (e.g. 5: two days off).
 //!
 //! Maximum consecutive days `K[a]`: for every run of `K+1` consecutive days `d..d+K` in the horizon,
@@ -30,15 +42,76 @@ pub fn weekly_minimum(
     a: usize,
     week: &std::ops::Range<usize>,
 ) -> f64 {
-    let agent = &problem.agents[a];
-    let c = &agent.contract;
+    let c = &problem.agents[a].contract;
+    pro_rata_minimum(problem, a, week, c.min_weekly_minutes)
+}
+
+/// `minimum` paid minutes a week, pro rata for a short week and less an average working day per
+/// whole day of leave.
+fn pro_rata_minimum(
+    problem: &crate::RosterProblem,
+    a: usize,
+    week: &std::ops::Range<usize>,
+    minimum: u32,
+) -> f64 {
+    let c = &problem.agents[a].contract;
     let days = week.len() as f64;
     let leave_days = week
         .clone()
         .filter(|&d| crate::diagnose::on_leave_all_day(problem, a, d))
         .count() as f64;
-    let per_day = f64::from(c.min_weekly_minutes) / f64::from(c.max_days_per_week.max(1));
-    (f64::from(c.min_weekly_minutes) * days / 7.0 - leave_days * per_day).max(0.0)
+    let per_day = f64::from(minimum) / f64::from(c.max_days_per_week.max(1));
+    (f64::from(minimum) * days / 7.0 - leave_days * per_day).max(0.0)
+}
+
+/// The paid minutes one week of agent `a` may have: the contract's `(Hmin[a,W], Hmax[a])`, or
+/// with annualised hours the flexible band `(Fmin[a,W], Fmax[a])`.
+pub fn week_bounds(
+    problem: &crate::RosterProblem,
+    a: usize,
+    week: &std::ops::Range<usize>,
+) -> (f64, f64) {
+    let c = &problem.agents[a].contract;
+    // a week alone in its reference period (a one-week plan) keeps the contract's own hours
+    let averaged = problem.contract_weeks(a).averaging.filter(|avg| {
+        let weeks = problem.weeks();
+        let i = weeks.iter().position(|w| w == week).unwrap_or(0);
+        let n = avg.weeks.max(1) as usize;
+        weeks.len().min((i / n + 1) * n) - (i / n) * n >= 2
+    });
+    match averaged {
+        Some(avg) => (
+            pro_rata_minimum(problem, a, week, avg.week_min_minutes),
+            f64::from(avg.week_max_minutes),
+        ),
+        None => (
+            weekly_minimum(problem, a, week),
+            f64::from(c.max_weekly_minutes),
+        ),
+    }
+}
+
+/// With annualised hours, the reference periods of agent `a` as (weeks, fewest paid minutes,
+/// most paid minutes) over each; empty without.
+pub fn reference_periods(
+    problem: &crate::RosterProblem,
+    a: usize,
+) -> Vec<(Vec<std::ops::Range<usize>>, f64, f64)> {
+    let Some(avg) = problem.contract_weeks(a).averaging else {
+        return Vec::new();
+    };
+    let c = &problem.agents[a].contract;
+    problem
+        .weeks()
+        .chunks(avg.weeks.max(1) as usize)
+        .filter(|block| block.len() >= 2)
+        .map(|block| {
+            let min = block.iter().map(|w| weekly_minimum(problem, a, w)).sum();
+            // the maximum is not pro rata for a short week, as in the week-by-week rule
+            let max = f64::from(c.max_weekly_minutes) * block.len() as f64;
+            (block.to_vec(), min, max)
+        })
+        .collect()
 }
 
 /// Adds weekly hours, days worked, consecutive days and weekend rules for every agent.
@@ -54,8 +127,7 @@ pub fn add(m: &mut RosterModel<'_>) {
                 .filter(|(o, _)| week.contains(&m.options.options[*o].day))
                 .map(|(o, col)| f64::from(m.options.options[*o].paid_minutes) * col.var)
                 .sum();
-            let min = weekly_minimum(problem, a, &week);
-            let max = f64::from(c.max_weekly_minutes);
+            let (min, max) = week_bounds(problem, a, &week);
             m.add(constraint!(paid.clone() <= max));
             match m.hired[a] {
                 Some(h) if min > 0.0 => m.add(constraint!(paid >= min * h.var)),
@@ -65,6 +137,22 @@ pub fn add(m: &mut RosterModel<'_>) {
             let days: Expression = week.clone().map(|d| ys[d].clone()).sum();
             if (c.max_days_per_week as usize) < week.len() {
                 m.add(constraint!(days <= c.max_days_per_week));
+            }
+        }
+        for (block, min, max) in reference_periods(problem, a) {
+            let paid: Expression = m.x[a]
+                .iter()
+                .filter(|(o, _)| {
+                    let d = m.options.options[*o].day;
+                    block.iter().any(|w| w.contains(&d))
+                })
+                .map(|(o, col)| f64::from(m.options.options[*o].paid_minutes) * col.var)
+                .sum();
+            m.add(constraint!(paid.clone() <= max));
+            match m.hired[a] {
+                Some(h) if min > 0.0 => m.add(constraint!(paid >= min * h.var)),
+                None if min > 0.0 => m.add(constraint!(paid >= min)),
+                _ => {}
             }
         }
         let k = c.max_consecutive_days as usize;

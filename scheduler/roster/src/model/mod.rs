@@ -16,7 +16,9 @@
 //! | `h[c,t]`, `B[c,t]`, `l[c,t]` >= 0 | handled work, backlog and overdue backlog (deferred) |
 //!
 //! Submodules: [`assignment`] (one shift a day, fixed shifts, group counts), [`contracts`]
-//! (weekly hours, days worked, consecutive days, weekend day off), [`rest`] (minimum rest between
+//! (weekly hours, days worked, consecutive days, weekend day off, annualised hours),
+//! [`multiweek`] (consecutive days across the previous roster, weekends over several weeks),
+//! [`fairness`] (spread of late shifts, Saturdays, bank holidays), [`rest`] (minimum rest between
 //! shifts), [`coverage`] (allocation of skill groups to live channels), [`backlog`] (deferred
 //! channels as a backlog flow), [`shift_change`] (start-time changes between consecutive days),
 //! [`targets`] (live channels' targets over a period, for the targets objective), [`hire`]
@@ -28,7 +30,9 @@ pub mod backlog;
 pub mod baseline;
 pub mod contracts;
 pub mod coverage;
+pub mod fairness;
 pub mod hire;
+pub mod multiweek;
 pub mod objective;
 pub mod rest;
 pub mod shift_change;
@@ -159,12 +163,18 @@ impl<'a> RosterModel<'a> {
         hire::add(&mut m);
         assignment::add(&mut m);
         contracts::add(&mut m);
+        multiweek::add(&mut m);
         rest::add(&mut m);
         coverage::add(&mut m);
         backlog::add(&mut m);
         targets::add(&mut m);
         shift_change::add(&mut m);
         baseline::add(&mut m);
+        // with the shifts fixed (the allocation stages) the spread is a constant; the LP
+        // relaxation leaves it out (model::fairness: a bound still, and a faster one)
+        if m.activity_time == ActivityTime::Reserve && !relaxed {
+            fairness::add(&mut m);
+        }
         objective::add_cost(&mut m);
         m
     }
