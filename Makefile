@@ -86,6 +86,7 @@ release: prereqs
 ## including two nodes sharing one database).
 ## A test that cannot run here (no browser with ROTA_SKIP_BROWSER_TESTS=1, no ../shared/) skips and
 ## appends why to $(SKIP_LOG); the list is printed last, so a skip is never silent. Under CI a skip fails.
+## Every test binary runs even when one fails (--no-fail-fast), so one failure hides no other.
 ## The HTTP and dashboard suites (tests/api*.rs, export_api.rs, dashboard*.rs) then run a second time with
 ## ROTA_TEST_BACKEND=postgres: every test's server on a database of a real PostgreSQL server
 ## (tests/common/backend.rs), so the service is tested end to end on both backends.
@@ -93,10 +94,10 @@ SKIP_LOG := $(abspath $(TARGET_DIR))/skipped-tests.txt
 PG_SUITES := $(filter-out api_postgres,$(basename $(notdir $(wildcard tests/api*.rs tests/dashboard*.rs)))) export_api
 test: prereqs browser-prereqs postgres-prereqs
 	@mkdir -p $(TARGET_DIR); rm -f $(SKIP_LOG)
-	@status=0; ROTA_SKIP_LOG=$(SKIP_LOG) $(CARGO) test --workspace || status=$$?; \
+	@status=0; ROTA_SKIP_LOG=$(SKIP_LOG) $(CARGO) test --workspace --no-fail-fast || status=$$?; \
 	if $(HAVE_POSTGRES); then \
 	  echo; echo "make test: the HTTP suites again on PostgreSQL ($(PG_SUITES))"; \
-	  ROTA_TEST_BACKEND=postgres ROTA_SKIP_LOG=$(SKIP_LOG) $(CARGO) test $(addprefix --test ,$(PG_SUITES)) || status=$$?; \
+	  ROTA_TEST_BACKEND=postgres ROTA_SKIP_LOG=$(SKIP_LOG) $(CARGO) test --no-fail-fast $(addprefix --test ,$(PG_SUITES)) || status=$$?; \
 	else \
 	  echo "the HTTP suites on PostgreSQL: PostgreSQL is not installed (make postgres-prereqs)" >> $(SKIP_LOG); \
 	  case "$${CI:-}" in ""|false|0) ;; *) status=1 ;; esac; \

@@ -110,7 +110,7 @@ fn the_planning_flow_users_and_a_hard_restart_on_postgres() {
         "{audit}"
     );
     let db = url.rsplit('/').next().expect("database name");
-    assert_eq!(pg.psql(db, "SELECT MAX(version) FROM schema_version"), "8");
+    assert_eq!(pg.psql(db, "SELECT MAX(version) FROM schema_version"), "9");
     let stored_key = pg.psql(
         db,
         &format!("SELECT COUNT(*) FROM users WHERE key_hash = '{key}'"),
