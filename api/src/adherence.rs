@@ -12,14 +12,6 @@ use utoipa::ToSchema;
 use crate::db::{AgentEventRow, NewAgentEvent};
 use crate::work::WorkError;
 
-fn invalid(field: &str, detail: String) -> WorkError {
-    WorkError::Invalid {
-        field: field.into(),
-        detail,
-        errors: Vec::new(),
-    }
-}
-
 /// Reads an events CSV (`agent_id, timestamp, state[, channel, activity]`, the file
 /// `rota adherence --events` reads) against the centre; events after `wall_now` are refused.
 /// Returns the events to store and the exact repeats the file held (counted once).
@@ -36,12 +28,15 @@ pub fn read_events(
             errors: vec![e.to_string()],
         })?;
     if log.events().is_empty() {
-        return Err(invalid("body", format!("{filename} has no events")));
+        return Err(WorkError::field(
+            "body",
+            format!("{filename} has no events"),
+        ));
     }
     let mut out = Vec::with_capacity(log.events().len());
     for e in log.events() {
         if e.at > wall_now {
-            return Err(invalid(
+            return Err(WorkError::field(
                 "body",
                 format!(
                     "{filename}:{}: the event at {} is after now ({}); events can only say what \
@@ -69,7 +64,7 @@ pub fn read_events(
 /// A stored event as the adherence crate takes it.
 fn event(config: &CentreConfig, r: &AgentEventRow) -> Result<AgentEvent, WorkError> {
     let stale = |what: String| {
-        invalid(
+        WorkError::field(
             "events",
             format!(
                 "a stored event of {} at {} has {what}, which the centre's configuration no \
@@ -211,13 +206,14 @@ pub fn day(
     if events.is_empty() {
         return Ok(view);
     }
-    let log = EventLog::from_events(events).map_err(|e| invalid("events", e.to_string()))?;
+    let log =
+        EventLog::from_events(events).map_err(|e| WorkError::field("events", e.to_string()))?;
     let options = Options {
         until,
         ..Options::default()
     };
-    let found =
-        measure(plan.0, &log, config, &options).map_err(|e| invalid("date", e.to_string()))?;
+    let found = measure(plan.0, &log, config, &options)
+        .map_err(|e| WorkError::field("date", e.to_string()))?;
     let mut groups = found.group_rows(true);
     // The centre first, then its teams.
     groups.sort_by_key(|r| r.scope != rota_adherence::Scope::Centre);

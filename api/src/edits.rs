@@ -18,7 +18,7 @@ use rota_plan::replan::Judge;
 use rota_roster::output::PlacedBreak;
 use rota_roster::{
     Activity, ActivityKind, ChannelMode, CoverageRow, Roster, RosterShift, RosterSummary,
-    SolveStats, StintReport, TimestampStyle, Violation,
+    SolveStats, StintReport, Violation,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -106,14 +106,6 @@ pub enum Edit {
     },
 }
 
-fn invalid(field: &str, detail: impl Into<String>) -> WorkError {
-    WorkError::Invalid {
-        field: field.into(),
-        detail: detail.into(),
-        errors: Vec::new(),
-    }
-}
-
 fn day_words(d: NaiveDate) -> String {
     d.format("%a %d %b").to_string()
 }
@@ -128,7 +120,7 @@ fn time_on(
     let text = text
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| invalid(field, format!("{field} is needed (HH:MM on the day)")))?;
+        .ok_or_else(|| WorkError::field(field, format!("{field} is needed (HH:MM on the day)")))?;
     let grid = config.grid();
     let t = match NaiveTime::parse_from_str(text, "%H:%M") {
         Ok(hm) => grid
@@ -136,15 +128,15 @@ fn time_on(
             .from_local_datetime(&date.and_time(hm))
             .earliest()
             .map(|t| t.fixed_offset())
-            .ok_or_else(|| invalid(field, format!("{text} does not exist on {date}")))?,
+            .ok_or_else(|| WorkError::field(field, format!("{text} does not exist on {date}")))?,
         Err(_) => rota_intraday::actuals::parse_time(text, &grid)
-            .map_err(|e| invalid(field, format!("{e}; expected HH:MM on {date}")))?,
+            .map_err(|e| WorkError::field(field, format!("{e}; expected HH:MM on {date}")))?,
     };
     let step = i64::from(grid.length.minutes());
     let local = t.with_timezone(&grid.tz);
     let minutes = (local.time() - NaiveTime::MIN).num_minutes();
     if minutes % step != 0 {
-        return Err(invalid(
+        return Err(WorkError::field(
             field,
             format!(
                 "{} is not on the centre's {step}-minute grid",
@@ -165,7 +157,7 @@ impl Edit {
         let agent_of = |id: &str, field: &str| -> Result<String, WorkError> {
             let id = id.trim();
             config.agent(id).map(|a| a.id().to_string()).ok_or_else(|| {
-                invalid(
+                WorkError::field(
                     field,
                     format!(
                         "unknown agent {id:?}; expected an agent of the centre's configuration"
@@ -175,13 +167,13 @@ impl Edit {
         };
         let agent = agent_of(&input.agent_id, "agent_id")?;
         let date: NaiveDate = input.date.trim().parse().map_err(|_| {
-            invalid(
+            WorkError::field(
                 "date",
                 format!("{:?} is not a date; expected YYYY-MM-DD", input.date),
             )
         })?;
         if date < days.0 || date > days.1 {
-            return Err(invalid(
+            return Err(WorkError::field(
                 "date",
                 format!(
                     "{} is not a day of this roster ({} to {})",
@@ -195,7 +187,7 @@ impl Edit {
             let start = time_on(config, date, input.start.as_deref(), "start")?;
             let end = time_on(config, date, input.end.as_deref(), "end")?;
             if end <= start {
-                return Err(invalid(
+                return Err(WorkError::field(
                     "end",
                     format!(
                         "{} is not after the start {}",
@@ -210,7 +202,7 @@ impl Edit {
             "move" => {
                 let (start, end) = period()?;
                 if end - start > Duration::hours(16) {
-                    return Err(invalid("end", "a shift is at most 16 hours long"));
+                    return Err(WorkError::field("end", "a shift is at most 16 hours long"));
                 }
                 Ok(Edit::Move {
                     agent,
@@ -225,7 +217,7 @@ impl Edit {
                     "other_agent_id",
                 )?;
                 if other == agent {
-                    return Err(invalid(
+                    return Err(WorkError::field(
                         "other_agent_id",
                         "a swap needs two different agents",
                     ));
@@ -246,7 +238,7 @@ impl Edit {
                     n => {
                         let planned: Vec<&str> =
                             config.activities().iter().map(|a| a.name()).collect();
-                        return Err(invalid(
+                        return Err(WorkError::field(
                             "activity",
                             format!(
                                 "{n:?} is not an activity; expected work, break, lunch{}{}",
@@ -257,11 +249,12 @@ impl Edit {
                     }
                 };
                 let channel = match (&activity, input.channel.as_deref().map(str::trim)) {
-                    (ActivityKind::Work, Some(c)) if config.channel(c).is_some() => {
-                        Some(ChannelName::parse(c).map_err(|e| invalid("channel", e.to_string()))?)
-                    }
+                    (ActivityKind::Work, Some(c)) if config.channel(c).is_some() => Some(
+                        ChannelName::parse(c)
+                            .map_err(|e| WorkError::field("channel", e.to_string()))?,
+                    ),
                     (ActivityKind::Work, c) => {
-                        return Err(invalid(
+                        return Err(WorkError::field(
                             "channel",
                             format!(
                                 "work needs one of the centre's channels, not {:?}",
@@ -280,7 +273,7 @@ impl Edit {
                     channel,
                 })
             }
-            other => Err(invalid(
+            other => Err(WorkError::field(
                 "kind",
                 format!("{other:?} is not an edit; expected move, swap, delete or activity"),
             )),
@@ -371,7 +364,7 @@ impl Stored {
             .map_err(|e| WorkError::Internal(format!("stored roster.json: {e}")))?;
         let (Some(shifts), Some(acts)) = (doc["shifts"].as_array(), doc["activities"].as_array())
         else {
-            return Err(invalid(
+            return Err(WorkError::field(
                 "roster_id",
                 "this roster has no stored shifts and activities to edit (roster.json)",
             ));
@@ -452,7 +445,7 @@ impl Stored {
     pub fn apply(&self, config: &CentreConfig, edit: &Edit) -> Result<Stored, WorkError> {
         let mut out = self.clone();
         let none = |agent: &str, date: NaiveDate, what: &str| {
-            invalid(
+            WorkError::field(
                 "date",
                 format!("{agent} has no shift on {} to {what}", day_words(date)),
             )
@@ -557,7 +550,7 @@ impl Stored {
                     .iter()
                     .any(|s| &s.agent_id == agent && s.start <= *start && *end <= s.end)
                 {
-                    return Err(invalid(
+                    return Err(WorkError::field(
                         "start",
                         format!(
                             "{agent} is not rostered from {} to {} on {}",
@@ -1045,13 +1038,6 @@ pub fn files(
     parent_json: &str,
     edit: &serde_json::Value,
 ) -> Result<Files, WorkError> {
-    type Writer = fn(&Roster, &mut dyn std::io::Write) -> std::io::Result<()>;
-    let text = |name: &str, write: Writer| -> Result<String, WorkError> {
-        let mut bytes = Vec::new();
-        write(roster, &mut bytes)
-            .map_err(|e| WorkError::Internal(format!("writing {name}: {e}")))?;
-        String::from_utf8(bytes).map_err(|e| WorkError::Internal(format!("writing {name}: {e}")))
-    };
     let mut doc: serde_json::Value = serde_json::from_str(parent_json)
         .map_err(|e| WorkError::Internal(format!("stored roster.json: {e}")))?;
     let value = |v: serde_json::Result<serde_json::Value>| {
@@ -1072,16 +1058,11 @@ pub fn files(
         );
         obj.insert("edit".into(), edit.clone());
     }
+    let files = crate::work::roster_files(roster).map_err(WorkError::Internal)?;
     Ok(Files {
-        shifts_csv: text("shifts.csv", |r, w| {
-            r.write_shifts(w, TimestampStyle::Rfc3339)
-        })?,
-        activities_csv: text("activities.csv", |r, w| {
-            r.write_activities(w, TimestampStyle::Rfc3339)
-        })?,
-        coverage_csv: text("coverage.csv", |r, w| {
-            r.write_coverage(w, TimestampStyle::Rfc3339)
-        })?,
+        shifts_csv: files.shifts_csv,
+        activities_csv: files.activities_csv,
+        coverage_csv: files.coverage_csv,
         roster_json: doc.to_string(),
     })
 }

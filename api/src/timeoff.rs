@@ -68,14 +68,6 @@ pub struct TimeOff {
     pub note: String,
 }
 
-fn invalid(field: &str, detail: impl Into<String>) -> WorkError {
-    WorkError::Invalid {
-        field: field.into(),
-        detail: detail.into(),
-        errors: Vec::new(),
-    }
-}
-
 /// Local midnight starting `day` in the centre's zone.
 fn midnight(config: &CentreConfig, day: NaiveDate) -> Result<DateTime<FixedOffset>, String> {
     let tz = config.grid().tz;
@@ -101,7 +93,7 @@ impl TimeOff {
     pub fn parse(config: &CentreConfig, input: &TimeOffIn) -> Result<Self, WorkError> {
         let agent_id = input.agent_id.trim();
         if config.agent(agent_id).is_none() {
-            return Err(invalid(
+            return Err(WorkError::field(
                 "agent_id",
                 format!(
                     "unknown agent {agent_id:?}; expected an agent of the centre's configuration"
@@ -114,7 +106,7 @@ impl TimeOff {
             .to_ascii_lowercase()
             .replace([' ', '-'], "_");
         if !TYPES.contains(&kind.as_str()) {
-            return Err(invalid(
+            return Err(WorkError::field(
                 "type",
                 format!(
                     "{:?} is not a type of time off; expected one of {}",
@@ -123,16 +115,16 @@ impl TimeOff {
                 ),
             ));
         }
-        let from = instant(config, &input.from, false).map_err(|m| invalid("from", m))?;
-        let to = instant(config, &input.to, true).map_err(|m| invalid("to", m))?;
+        let from = instant(config, &input.from, false).map_err(|m| WorkError::field("from", m))?;
+        let to = instant(config, &input.to, true).map_err(|m| WorkError::field("to", m))?;
         if to <= from {
-            return Err(invalid(
+            return Err(WorkError::field(
                 "to",
                 format!("the end {to} is not after the start {from}"),
             ));
         }
         if to - from > Duration::days(366) {
-            return Err(invalid("to", "a request covers at most a year"));
+            return Err(WorkError::field("to", "a request covers at most a year"));
         }
         let note: String = input.note.trim().chars().take(500).collect();
         Ok(TimeOff {
@@ -188,7 +180,7 @@ pub fn publication_for(
         }
     };
     let Some(p) = publications.iter().find(|p| crate::db::covers(p, first)) else {
-        return Err(invalid(
+        return Err(WorkError::field(
             "from",
             format!(
                 "{} is outside every published roster: {}",
@@ -198,7 +190,7 @@ pub fn publication_for(
         ));
     };
     if !crate::db::covers(p, last) {
-        return Err(invalid(
+        return Err(WorkError::field(
             "to",
             format!(
                 "the request runs to {}, past the end of the published roster {} it starts in: \
@@ -308,7 +300,7 @@ pub fn effect(
         &horizon,
     )
     .map_err(|e| {
-        invalid(
+        WorkError::field(
             "roster_id",
             format!("the published roster's requirement set does not read: {e}"),
         )
@@ -340,7 +332,7 @@ pub fn effect(
         preview: true,
     };
     let out = rota_plan::replan(&requirements, config, horizon, &options, &preview, &Silent)
-        .map_err(|e| invalid("request", format!("the preview could not be made: {e}")))?;
+        .map_err(|e| WorkError::field("request", format!("the preview could not be made: {e}")))?;
     let rows: Vec<EffectRow> = out
         .kpis
         .iter()

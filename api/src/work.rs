@@ -58,6 +58,11 @@ impl WorkError {
             errors,
         }
     }
+
+    /// A 422 naming the request's `field` (no list of errors beneath it).
+    pub(crate) fn field(field: &str, detail: impl Into<String>) -> Self {
+        Self::invalid(field, detail, Vec::new())
+    }
 }
 
 impl From<WorkError> for Problem {
@@ -606,29 +611,49 @@ pub fn roster(
     let (roster, notes) = (planned.roster, planned.notes);
     ctx.check_cancelled()?;
     ctx.progress(0.95, "writing the roster files");
-    // The planner's files, written in memory: the same bytes `rota schedule` writes.
-    type Writer = fn(&Roster, &mut dyn std::io::Write) -> std::io::Result<()>;
-    let text = |name: &str, write: Writer| -> Result<String, JobFailure> {
-        let mut bytes = Vec::new();
-        write(&roster, &mut bytes)
-            .map_err(|e| JobFailure::Failed(format!("writing {name}: {e}")))?;
-        String::from_utf8(bytes).map_err(|e| JobFailure::Failed(format!("writing {name}: {e}")))
-    };
     let summary = serde_json::json!({
         "summary": roster.summary,
         "diagnosis": roster.diagnosis,
         "notes": notes,
     });
+    let failed = JobFailure::Failed;
+    let files = roster_files(&roster).map_err(failed)?;
     Ok(RosterOutput {
         summary,
-        roster_json: text("roster.json", |r, w| r.write_json(w))?,
-        shifts_csv: text("shifts.csv", |r, w| {
+        roster_json: roster_text(&roster, "roster.json", |r, w| r.write_json(w)).map_err(failed)?,
+        shifts_csv: files.shifts_csv,
+        activities_csv: files.activities_csv,
+        coverage_csv: files.coverage_csv,
+    })
+}
+
+/// A roster's CSV files, written in memory: the same bytes `rota schedule` writes.
+pub(crate) struct RosterFiles {
+    pub shifts_csv: String,
+    pub activities_csv: String,
+    pub coverage_csv: String,
+}
+
+type RosterWriter = fn(&Roster, &mut dyn std::io::Write) -> std::io::Result<()>;
+
+/// One of `roster`'s files as text; an error names the file.
+fn roster_text(roster: &Roster, name: &str, write: RosterWriter) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    write(roster, &mut bytes).map_err(|e| format!("writing {name}: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| format!("writing {name}: {e}"))
+}
+
+/// `shifts.csv`, `activities.csv` and `coverage.csv` of `roster` (a solved roster's, or a hand
+/// edit's: both are stored the same way).
+pub(crate) fn roster_files(roster: &Roster) -> Result<RosterFiles, String> {
+    Ok(RosterFiles {
+        shifts_csv: roster_text(roster, "shifts.csv", |r, w| {
             r.write_shifts(w, TimestampStyle::Rfc3339)
         })?,
-        activities_csv: text("activities.csv", |r, w| {
+        activities_csv: roster_text(roster, "activities.csv", |r, w| {
             r.write_activities(w, TimestampStyle::Rfc3339)
         })?,
-        coverage_csv: text("coverage.csv", |r, w| {
+        coverage_csv: roster_text(roster, "coverage.csv", |r, w| {
             r.write_coverage(w, TimestampStyle::Rfc3339)
         })?,
     })
